@@ -1,0 +1,47 @@
+// The `nofold` program's command framework: errors with exit codes, a registry that each
+// cmd_<name>.cpp adds itself to, and the --json printer every command shares.
+#pragma once
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+namespace nofold::cli {
+
+/// Exit status 2: the command line itself is wrong.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+/// Exit status 1: a file (model, WAV) is missing, unreadable or not what it claims to be.
+struct FileError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+enum ExitCode : int { exit_ok = 0, exit_bad_file = 1, exit_bad_usage = 2 };
+
+/// A subcommand: `add` declares it on the app and returns the function that runs it.
+struct Command {
+    std::string name;
+    std::string summary;
+    std::function<std::function<void()>(CLI::App&)> add;
+};
+
+std::vector<Command>& registry();
+
+/// Registers a command at static-initialisation time: `const bool registered = add_command({...});`
+inline bool add_command(Command c) {
+    registry().push_back(std::move(c));
+    return true;
+}
+
+/// JSON with keys in insertion order, so `--json` output is stable and documented key by key.
+using Json = nlohmann::ordered_json;
+
+/// Prints one JSON document on stdout (two-space indent, trailing newline).
+void print_json(const Json& value);
+
+}  // namespace nofold::cli

@@ -1,0 +1,59 @@
+// nofold — command-line entry point. Exit status: 0 success, 1 bad file, 2 bad usage; errors are one
+// line on stderr starting with "nofold: ".
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include <nofold/nofold.hpp>
+
+#include "command.hpp"
+
+namespace nofold::cli {
+
+std::vector<Command>& registry() {
+    static std::vector<Command> commands;
+    return commands;
+}
+
+void print_json(const Json& value) { std::cout << value.dump(2) << '\n'; }
+
+}  // namespace nofold::cli
+
+int main(int argc, char** argv) {
+    using namespace nofold::cli;
+    CLI::App app{"nofold: neural amp models without aliasing", "nofold"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("nofold ") + nofold::version_string + " (SIMD: " +
+                                          nofold::simd::arch_name + ")");
+    std::function<void()> run;
+    for (auto& command : registry()) {
+        CLI::App* sub = app.add_subcommand(command.name, command.summary);
+        auto action = command.add(*sub);
+        sub->callback([&run, action] { run = action; });
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "nofold: " << e.what() << " (try --help)\n";
+        return exit_bad_usage;
+    }
+    try {
+        if (run) run();
+        return exit_ok;
+    } catch (const UsageError& e) {
+        std::cerr << "nofold: " << e.what() << '\n';
+        return exit_bad_usage;
+    } catch (const FileError& e) {
+        std::cerr << "nofold: " << e.what() << '\n';
+        return exit_bad_file;
+    } catch (const std::exception& e) {
+        std::cerr << "nofold: " << e.what() << '\n';
+        return exit_bad_file;
+    }
+}

@@ -1,0 +1,37 @@
+#include "progress.hpp"
+
+#include <cstdio>
+
+#include <unistd.h>
+
+namespace nofold::cli {
+
+Progress::Progress(std::string label)
+    : label_(std::move(label)), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+
+Progress::~Progress() { finish(); }
+
+bool Progress::enabled() { return isatty(fileno(stderr)) != 0; }
+
+void Progress::update(double fraction) {
+    using namespace std::chrono;
+    const auto now = steady_clock::now();
+    if (!enabled() || now - start_ < seconds(1) || (drawn_ && now - last_draw_ < milliseconds(100))) return;
+    last_draw_ = now;
+    drawn_ = true;
+    const double clamped = fraction < 0 ? 0 : (fraction > 1 ? 1 : fraction);
+    const int width = 30;
+    const int filled = static_cast<int>(clamped * width);
+    std::fprintf(stderr, "\r%s [%.*s%*s] %5.1f%%", label_.c_str(), filled, "==============================",
+                 width - filled, "", clamped * 100.0);
+    std::fflush(stderr);
+}
+
+void Progress::finish() {
+    if (!drawn_) return;
+    std::fprintf(stderr, "\r%*s\r", static_cast<int>(label_.size()) + 42, "");
+    std::fflush(stderr);
+    drawn_ = false;
+}
+
+}  // namespace nofold::cli

@@ -1,0 +1,32 @@
+// A progress line on stderr for work that takes more than about a second. Silent when stderr is not
+// a terminal (pipes, CI logs), and silent for quick jobs.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace nofold::cli {
+
+class Progress {
+public:
+    explicit Progress(std::string label);
+    ~Progress();
+    Progress(const Progress&) = delete;
+    Progress& operator=(const Progress&) = delete;
+
+    /// fraction in [0, 1]; redraws at most ten times a second, and only after the first second.
+    void update(double fraction);
+    /// Clears the line (also done by the destructor).
+    void finish();
+
+    /// Whether a progress line would be drawn at all (stderr is a terminal).
+    static bool enabled();
+
+private:
+    std::string label_;
+    std::chrono::steady_clock::time_point start_;
+    std::chrono::steady_clock::time_point last_draw_;
+    bool drawn_ = false;
+};
+
+}  // namespace nofold::cli

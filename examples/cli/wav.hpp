@@ -1,0 +1,33 @@
+// WAV files for the `nofold` program, through libsndfile: 16/24/32-bit integer and 32-bit float,
+// mono or stereo. Anything else is refused with a message naming the file and what was found.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace nofold::cli {
+
+enum class SampleFormat { pcm16, pcm24, pcm32, float32 };
+
+/// Parses "pcm16" | "pcm24" | "pcm32" | "float" (UsageError otherwise).
+SampleFormat parse_sample_format(const std::string& name);
+const char* to_string(SampleFormat format);
+
+/// Audio in memory, one vector per channel (not interleaved).
+struct Audio {
+    int sample_rate_hz = 0;
+    SampleFormat format = SampleFormat::float32;
+    std::vector<std::vector<float>> channels;
+
+    long frames() const { return channels.empty() ? 0 : static_cast<long>(channels.front().size()); }
+};
+
+/// Reads a WAV file. Throws FileError for missing, unreadable, non-WAV, empty-channel, more than two
+/// channels, or a sample format other than the four above.
+Audio read_wav(const std::string& path);
+
+/// Writes a WAV file in `audio.format`. Integer formats are clipped to full scale; non-finite
+/// samples are written as 0. Throws FileError when the file cannot be written.
+void write_wav(const std::string& path, const Audio& audio);
+
+}  // namespace nofold::cli

@@ -1,0 +1,87 @@
+// nofold — configuration: version, switches, real-time annotation, alignment.
+//
+// This is the only header of nofold that defines macros for users. Every switch carries the
+// NOFOLD_ prefix and is documented here; everything else in the library is a type or a function.
+//
+// Switches a user may define before including any nofold header (or on the command line):
+//   NOFOLD_NO_SIMD          build every kernel on plain `float` (one lane); also chosen automatically
+//                           when xsimd is missing or the target has no SIMD unit xsimd supports
+//                           (e.g. Cortex-M).
+//   NOFOLD_SIMD_MAX_BITS    cap the batch width in bits (128, 256 or 512). Without it the widest
+//                           instruction set enabled by the compiler flags is used.
+//   NOFOLD_NO_EXCEPTIONS    never throw; detected automatically under -fno-exceptions. Loaders are
+//                           not available then (firmware uses generated headers instead).
+//   NOFOLD_ASSERT(cond)     precondition check used on non-real-time paths; defaults to assert().
+#pragma once
+
+#include <cassert>
+#include <cstddef>
+
+#if !defined(__cplusplus) || (__cplusplus < 201703L && !(defined(_MSVC_LANG) && _MSVC_LANG >= 201703L))
+#error "nofold needs C++17 or newer (compile with -std=c++17)."
+#endif
+
+#define NOFOLD_VERSION_MAJOR 0
+#define NOFOLD_VERSION_MINOR 1
+#define NOFOLD_VERSION_PATCH 0
+#define NOFOLD_VERSION_STRING "0.1.0"
+/// Single integer for comparisons: major * 10000 + minor * 100 + patch.
+#define NOFOLD_VERSION (NOFOLD_VERSION_MAJOR * 10000 + NOFOLD_VERSION_MINOR * 100 + NOFOLD_VERSION_PATCH)
+
+// Marks functions that are safe to call from a real-time audio thread: they never allocate, lock,
+// throw or do I/O. Where the compiler can check this (clang's function-effect analysis, used by
+// RealtimeSanitizer), the marker becomes the checked attribute; elsewhere it documents the contract
+// and is verified by nofold's allocation-counting tests.
+#if defined(__has_cpp_attribute)
+#if __has_cpp_attribute(clang::nonblocking)
+#define NOFOLD_REALTIME [[clang::nonblocking]]
+#endif
+#endif
+#ifndef NOFOLD_REALTIME
+#define NOFOLD_REALTIME
+#endif
+
+// Scalar fallback when xsimd is not available or the target has no SIMD unit it supports
+// (Cortex-M, 32-bit x86 without SSE2, ...). Decided here so that every header agrees.
+#if !defined(NOFOLD_NO_SIMD)
+#if defined(__has_include)
+#if !__has_include(<xsimd/xsimd.hpp>)
+#define NOFOLD_NO_SIMD
+#endif
+#endif
+#endif
+#if !defined(NOFOLD_NO_SIMD) && !(defined(__SSE2__) || defined(_M_X64) || defined(__ARM_NEON) || defined(__aarch64__))
+#define NOFOLD_NO_SIMD
+#endif
+#ifndef NOFOLD_SIMD_MAX_BITS
+#define NOFOLD_SIMD_MAX_BITS 512
+#endif
+
+#if !defined(NOFOLD_NO_EXCEPTIONS) && !defined(__cpp_exceptions) && !defined(__EXCEPTIONS)
+#define NOFOLD_NO_EXCEPTIONS
+#endif
+
+#ifndef NOFOLD_ASSERT
+#define NOFOLD_ASSERT(cond) assert(cond)
+#endif
+
+namespace nofold {
+
+/// Library version as compiled in (same values as the NOFOLD_VERSION_* macros).
+struct Version {
+    int major;
+    int minor;
+    int patch;
+};
+inline constexpr Version version{NOFOLD_VERSION_MAJOR, NOFOLD_VERSION_MINOR, NOFOLD_VERSION_PATCH};
+inline constexpr const char* version_string = NOFOLD_VERSION_STRING;
+
+/// Alignment in bytes of every buffer nofold owns: one cache line, which is also the widest
+/// SIMD register (AVX-512), so aligned loads are always legal.
+inline constexpr std::size_t alignment = 64;
+
+/// Internal processing chunk in frames. Models split host blocks of any length into chunks of
+/// at most this many frames, so the cost per sample does not depend on the host block size.
+inline constexpr int chunk_frames = 64;
+
+}  // namespace nofold

@@ -1,0 +1,72 @@
+// nofold::simd — which SIMD instruction set the build uses, and the float batch type built on it.
+//
+// The choice is made at compile time from the compiler flags (there is no run-time dispatch): the
+// widest xsimd architecture that the flags enable and that fits in NOFOLD_SIMD_MAX_BITS. With
+// NOFOLD_NO_SIMD (or no supported SIMD unit) the "batch" is plain `float`, one lane, so every
+// kernel written against the shims in ops.hpp still compiles and runs.
+//
+// xsimd 8.1 (Debian 12) cannot instantiate its AVX-512 `rsqrt`; nofold never calls it (ops.hpp
+// builds rsqrt from sqrt), so AVX-512 batches are safe with every xsimd from 8.1 on.
+#pragma once
+
+#include "../config.hpp"
+
+#ifndef NOFOLD_NO_SIMD
+#include <xsimd/xsimd.hpp>
+#endif
+
+namespace nofold::simd {
+
+#ifdef NOFOLD_NO_SIMD
+
+/// Scalar build: one float per "batch".
+using float_batch = float;
+using double_batch = double;
+inline constexpr const char* arch_name = "scalar";
+inline constexpr bool enabled = false;
+
+#else
+
+namespace detail {
+// Ordered from widest to narrowest; the first one the flags enable (within the cap) wins.
+#if XSIMD_WITH_AVX512BW && NOFOLD_SIMD_MAX_BITS >= 512
+using selected_arch = xsimd::avx512bw;
+#elif XSIMD_WITH_AVX512F && NOFOLD_SIMD_MAX_BITS >= 512
+using selected_arch = xsimd::avx512f;
+#elif XSIMD_WITH_FMA3_AVX2 && NOFOLD_SIMD_MAX_BITS >= 256
+using selected_arch = xsimd::fma3<xsimd::avx2>;
+#elif XSIMD_WITH_AVX2 && NOFOLD_SIMD_MAX_BITS >= 256
+using selected_arch = xsimd::avx2;
+#elif XSIMD_WITH_FMA3_AVX && NOFOLD_SIMD_MAX_BITS >= 256
+using selected_arch = xsimd::fma3<xsimd::avx>;
+#elif XSIMD_WITH_AVX && NOFOLD_SIMD_MAX_BITS >= 256
+using selected_arch = xsimd::avx;
+#elif XSIMD_WITH_FMA3_SSE
+using selected_arch = xsimd::fma3<xsimd::sse4_2>;
+#elif XSIMD_WITH_SSE4_2
+using selected_arch = xsimd::sse4_2;
+#elif XSIMD_WITH_SSE4_1
+using selected_arch = xsimd::sse4_1;
+#elif XSIMD_WITH_SSE2
+using selected_arch = xsimd::sse2;
+#elif XSIMD_WITH_NEON64
+using selected_arch = xsimd::neon64;
+#elif XSIMD_WITH_NEON
+using selected_arch = xsimd::neon;
+#else
+#error "nofold: xsimd reports no usable architecture; define NOFOLD_NO_SIMD"
+#endif
+}  // namespace detail
+
+/// The xsimd architecture every nofold kernel is instantiated for.
+using arch = detail::selected_arch;
+/// Widest float batch of the build (8 lanes with -mavx2, 16 with AVX-512, 4 with NEON/SSE).
+using float_batch = xsimd::batch<float, arch>;
+/// Double batch on the same architecture (half the float lanes).
+using double_batch = xsimd::batch<double, arch>;
+inline constexpr const char* arch_name = arch::name();
+inline constexpr bool enabled = true;
+
+#endif
+
+}  // namespace nofold::simd

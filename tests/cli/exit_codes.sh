@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Claims about the `nofold` program's contract: exit 0 on success, 1 on a bad file, 2 on bad usage,
+# each failure with a one-line "nofold: ..." message; WAV formats round-trip; stereo is per channel.
+set -u
+nofold=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+expect() {  # expect STATUS PATTERN -- command...
+    local want=$1 pattern=$2
+    shift 3
+    local err status
+    err=$("$@" 2>&1 >/dev/null)
+    status=$?
+    if [[ $status -ne $want ]]; then
+        echo "FAIL: '$*' exited $status, expected $want ($err)"; failures=$((failures + 1)); return
+    fi
+    if [[ -n $pattern ]] && ! grep -qE "$pattern" <<<"$err"; then
+        echo "FAIL: '$*' message '$err' lacks /$pattern/"; failures=$((failures + 1)); return
+    fi
+    if [[ $want -ne 0 && $(wc -l <<<"$err") -ne 1 ]]; then
+        echo "FAIL: '$*' error is not one line: $err"; failures=$((failures + 1))
+    fi
+}
+
+expect 0 '' -- "$nofold" --version
+"$nofold" --version | grep -qE '^nofold [0-9]+\.[0-9]+\.[0-9]+' || { echo "FAIL: --version text"; failures=$((failures + 1)); }
+expect 0 '' -- "$nofold" selfcheck
+"$nofold" selfcheck --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["ok"] is True and d["float_lanes"] >= 1' \
+  || { echo "FAIL: selfcheck --json"; failures=$((failures + 1)); }
+expect 2 '^nofold: ' -- "$nofold"
+expect 2 '^nofold: ' -- "$nofold" no-such-command
+expect 2 '^nofold: ' -- "$nofold" convert
+expect 2 '^nofold: ' -- "$nofold" convert --bogus-flag a b
+expect 1 'cannot read' -- "$nofold" convert "$tmp/missing.wav" "$tmp/out.wav"
+echo "this is not audio" >"$tmp/text.wav"
+expect 1 'text.wav' -- "$nofold" convert "$tmp/text.wav" "$tmp/out.wav"
+: >"$tmp/empty.wav"
+expect 1 'empty.wav' -- "$nofold" convert "$tmp/empty.wav" "$tmp/out.wav"
+
+# Make a stereo float WAV with Python's standard library only (independent of libsndfile).
+python3 - "$tmp" <<'PY'
+import math, struct, sys, wave
+tmp = sys.argv[1]
+n, rate = 4800, 48000
+left = [0.5 * math.sin(2 * math.pi * 1000 * i / rate) for i in range(n)]
+right = [-0.25 * x for x in left]
+data = b"".join(struct.pack("<ff", l, r) for l, r in zip(left, right))
+fmt = struct.pack("<HHIIHH", 3, 2, rate, rate * 8, 8, 32)
+with open(f"{tmp}/stereo_float.wav", "wb") as f:
+    f.write(b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + len(data)) + b"WAVE")
+    f.write(b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data)
+# 8-bit unsigned PCM: a sample format nofold refuses.
+with wave.open(f"{tmp}/u8.wav", "wb") as w:
+    w.setnchannels(1); w.setsampwidth(1); w.setframerate(rate); w.writeframes(bytes([128]) * 100)
+# Three channels: refused.
+with wave.open(f"{tmp}/three.wav", "wb") as w:
+    w.setnchannels(3); w.setsampwidth(2); w.setframerate(rate); w.writeframes(b"\0\0" * 300)
+PY
+expect 1 '8-bit' -- "$nofold" convert "$tmp/u8.wav" "$tmp/out.wav"
+expect 1 '3 channels' -- "$nofold" convert "$tmp/three.wav" "$tmp/out.wav"
+expect 2 'unknown sample format' -- "$nofold" convert "$tmp/stereo_float.wav" "$tmp/out.wav" --format pcm12
+
+for fmt in pcm16 pcm24 pcm32 float; do
+    expect 0 '' -- "$nofold" convert "$tmp/stereo_float.wav" "$tmp/$fmt.wav" --format "$fmt" --gain -6.0206
+    python3 - "$tmp/$fmt.wav" "$fmt" <<'PY' || failures=$((failures + 1))
+import math, struct, sys, wave
+path, fmt = sys.argv[1], sys.argv[2]
+raw = open(path, "rb").read()
+# Walk the chunks: read fmt and data without trusting offsets.
+pos, info, data = 12, None, None
+while pos + 8 <= len(raw):
+    cid, size = raw[pos:pos+4], struct.unpack("<I", raw[pos+4:pos+8])[0]
+    body = raw[pos+8:pos+8+size]
+    if cid == b"fmt ": info = struct.unpack("<HHIIHH", body[:16])
+    if cid == b"data": data = body
+    pos += 8 + size + (size & 1)
+tag, ch, rate, _, _, bits = info
+want_bits = {"pcm16": 16, "pcm24": 24, "pcm32": 32, "float": 32}[fmt]
+assert ch == 2 and rate == 48000 and bits == want_bits, (fmt, info)
+step = bits // 8
+def sample(i):
+    b = data[i*step:(i+1)*step]
+    if fmt == "float": return struct.unpack("<f", b)[0]
+    return int.from_bytes(b, "little", signed=True) / float(1 << (bits - 1))
+n = len(data) // (step * 2)
+assert n == 4800, n
+tol = {"pcm16": 1/32768, "pcm24": 1/8388608, "pcm32": 1e-7, "float": 1e-7}[fmt]
+for i in range(0, n, 7):
+    x = 0.5 * math.sin(2 * math.pi * 1000 * i / 48000)
+    l, r = sample(2*i), sample(2*i + 1)
+    assert abs(l - 0.5 * x) <= tol + 1e-6 * abs(x), (fmt, i, l, x)
+    assert abs(r + 0.125 * x) <= tol + 1e-6 * abs(x), (fmt, i, r, x)
+PY
+done
+
+if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
+echo "all CLI contract checks passed"
