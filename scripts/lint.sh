@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Style checks that the compiler cannot make (see CONTRIBUTING.md and the README's design section).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+fail=0
+report() { echo "lint: $1"; fail=1; }
+
+# Macros only in config.hpp (and the simd layer's architecture choice reads them, never defines them).
+defines=$(grep -rn '^\s*#\s*define' include/nofold | grep -v '^include/nofold/config.hpp:' || true)
+[[ -z $defines ]] || report "#define outside config.hpp:"$'\n'"$defines"
+
+# Kernels are written once over V: no preprocessor branches in the algorithm folders.
+branches=$(grep -rnE '^\s*#\s*(if|ifdef|ifndef|elif)' include/nofold/{nn,dsp,math,analysis} 2>/dev/null || true)
+[[ -z $branches ]] || report "preprocessor branches in algorithm folders:"$'\n'"$branches"
+
+# Every header uses #pragma once.
+for h in $(find include/nofold -name '*.hpp'); do
+    grep -q '^#pragma once' "$h" || report "$h lacks #pragma once"
+done
+
+# No reserved identifiers (leading underscore + capital, or double underscore) declared in the library.
+reserved=$(grep -rnE '\b(class|struct|using|typename|int|float|double|auto|bool|const)\s+_[A-Z_]\w*' include/nofold || true)
+[[ -z $reserved ]] || report "reserved identifiers:"$'\n'"$reserved"
+
+# Users never need detail::.
+leaks=$(grep -rn 'detail::' README.md examples 2>/dev/null || true)
+[[ -z $leaks ]] || report "detail:: named outside the library and tests:"$'\n'"$leaks"
+
+[[ $fail -eq 0 ]] && echo "lint: ok"
+exit $fail

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Builds nofold in every configuration CI covers and runs the tests. Usage:
+#   scripts/test.sh            all stages (what .ci/run runs)
+#   scripts/test.sh quick      the main build only (g++, AVX2+FMA, -Werror)
+#   scripts/test.sh STAGE...   chosen stages: gcc-avx2 clang-scalar gcc-native sanitize meson consume
+#                              aarch64 cortex-m7 lint
+# Build trees go to out/<stage>. Installs missing Debian packages first (scripts/deps.sh test).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+out=$root/out
+jobs=$(nproc)
+werror=(-DNOFOLD_WERROR=ON)
+
+"$root/scripts/deps.sh" test
+
+configure_build_test() {  # name, extra cmake args...
+    local name=$1
+    shift
+    rm -rf "$out/$name"
+    cmake -S "$root" -B "$out/$name" -G Ninja "${werror[@]}" "$@" >"$out/$name.configure.log" 2>&1 ||
+        { cat "$out/$name.configure.log"; return 1; }
+    cmake --build "$out/$name" -j"$jobs"
+    (cd "$out/$name" && ctest --output-on-failure -j"$jobs" --timeout 900)
+}
+
+stage_gcc-avx2() {  # everything: tests, benchmarks, CLI, examples
+    configure_build_test gcc-avx2 -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
+        -DCMAKE_CXX_FLAGS="-mavx2 -mfma"
+}
+stage_clang-scalar() {
+    configure_build_test clang-scalar -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \
+        -DNOFOLD_NO_SIMD=ON -DNOFOLD_BUILD_BENCHMARKS=OFF
+}
+stage_gcc-native() {  # AVX-512 on this machine: the xsimd 8.1 trap
+    configure_build_test gcc-native -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
+        -DCMAKE_CXX_FLAGS="-march=native" -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF
+}
+stage_sanitize() {
+    configure_build_test sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+        -DCMAKE_CXX_FLAGS="-mavx2 -mfma -O1" -DNOFOLD_SANITIZE=address,undefined -DNOFOLD_BUILD_BENCHMARKS=OFF
+}
+stage_meson() {  # default flags: baseline x86-64, i.e. SSE2 batches
+    rm -rf "$out/meson"
+    meson setup "$out/meson" -Dwerror=true >"$out/meson.configure.log" 2>&1 || { cat "$out/meson.configure.log"; return 1; }
+    ninja -C "$out/meson" -j"$jobs"
+    meson test -C "$out/meson" --print-errorlogs --num-processes "$jobs"
+}
+stage_consume() {  # install, then build tiny consumers with find_package, pkg-config and a Meson subproject
+    local prefix=$out/install
+    rm -rf "$prefix" "$out/consume-"*
+    cmake -S "$root" -B "$out/consume-lib" -G Ninja -DNOFOLD_BUILD_TESTS=OFF -DNOFOLD_BUILD_BENCHMARKS=OFF \
+        -DNOFOLD_BUILD_EXAMPLES=OFF -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
+    cmake --install "$out/consume-lib" >/dev/null
+    cmake -S tests/consume/cmake -B "$out/consume-cmake" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+    cmake --build "$out/consume-cmake" >/dev/null
+    "$out/consume-cmake/consumer"
+    # shellcheck disable=SC2046
+    g++ -std=c++17 -Wall -Wextra -Werror $(PKG_CONFIG_PATH="$prefix/share/pkgconfig" pkg-config --cflags nofold) \
+        tests/consume/main.cpp -o "$out/consume-pkgconfig"
+    "$out/consume-pkgconfig"
+    mkdir -p "$out/consume-meson-src/subprojects"
+    cp tests/consume/main.cpp "$out/consume-meson-src/main.cpp"
+    sed 's|\.\./main\.cpp|main.cpp|' tests/consume/meson/meson.build >"$out/consume-meson-src/meson.build"
+    ln -s "$root" "$out/consume-meson-src/subprojects/nofold"
+    meson setup "$out/consume-meson" "$out/consume-meson-src" >/dev/null
+    ninja -C "$out/consume-meson" >/dev/null
+    "$out/consume-meson/consumer"
+}
+stage_aarch64() {  # NEON path, tests under qemu-aarch64
+    local deps=$out/aarch64-header-deps
+    rm -rf "$deps" && mkdir -p "$deps"
+    ln -s /usr/include/xsimd "$deps/xsimd"
+    ln -s /usr/include/doctest "$deps/doctest"
+    configure_build_test aarch64 -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/aarch64-linux-gnu.cmake" -DNOFOLD_HEADER_DEPS_DIR="$deps" \
+        -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF
+}
+stage_cortex-m7() {  # header-only TU for a Cortex-M7: no exceptions, no RTTI, no heap
+    mkdir -p "$out/cortex-m7"
+    local obj=$out/cortex-m7/check.o
+    arm-none-eabi-g++ -std=c++17 -O2 -mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=hard -mthumb -fno-exceptions \
+        -fno-rtti -Wall -Wextra -Wpedantic -Werror -Iinclude -c tests/firmware/cortex_m7_check.cpp -o "$obj"
+    local heap
+    heap=$(arm-none-eabi-nm -u "$obj" | grep -E 'malloc|calloc|realloc|free|_Znw|_Zna|_Zdl|_Zda|__cxa_throw|__cxa_allocate' || true)
+    if [[ -n $heap ]]; then
+        echo "Cortex-M7 object references heap/exception symbols:"; echo "$heap"; return 1
+    fi
+    arm-none-eabi-size "$obj"
+}
+stage_lint() {
+    "$root/scripts/lint.sh"
+}
+
+all_stages=(lint gcc-avx2 clang-scalar gcc-native sanitize meson consume aarch64 cortex-m7)
+if [[ $# -eq 0 ]]; then
+    stages=("${all_stages[@]}")
+elif [[ $1 == quick ]]; then
+    stages=(gcc-avx2)
+else
+    stages=("$@")
+fi
+
+mkdir -p "$out"
+summary=()
+status=0
+for stage in "${stages[@]}"; do
+    echo "=== stage $stage"
+    start=$(date +%s)
+    if "stage_$stage"; then result=ok; else result=FAILED; status=1; fi
+    summary+=("$(printf '%-14s %-7s %5ss' "$stage" "$result" "$(( $(date +%s) - start ))")")
+    [[ $result == ok ]] || echo "=== stage $stage FAILED"
+done
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+exit $status
