@@ -1,0 +1,115 @@
+// nofold — Model: the interface every loaded model is used through, and ModelFor<T>, which wraps a
+// static model type (a preset) in it.
+//
+// One virtual call per host block, never per sample: `process` runs whole blocks internally in
+// chunks of nofold::chunk_frames. Units: audio samples at the model's running rate (training rate ×
+// rate factor). Latency: latency() samples (0 for causal models). Allocates: construction only;
+// process, reset, prewarm, set_rate_factor and set_slimmable_size are RT-safe (no allocation, lock,
+// exception or I/O).
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include "config.hpp"
+
+namespace nofold {
+
+/// Result of Model::set_rate_factor.
+enum class RateFactorStatus {
+    ok,            ///< applied
+    not_integer,   ///< this model (a convolutional one) needs an integer factor; nothing changed
+    out_of_range,  ///< below 1 or above max_rate_factor(); nothing changed
+};
+
+/// Abstract mono model. Input samples that are NaN or ±inf are replaced by 0 before they reach any
+/// state, so a bad sample affects the output for at most the receptive field (WaveNet) and never
+/// poisons recurrent state.
+class Model {
+public:
+    virtual ~Model() = default;
+
+    /// Process n ≥ 0 samples; `in` and `out` may be the same buffer. RT-safe.
+    NOFOLD_REALTIME virtual void process(const float* in, float* out, int n) noexcept = 0;
+    /// Restore the state right after construction (initial LSTM h0/c0, zero delay lines). RT-safe.
+    NOFOLD_REALTIME virtual void reset() noexcept = 0;
+    /// reset(), then bring the state to its steady state for silence (see the concrete model for
+    /// the mode: a fast steady-state fill or NAM's "whole blocks of zeros"). RT-safe.
+    NOFOLD_REALTIME virtual void prewarm() noexcept = 0;
+    /// Latency in samples at the running rate (0 for causal models).
+    virtual int latency() const noexcept = 0;
+    /// Samples of input history the output depends on, at the running rate (1 = memoryless).
+    virtual int receptive_field() const noexcept = 0;
+    /// Floating-point operations (a multiply-add counts 2) per processed sample.
+    virtual double flops_per_sample() const noexcept = 0;
+    /// Run at L × the training rate (convolutional models: dilations × L, integer L only;
+    /// recurrent models: state feedback delayed by L samples, fractional L interpolated).
+    /// 1 ≤ L ≤ max_rate_factor(). Resets the state when it changes anything. RT-safe.
+    NOFOLD_REALTIME virtual RateFactorStatus set_rate_factor(double rate_factor) noexcept = 0;
+    /// The factor in use (1 after construction).
+    virtual double rate_factor() const noexcept = 0;
+    /// Largest factor set_rate_factor accepts; fixed at construction (memory is sized for it).
+    virtual double max_rate_factor() const noexcept = 0;
+    /// Bytes owned by this instance (object plus heap), weights included.
+    virtual std::size_t memory_bytes() const noexcept = 0;
+    /// Human-readable implementation, e.g. "static WaveNet preset 'standard'" or "runtime WaveNet".
+    virtual const char* implementation_name() const noexcept = 0;
+    /// Slimmable models: choose the width, v in [0, 1] (spec §1.1). Others ignore it. RT-safe.
+    NOFOLD_REALTIME virtual void set_slimmable_size(double /*size*/) noexcept {}
+};
+
+namespace detail {
+template <class T, class = void>
+struct has_memory_bytes : std::false_type {};
+template <class T>
+struct has_memory_bytes<T, std::void_t<decltype(std::declval<const T&>().memory_bytes())>> : std::true_type {};
+template <class T, class = void>
+struct has_slimmable : std::false_type {};
+template <class T>
+struct has_slimmable<T, std::void_t<decltype(std::declval<T&>().set_slimmable_size(0.0))>> : std::true_type {};
+}  // namespace detail
+
+/// Wraps a static model type T (a preset such as nn::wavenet::Standard<>) as a Model.
+///
+/// T provides process/reset/prewarm/latency/receptive_field/flops_per_sample/set_rate_factor/
+/// rate_factor/max_rate_factor with the signatures above, and `static const char* name()`;
+/// optionally memory_bytes() (else sizeof is used) and set_slimmable_size(double).
+/// Allocates: only if T's constructor does. Latency: T's.
+template <class T>
+class ModelFor final : public Model {
+public:
+    template <class... Args>
+    explicit ModelFor(Args&&... args) : model_(std::forward<Args>(args)...) {}
+
+    T& get() noexcept { return model_; }
+    const T& get() const noexcept { return model_; }
+
+    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept override { model_.process(in, out, n); }
+    NOFOLD_REALTIME void reset() noexcept override { model_.reset(); }
+    NOFOLD_REALTIME void prewarm() noexcept override { model_.prewarm(); }
+    int latency() const noexcept override { return model_.latency(); }
+    int receptive_field() const noexcept override { return model_.receptive_field(); }
+    double flops_per_sample() const noexcept override { return model_.flops_per_sample(); }
+    NOFOLD_REALTIME RateFactorStatus set_rate_factor(double rate_factor) noexcept override {
+        return model_.set_rate_factor(rate_factor);
+    }
+    double rate_factor() const noexcept override { return model_.rate_factor(); }
+    double max_rate_factor() const noexcept override { return model_.max_rate_factor(); }
+    std::size_t memory_bytes() const noexcept override {
+        if constexpr (detail::has_memory_bytes<T>::value) {
+            return sizeof(*this) - sizeof(T) + model_.memory_bytes();
+        } else {
+            return sizeof(*this);
+        }
+    }
+    const char* implementation_name() const noexcept override { return T::name(); }
+    NOFOLD_REALTIME void set_slimmable_size(double size) noexcept override {
+        if constexpr (detail::has_slimmable<T>::value) model_.set_slimmable_size(size);
+    }
+
+private:
+    T model_;
+};
+
+}  // namespace nofold
