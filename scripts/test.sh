@@ -32,8 +32,8 @@ stage_clang-scalar() {
     configure_build_test clang-scalar -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \
         -DNOFOLD_NO_SIMD=ON -DNOFOLD_BUILD_BENCHMARKS=OFF
 }
-stage_gcc-native() {  # AVX-512 on this machine: the xsimd 8.1 trap
-    configure_build_test gcc-native -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
+stage_gcc-native() {  # AVX-512 on this machine (the xsimd 8.1 trap), compiled as C++20
+    configure_build_test gcc-native -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=20 \
         -DCMAKE_CXX_FLAGS="-march=native" -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF
 }
 stage_sanitize() {
