@@ -1,0 +1,62 @@
+// nofold::dsp — filter presets for the oversampling cascades, and how each stage is derived.
+//
+// A preset names a filter family, the first stage's transition bandwidth and the attenuation every
+// stage must reach. Later (higher-rate) stages relax: tbw[s] = (tbw[s-1] + 0.5)/2, because what
+// falls in their wider transition band lands where the next lower stage removes it.
+// Units: transition normalised to the first stage's high rate (2x the base rate); passband edge
+// of the whole cascade = (0.5 - transition) x base rate; attenuation in dB.
+// Allocates: never.
+// Reference: ../shared/specs/oversampling.md §1-2.
+#pragma once
+
+#include "fir_halfband_design.hpp"
+#include "iir_halfband_design.hpp"
+
+namespace nofold::dsp {
+
+enum class FilterKind { iir, fir };
+
+/// The presets by name, for run-time selection (dsp::Oversampler, the CLI's --filter).
+enum class FilterPreset { iir_fast, iir_quality, fir_linear_phase };
+
+/// ≈ 90 dB, passband to 0.40 fs, minimum-phase-like IIR: the cheapest.
+struct IIRFast {
+    static constexpr FilterKind kind = FilterKind::iir;
+    static constexpr double transition = 0.10;
+    static constexpr double attenuation_db = 90.0;
+    static constexpr FilterPreset preset = FilterPreset::iir_fast;
+};
+/// ≈ 120 dB, passband to 0.45 fs (19.8 kHz at 44.1 kHz), IIR.
+struct IIRQuality {
+    static constexpr FilterKind kind = FilterKind::iir;
+    static constexpr double transition = 0.05;
+    static constexpr double attenuation_db = 120.0;
+    static constexpr FilterPreset preset = FilterPreset::iir_quality;
+};
+/// ≈ 110 dB, passband to 0.42 fs, linear phase (Kaiser FIR): for wet/dry mixing and null tests.
+struct FIRLinearPhase {
+    static constexpr FilterKind kind = FilterKind::fir;
+    static constexpr double transition = 0.08;
+    static constexpr double attenuation_db = 110.0;
+    static constexpr FilterPreset preset = FilterPreset::fir_linear_phase;
+};
+
+/// Transition bandwidth of stage s (0 = the stage next to the base rate).
+constexpr double stage_transition(double first, int stage) noexcept {
+    double tbw = first;
+    for (int s = 0; s < stage; ++s) tbw = 0.5 * (tbw + 0.5);
+    return tbw;
+}
+
+/// Size of stage s of a preset: IIR coefficient count, or FIR side taps J (length 4J - 1).
+template <class Filter>
+constexpr int stage_size(int stage) noexcept {
+    const double tbw = stage_transition(Filter::transition, stage);
+    if constexpr (Filter::kind == FilterKind::iir) {
+        return iir_halfband_coef_count(tbw, Filter::attenuation_db);
+    } else {
+        return fir_halfband_side_taps(tbw, Filter::attenuation_db);
+    }
+}
+
+}  // namespace nofold::dsp
