@@ -1,0 +1,215 @@
+// Claims about include/nofold/processor.hpp: gain staging follows the metadata formulas, the DC
+// blocker removes DC, models swap without allocation on the audio thread and without a step larger
+// than the crossfade allows, and bad blocks (0 samples, huge, NaN) are handled.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cmath>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <nofold/processor.hpp>
+
+#include "support/alloc_counter.hpp"
+
+namespace {
+
+// A memoryless model y = k·x (+ c), enough to see gains and crossfades exactly.
+class AffineModel final : public nofold::Model {
+public:
+    AffineModel(float k, float c) : k_(k), c_(c) {}
+    void process(const float* in, float* out, int n) noexcept override {
+        for (int i = 0; i < n; ++i) out[i] = k_ * (std::isfinite(in[i]) ? in[i] : 0.0f) + c_;
+    }
+    void reset() noexcept override { ++resets; }
+    void prewarm() noexcept override { ++prewarms; }
+    int latency() const noexcept override { return 0; }
+    int receptive_field() const noexcept override { return 1; }
+    double flops_per_sample() const noexcept override { return 2; }
+    nofold::RateFactorStatus set_rate_factor(double) noexcept override { return nofold::RateFactorStatus::ok; }
+    double rate_factor() const noexcept override { return 1; }
+    double max_rate_factor() const noexcept override { return 1; }
+    std::size_t memory_bytes() const noexcept override { return sizeof(*this); }
+    const char* implementation_name() const noexcept override { return "affine test model"; }
+    int resets = 0;
+    int prewarms = 0;
+
+private:
+    float k_, c_;
+};
+
+nofold::ProcessorSettings plain_settings() {
+    nofold::ProcessorSettings s;
+    s.dc_block = nofold::DcBlock::off;
+    s.crossfade_ms = 10.0;  // 480 samples at 48 kHz
+    return s;
+}
+
+std::unique_ptr<nofold::Model> affine(float k, float c = 0.0f) { return std::make_unique<AffineModel>(k, c); }
+
+}  // namespace
+
+TEST_CASE("gain staging: calibration levels and loudness follow the dB formulas") {
+    nofold::ProcessorSettings s;
+    s.host_input_level_dbu = 12.0;
+    s.host_output_level_dbu = 18.0;
+    s.loudness = nofold::Loudness::normalize;
+    s.target_loudness_db = -18.0;
+    s.input_trim_db = 1.0;
+    s.output_trim_db = -2.0;
+    nofold::ModelInfo info;
+    info.input_level_dbu = 10.0;
+    info.output_level_dbu = 14.0;
+    info.loudness_db = -12.5;
+    const auto g = nofold::Processor::gains_for(s, info);
+    CHECK(g.input_db == doctest::Approx(1.0 + (12.0 - 10.0)));
+    CHECK(g.output_db == doctest::Approx(-2.0 + (14.0 - 18.0) + (-18.0 + 12.5)));
+    const auto none = nofold::Processor::gains_for(s, nofold::ModelInfo{});
+    CHECK(none.input_db == doctest::Approx(1.0));
+    CHECK(none.output_db == doctest::Approx(-2.0));
+}
+
+TEST_CASE("the applied gains reach the audio exactly") {
+    auto s = plain_settings();
+    s.input_trim_db = 6.0;
+    s.output_trim_db = -20.0;
+    nofold::Processor p(s);
+    auto m = affine(1.0f);
+    REQUIRE(p.submit(m, {}) == nofold::SubmitStatus::accepted);
+    std::vector<float> in(2000, 0.25f), out(2000);
+    p.process(in.data(), out.data(), 2000);  // crossfade from silence completes within 480 samples
+    const double expected = 0.25 * std::pow(10.0, 6.0 / 20) * std::pow(10.0, -20.0 / 20);
+    CHECK(out.back() == doctest::Approx(expected).epsilon(1e-6));
+}
+
+TEST_CASE("no model yet: silence; the first model fades in over the crossfade") {
+    nofold::Processor p(plain_settings());
+    std::vector<float> in(1000, 1.0f), out(1000, 123.0f);
+    p.process(in.data(), out.data(), 1000);
+    for (float v : out) CHECK(v == 0.0f);
+    auto m = affine(1.0f);
+    REQUIRE(p.submit(m, {}) == nofold::SubmitStatus::accepted);
+    CHECK(m == nullptr);  // ownership taken
+    p.process(in.data(), out.data(), 1000);
+    const int fade = p.crossfade_samples();
+    CHECK(fade == 480);
+    for (int i = 0; i < fade; ++i) CHECK(out[static_cast<std::size_t>(i)] == doctest::Approx((i + 1.0) / fade).epsilon(1e-6));
+    CHECK(out[999] == 1.0f);
+}
+
+TEST_CASE("model swap: no allocation on the audio thread, no step beyond the crossfade slope") {
+    nofold::Processor p(plain_settings());
+    auto first = affine(0.5f);
+    REQUIRE(p.submit(first, {}) == nofold::SubmitStatus::accepted);
+    const int fade = p.crossfade_samples();
+    std::vector<float> in(4096, 1.0f), out(4096);
+    p.process(in.data(), out.data(), 4096);  // first model fully in: output 0.5
+
+    std::atomic<bool> submitted{false};
+    std::thread loader([&] {
+        auto second = affine(-0.5f);  // allocates on the loader thread, as a real load would
+        while (p.submit(second, {}) != nofold::SubmitStatus::accepted) std::this_thread::yield();
+        submitted = true;
+    });
+    // Audio thread: process small odd-sized blocks until the swap has happened and finished.
+    std::vector<float> history;
+    history.reserve(20000);
+    float block_out[37];
+    const float block_in[37] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    std::size_t audio_allocations = 0;
+    int blocks_after_done = 0;
+    while (blocks_after_done < 30) {
+        nofold::test::AllocationScope scope;
+        p.process(block_in, block_out, 37);
+        audio_allocations += scope.allocations() + scope.deallocations();
+        for (float v : block_out) history.push_back(v);
+        if (submitted && !p.crossfading() && block_out[36] < 0.0f) ++blocks_after_done;
+        if (history.size() > 19000) break;
+    }
+    loader.join();
+    CHECK(audio_allocations == 0);
+    CHECK(history.back() == doctest::Approx(-0.5f));
+    // Largest sample-to-sample step: a linear crossfade from 0.5 to −0.5 moves 1/fade per sample.
+    double worst_step = 0.0;
+    for (std::size_t i = 1; i < history.size(); ++i)
+        worst_step = std::max(worst_step, std::fabs(static_cast<double>(history[i]) - history[i - 1]));
+    CHECK(worst_step <= 1.0 / fade + 1e-6);
+    CHECK(worst_step > 0.5 / fade);  // the swap did happen, gradually
+    CHECK(p.collect_retired() == 1);  // the old model is freed here, off the audio thread
+    CHECK(p.collect_retired() == 0);
+}
+
+TEST_CASE("a second submit while one is pending is refused, not lost") {
+    nofold::Processor p(plain_settings());
+    auto a = affine(1.0f);
+    auto b = affine(2.0f);
+    CHECK(p.submit(a, {}) == nofold::SubmitStatus::accepted);
+    CHECK(p.submit(b, {}) == nofold::SubmitStatus::busy);
+    CHECK(b != nullptr);
+}
+
+TEST_CASE("a model at another sample rate is refused") {
+    auto s = plain_settings();
+    s.sample_rate_hz = 44100.0;
+    nofold::Processor p(s);
+    auto m = affine(1.0f);
+    nofold::ModelInfo info;
+    info.sample_rate_hz = 48000.0;
+    CHECK(p.submit(m, info) == nofold::SubmitStatus::sample_rate_mismatch);
+    CHECK(m != nullptr);
+}
+
+TEST_CASE("submit prewarms the model on the loader thread") {
+    nofold::Processor p(plain_settings());
+    auto owned = std::make_unique<AffineModel>(1.0f, 0.0f);
+    AffineModel* raw = owned.get();
+    std::unique_ptr<nofold::Model> m = std::move(owned);
+    REQUIRE(p.submit(m, {}) == nofold::SubmitStatus::accepted);
+    CHECK(raw->prewarms == 1);
+}
+
+TEST_CASE("DC blocker: removes a model's DC offset, passes 1 kHz within 0.01 dB") {
+    nofold::ProcessorSettings s;
+    s.crossfade_ms = 1.0;
+    nofold::Processor p(s);
+    auto m = affine(1.0f, 0.3f);  // adds DC
+    REQUIRE(p.submit(m, {}) == nofold::SubmitStatus::accepted);
+    const int n = 48000 * 3;
+    std::vector<float> in(static_cast<std::size_t>(n)), out(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) in[static_cast<std::size_t>(i)] = static_cast<float>(0.5 * std::sin(2 * M_PI * 1000.0 * i / 48000.0));
+    p.process(in.data(), out.data(), n);
+    // Over the last second: mean (DC) near zero; sine amplitude by projection onto sin and cos.
+    double mean = 0, sin_part = 0, cos_part = 0;
+    for (int i = n - 48000; i < n; ++i) {
+        const double y = out[static_cast<std::size_t>(i)];
+        mean += y;
+        sin_part += y * std::sin(2 * M_PI * 1000.0 * i / 48000.0);
+        cos_part += y * std::cos(2 * M_PI * 1000.0 * i / 48000.0);
+    }
+    mean /= 48000;
+    const double amplitude = 2.0 * std::hypot(sin_part, cos_part) / 48000;
+    CHECK(std::fabs(mean) < 1e-4);
+    CHECK(std::fabs(20 * std::log10(amplitude / 0.5)) < 0.01);
+}
+
+TEST_CASE("block contract: n = 0 does nothing, huge blocks and NaN input are handled") {
+    nofold::Processor p(plain_settings());
+    auto m = affine(1.0f);
+    REQUIRE(p.submit(m, {}) == nofold::SubmitStatus::accepted);
+    float dummy = 7.0f;
+    p.process(&dummy, &dummy, 0);
+    CHECK(dummy == 7.0f);
+    std::vector<float> big(1 << 20, 0.125f);
+    big[12345] = std::nanf("");
+    big[54321] = INFINITY;
+    nofold::test::AllocationScope scope;
+    p.process(big.data(), big.data(), static_cast<int>(big.size()));  // in place
+    CHECK(scope.allocations() == 0);
+    std::size_t non_finite = 0;
+    for (float v : big) non_finite += std::isfinite(v) ? 0 : 1;
+    CHECK(non_finite == 0);
+    CHECK(big[12345] == 0.0f);
+    CHECK(big.back() == 0.125f);
+}
