@@ -62,7 +62,8 @@ struct StageGains {
 /// submit() (which prewarms the new model there), the audio thread picks it up at a block boundary
 /// without allocating or locking, runs old and new side by side for the crossfade, then retires the
 /// old one, which a non-audio thread frees with collect_retired().
-/// Before the first model arrives the output is silence, and the first model fades in.
+/// Before the first model arrives the output is silence; the first model starts at full level at
+/// the block where it is taken over (so an offline render equals the model's own output).
 /// Units: samples at the host rate. Latency: latency() = the active model's latency.
 /// Allocates: submit (the hand-over slot) and the constructor; process, reset and latency never.
 /// Threads: one audio thread calls process/reset; any other single thread calls submit/collect_retired.
@@ -179,8 +180,12 @@ inline void Processor::process(const float* in, float* out, int n) noexcept {
     // slot is always free when the crossfade ends.
     if (!incoming_ && retired_.load(std::memory_order_acquire) == nullptr) {
         if (Slot* next = pending_.exchange(nullptr, std::memory_order_acq_rel)) {
-            incoming_ = next;
-            fade_position_ = 0;
+            if (active_) {
+                incoming_ = next;
+                fade_position_ = 0;
+            } else {
+                active_ = next;  // nothing to fade from: the first model starts at once
+            }
         }
     }
     float old_out[chunk_frames];
