@@ -1,0 +1,93 @@
+// nofold::nn — Dense: y += W · x over a chunk of frames, channel-major (the kernel under every layer).
+//
+// Signals inside nofold models are chunks of up to nofold::chunk_frames frames stored channel-major:
+// row c holds channel c for consecutive frames, rows `ld` floats apart, aligned to nofold::alignment.
+// A 1×1 convolution, a dense layer and (after gathering the taps, see history.hpp) a dilated
+// convolution are all the same product `Y[rows][frames] += W[rows][cols] · X[cols][frames]`, computed
+// with SIMD over time: every weight is broadcast and multiplies a batch of consecutive frames, so the
+// kernel is the same for any channel count (3, 8, 16, ...) and any lane count (1, 4, 8, 16).
+//
+// Template parameters: V is the value type (float, or nofold::simd::float_batch); Rows and Cols are
+// compile-time extents or nn::dynamic. Units: frames, channels. Latency: none.
+// Allocates: never. RT-safe: all functions.
+#pragma once
+
+#include "../simd/simd.hpp"
+#include "extent.hpp"
+
+namespace nofold::nn {
+
+/// Y[r][t] += Σ_c W[r·ldw + c] · X[c·ldx + t] for r < rows, t < batches·lanes<V>.
+/// X and Y rows must be aligned to nofold::alignment and hold batches·lanes<V> floats.
+template <class V, int Rows = dynamic, int Cols = dynamic>
+void dense_accumulate(const float* w, int ldw, int rows, int cols, const float* x, int ldx, float* y, int ldy,
+                      int batches) noexcept;
+
+/// Y[r][t] = bias[r] (or 0 when bias is null) for r < rows, t < batches·lanes<V>.
+template <class V>
+void fill_rows(const float* bias, int rows, float* y, int ldy, int batches) noexcept;
+
+/// Number of V batches that cover `frames` frames.
+template <class V>
+constexpr int batches_for(int frames) noexcept {
+    return (frames + simd::lanes<V> - 1) / simd::lanes<V>;
+}
+
+// ------------------------------------------------------------------------------------------------
+namespace detail {
+
+template <class V, int RB, int TB, int Cols>
+inline void dense_tile(const float* w, int ldw, int cols, const float* x, int ldx, float* y, int ldy, int t0) noexcept {
+    constexpr int lanes = simd::lanes<V>;
+    const int nc = extent<Cols>(cols);
+    V acc[RB][TB];
+    for (int r = 0; r < RB; ++r)
+        for (int b = 0; b < TB; ++b) acc[r][b] = simd::load_aligned<V>(y + r * ldy + t0 + b * lanes);
+    for (int c = 0; c < nc; ++c) {
+        V xv[TB];
+        for (int b = 0; b < TB; ++b) xv[b] = simd::load_aligned<V>(x + c * ldx + t0 + b * lanes);
+        for (int r = 0; r < RB; ++r) {
+            const V wv = simd::broadcast<V>(w[r * ldw + c]);
+            for (int b = 0; b < TB; ++b) acc[r][b] = simd::fma(wv, xv[b], acc[r][b]);
+        }
+    }
+    for (int r = 0; r < RB; ++r)
+        for (int b = 0; b < TB; ++b) simd::store_aligned(y + r * ldy + t0 + b * lanes, acc[r][b]);
+}
+
+template <class V, int RB, int Cols>
+inline void dense_row_block(const float* w, int ldw, int cols, const float* x, int ldx, float* y, int ldy,
+                            int batches) noexcept {
+    constexpr int lanes = simd::lanes<V>;
+    constexpr int tb = RB >= 4 ? 2 : 4;
+    int b = 0;
+    for (; b + tb <= batches; b += tb) dense_tile<V, RB, tb, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
+    for (; b < batches; ++b) dense_tile<V, RB, 1, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
+}
+
+}  // namespace detail
+
+template <class V, int Rows, int Cols>
+void dense_accumulate(const float* w, int ldw, int rows, int cols, const float* x, int ldx, float* y, int ldy,
+                      int batches) noexcept {
+    const int nr = extent<Rows>(rows);
+    int r = 0;
+    for (; r + 4 <= nr; r += 4) detail::dense_row_block<V, 4, Cols>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches);
+    switch (nr - r) {
+        case 3: detail::dense_row_block<V, 3, Cols>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches); break;
+        case 2: detail::dense_row_block<V, 2, Cols>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches); break;
+        case 1: detail::dense_row_block<V, 1, Cols>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches); break;
+        default: break;
+    }
+}
+
+template <class V>
+void fill_rows(const float* bias, int rows, float* y, int ldy, int batches) noexcept {
+    constexpr int lanes = simd::lanes<V>;
+    for (int r = 0; r < rows; ++r) {
+        const V v = simd::broadcast<V>(bias ? bias[r] : 0.0f);
+        for (int b = 0; b < batches; ++b) simd::store_aligned(y + r * ldy + b * lanes, v);
+    }
+}
+
+}  // namespace nofold::nn

@@ -1,0 +1,86 @@
+// nofold::nn — History: the past of a multi-channel signal, and the tap gather of a causal
+// dilated convolution.
+//
+// A causal conv `y[t] = b + Σ_k W_k · x[t − (K−1−k)·d]` needs, for a chunk of n frames, the last
+// (K−1)·d samples of every input channel. History keeps exactly those in one ring per channel (no
+// slack: memory = channels × span). gather() writes the "tap matrix" X[k·C + c][t] = x_c[t − o_k]
+// for a chunk, reading the ring for the past and the chunk itself for the present, so the conv is
+// then one Dense product with aligned rows (dense.hpp). append() then pushes the chunk.
+//
+// Units: span and offsets in samples at the running rate. Latency: none.
+// Allocates: in the constructor only. RT-safe: gather, append, clear, fill_constant.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+
+#include "detail/aligned_buffer.hpp"
+
+namespace nofold::nn {
+
+class History {
+public:
+    History() = default;
+    /// `channels` rings holding `span` samples each (span may be 0: nothing is kept).
+    History(int channels, int span) : channels_(channels), span_(span) {
+        ring_.resize(static_cast<std::size_t>(channels) * static_cast<std::size_t>(std::max(span, 1)));
+    }
+
+    int channels() const noexcept { return channels_; }
+    int span() const noexcept { return span_; }
+    std::size_t bytes() const noexcept { return ring_.bytes(); }
+
+    /// dst[t] = x_c[t − offset] for t < n, then zeros up to `padded` (≥ n). `cur` is channel c's
+    /// current chunk (n frames). Requires offset ≤ span().
+    void gather(int c, const float* cur, int n, int offset, float* dst, int padded) const noexcept {
+        const int from_ring = std::min(offset, n);
+        if (from_ring > 0) {
+            const float* ring = ring_.data() + static_cast<std::size_t>(c) * static_cast<std::size_t>(span_);
+            int start = pos_ - offset;
+            if (start < 0) start += span_;
+            const int first = std::min(from_ring, span_ - start);
+            std::copy(ring + start, ring + start + first, dst);
+            std::copy(ring, ring + (from_ring - first), dst + first);
+        }
+        if (n > from_ring) std::copy(cur, cur + (n - from_ring), dst + from_ring);
+        std::fill(dst + n, dst + padded, 0.0f);
+    }
+
+    /// Push the chunk: `cur` rows are `ld` floats apart, n frames each (channels() rows).
+    void append(const float* cur, int ld, int n) noexcept {
+        if (span_ == 0 || n <= 0) return;
+        const int keep = std::min(n, span_);
+        const int skip = n - keep;
+        int pos = pos_ + skip;
+        pos %= span_;
+        for (int c = 0; c < channels_; ++c) {
+            float* ring = ring_.data() + static_cast<std::size_t>(c) * static_cast<std::size_t>(span_);
+            const float* src = cur + static_cast<std::size_t>(c) * static_cast<std::size_t>(ld) + skip;
+            const int first = std::min(keep, span_ - pos);
+            std::copy(src, src + first, ring + pos);
+            std::copy(src + first, src + keep, ring);
+        }
+        pos_ = (pos + keep) % span_;
+    }
+
+    /// Every past sample of channel c becomes value[c·ld] (the steady state of a constant signal).
+    void fill_constant(const float* value, int ld) noexcept {
+        for (int c = 0; c < channels_; ++c) {
+            float* ring = ring_.data() + static_cast<std::size_t>(c) * static_cast<std::size_t>(span_);
+            std::fill(ring, ring + span_, value[static_cast<std::size_t>(c) * static_cast<std::size_t>(ld)]);
+        }
+    }
+
+    void clear() noexcept {
+        ring_.fill(0.0f);
+        pos_ = 0;
+    }
+
+private:
+    int channels_ = 0;
+    int span_ = 0;
+    int pos_ = 0;  // where the next sample goes; the newest past sample is at pos_ − 1
+    detail::AlignedBuffer ring_;
+};
+
+}  // namespace nofold::nn

@@ -1,0 +1,601 @@
+// nofold::runtime — WaveNet: a NAM WaveNet whose shape is known only at run time (any .nam file).
+//
+// Covers every feature of ../shared/specs/model-formats.md §1.1: layer arrays with rechannel, dilated
+// conv + input mixin, gating none/gated/blended with per-layer primary and secondary activations,
+// bottleneck, layer1x1 on/off, head1x1, the eight FiLM slots (with NAM Core's layer1x1_post quirk as
+// an option), grouped convs (stored expanded, block-diagonal), per-layer kernel sizes, head rechannel
+// with kernel/dilation/bias, post-stack head, head_scale from the last weight, condition_dsp (a nested
+// WaveNet whose channels are the condition), chained arrays and slimmable channel slicing.
+// Processing is chunked (nofold::chunk_frames frames, channel-major, SIMD over time); the kernels are
+// the shared ones of nn/dense.hpp and nn/history.hpp.
+//
+// Units: samples at the running rate (training rate × rate factor). Latency: 0 (causal).
+// Allocates: constructor only (set_weights copies into storage allocated by the constructor).
+// RT-safe: process, reset, prewarm, set_rate_factor, set_slimmable_size.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../model.hpp"
+#include "../nn/dense.hpp"
+#include "../nn/detail/aligned_buffer.hpp"
+#include "../nn/detail/row_activation.hpp"
+#include "../nn/history.hpp"
+#include "../nn/model_config.hpp"
+#include "options.hpp"
+
+namespace nofold::runtime {
+
+class WaveNet final : public Model {
+public:
+    /// Builds the model, or returns null and sets `error` (config invalid, unknown activation,
+    /// unsupported condition_dsp). Weights are zero until set_weights.
+    static std::unique_ptr<WaveNet> create(const nn::WaveNetConfig& config, const Options& options, std::string& error);
+
+    /// Weights in .nam order (head_scale last). Empty string on success, else "expected N weights, got M".
+    std::string set_weights(const float* weights, std::size_t count);
+    std::size_t weight_count() const noexcept { return weight_count_; }
+
+    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept override;
+    NOFOLD_REALTIME void reset() noexcept override;
+    NOFOLD_REALTIME void prewarm() noexcept override;
+    int latency() const noexcept override { return 0; }
+    int receptive_field() const noexcept override;
+    double flops_per_sample() const noexcept override { return flops_; }
+    NOFOLD_REALTIME RateFactorStatus set_rate_factor(double rate_factor) noexcept override;
+    double rate_factor() const noexcept override { return rate_; }
+    double max_rate_factor() const noexcept override { return max_rate_; }
+    std::size_t memory_bytes() const noexcept override;
+    const char* implementation_name() const noexcept override { return "runtime WaveNet"; }
+    NOFOLD_REALTIME void set_slimmable_size(double size) noexcept override;
+
+    int in_channels() const noexcept { return in_channels_; }
+    int out_channels() const noexcept { return out_channels_; }
+    /// One chunk, n ≤ nofold::chunk_frames, channel-major: `in` has in_channels() rows, `out`
+    /// out_channels() rows, both `ld` floats apart and aligned. `fill` = steady-state prewarm step.
+    NOFOLD_REALTIME void process_chunk(const float* in, int ld, int n, float* out, bool fill) noexcept;
+
+private:
+    WaveNet() = default;
+    struct Film;
+    struct Layer;
+    struct Array;
+    std::string build(const nn::WaveNetConfig& config, const Options& options);
+
+    std::vector<Array> arrays_;
+    std::vector<std::vector<float>> post_w_, post_b_;
+    nn::detail::RowActivation post_act_;
+    int post_in_ = 0;
+    std::vector<int> post_out_;
+    float head_scale_ = 1.0f;
+    int in_channels_ = 1, out_channels_ = 1, cond_channels_ = 1;
+    std::unique_ptr<WaveNet> condition_;
+    Options options_;
+    double rate_ = 1.0, max_rate_ = 1.0;
+    int rate_int_ = 1;
+    double flops_ = 0.0;
+    std::size_t weight_count_ = 0;
+    // chunk scratch, channel-major, rows ld_ apart
+    static constexpr int ld_ = chunk_frames;
+    nn::detail::AlignedBuffer in_, cond_, xa_, xb_, xin_, cols_, z_, m_, out_, h1_, r1_, skip_[2], film_, cmod_, post_[2], io_, res_;
+};
+
+// =================================================================================================
+// Implementation
+// =================================================================================================
+
+struct WaveNet::Film {
+    bool active = false;
+    bool shift = false;
+    int dim = 0;
+    int groups = 1;
+    std::vector<float> w, b;  // rows = (shift ? 2 : 1) · dim, cols = condition size (groups expanded)
+};
+
+struct WaveNet::Layer {
+    int kernel = 1, dilation = 1, gate = 1;
+    int g_in = 1, g_mix = 1, g_l1 = 1, g_h1 = 1;
+    nn::GatingMode gating = nn::GatingMode::none;
+    nn::detail::RowActivation prim, sec;
+    std::vector<float> conv_w, conv_b, mix_w, l1_w, l1_b, h1_w, h1_b;
+    Film films[nn::film_slot_count];
+    bool l1_post_film = false;  // whether the layer1x1_post FiLM is applied in this layer
+    nn::History history;
+};
+
+struct WaveNet::Array {
+    int in = 1, channels = 1, bottleneck = 1, cond = 1, skip = 1, head_out = 1, head_k = 1, head_d = 1;
+    int width = 1;  // slimmable active width (= channels when not slimmed)
+    bool head_bias = false, layer1x1 = true, head1x1 = false;
+    std::vector<int> allowed;
+    std::vector<float> rechannel_w, head_w, head_b;
+    std::vector<Layer> layers;
+    nn::History head_history;
+};
+
+namespace detail {
+
+// Reads the .nam weight stream in order and expands grouped matrices to dense block-diagonal ones.
+struct WeightReader {
+    const float* p;
+    const float* end;
+    // [out][in/groups][k] → dense [out][k·in + c]
+    void conv(std::vector<float>& dst, int out, int in, int k, int groups) {
+        const int in_g = in / groups, out_g = out / groups;
+        std::fill(dst.begin(), dst.end(), 0.0f);
+        for (int o = 0; o < out; ++o)
+            for (int j = 0; j < in_g; ++j)
+                for (int t = 0; t < k; ++t) {
+                    const int c = (o / out_g) * in_g + j;
+                    dst[static_cast<std::size_t>(o) * static_cast<std::size_t>(k * in) + static_cast<std::size_t>(t * in + c)] = *p++;
+                }
+    }
+    void vec(std::vector<float>& dst) {
+        for (float& v : dst) v = *p++;
+    }
+};
+
+}  // namespace detail
+
+inline std::unique_ptr<WaveNet> WaveNet::create(const nn::WaveNetConfig& config, const Options& options,
+                                                std::string& error) {
+    std::unique_ptr<WaveNet> m(new WaveNet());
+    error = m->build(config, options);
+    if (!error.empty()) return nullptr;
+    return m;
+}
+
+inline std::string WaveNet::build(const nn::WaveNetConfig& config, const Options& options) {
+    using nn::FilmSlot;
+    std::string err = nn::validate(config);
+    if (!err.empty()) return err;
+    for (std::size_t i = 0; i < config.layers.size(); ++i) {
+        const auto& a = config.layers[i];
+        if (!a.allowed_channels.empty())
+            for (int l = 0; l < a.layer_count(); ++l)
+                if (a.gating(l) != nn::GatingMode::none) return "layers[" + std::to_string(i) + "]: slimmable arrays must be ungated";
+    }
+    options_ = options;
+    max_rate_ = std::max(1.0, std::floor(options.max_rate_factor));
+    const int max_l = static_cast<int>(max_rate_);
+    in_channels_ = config.in_channels;
+    head_scale_ = config.head_scale;
+    weight_count_ = nn::weight_count(config);
+    cond_channels_ = in_channels_;
+    if (config.condition_dsp) {
+        const auto* nested = std::get_if<nn::WaveNetConfig>(&config.condition_dsp->config);
+        if (!nested) return "condition_dsp: only a WaveNet is supported as condition_dsp";
+        std::string e;
+        condition_ = create(*nested, options, e);
+        if (!condition_) return "condition_dsp: " + e;
+        e = condition_->set_weights(config.condition_dsp->weights.data(), config.condition_dsp->weights.size());
+        if (!e.empty()) return "condition_dsp: " + e;
+        if (condition_->in_channels() != in_channels_) return "condition_dsp: input channels differ from the model's";
+        cond_channels_ = condition_->out_channels();
+    }
+    int max_rows = std::max(in_channels_, cond_channels_), max_cols = 1;
+    auto sz = [](int v) { return static_cast<std::size_t>(v); };
+    double macs = 0;
+    for (std::size_t ai = 0; ai < config.layers.size(); ++ai) {
+        const nn::LayerArrayConfig& c = config.layers[ai];
+        if (c.condition_size != cond_channels_)
+            return "layers[" + std::to_string(ai) + "]: condition_size must equal the condition's channels (" +
+                   std::to_string(cond_channels_) + ")";
+        Array a;
+        a.in = c.input_size;
+        a.channels = a.width = c.channels;
+        a.bottleneck = c.bottleneck_size();
+        a.cond = c.condition_size;
+        a.skip = c.skip_size();
+        a.head_out = c.head.out_channels;
+        a.head_k = c.head.kernel_size;
+        a.head_d = c.head.dilation;
+        a.head_bias = c.head.bias;
+        a.layer1x1 = c.layer1x1.active;
+        a.head1x1 = c.head1x1.active;
+        a.allowed = c.allowed_channels;
+        a.rechannel_w.resize(sz(a.channels * a.in));
+        a.head_w.resize(sz(a.head_out * a.head_k * a.skip));
+        a.head_b.resize(sz(a.head_out));
+        a.head_history = nn::History(a.skip, (a.head_k - 1) * a.head_d * max_l);
+        macs += a.channels * a.in + a.head_out * a.head_k * a.skip;
+        max_cols = std::max(max_cols, a.head_k * a.skip);
+        max_rows = std::max({max_rows, a.channels, a.skip, a.head_out});
+        for (int l = 0; l < c.layer_count(); ++l) {
+            Layer y;
+            y.kernel = c.kernel_size(l);
+            y.dilation = c.dilation(l);
+            y.gating = c.gating(l);
+            y.gate = c.gate_factor(l);
+            y.g_in = c.groups_input;
+            y.g_mix = c.groups_input_mixin;
+            y.g_l1 = c.layer1x1.groups;
+            y.g_h1 = c.head1x1.groups;
+            const int gb = y.gate * a.bottleneck;
+            err = y.prim.configure(c.activation(l), options.math);
+            if (err.empty()) err = y.sec.configure(c.secondary_activation(l), options.math == nn::MathMode::nam ? nn::MathMode::exact : options.math);
+            if (!err.empty()) return "layers[" + std::to_string(ai) + "]: " + err;
+            y.conv_w.resize(sz(gb * y.kernel * a.channels));
+            y.conv_b.resize(sz(gb));
+            y.mix_w.resize(sz(gb * a.cond));
+            if (a.layer1x1) {
+                y.l1_w.resize(sz(a.channels * a.bottleneck));
+                y.l1_b.resize(sz(a.channels));
+            }
+            if (a.head1x1) {
+                y.h1_w.resize(sz(a.skip * a.bottleneck));
+                y.h1_b.resize(sz(a.skip));
+            }
+            for (int s = 0; s < nn::film_slot_count; ++s) {
+                const nn::FilmConfig& fc = c.films[sz(s)];
+                Film& f = y.films[s];
+                f.active = fc.active;
+                if (!f.active) continue;
+                f.shift = fc.shift;
+                f.groups = fc.groups;
+                f.dim = nn::film_dim(c, l, static_cast<FilmSlot>(s));
+                const int rows = (f.shift ? 2 : 1) * f.dim;
+                f.w.resize(sz(rows * a.cond));
+                f.b.resize(sz(rows));
+                macs += rows * a.cond;
+                max_rows = std::max(max_rows, rows);
+            }
+            y.l1_post_film = y.films[static_cast<int>(FilmSlot::layer1x1_post)].active &&
+                             (options.layer1x1_post_film == Layer1x1PostFilm::trainer || y.gating == nn::GatingMode::blended);
+            y.history = nn::History(a.channels, (y.kernel - 1) * y.dilation * max_l);
+            macs += gb * y.kernel * a.channels + gb * a.cond + (a.layer1x1 ? a.channels * a.bottleneck : 0) +
+                    (a.head1x1 ? a.skip * a.bottleneck : 0);
+            max_cols = std::max(max_cols, y.kernel * a.channels);
+            max_rows = std::max({max_rows, gb, a.channels});
+            a.layers.push_back(std::move(y));
+        }
+        arrays_.push_back(std::move(a));
+    }
+    out_channels_ = arrays_.back().head_out;
+    if (config.head.active) {
+        err = post_act_.configure(config.head.activation, options.math);
+        if (!err.empty()) return "head: " + err;
+        int in = out_channels_;
+        post_in_ = in;
+        for (int j = 0; j < config.head.num_layers; ++j) {
+            const int out = j + 1 == config.head.num_layers ? config.head.out_channels : config.head.channels;
+            post_w_.emplace_back(sz(out * in));
+            post_b_.emplace_back(sz(out));
+            post_out_.push_back(out);
+            macs += out * in;
+            max_rows = std::max(max_rows, out);
+            in = out;
+        }
+        out_channels_ = in;
+    }
+    flops_ = 2.0 * macs + (condition_ ? condition_->flops_per_sample() : 0.0);
+    const std::size_t rows = sz(max_rows) * sz(ld_);
+    for (auto* b : {&in_, &cond_, &xa_, &xb_, &xin_, &z_, &m_, &out_, &h1_, &r1_, &skip_[0], &skip_[1], &film_, &cmod_,
+                    &post_[0], &post_[1], &io_, &res_})
+        b->resize(rows);
+    cols_.resize(sz(max_cols) * sz(ld_));
+    return {};
+}
+
+inline std::string WaveNet::set_weights(const float* weights, std::size_t count) {
+    if (count != weight_count_)
+        return "expected " + std::to_string(weight_count_) + " weights, got " + std::to_string(count);
+    detail::WeightReader r{weights, weights + count};
+    for (Array& a : arrays_) {
+        r.conv(a.rechannel_w, a.channels, a.in, 1, 1);
+        for (Layer& y : a.layers) {
+            const int gb = y.gate * a.bottleneck;
+            r.conv(y.conv_w, gb, a.channels, y.kernel, y.g_in);
+            r.vec(y.conv_b);
+            r.conv(y.mix_w, gb, a.cond, 1, y.g_mix);
+            if (a.layer1x1) {
+                r.conv(y.l1_w, a.channels, a.bottleneck, 1, y.g_l1);
+                r.vec(y.l1_b);
+            }
+            if (a.head1x1) {
+                r.conv(y.h1_w, a.skip, a.bottleneck, 1, y.g_h1);
+                r.vec(y.h1_b);
+            }
+            for (Film& f : y.films) {
+                if (!f.active) continue;
+                r.conv(f.w, (f.shift ? 2 : 1) * f.dim, a.cond, 1, f.groups);
+                r.vec(f.b);
+            }
+        }
+        r.conv(a.head_w, a.head_out, a.skip, a.head_k, 1);
+        if (a.head_bias) r.vec(a.head_b);
+    }
+    for (std::size_t j = 0; j < post_w_.size(); ++j) {
+        r.conv(post_w_[j], post_out_[j], j == 0 ? post_in_ : post_out_[j - 1], 1, 1);
+        r.vec(post_b_[j]);
+    }
+    head_scale_ = *r.p++;
+    reset();
+    return {};
+}
+
+inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, bool fill) noexcept {
+    using V = simd::float_batch;
+    using nn::dense_accumulate;
+    using nn::fill_rows;
+    constexpr int lanes = simd::lanes<V>;
+    const int nb = nn::batches_for<V>(n);
+    const int padded = nb * lanes;
+    const std::size_t L = static_cast<std::size_t>(ld_);
+    auto rowp = [L](float* base, int r) { return base + static_cast<std::size_t>(r) * L; };
+    auto crow = [L](const float* base, int r) { return base + static_cast<std::size_t>(r) * L; };
+    // y[r] (op)= x[r] over rows
+    auto add_rows = [&](float* y, const float* x, int rows) {
+        for (int r = 0; r < rows; ++r)
+            for (int b = 0; b < nb; ++b) {
+                float* py = rowp(y, r) + b * lanes;
+                simd::store_aligned(py, simd::load_aligned<V>(py) + simd::load_aligned<V>(crow(x, r) + b * lanes));
+            }
+    };
+    auto sum_rows = [&](float* y, const float* x0, const float* x1, int rows) {
+        for (int r = 0; r < rows; ++r)
+            for (int b = 0; b < nb; ++b)
+                simd::store_aligned(rowp(y, r) + b * lanes,
+                                    simd::load_aligned<V>(crow(x0, r) + b * lanes) + simd::load_aligned<V>(crow(x1, r) + b * lanes));
+    };
+    auto copy_rows = [&](float* y, const float* x, int rows) {
+        for (int r = 0; r < rows; ++r) std::copy(crow(x, r), crow(x, r) + padded, rowp(y, r));
+    };
+
+    const float* cond = in;
+    if (condition_) {
+        condition_->process_chunk(in, ld, n, cond_.data(), fill);
+        cond = cond_.data();
+    }
+    auto film = [&](const Film& f, float* data, int cond_rows) {
+        const int rows = (f.shift ? 2 : 1) * f.dim;
+        fill_rows<V>(f.b.data(), rows, film_.data(), ld_, nb);
+        dense_accumulate<V>(f.w.data(), cond_rows, rows, cond_rows, cond, ld_, film_.data(), ld_, nb);
+        for (int r = 0; r < f.dim; ++r)
+            for (int b = 0; b < nb; ++b) {
+                float* p = rowp(data, r) + b * lanes;
+                V v = simd::load_aligned<V>(p) * simd::load_aligned<V>(rowp(film_.data(), r) + b * lanes);
+                if (f.shift) v = v + simd::load_aligned<V>(rowp(film_.data(), f.dim + r) + b * lanes);
+                simd::store_aligned(p, v);
+            }
+    };
+    auto film_slot = [](Layer& y, nn::FilmSlot s) -> const Film& { return y.films[static_cast<int>(s)]; };
+
+    const float* layer_in = in;
+    int in_rows = in_channels_;
+    int hb = 0;
+    for (std::size_t ai = 0; ai < arrays_.size(); ++ai) {
+        Array& a = arrays_[ai];
+        const int C = a.width;
+        const bool slim = C != a.channels;
+        const int B = slim ? C : a.bottleneck;
+        const int S = slim ? C : a.skip;
+        float* x = xa_.data();
+        float* xn = xb_.data();
+        fill_rows<V>(nullptr, C, x, ld_, nb);
+        dense_accumulate<V>(a.rechannel_w.data(), a.in, C, std::min(in_rows, a.in), layer_in, ld_, x, ld_, nb);
+        float* skip = skip_[hb].data();
+        if (ai == 0) fill_rows<V>(nullptr, a.skip, skip, ld_, nb);
+        for (Layer& y : a.layers) {
+            const float* cin = x;
+            if (film_slot(y, nn::FilmSlot::conv_pre).active) {
+                copy_rows(xin_.data(), x, C);
+                film(film_slot(y, nn::FilmSlot::conv_pre), xin_.data(), a.cond);
+                cin = xin_.data();
+            }
+            if (fill) y.history.fill_constant(cin, ld_);
+            const int K = y.kernel;
+            for (int k = 0; k < K; ++k) {
+                const int off = (K - 1 - k) * y.dilation * rate_int_;
+                for (int c = 0; c < C; ++c)
+                    y.history.gather(c, crow(cin, c), n, off, rowp(cols_.data(), k * a.channels + c), padded);
+            }
+            y.history.append(cin, ld_, n);
+            const int gb = y.gate * B;
+            float* z = z_.data();
+            const int kc = K * a.channels;
+            // gated/blended: rows [0,B) and [bottleneck, bottleneck + B) (B = bottleneck unless slimmed,
+            // and slimmable arrays are ungated)
+            fill_rows<V>(y.conv_b.data(), gb, z, ld_, nb);
+            if (!slim) {
+                dense_accumulate<V>(y.conv_w.data(), kc, gb, kc, cols_.data(), ld_, z, ld_, nb);
+            } else {
+                for (int k = 0; k < K; ++k)
+                    dense_accumulate<V>(y.conv_w.data() + k * a.channels, kc, gb, C, rowp(cols_.data(), k * a.channels), ld_, z,
+                                        ld_, nb);
+            }
+            if (film_slot(y, nn::FilmSlot::conv_post).active) film(film_slot(y, nn::FilmSlot::conv_post), z, a.cond);
+            const float* cu = cond;
+            if (film_slot(y, nn::FilmSlot::input_mixin_pre).active) {
+                copy_rows(cmod_.data(), cond, a.cond);
+                film(film_slot(y, nn::FilmSlot::input_mixin_pre), cmod_.data(), a.cond);
+                cu = cmod_.data();
+            }
+            if (film_slot(y, nn::FilmSlot::input_mixin_post).active) {
+                fill_rows<V>(nullptr, gb, m_.data(), ld_, nb);
+                dense_accumulate<V>(y.mix_w.data(), a.cond, gb, a.cond, cu, ld_, m_.data(), ld_, nb);
+                film(film_slot(y, nn::FilmSlot::input_mixin_post), m_.data(), a.cond);
+                add_rows(z, m_.data(), gb);
+            } else {
+                dense_accumulate<V>(y.mix_w.data(), a.cond, gb, a.cond, cu, ld_, z, ld_, nb);
+            }
+            if (film_slot(y, nn::FilmSlot::activation_pre).active) film(film_slot(y, nn::FilmSlot::activation_pre), z, a.cond);
+            float* o = z;
+            if (y.gating == nn::GatingMode::none) {
+                for (int r = 0; r < B; ++r) y.prim.apply<V>(rowp(z, r), nb, r);
+            } else {
+                o = out_.data();
+                const bool blended = y.gating == nn::GatingMode::blended;
+                for (int r = 0; r < B; ++r) {
+                    float* top = rowp(z, r);
+                    float* bottom = rowp(z, a.bottleneck + r);
+                    float* dst = rowp(o, r);
+                    if (blended) std::copy(top, top + padded, dst);
+                    y.prim.apply<V>(top, nb, r);
+                    y.sec.apply<V>(bottom, nb, r);
+                    for (int b = 0; b < nb; ++b) {
+                        const V p = simd::load_aligned<V>(top + b * lanes);
+                        const V g = simd::load_aligned<V>(bottom + b * lanes);
+                        if (blended) {
+                            const V t = simd::load_aligned<V>(dst + b * lanes);
+                            simd::store_aligned(dst + b * lanes, g * p + (V(1) - g) * t);
+                        } else {
+                            simd::store_aligned(dst + b * lanes, p * g);
+                        }
+                    }
+                }
+            }
+            if (film_slot(y, nn::FilmSlot::activation_post).active) film(film_slot(y, nn::FilmSlot::activation_post), o, a.cond);
+            if (a.head1x1) {
+                fill_rows<V>(y.h1_b.data(), a.skip, h1_.data(), ld_, nb);
+                dense_accumulate<V>(y.h1_w.data(), a.bottleneck, a.skip, B, o, ld_, h1_.data(), ld_, nb);
+                if (film_slot(y, nn::FilmSlot::head1x1_post).active) film(film_slot(y, nn::FilmSlot::head1x1_post), h1_.data(), a.cond);
+                add_rows(skip, h1_.data(), a.skip);
+            } else {
+                add_rows(skip, o, B);
+            }
+            if (a.layer1x1) {
+                fill_rows<V>(y.l1_b.data(), C, r1_.data(), ld_, nb);
+                dense_accumulate<V>(y.l1_w.data(), a.bottleneck, C, B, o, ld_, r1_.data(), ld_, nb);
+                if (y.l1_post_film) film(film_slot(y, nn::FilmSlot::layer1x1_post), r1_.data(), a.cond);
+                sum_rows(xn, x, r1_.data(), C);
+            } else {
+                sum_rows(xn, x, o, C);
+            }
+            std::swap(x, xn);
+        }
+        // head rechannel over the summed skips
+        if (fill) a.head_history.fill_constant(skip, ld_);
+        const int K = a.head_k;
+        for (int k = 0; k < K; ++k) {
+            const int off = (K - 1 - k) * a.head_d * rate_int_;
+            for (int s = 0; s < S; ++s) a.head_history.gather(s, crow(skip, s), n, off, rowp(cols_.data(), k * a.skip + s), padded);
+        }
+        a.head_history.append(skip, ld_, n);
+        float* head = skip_[1 - hb].data();
+        fill_rows<V>(a.head_bias ? a.head_b.data() : nullptr, a.head_out, head, ld_, nb);
+        const int ks = K * a.skip;
+        if (S == a.skip) {
+            dense_accumulate<V>(a.head_w.data(), ks, a.head_out, ks, cols_.data(), ld_, head, ld_, nb);
+        } else {
+            for (int k = 0; k < K; ++k)
+                dense_accumulate<V>(a.head_w.data() + k * a.skip, ks, a.head_out, S, rowp(cols_.data(), k * a.skip), ld_, head, ld_,
+                                    nb);
+        }
+        hb = 1 - hb;
+        copy_rows(io_.data(), x, C);
+        layer_in = io_.data();
+        in_rows = C;
+    }
+    // output = head_scale · head, then the post-stack head
+    float* h = skip_[hb].data();
+    const V scale(head_scale_);
+    const int rows = arrays_.back().head_out;
+    float* dst = post_w_.empty() ? out : post_[0].data();
+    for (int r = 0; r < rows; ++r)
+        for (int b = 0; b < nb; ++b)
+            simd::store_aligned(rowp(dst, r) + b * lanes, scale * simd::load_aligned<V>(crow(h, r) + b * lanes));
+    int in_r = rows;
+    for (std::size_t j = 0; j < post_w_.size(); ++j) {
+        float* src = post_[j % 2].data();
+        float* nxt = j + 1 == post_w_.size() ? out : post_[(j + 1) % 2].data();
+        for (int r = 0; r < in_r; ++r) post_act_.apply<V>(rowp(src, r), nb, r);
+        fill_rows<V>(post_b_[j].data(), post_out_[j], nxt, ld_, nb);
+        dense_accumulate<V>(post_w_[j].data(), in_r, post_out_[j], in_r, src, ld_, nxt, ld_, nb);
+        in_r = post_out_[j];
+    }
+    (void)ld;
+}
+
+inline void WaveNet::process(const float* in, float* out, int n) noexcept {
+    int done = 0;
+    while (done < n) {
+        const int m = std::min(chunk_frames, n - done);
+        float* row = in_.data();
+        for (int t = 0; t < m; ++t) row[t] = simd::zero_if_not_finite(in[done + t]);
+        std::fill(row + m, row + ld_, 0.0f);
+        process_chunk(in_.data(), ld_, m, res_.data(), false);
+        std::copy(res_.data(), res_.data() + m, out + done);
+        done += m;
+    }
+}
+
+inline void WaveNet::reset() noexcept {
+    for (Array& a : arrays_) {
+        for (Layer& y : a.layers) y.history.clear();
+        a.head_history.clear();
+    }
+    if (condition_) condition_->reset();
+}
+
+inline void WaveNet::prewarm() noexcept {
+    reset();
+    in_.fill(0.0f);
+    if (options_.prewarm == PrewarmMode::steady_state) {
+        process_chunk(in_.data(), ld_, 1, res_.data(), true);
+        return;
+    }
+    const int block = std::max(1, options_.prewarm_block);
+    const int want = options_.prewarm_samples >= 0 ? options_.prewarm_samples : receptive_field();
+    int total = (want + block - 1) / block * block;
+    while (total > 0) {
+        const int m = std::min(chunk_frames, total);
+        process_chunk(in_.data(), ld_, m, res_.data(), false);
+        total -= m;
+    }
+}
+
+inline int WaveNet::receptive_field() const noexcept {
+    int span = 0;
+    for (const Array& a : arrays_) {
+        for (const Layer& y : a.layers) span += (y.kernel - 1) * y.dilation;
+        span += (a.head_k - 1) * a.head_d;
+    }
+    return span * rate_int_ + (condition_ ? condition_->receptive_field() - 1 : 0) + 1;
+}
+
+inline RateFactorStatus WaveNet::set_rate_factor(double rate_factor) noexcept {
+    if (!(rate_factor >= 1.0) || rate_factor > max_rate_) return RateFactorStatus::out_of_range;
+    if (rate_factor != std::floor(rate_factor)) return RateFactorStatus::not_integer;
+    if (condition_) condition_->set_rate_factor(rate_factor);
+    rate_ = rate_factor;
+    rate_int_ = static_cast<int>(rate_factor);
+    reset();
+    return RateFactorStatus::ok;
+}
+
+inline void WaveNet::set_slimmable_size(double size) noexcept {
+    for (Array& a : arrays_) {
+        if (a.allowed.empty()) continue;
+        const int count = static_cast<int>(a.allowed.size());
+        const double v = std::isfinite(size) ? std::max(0.0, size) : 1.0;
+        const int i = static_cast<int>(std::min<double>(std::floor(v * count), count - 1));
+        a.width = a.allowed[static_cast<std::size_t>(i)];
+    }
+}
+
+inline std::size_t WaveNet::memory_bytes() const noexcept {
+    auto vb = [](const std::vector<float>& v) { return v.capacity() * sizeof(float); };
+    std::size_t total = sizeof(*this);
+    for (const Array& a : arrays_) {
+        total += sizeof(Array) + vb(a.rechannel_w) + vb(a.head_w) + vb(a.head_b) + a.head_history.bytes();
+        for (const Layer& y : a.layers) {
+            total += sizeof(Layer) + vb(y.conv_w) + vb(y.conv_b) + vb(y.mix_w) + vb(y.l1_w) + vb(y.l1_b) + vb(y.h1_w) +
+                     vb(y.h1_b) + y.history.bytes();
+            for (const Film& f : y.films) total += vb(f.w) + vb(f.b);
+        }
+    }
+    for (std::size_t j = 0; j < post_w_.size(); ++j) total += vb(post_w_[j]) + vb(post_b_[j]);
+    for (const auto* b : {&in_, &cond_, &xa_, &xb_, &xin_, &cols_, &z_, &m_, &out_, &h1_, &r1_, &skip_[0], &skip_[1], &film_,
+                          &cmod_, &post_[0], &post_[1], &io_, &res_})
+        total += b->bytes();
+    if (condition_) total += condition_->memory_bytes();
+    return total;
+}
+
+}  // namespace nofold::runtime

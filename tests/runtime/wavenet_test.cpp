@@ -1,0 +1,282 @@
+// Tests for include/nofold/runtime/wavenet.hpp.
+// Independent reference: naive_wavenet.hpp (double precision, whole-signal loops straight from spec
+// §1.1). Tolerance: max abs error ≤ 1e-5 × output RMS (exact tier).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+
+#include <nofold/runtime/wavenet.hpp>
+
+#include "naive_wavenet.hpp"
+#include "support/alloc_counter.hpp"
+
+using namespace nofold;
+using nn::ActivationSpec;
+using nn::FilmSlot;
+using nn::GatingMode;
+
+namespace {
+
+std::vector<float> random_vector(std::size_t n, unsigned seed, float scale) {
+    std::mt19937 gen(seed);
+    std::uniform_real_distribution<float> dist(-scale, scale);
+    std::vector<float> v(n);
+    for (float& x : v) x = dist(gen);
+    return v;
+}
+
+nn::LayerArrayConfig plain_array(int input, int channels, int head, bool head_bias, std::vector<int> dilations,
+                                 std::string act = "Tanh") {
+    nn::LayerArrayConfig a;
+    a.input_size = input;
+    a.channels = channels;
+    a.kernel_sizes = {3};
+    a.dilations = std::move(dilations);
+    a.activations = {ActivationSpec{std::move(act), {}}};
+    a.head = nn::HeadConfig{head, 1, head_bias, 1};
+    return a;
+}
+
+struct Built {
+    std::unique_ptr<runtime::WaveNet> model;
+    std::vector<float> weights;
+};
+
+Built build(const nn::WaveNetConfig& cfg, unsigned seed, runtime::Options opt = {}, float scale = 0.3f) {
+    std::string err;
+    Built b;
+    b.model = runtime::WaveNet::create(cfg, opt, err);
+    REQUIRE_MESSAGE(b.model, err);
+    b.weights = random_vector(nn::weight_count(cfg), seed, scale);
+    b.weights.back() = 0.7f;  // head_scale
+    REQUIRE(b.model->set_weights(b.weights.data(), b.weights.size()).empty());
+    return b;
+}
+
+std::vector<float> run(Model& m, const std::vector<float>& x, int block) {
+    std::vector<float> y(x.size());
+    std::size_t i = 0;
+    while (i < x.size()) {
+        const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(block), x.size() - i));
+        m.process(x.data() + i, y.data() + i, n);
+        i += static_cast<std::size_t>(n);
+    }
+    return y;
+}
+
+// max |y − ref| / rms(ref)
+double relative_error(const std::vector<float>& y, const std::vector<double>& ref) {
+    double rms = 0, err = 0;
+    for (std::size_t i = 0; i < ref.size(); ++i) {
+        rms += ref[i] * ref[i];
+        err = std::max(err, std::fabs(static_cast<double>(y[i]) - ref[i]));
+    }
+    rms = std::sqrt(rms / static_cast<double>(ref.size()));
+    return err / std::max(rms, 1e-30);
+}
+
+double check_against_naive(const nn::WaveNetConfig& cfg, unsigned seed, naive::Options nopt = {}, runtime::Options ropt = {},
+                           int block = 64, std::size_t T = 3000) {
+    Built b = build(cfg, seed, ropt);
+    if (nopt.rate != 1) REQUIRE(b.model->set_rate_factor(nopt.rate) == RateFactorStatus::ok);
+    if (nopt.slim >= 0) b.model->set_slimmable_size(nopt.slim);
+    std::vector<float> x = random_vector(T, seed + 1, 0.8f);
+    naive::Signal in(1, std::vector<double>(x.begin(), x.end()));
+    const naive::Signal ref = naive::wavenet(cfg, b.weights, in, nopt);
+    const std::vector<float> y = run(*b.model, x, block);
+    const double e = relative_error(y, ref[0]);
+    MESSAGE("relative error " << e);
+    return e;
+}
+
+nn::WaveNetConfig small_two_arrays() {
+    nn::WaveNetConfig c;
+    c.layers = {plain_array(1, 3, 2, false, {1, 2}), plain_array(3, 2, 1, true, {8, 33})};
+    return c;
+}
+
+nn::WaveNetConfig a1(int ch1, int ch2) {
+    const std::vector<int> d{1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+    nn::WaveNetConfig c;
+    c.layers = {plain_array(1, ch1, ch2, false, d), plain_array(ch1, ch2, 1, true, d)};
+    return c;
+}
+
+// Every feature at once: per-layer kernels, gating none/gated/blended, secondary activations,
+// bottleneck, head1x1 with groups, grouped input and mixin, all eight FiLM slots, head kernel and
+// dilation, two arrays, post-stack head.
+nn::WaveNetConfig everything(bool with_condition_dsp) {
+    nn::LayerArrayConfig a;
+    a.input_size = 1;
+    a.condition_size = with_condition_dsp ? 4 : 1;
+    a.channels = 4;
+    a.bottleneck = 6;
+    a.kernel_sizes = {2, 3, 4};
+    a.dilations = {1, 3, 2};
+    a.activations = {ActivationSpec{"SiLU", {}}, ActivationSpec{"PReLU", {0.1f, 0.2f, 0.3f, 0.05f, 0.2f, 0.25f}},
+                     ActivationSpec{"Tanh", {}}};
+    a.gating_modes = {GatingMode::gated, GatingMode::blended, GatingMode::none};
+    a.secondary_activations = {ActivationSpec{"Hardswish", {}}, ActivationSpec{"LeakyHardtanh", {0.0f, 0.9f, 0.0f, 0.02f}},
+                               ActivationSpec{}};
+    a.groups_input = 2;
+    a.groups_input_mixin = with_condition_dsp ? 2 : 1;
+    a.layer1x1 = nn::Layer1x1Config{true, 2};
+    a.head1x1 = nn::Head1x1Config{true, 4, 2};
+    a.head = nn::HeadConfig{3, 3, true, 2};
+    for (int s = 0; s < nn::film_slot_count; ++s) a.films[static_cast<std::size_t>(s)] = nn::FilmConfig{true, s % 2 == 0, 1};
+    nn::LayerArrayConfig b = plain_array(4, 3, 2, false, {1, 5}, "Softsign");
+    b.condition_size = a.condition_size;
+    b.head1x1 = nn::Head1x1Config{true, 3, 1};
+    b.layer1x1 = nn::Layer1x1Config{true, 1};
+    b.film(FilmSlot::activation_post) = nn::FilmConfig{true, true, 1};
+    b.gating_modes = {GatingMode::blended};
+    nn::WaveNetConfig c;
+    c.layers = {a, b};
+    c.head = nn::PostStackHeadConfig{true, 3, 2, 1, ActivationSpec{"ReLU", {}}};
+    if (with_condition_dsp) {
+        nn::WaveNetConfig inner;
+        inner.layers = {plain_array(1, 3, 4, true, {1, 2}, "Hardtanh")};
+        auto nested = std::make_shared<nn::NestedModel>();
+        nested->config = inner;
+        nested->weights = random_vector(nn::weight_count(inner), 99, 0.4f);
+        c.condition_dsp = nested;
+    }
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("runtime WaveNet: two plain arrays match the naive double reference") {
+    CHECK(check_against_naive(small_two_arrays(), 1) <= 1e-5);
+}
+
+TEST_CASE("runtime WaveNet: A1 standard and nano shapes match the naive reference") {
+    CHECK(check_against_naive(a1(16, 8), 2, {}, {}, 64, 2500) <= 1e-5);
+    CHECK(check_against_naive(a1(4, 2), 3, {}, {}, 64, 2500) <= 1e-5);
+}
+
+TEST_CASE("runtime WaveNet: every §1.1 feature (gating, FiLM, groups, head1x1, head kernel, post head)") {
+    CHECK(check_against_naive(everything(false), 4) <= 1e-5);
+    naive::Options trainer;
+    trainer.core_film_quirk = false;
+    runtime::Options ropt;
+    ropt.layer1x1_post_film = runtime::Layer1x1PostFilm::trainer;
+    CHECK(check_against_naive(everything(false), 5, trainer, ropt) <= 1e-5);
+}
+
+TEST_CASE("runtime WaveNet: condition_dsp (nested WaveNet, 4-channel condition)") {
+    CHECK(check_against_naive(everything(true), 6) <= 1e-5);
+}
+
+TEST_CASE("runtime WaveNet: nam math mode equals the reference with Fasttanh") {
+    naive::Options nopt;
+    nopt.nam_fast = true;
+    runtime::Options ropt;
+    ropt.math = nn::MathMode::nam;
+    CHECK(check_against_naive(small_two_arrays(), 7, nopt, ropt) <= 1e-5);
+}
+
+TEST_CASE("runtime WaveNet: slimmable widths slice the first c channels") {
+    nn::WaveNetConfig c;
+    c.layers = {plain_array(1, 3, 1, false, {1, 2, 4, 8}, "ReLU")};
+    c.layers[0].allowed_channels = {1, 2, 3};
+    for (double v : {0.0, 0.5, 0.99, 1.0}) {
+        naive::Options nopt;
+        nopt.slim = v;
+        CHECK(check_against_naive(c, 8, nopt) <= 1e-5);
+    }
+}
+
+TEST_CASE("runtime WaveNet: rate factor L multiplies every dilation (head dilation too)") {
+    runtime::Options ropt;
+    ropt.max_rate_factor = 4;
+    for (int L : {2, 3, 4}) {
+        naive::Options nopt;
+        nopt.rate = L;
+        CHECK(check_against_naive(everything(false), 9, nopt, ropt) <= 1e-5);
+    }
+    Built b = build(small_two_arrays(), 10, ropt);
+    CHECK(b.model->set_rate_factor(5) == RateFactorStatus::out_of_range);
+    CHECK(b.model->set_rate_factor(1.5) == RateFactorStatus::not_integer);
+    CHECK(b.model->set_rate_factor(0.5) == RateFactorStatus::out_of_range);
+    const int rf1 = b.model->receptive_field();
+    CHECK(b.model->set_rate_factor(2) == RateFactorStatus::ok);
+    CHECK(b.model->receptive_field() == 2 * (rf1 - 1) + 1);
+}
+
+TEST_CASE("runtime WaveNet: block sizes 1, 7, 64, 1000 and empty blocks give the same output") {
+    Built b = build(everything(true), 11);
+    std::vector<float> x = random_vector(2500, 12, 0.8f);
+    b.model->reset();
+    const std::vector<float> ref = run(*b.model, x, 64);
+    for (int block : {1, 7, 1000}) {
+        b.model->reset();
+        const std::vector<float> y = run(*b.model, x, block);
+        CHECK(relative_error(y, std::vector<double>(ref.begin(), ref.end())) <= 1e-6);
+    }
+    b.model->reset();
+    std::vector<float> y(x.size());
+    for (std::size_t i = 0; i < x.size(); i += 10) {
+        b.model->process(x.data() + i, y.data() + i, 0);
+        b.model->process(x.data() + i, y.data() + i, 10);
+    }
+    CHECK(relative_error(y, std::vector<double>(ref.begin(), ref.end())) <= 1e-6);
+}
+
+TEST_CASE("runtime WaveNet: steady-state prewarm equals feeding zeros for the receptive field") {
+    runtime::Options fast_opt, zero_opt;
+    zero_opt.prewarm = runtime::PrewarmMode::zero_blocks;
+    Built a = build(everything(true), 13, fast_opt);
+    Built b = build(everything(true), 13, zero_opt);
+    a.model->prewarm();
+    b.model->prewarm();
+    std::vector<float> x = random_vector(500, 14, 0.8f);
+    const std::vector<float> ya = run(*a.model, x, 64);
+    const std::vector<float> yb = run(*b.model, x, 64);
+    CHECK(relative_error(ya, std::vector<double>(yb.begin(), yb.end())) <= 1e-6);
+    // and a prewarmed model's response to silence is constant from the first sample
+    a.model->prewarm();
+    std::vector<float> zeros(300, 0.0f);
+    const std::vector<float> yz = run(*a.model, zeros, 64);
+    for (float v : yz) CHECK(v == doctest::Approx(yz[0]).epsilon(1e-6));
+}
+
+TEST_CASE("runtime WaveNet: NaN and inf input samples are read as 0") {
+    Built a = build(small_two_arrays(), 15);
+    Built b = build(small_two_arrays(), 15);
+    std::vector<float> x = random_vector(600, 16, 0.8f);
+    std::vector<float> clean = x;
+    x[100] = std::nanf("");
+    x[101] = INFINITY;
+    x[300] = -INFINITY;
+    clean[100] = clean[101] = clean[300] = 0.0f;
+    const std::vector<float> y = run(*a.model, x, 64);
+    const std::vector<float> yc = run(*b.model, clean, 64);
+    for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == yc[i]);
+}
+
+TEST_CASE("runtime WaveNet: weight count mismatch is reported") {
+    std::string err;
+    auto m = runtime::WaveNet::create(small_two_arrays(), {}, err);
+    REQUIRE(m);
+    std::vector<float> w(nn::weight_count(small_two_arrays()) + 1);
+    const std::string msg = m->set_weights(w.data(), w.size());
+    const std::size_t n = nn::weight_count(small_two_arrays());
+    CHECK(msg == "expected " + std::to_string(n) + " weights, got " + std::to_string(n + 1));
+}
+
+TEST_CASE("runtime WaveNet: process, reset, prewarm, set_rate_factor and slimming never allocate") {
+    runtime::Options ropt;
+    ropt.max_rate_factor = 2;
+    Built b = build(everything(true), 17, ropt);
+    std::vector<float> x = random_vector(1000, 18, 0.8f), y(1000);
+    nofold::test::AllocationScope scope;
+    b.model->process(x.data(), y.data(), 1000);
+    b.model->reset();
+    b.model->prewarm();
+    CHECK(b.model->set_rate_factor(2) == RateFactorStatus::ok);
+    b.model->process(x.data(), y.data(), 333);
+    b.model->set_slimmable_size(0.3);
+    CHECK(scope.allocations() == 0);
+}
