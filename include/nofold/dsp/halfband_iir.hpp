@@ -82,10 +82,13 @@ namespace detail {
 
 /// One branch: K first-order allpass sections y = a (x - y[-1]) + x[-1], chained. State s[k] is
 /// the previous input of section k (= previous output of section k-1); s[K] the previous output.
+/// Written as y = (a x + x[-1]) - a y[-1] so that the recursion through y[-1] is a single
+/// multiply-add: the loop-carried latency, not the arithmetic, bounds the speed of this filter.
 template <int K, class V>
 inline V allpass_chain(const V* c, V* s, V x) noexcept {
     for (int k = 0; k < K; ++k) {
-        const V y = simd::fma(c[k], x - s[k + 1], s[k]);
+        const V u = simd::fma(c[k], x, s[k]);
+        const V y = simd::fma(-c[k], s[k + 1], u);
         s[k] = x;
         x = y;
     }
