@@ -1,0 +1,242 @@
+// nofold::math — activations built on exp, log1p and erfc: ELU, CELU, SELU, GELU (erf form), GELUTanh,
+// Mish, Softplus, LogSigmoid, Tanhshrink, Gaussian and ReLUSquaredDip. PyTorch's defaults (activations.md).
+//
+// Each is written so that no step cancels: negative tails use expm1 or e^x·(…) directly, GELU's tail uses
+// erfc(z) = e^(−z²)·R(z) with x² split exactly by an fma, Tanhshrink near 0 uses x³·T(x²). Accuracy (float,
+// measured against long double in tests/math/exponential_test.cpp): ≤ 4 ULP for ELU, CELU, SELU, Softplus,
+// LogSigmoid, Mish, Gaussian, ReLUSquaredDip, GELU, GELUTanh (exact tier); Tanhshrink ≤ 4 ULP.
+// Tiers: GELUTanh and Tanhshrink follow their tanh/sigmoid's Tier; the others have one (exact) kernel.
+// Units: parameters in input units. Allocates: never. RT-safe: all members.
+#pragma once
+
+#include "piecewise.hpp"
+#include "sigmoid.hpp"
+
+namespace nofold::math {
+
+/// x > 0 ? x : α(eˣ − 1) (α = 1). F1 = x²/2 or α(expm1 x − x); F2 = x³/6 or α(expm1 x − x − x²/2).
+struct ELU {
+    float alpha = 1.0f;
+    template <class V>
+    V operator()(const V& x) const noexcept;
+    template <class V>
+    V antiderivative(const V& x) const noexcept;
+    template <class V>
+    V antiderivative2(const V& x) const noexcept;
+};
+
+/// max(0, x) + min(0, α(e^(x/α) − 1)) (α = 1).
+struct CELU {
+    float alpha = 1.0f;
+    template <class V>
+    V operator()(const V& x) const noexcept;
+};
+
+/// scale·(x > 0 ? x : α(eˣ − 1)) with PyTorch's α = 1.6732632423543772848, scale = 1.0507009873554804934.
+struct SELU {
+    template <class V>
+    V operator()(const V& x) const noexcept;
+};
+
+/// Exact GELU: x·Φ(x) = ½x(1 + erf(x/√2)), with Φ from erfc so the negative tail keeps its precision.
+struct GELU {
+    template <class V>
+    V operator()(const V& x) const noexcept;
+};
+
+/// GELU, tanh form: ½x(1 + tanh(√(2/π)(x + 0.044715x³))) = x·σ(2√(2/π)(x + 0.044715x³)).
+template <class Tier = Exact>
+struct GELUTanh {
+    static_assert(is_tier_v<Tier>, "math::GELUTanh<Tier>: Tier must be math::Exact, math::Fast or math::NamCompat");
+    template <class V>
+    V operator()(const V& x) const noexcept;
+};
+
+/// x·tanh(softplus x), computed as x·n/(n + 2), n = eˣ(eˣ + 2).
+struct Mish {
+    template <class V>
+    V operator()(const V& x) const noexcept;
+};
+
+/// βx > threshold ? x : log1p(e^(βx))/β (β = 1, threshold = 20). F1 (β = 1 form) is −Li2(−eˣ): not provided.
+struct Softplus {
+    float beta = 1.0f;
+    float threshold = 20.0f;
+    template <class V>
+    V operator()(const V& x) const noexcept;
+};
+
+/// ln σ(x) = min(x, 0) − log1p(e^−|x|).
+struct LogSigmoid {
+    template <class V>
+    V operator()(const V& x) const noexcept;
+};
+
+/// x − tanh x (near 0: x³·T(x²), T fitted with mpmath). Tier: the tanh used for |x| ≥ 0.6.
+template <class Tier = Exact>
+struct Tanhshrink {
+    static_assert(is_tier_v<Tier>, "math::Tanhshrink<Tier>: Tier must be math::Exact, math::Fast or math::NamCompat");
+    template <class V>
+    V operator()(const V& x) const noexcept;
+};
+
+/// e^(−x²).
+struct Gaussian {
+    template <class V>
+    V operator()(const V& x) const noexcept;
+};
+
+/// x ≥ 0 ? x² : x·σ(βx) (this library's definition, activations.md §2; β = 1).
+struct ReLUSquaredDip {
+    float beta = 1.0f;
+    template <class V>
+    V operator()(const V& x) const noexcept;
+};
+
+// ---------------------------------------------------------------------------------------------------
+namespace detail {
+
+/// e^(−x²·k) for k = 1 or ½, with x² split exactly (hi + lo) so large x keep their relative precision.
+template <class V>
+inline V exp_neg_square(const V& x, double k) noexcept {
+    const V hi = x * x;
+    const V lo = simd::fma(x, x, -hi);
+    const V e = math::exp(constant<V>(-k) * hi);
+    return simd::fma(e, constant<V>(-k) * lo, e);
+}
+
+/// ½·erfc(|x|/√2) = Φ(−|x|): e^(−x²/2)·R(z)/2, R(z) = erfc(z)·e^(z²) fitted (mpmath chebyfit) in
+/// u = affine(t), t = 2/(2 + z), on z in [0, 10] (float) / [0, 27] (double); beyond, the result underflows.
+template <class V>
+inline V half_erfc_abs(const V& x) noexcept {
+    constexpr bool dbl = is_double_v<V>;
+    const double lo = dbl ? 2.0 / 29.0 : 1.0 / 6.0;
+    const V z = simd::min(constant<V>(dbl ? 27.0 : 10.0), simd::abs(x) * constant<V>(0.70710678118654752440));
+    const V t = constant<V>(2.0) / (constant<V>(2.0) + z);
+    const V u = simd::fma(t, constant<V>(2.0 / (1.0 - lo)), constant<V>(-(1.0 + lo) / (1.0 - lo)));
+    V r;
+    if constexpr (dbl) {
+        constexpr double c[] = {
+            0.286032133965984101033,   0.429811170650182563378,   0.223711904921517057239,
+            0.064297813766500326621,   0.000954895318226613167324, -0.00507158062601286575518,
+            -0.00024225197831171188095, 0.000592711925078638032174, -0.0000324310247852680983509,
+            -0.0000784170376047782941924, 0.0000215399218630814349716, 0.00000725278870999323146156,
+            -0.00000584510133731937084721, 6.24114686027193719304e-7, 8.7569068715909675836e-7,
+            -4.6744075852032754811e-7,  1.93961141180347934579e-8, 8.93027519369310578248e-8,
+            -4.6334262962829125087e-8,  3.11794327477030801214e-9, 8.91153175180199954695e-9,
+            -5.48153348169330725044e-9, 9.29751765994312091442e-10, 7.68781783619499731582e-10,
+            -6.88625761621757735184e-10, 2.55066940570321483269e-10, 2.30370461963312752112e-11,
+            -1.08364958095284271807e-10, 6.08864451666503286975e-11, 5.94944867607620221005e-12,
+            -1.91239318508700586225e-11, 4.17306502659199470385e-12, 2.05828682351278436474e-12,
+            -7.5986422205146409422e-13};
+        r = detail::horner(u, c);
+    } else {
+        constexpr double c[] = {
+            0.333673652541460308784,    0.428634793719239363199,   0.195443422613477500542,
+            0.0459904708432859349662,   -0.00110556823551242560214, -0.0029242074290906897678,
+            0.0000905536425592651777576, 0.000247512154095501816422, -0.0000390496854649073696185,
+            -0.0000196949114651593494842, 0.00000859421471436149503228, 5.05067858008754321589e-7,
+            -0.00000119312057917541108848, 1.24186735175746391268e-7, 8.44011155551402554197e-8};
+        r = detail::horner(u, c);
+    }
+    return constant<V>(0.5) * r * exp_neg_square(x, 0.5);
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------------
+template <class V>
+inline V ELU::operator()(const V& x) const noexcept {
+    return simd::select(x > detail::constant<V>(0.0), x, detail::bcast<V>(alpha) * math::expm1(x));
+}
+template <class V>
+inline V ELU::antiderivative(const V& x) const noexcept {
+    const V pos = detail::constant<V>(0.5) * x * x;
+    return simd::select(x > detail::constant<V>(0.0), pos, detail::bcast<V>(alpha) * (math::expm1(x) - x));
+}
+template <class V>
+inline V ELU::antiderivative2(const V& x) const noexcept {
+    const V half_sq = detail::constant<V>(0.5) * x * x;
+    const V pos = detail::constant<V>(1.0 / 3.0) * half_sq * x;
+    return simd::select(x > detail::constant<V>(0.0), pos, detail::bcast<V>(alpha) * ((math::expm1(x) - x) - half_sq));
+}
+
+template <class V>
+inline V CELU::operator()(const V& x) const noexcept {
+    const V a = detail::bcast<V>(alpha);
+    return simd::select(x > detail::constant<V>(0.0), x, a * math::expm1(x / a));
+}
+
+template <class V>
+inline V SELU::operator()(const V& x) const noexcept {
+    const V scale = detail::constant<V>(1.0507009873554804934193349852946);
+    const V neg = detail::constant<V>(1.0507009873554804934193349852946 * 1.6732632423543772848170429916717) * math::expm1(x);
+    return simd::select(x > detail::constant<V>(0.0), scale * x, neg);
+}
+
+template <class V>
+inline V GELU::operator()(const V& x) const noexcept {
+    const V h = detail::half_erfc_abs(x);
+    return x * simd::select(x < detail::constant<V>(0.0), h, detail::constant<V>(1.0) - h);
+}
+
+template <class Tier>
+template <class V>
+inline V GELUTanh<Tier>::operator()(const V& x) const noexcept {
+    const V xc = simd::max(detail::constant<V>(-200.0), x);  // σ(…) is 0 below; keeps −inf·0 from being NaN
+    const V u = xc * simd::fma(detail::constant<V>(0.044715) * xc, xc, detail::constant<V>(1.0));
+    return xc * detail::sigmoid_tier<Tier>(detail::constant<V>(2.0 * 0.79788456080286535588) * u);
+}
+
+template <class V>
+inline V Mish::operator()(const V& x) const noexcept {
+    const bool dbl = detail::is_double_v<V>;
+    const V xc = simd::max(detail::constant<V>(dbl ? -800.0 : -200.0), x);
+    const V e = math::exp(simd::min(detail::constant<V>(dbl ? 40.0 : 20.0), xc));  // ratio is 1 beyond
+    const V n = e * (e + detail::constant<V>(2.0));
+    return xc * (n / (n + detail::constant<V>(2.0)));
+}
+
+template <class V>
+inline V Softplus::operator()(const V& x) const noexcept {
+    const V bx = detail::bcast<V>(beta) * x;
+    return simd::select(bx > detail::bcast<V>(threshold), x, detail::softplus(bx) / detail::bcast<V>(beta));
+}
+
+template <class V>
+inline V LogSigmoid::operator()(const V& x) const noexcept {
+    return detail::negative_part(x) - math::log1p(math::exp(-simd::abs(x)));
+}
+
+template <class Tier>
+template <class V>
+inline V Tanhshrink<Tier>::operator()(const V& x) const noexcept {
+    const V z = x * x;
+    V small;
+    if constexpr (detail::is_double_v<V>) {
+        constexpr double c[] = {0.333333333333333331176,   -0.133333333333331653069,   0.0539682539680369334482,
+                                -0.0218694885251520942344, 0.00886323524097466974911, -0.00359212354567020894152,
+                                0.00145578993937992079446, -0.000589735962275764522626, 0.000237840750533441706523,
+                                -0.00009308573387290733603, 0.0000317981482017224951208, -0.00000678374807732222487061};
+        small = x * z * detail::horner(z, c);
+    } else {
+        constexpr double c[] = {0.333333332142720308368,  -0.133333101163937151973,  0.0539608544320474614923,
+                                -0.0217822466882000403128, 0.00838877367178478188397, -0.00234493122117602419469};
+        small = x * z * detail::horner(z, c);
+    }
+    return simd::select(simd::abs(x) < detail::constant<V>(0.6), small, x - detail::tanh_tier<Tier>(x));
+}
+
+template <class V>
+inline V Gaussian::operator()(const V& x) const noexcept {
+    return detail::exp_neg_square(x, 1.0);
+}
+
+template <class V>
+inline V ReLUSquaredDip::operator()(const V& x) const noexcept {
+    const V b = detail::bcast<V>(beta);
+    const V xc = simd::max(detail::constant<V>(detail::is_double_v<V> ? -1e300 : -1e30), x);
+    return simd::select(x >= detail::constant<V>(0.0), x * x, xc * detail::sigmoid_exact(b * xc));
+}
+
+}  // namespace nofold::math
