@@ -100,3 +100,16 @@ TEST_CASE("hesr compares harmonic magnitudes only (analytic)") {
     CHECK(r.linear == doctest::Approx(0.05 * 0.05 / (0.25 + 0.01)).epsilon(1e-12));
     CHECK(nofold::analysis::hesr(a, a).linear == 0.0);
 }
+
+TEST_CASE("window_response closed form equals the long-double direct sum to 1e-10 (relative)") {
+    for (std::size_t n : {48000u, 44100u, 4001u}) {
+        nofold::analysis::HarmonicAnalyzer analyzer(n, static_cast<double>(n));
+        for (double d : {0.0, 0.5, -0.5, 0.25, -0.123456, 1e-7, 0.4999, 2.7}) {
+            CAPTURE(n);
+            CAPTURE(d);
+            const auto fast = analyzer.window_response(d);
+            const auto direct = analyzer.window_response_direct(d);
+            CHECK(std::abs(fast - direct) < 1e-10 * std::abs(direct));
+        }
+    }
+}

@@ -54,13 +54,18 @@ public:
     /// bin-centred sine of peak amplitude a reads a/2.
     const std::vector<std::complex<double>>& last_spectrum() const noexcept { return spectrum_; }
 
-private:
+    /// sum_n w[n] e^{j 2 pi d n / N}: the window's response to a tone d bins off a bin centre
+    /// (closed form), and the same by direct summation in long double (slow; for tests).
     std::complex<double> window_response(double offset_bins) const;
+    std::complex<double> window_response_direct(double offset_bins) const;
+
+private:
 
     double sample_rate_hz_;
     Fft fft_;
     std::vector<double> window_;
     double window_sum_ = 0.0;
+    double ripple_ = 0.0;  // 10^{attenuation / 20}
     std::vector<double> scratch_;
     std::vector<std::complex<double>> spectrum_;
 };
@@ -77,29 +82,34 @@ inline HarmonicAnalyzer::HarmonicAnalyzer(std::size_t size, double sample_rate_h
       spectrum_(size / 2 + 1) {
     if (!(sample_rate_hz > 0.0)) throw std::invalid_argument("nofold::analysis::HarmonicAnalyzer: fs must be positive");
     for (double v : window_) window_sum_ += v;
+    ripple_ = std::pow(10.0, window_attenuation_db / 20.0);
 }
 
 inline std::complex<double> HarmonicAnalyzer::window_response(double offset_bins) const {
-    // sum_n w[n] e^{j 2 pi d n / N}: a rotating phasor, re-seeded exactly every 512 samples so the
-    // recurrence never drifts by more than a few ulps.
+    // sum_n w[n] e^{j theta n}, theta = 2 pi d / N, in closed form. The periodic window is the
+    // symmetric Dolph-Chebyshev window of length N + 1 (order N) without its last sample w_s[N] = w[0],
+    // and the symmetric window's DTFT is c e^{-j omega N / 2} T_N(x0 cos(omega / 2)) (exactly: it is
+    // how the window was built). So the sum is c e^{j theta N/2} T_N(x0 cos(theta/2)) - w[0] e^{j theta N},
+    // with c fixed by theta = 0: sum w + w[0] = c T_N(x0) = c 10^{att/20}.
+    const double n = static_cast<double>(window_.size());
+    const double theta = detail::two_pi * offset_bins / n;
+    const double t = detail::chebyshev_t_of_cos(n, std::acosh(ripple_) / n, theta / 2.0);
+    const double c = (window_sum_ + window_[0]) / ripple_;
+    const std::complex<double> half_turn = std::polar(1.0, theta * n / 2.0);
+    return c * t * half_turn - window_[0] * half_turn * half_turn;
+}
+
+/// Direct O(N) evaluation of the same sum (used by the tests to check the closed form).
+inline std::complex<double> HarmonicAnalyzer::window_response_direct(double offset_bins) const {
     const std::size_t n_total = window_.size();
-    const double step = detail::two_pi * offset_bins / static_cast<double>(n_total);
-    const std::complex<double> rot(std::cos(step), std::sin(step));
-    std::complex<double> acc(0.0, 0.0);
-    for (std::size_t start = 0; start < n_total; start += 512) {
-        const double a = step * static_cast<double>(start);
-        std::complex<double> z(std::cos(a), std::sin(a));
-        const std::size_t end = std::min(n_total, start + 512);
-        double re = 0.0, im = 0.0;
-        for (std::size_t n = start; n < end; ++n) {
-            re += window_[n] * z.real();
-            im += window_[n] * z.imag();
-            z = std::complex<double>(z.real() * rot.real() - z.imag() * rot.imag(),
-                                     z.real() * rot.imag() + z.imag() * rot.real());
-        }
-        acc += std::complex<double>(re, im);
+    long double re = 0.0L, im = 0.0L;
+    for (std::size_t i = 0; i < n_total; ++i) {
+        const long double angle = static_cast<long double>(detail::two_pi) * offset_bins * static_cast<long double>(i) /
+                                  static_cast<long double>(n_total);
+        re += window_[i] * std::cos(angle);
+        im += window_[i] * std::sin(angle);
     }
-    return acc;
+    return {static_cast<double>(re), static_cast<double>(im)};
 }
 
 inline Harmonics HarmonicAnalyzer::analyse(const double* y, double f0_hz) {
@@ -131,20 +141,29 @@ inline Harmonics HarmonicAnalyzer::analyse(const double* y, double f0_hz) {
 }
 
 inline void HarmonicAnalyzer::resynthesise(const Harmonics& h, double* out) const {
-    // y~[n] = B + 2 Re( sum_m C_m z^m ),  z = e^{j 2 pi f0 n / fs}, by Horner's rule in z.
+    // y~[n] = B + 2 Re( sum_m C_m z^m ),  z = e^{j 2 pi f0 n / fs}, by Horner's rule in z; eight
+    // samples at a time so the independent recurrences fill the vector lanes.
+    constexpr std::size_t lanes = 8;
     const std::size_t n_total = size();
     const std::size_t count = h.amplitudes.size();
-    for (std::size_t i = 0; i < n_total; ++i) {
-        const double cycles = std::fmod(h.f0_hz * static_cast<double>(i), h.sample_rate_hz) / h.sample_rate_hz;
-        const double zr = std::cos(detail::two_pi * cycles), zi = std::sin(detail::two_pi * cycles);
-        double ar = 0.0, ai = 0.0;
+    for (std::size_t start = 0; start < n_total; start += lanes) {
+        double zr[lanes], zi[lanes], ar[lanes] = {}, ai[lanes] = {};
+        for (std::size_t j = 0; j < lanes; ++j) {
+            const double t = static_cast<double>(start + j);
+            const double cycles = std::fmod(h.f0_hz * t, h.sample_rate_hz) / h.sample_rate_hz;
+            zr[j] = std::cos(detail::two_pi * cycles);
+            zi[j] = std::sin(detail::two_pi * cycles);
+        }
         for (std::size_t m = count; m >= 1; --m) {
             const double cr = h.amplitudes[m - 1].real(), ci = h.amplitudes[m - 1].imag();
-            const double tr = ar + cr, ti = ai + ci;
-            ar = tr * zr - ti * zi;
-            ai = tr * zi + ti * zr;
+            for (std::size_t j = 0; j < lanes; ++j) {
+                const double tr = ar[j] + cr, ti = ai[j] + ci;
+                ar[j] = tr * zr[j] - ti * zi[j];
+                ai[j] = tr * zi[j] + ti * zr[j];
+            }
         }
-        out[i] = h.dc + 2.0 * ar;
+        const std::size_t end = std::min(lanes, n_total - start);
+        for (std::size_t j = 0; j < end; ++j) out[start + j] = h.dc + 2.0 * ar[j];
     }
 }
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "detail/constants.hpp"
 #include "fft.hpp"
 
 namespace nofold::analysis {
@@ -35,12 +36,21 @@ std::vector<double> hann_window(std::size_t length, WindowSymmetry symmetry);
 
 namespace detail {
 
-// Chebyshev polynomial of the first kind T_order(x), for any real x.
-inline double chebyshev_t(double order, double x) noexcept {
-    if (std::fabs(x) <= 1.0) return std::cos(order * std::acos(x));
-    if (x > 1.0) return std::cosh(order * std::acosh(x));
-    const double odd = std::fmod(order, 2.0) != 0.0 ? -1.0 : 1.0;
-    return odd * std::cosh(order * std::acosh(-x));
+// T_order(cosh(a) cos(phi)) for an integer order, accurate near x = +-1: the main lobe has x0 = cosh(a)
+// within ~1e-8 of 1, where forming x - 1 directly would lose half the digits. Uses
+// x - 1 = 2 sinh^2(a/2) - 2 cosh(a) sin^2(phi/2), acosh(1 + e) = log1p(e + sqrt(e (2 + e))) and
+// acos(1 + e) = 2 asin(sqrt(-e/2)); T(-x) = (-1)^order T(x) folds phi into [0, pi/2].
+inline double chebyshev_t_of_cos(double order, double a, double phi) noexcept {
+    phi = std::fabs(std::remainder(phi, 2.0 * pi));
+    double sign = 1.0;
+    if (phi > pi / 2.0) {
+        phi = pi - phi;
+        if (std::fmod(order, 2.0) != 0.0) sign = -1.0;
+    }
+    const double sh = std::sinh(a / 2.0), s = std::sin(phi / 2.0);
+    const double eps = 2.0 * sh * sh - 2.0 * std::cosh(a) * s * s;
+    if (eps >= 0.0) return sign * std::cosh(order * std::log1p(eps + std::sqrt(eps * (2.0 + eps))));
+    return sign * std::cos(order * 2.0 * std::asin(std::sqrt(-eps / 2.0)));
 }
 
 }  // namespace detail
@@ -52,14 +62,14 @@ inline std::vector<double> chebyshev_window(std::size_t length, double attenuati
     const std::size_t sym_length = symmetry == WindowSymmetry::periodic ? length + 1 : length;
     std::vector<double> w(sym_length, 1.0);
     if (sym_length > 1) {
-        const double pi = 3.14159265358979323846264338327950288;
+        using detail::pi;
         const double order = static_cast<double>(sym_length - 1);
         const double ripple = std::pow(10.0, attenuation_db / 20.0);
-        const double x0 = std::cosh(std::acosh(ripple) / order);
+        const double a = std::acosh(ripple) / order;  // x0 = cosh(a)
         std::vector<std::complex<double>> spectrum(sym_length);
         const double l = static_cast<double>(sym_length);
         for (std::size_t k = 0; k < sym_length; ++k) {
-            const double amp = detail::chebyshev_t(order, x0 * std::cos(pi * static_cast<double>(k) / l));
+            const double amp = detail::chebyshev_t_of_cos(order, a, pi * static_cast<double>(k) / l);
             // Linear phase e^{-j pi k M / L}, with k M reduced modulo 2L in integers.
             const unsigned long long turns = (static_cast<unsigned long long>(k) * (sym_length - 1)) % (2ULL * sym_length);
             const double phase = -pi * static_cast<double>(turns) / l;
@@ -88,7 +98,7 @@ inline std::vector<double> hann_window(std::size_t length, WindowSymmetry symmet
     std::vector<double> w(length, 1.0);
     const std::size_t denom = symmetry == WindowSymmetry::periodic ? length : length - 1;
     if (denom == 0) return w;
-    const double pi = 3.14159265358979323846264338327950288;
+    using detail::pi;
     for (std::size_t n = 0; n < length; ++n)
         w[n] = 0.5 * (1.0 - std::cos(2.0 * pi * static_cast<double>(n) / static_cast<double>(denom)));
     return w;
