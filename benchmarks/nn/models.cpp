@@ -1,0 +1,114 @@
+// Model benchmarks: ns/sample at block 64, real-time factor at 48 kHz, FLOPs/sample, fraction of the
+// measured single-core FMA peak, and memory per instance. Random weights (fixed seed), input a
+// -12 dBFS noise signal. Case names: Model/<shape>/<implementation>/<math>.
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nofold/runtime/wavenet.hpp>
+
+#include "support/fma_peak.hpp"
+
+using namespace nofold;
+
+namespace {
+
+double peak_gflops() {
+    static const double peak = bench::measure_fma_peak_gflops(0.3);
+    return peak;
+}
+
+std::vector<float> noise(std::size_t n, unsigned seed, float scale) {
+    std::mt19937 gen(seed);
+    std::uniform_real_distribution<float> d(-scale, scale);
+    std::vector<float> v(n);
+    for (float& x : v) x = d(gen);
+    return v;
+}
+
+nn::LayerArrayConfig array(int input, int channels, int head, bool head_bias, std::vector<int> dilations, int kernel = 3) {
+    nn::LayerArrayConfig a;
+    a.input_size = input;
+    a.channels = channels;
+    a.kernel_sizes = {kernel};
+    a.dilations = std::move(dilations);
+    a.activations = {nn::ActivationSpec{"Tanh", {}}};
+    a.head = nn::HeadConfig{head, 1, head_bias, 1};
+    return a;
+}
+
+nn::WaveNetConfig a1(int c1, int c2, bool long_dilations) {
+    std::vector<int> d1{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}, d2 = d1;
+    if (!long_dilations) {
+        d1 = {1, 2, 4, 8, 16, 32, 64};
+        d2 = {128, 256, 512, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+    }
+    nn::WaveNetConfig c;
+    c.layers = {array(1, c1, c2, false, d1), array(c1, c2, 1, true, d2)};
+    c.head_scale = 0.02f;
+    return c;
+}
+
+nn::WaveNetConfig a2(int channels) {
+    nn::LayerArrayConfig a;
+    a.input_size = 1;
+    a.channels = channels;
+    a.kernel_sizes = {6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 15, 15, 6, 6, 6, 6, 6, 6, 6};
+    a.dilations = {1, 3, 7, 17, 41, 101, 239, 1, 3, 7, 17, 41, 101, 239, 1, 13, 1, 3, 7, 17, 41, 101, 239};
+    a.activations = {nn::ActivationSpec{"LeakyReLU", {0.01f}}};
+    a.head = nn::HeadConfig{1, 16, true, 1};
+    nn::WaveNetConfig c;
+    c.layers = {a};
+    c.head_scale = 0.01f;
+    return c;
+}
+
+void run_model(benchmark::State& state, Model& model) {
+    constexpr int block = 64;
+    const std::vector<float> x = noise(48000, 7, 0.25f);
+    std::vector<float> y(x.size());
+    model.prewarm();
+    std::size_t pos = 0;
+    for (auto _ : state) {
+        if (pos + block > x.size()) pos = 0;
+        model.process(x.data() + pos, y.data() + pos, block);
+        benchmark::DoNotOptimize(y.data() + pos);
+        pos += block;
+    }
+    const double samples = static_cast<double>(state.iterations()) * block;
+    state.counters["ns_per_sample"] = benchmark::Counter(samples * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["rt_factor_48k"] = benchmark::Counter(samples / 48000.0, benchmark::Counter::kIsRate);
+    state.counters["flops_per_sample"] = model.flops_per_sample();
+    state.counters["gflops"] = benchmark::Counter(samples * model.flops_per_sample() * 1e-9, benchmark::Counter::kIsRate);
+    state.counters["peak_gflops"] = peak_gflops();
+    state.counters["memory_kib"] = static_cast<double>(model.memory_bytes()) / 1024.0;
+}
+
+void runtime_wavenet(benchmark::State& state, nn::WaveNetConfig cfg, nn::MathMode math) {
+    runtime::Options opt;
+    opt.math = math;
+    std::string err;
+    auto m = runtime::WaveNet::create(cfg, opt, err);
+    if (!m) {
+        state.SkipWithError(err.c_str());
+        return;
+    }
+    std::vector<float> w = noise(nn::weight_count(cfg), 3, 0.2f);
+    m->set_weights(w.data(), w.size());
+    run_model(state, *m);
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/exact, a1(16, 8, true), nn::MathMode::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/nam, a1(16, 8, true), nn::MathMode::nam);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_lite/runtime/exact, a1(12, 6, false), nn::MathMode::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_feather/runtime/exact, a1(8, 4, false), nn::MathMode::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_nano/runtime/exact, a1(4, 2, false), nn::MathMode::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a2_c3/runtime/exact, a2(3), nn::MathMode::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a2_c8/runtime/exact, a2(8), nn::MathMode::exact);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,151 @@
+// nofold::nn — Recurrent: a stack of recurrent cells (LSTM or GRU) followed by a 1 × H output layer,
+// with block processing, reset to the initial state, zero-block prewarm, input sanitising and the
+// rate factor (state fed back from L samples ago, fractional L interpolated linearly).
+//
+// Template parameters: Cell0 (first layer, input width In), CellN (further layers, H → H), Layers
+// (count or nn::dynamic), MaxRate (static shapes: largest rate factor; dynamic: set in configure()).
+// Cells provide configure(in, h), padded_hidden(), state_vectors, initial_state(), step().
+// Units: samples at the running rate. Latency: 0. Allocates: configure() of dynamic shapes only.
+// RT-safe: process, reset, prewarm, set_rate_factor.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <type_traits>
+#include <vector>
+
+#include "../model.hpp"
+#include "../simd/simd.hpp"
+#include "detail/storage.hpp"
+#include "math_mode.hpp"
+
+namespace nofold::nn {
+
+template <class Cell0, class CellN, int Layers, int MaxRate = 8>
+class Recurrent {
+public:
+    static constexpr int lanes = simd::lanes<simd::float_batch>;
+
+    Recurrent() = default;
+    /// Sizes; for dynamic shapes this allocates. max_rate: largest rate factor (≥ 1).
+    void configure(int in, int hidden, int layers, double max_rate) {
+        layers_ = extent<Layers>(layers);
+        cell0_.configure(in, hidden);
+        if constexpr (Layers == dynamic) rest_.resize(static_cast<std::size_t>(std::max(layers_ - 1, 0)));
+        for (auto& c : rest_) c.configure(hidden, hidden);
+        h_ = hidden;
+        hp_ = cell0_.padded_hidden();
+        sv_ = Cell0::state_vectors * hp_;
+        max_rate_ = std::max(1.0, Layers == dynamic ? max_rate : std::min<double>(max_rate, MaxRate));
+        slots_ = static_cast<int>(std::ceil(max_rate_)) + 2;
+        ring_.resize(static_cast<std::size_t>(layers_ * slots_ * sv_));
+        tmp_.resize(static_cast<std::size_t>(2 * sv_));
+        w_out_.resize(static_cast<std::size_t>(hp_));
+        w_out_.fill(0.0f);
+        reset();
+    }
+    /// False when the shape is static with a single layer (then layer(l) must not be called).
+    static constexpr bool may_have_more_layers = Layers == dynamic || Layers > 1;
+    Cell0& first() noexcept { return cell0_; }
+    CellN& layer(int l) noexcept { return rest_[static_cast<std::size_t>(l - 1)]; }
+    int layers() const noexcept { return layers_; }
+    /// Output layer: y = Σ w[j]·h[j] + b.
+    const float* set_output_weights(const float* w) noexcept {
+        for (int j = 0; j < h_; ++j) w_out_.data()[j] = *w++;
+        b_out_ = *w++;
+        return w;
+    }
+    void set_math(MathMode m) noexcept { math_ = m; }
+
+    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept {
+        for (int t = 0; t < n; ++t) out[t] = step(simd::zero_if_not_finite(in[t]));
+    }
+    NOFOLD_REALTIME void reset() noexcept {
+        for (int l = 0; l < layers_; ++l)
+            for (int s = 0; s < slots_; ++s) {
+                float* dst = slot(l, s);
+                if constexpr (may_have_more_layers) {
+                    if (l > 0) {
+                        rest_[static_cast<std::size_t>(l - 1)].initial_state(dst);
+                        continue;
+                    }
+                }
+                cell0_.initial_state(dst);
+            }
+        pos_ = 0;
+    }
+    /// reset(), then feed `samples` zeros rounded up to whole `block`s (NAM Core's prewarm).
+    NOFOLD_REALTIME void prewarm_zero_blocks(int samples, int block) noexcept {
+        reset();
+        block = std::max(block, 1);
+        const long total = (static_cast<long>(std::max(samples, 0)) + block - 1) / block * block;
+        for (long t = 0; t < total; ++t) step(0.0f);
+    }
+    NOFOLD_REALTIME RateFactorStatus set_rate_factor(double rate) noexcept {
+        if (!(rate >= 1.0) || rate > max_rate_) return RateFactorStatus::out_of_range;
+        rate_ = rate;
+        reset();
+        return RateFactorStatus::ok;
+    }
+    double rate_factor() const noexcept { return rate_; }
+    double max_rate_factor() const noexcept { return max_rate_; }
+    std::size_t heap_bytes() const noexcept {
+        std::size_t b = cell0_.heap_bytes() + ring_.heap_bytes() + tmp_.heap_bytes() + w_out_.heap_bytes();
+        for (const auto& c : rest_) b += c.heap_bytes();
+        if constexpr (Layers == dynamic) b += rest_.capacity() * sizeof(CellN);
+        return b;
+    }
+
+    /// One sample through every layer and the output layer.
+    NOFOLD_REALTIME float step(float x) noexcept {
+        const int li = static_cast<int>(rate_);
+        const float frac = static_cast<float>(rate_ - li);
+        const int cur = pos_;
+        const float* input = &x;
+        for (int l = 0; l < layers_; ++l) {
+            // delayed state s_{t−L}: slot of t − li, blended with t − li − 1 for fractional L
+            const float* prev = slot(l, (cur - li + slots_ * 2) % slots_);
+            if (frac > 0.0f) {
+                const float* older = slot(l, (cur - li - 1 + slots_ * 2) % slots_);
+                float* mix = tmp_.data();
+                for (int j = 0; j < sv_; ++j) mix[j] = prev[j] + frac * (older[j] - prev[j]);
+                prev = mix;
+            }
+            float* dst = slot(l, cur);
+            if constexpr (may_have_more_layers) {
+                if (l > 0) rest_[static_cast<std::size_t>(l - 1)].step(input, prev, dst, math_);
+                else cell0_.step(input, prev, dst, math_);
+            } else {
+                cell0_.step(input, prev, dst, math_);
+            }
+            input = dst;
+        }
+        pos_ = (cur + 1) % slots_;
+        float y = b_out_;
+        for (int j = 0; j < h_; ++j) y += w_out_.data()[j] * input[j];
+        return y;
+    }
+
+private:
+    float* slot(int layer, int s) noexcept {
+        return ring_.data() + (static_cast<std::size_t>(layer) * static_cast<std::size_t>(slots_) + static_cast<std::size_t>(s)) *
+                                  static_cast<std::size_t>(sv_);
+    }
+    static constexpr int hp_static = CellN::hp_static;
+    static constexpr int state_static = detail::product(Cell0::state_vectors, hp_static);
+    static constexpr int rest_count = Layers == dynamic ? 0 : std::max(Layers - 1, 0);
+    using Rest = std::conditional_t<Layers == dynamic, std::vector<CellN>, std::array<CellN, static_cast<std::size_t>(rest_count)>>;
+
+    Cell0 cell0_;
+    Rest rest_{};
+    int layers_ = 0, h_ = 0, hp_ = 0, sv_ = 0, slots_ = 1, pos_ = 0;
+    double rate_ = 1.0, max_rate_ = 1.0;
+    MathMode math_ = MathMode::exact;
+    detail::Storage<detail::product(detail::product(Layers, MaxRate + 3), state_static)> ring_;
+    detail::Storage<detail::product(2, state_static)> tmp_;
+    detail::Storage<hp_static> w_out_;
+    float b_out_ = 0.0f;
+};
+
+}  // namespace nofold::nn

@@ -1,0 +1,90 @@
+// nofold::nn — RecurrentModel: a complete LSTM or GRU model (cells + output layer) with the Model
+// contract (process/reset/prewarm/rate factor/...), for static shapes (presets such as
+// nn::LstmModel<1, 16, 1>) and for runtime shapes (nn::dynamic) alike; wrap it in nofold::ModelFor
+// to use it through nofold::Model.
+//
+// Prewarm: NAM Core's "whole blocks of zeros": prewarm_samples rounded up to prewarm_block (defaults
+// 1 and 64, i.e. one block, Core's count for a file without sample_rate; the loader passes
+// 0.5 × sample_rate when the file has one). reset() restores h0/c0 (LSTM) or zeros (GRU).
+// Units: samples at the running rate. Latency: 0. Allocates: constructor only.
+// RT-safe: process, reset, prewarm, set_rate_factor.
+// Reference: ../shared/specs/model-formats.md §1.2, §2, §4.
+#pragma once
+
+#include <string>
+
+#include "gru.hpp"
+#include "lstm.hpp"
+#include "recurrent.hpp"
+
+namespace nofold::nn {
+
+template <class Cell0, class CellN, int Layers, int MaxRate = 8>
+class RecurrentModel {
+    using Net = Recurrent<Cell0, CellN, Layers, MaxRate>;
+
+public:
+    /// For static shapes the arguments must match the template's sizes.
+    RecurrentModel(int input_size, int hidden_size, int layers, MathMode math = MathMode::exact, double max_rate = MaxRate) {
+        net_.configure(input_size, hidden_size, layers, max_rate);
+        net_.set_math(math);
+        hidden_ = hidden_size;
+        weights_ = net_.first().weight_count() + static_cast<std::size_t>(hidden_size) + 1;
+        flops_ = net_.first().flops() + 2.0 * hidden_size;
+        if constexpr (Net::may_have_more_layers) {
+            for (int l = 1; l < net_.layers(); ++l) {
+                weights_ += net_.layer(l).weight_count();
+                flops_ += net_.layer(l).flops();
+            }
+        }
+    }
+    std::size_t weight_count() const noexcept { return weights_; }
+    /// Weights in file order (LSTM: NAM order; GRU: W_ih, W_hh, b_ih, b_hh per layer), then W_out, b_out.
+    /// Empty string on success, else "expected N weights, got M".
+    std::string set_weights(const float* w, std::size_t count) {
+        if (count != weights_) return "expected " + std::to_string(weights_) + " weights, got " + std::to_string(count);
+        w = net_.first().set_weights(w);
+        if constexpr (Net::may_have_more_layers)
+            for (int l = 1; l < net_.layers(); ++l) w = net_.layer(l).set_weights(w);
+        net_.set_output_weights(w);
+        net_.reset();
+        return {};
+    }
+    void set_prewarm(int samples, int block) noexcept {
+        prewarm_samples_ = samples;
+        prewarm_block_ = block;
+    }
+
+    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept { net_.process(in, out, n); }
+    NOFOLD_REALTIME void reset() noexcept { net_.reset(); }
+    NOFOLD_REALTIME void prewarm() noexcept { net_.prewarm_zero_blocks(prewarm_samples_, prewarm_block_); }
+    int latency() const noexcept { return 0; }
+    /// Recurrent models have unbounded memory; 1 is reported (no finite window).
+    int receptive_field() const noexcept { return 1; }
+    double flops_per_sample() const noexcept { return flops_; }
+    NOFOLD_REALTIME RateFactorStatus set_rate_factor(double rate) noexcept { return net_.set_rate_factor(rate); }
+    double rate_factor() const noexcept { return net_.rate_factor(); }
+    double max_rate_factor() const noexcept { return net_.max_rate_factor(); }
+    std::size_t memory_bytes() const noexcept { return sizeof(*this) + net_.heap_bytes(); }
+    static const char* name() noexcept {
+        constexpr bool lstm = Cell0::state_vectors == 2;
+        if constexpr (Layers == dynamic) return lstm ? "runtime LSTM" : "runtime GRU";
+        return lstm ? "static LSTM preset" : "static GRU preset";
+    }
+
+private:
+    Net net_;
+    int hidden_ = 0;
+    int prewarm_samples_ = 1, prewarm_block_ = 64;
+    std::size_t weights_ = 0;
+    double flops_ = 0;
+};
+
+/// LSTM model; all sizes may be nn::dynamic. Presets: LstmModel<1, 16, 1>, LstmModel<1, 40, 1>, ...
+template <int In, int Hidden, int Layers, int MaxRate = 8>
+using LstmModel = RecurrentModel<LstmLayer<In, Hidden>, LstmLayer<Hidden, Hidden>, Layers, MaxRate>;
+/// GRU model; all sizes may be nn::dynamic.
+template <int In, int Hidden, int Layers, int MaxRate = 8>
+using GruModel = RecurrentModel<GruLayer<In, Hidden>, GruLayer<Hidden, Hidden>, Layers, MaxRate>;
+
+}  // namespace nofold::nn

@@ -1,0 +1,275 @@
+// Tests for include/nofold/nn/recurrent_model.hpp (with nn/lstm.hpp, nn/gru.hpp, nn/recurrent.hpp).
+// Independent reference: naive double-precision LSTM/GRU cells written below from the formulas of
+// ../shared/specs/model-formats.md §1.2 and §2 (PyTorch conventions), states before t = 0 equal to
+// the initial state. Tolerance: max abs error ≤ 1e-5 × output RMS.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include <nofold/model.hpp>
+#include <nofold/nn/lstm_config.hpp>
+#include <nofold/nn/recurrent_model.hpp>
+
+#include "support/alloc_counter.hpp"
+
+using namespace nofold;
+
+namespace {
+
+std::vector<float> random_vector(std::size_t n, unsigned seed, float scale) {
+    std::mt19937 gen(seed);
+    std::uniform_real_distribution<float> dist(-scale, scale);
+    std::vector<float> v(n);
+    for (float& x : v) x = dist(gen);
+    return v;
+}
+
+double sig(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+// Naive LSTM (NAM weight order) or GRU (W_ih, W_hh, b_ih, b_hh), rate factor L (fractional: linear
+// interpolation between the states of t − floor(L) and t − floor(L) − 1).
+std::vector<double> naive_recurrent(bool lstm, int in, int H, int layers, const std::vector<float>& w,
+                                    const std::vector<float>& x, double L) {
+    struct Cell {
+        std::vector<double> W, Wh, b, bh, h0, c0;
+        int in;
+    };
+    std::size_t p = 0;
+    auto next = [&]() { return static_cast<double>(w.at(p++)); };
+    std::vector<Cell> cells;
+    for (int l = 0; l < layers; ++l) {
+        Cell c;
+        c.in = l == 0 ? in : H;
+        if (lstm) {
+            c.W.resize(static_cast<std::size_t>(4 * H * (c.in + H)));
+            for (double& v : c.W) v = next();
+            c.b.resize(static_cast<std::size_t>(4 * H));
+            for (double& v : c.b) v = next();
+            c.h0.resize(static_cast<std::size_t>(H));
+            for (double& v : c.h0) v = next();
+            c.c0.resize(static_cast<std::size_t>(H));
+            for (double& v : c.c0) v = next();
+        } else {
+            c.W.resize(static_cast<std::size_t>(3 * H * c.in));
+            for (double& v : c.W) v = next();
+            c.Wh.resize(static_cast<std::size_t>(3 * H * H));
+            for (double& v : c.Wh) v = next();
+            c.b.resize(static_cast<std::size_t>(3 * H));
+            for (double& v : c.b) v = next();
+            c.bh.resize(static_cast<std::size_t>(3 * H));
+            for (double& v : c.bh) v = next();
+            c.h0.assign(static_cast<std::size_t>(H), 0.0);
+            c.c0.assign(static_cast<std::size_t>(H), 0.0);
+        }
+        cells.push_back(c);
+    }
+    std::vector<double> wo(static_cast<std::size_t>(H));
+    for (double& v : wo) v = next();
+    const double bo = next();
+    REQUIRE(p == w.size());
+    // hist[l][t] = (h, c) after sample t
+    std::vector<std::vector<std::vector<double>>> hs(static_cast<std::size_t>(layers)), cs(static_cast<std::size_t>(layers));
+    const int li = static_cast<int>(L);
+    const double f = L - li;
+    std::vector<double> y;
+    for (std::size_t t = 0; t < x.size(); ++t) {
+        std::vector<double> input{static_cast<double>(x[t])};
+        for (int l = 0; l < layers; ++l) {
+            const Cell& c = cells[static_cast<std::size_t>(l)];
+            auto state_at = [&](long tt, bool want_c) {
+                if (tt < 0) return want_c ? c.c0 : c.h0;
+                return want_c ? cs[static_cast<std::size_t>(l)][static_cast<std::size_t>(tt)] : hs[static_cast<std::size_t>(l)][static_cast<std::size_t>(tt)];
+            };
+            const long t0 = static_cast<long>(t) - li, t1 = t0 - 1;
+            std::vector<double> hp(static_cast<std::size_t>(H)), cp(static_cast<std::size_t>(H));
+            for (int j = 0; j < H; ++j) {
+                const auto ja = static_cast<std::size_t>(j);
+                hp[ja] = (1 - f) * state_at(t0, false)[ja] + (f > 0 ? f * state_at(t1, false)[ja] : 0.0);
+                cp[ja] = (1 - f) * state_at(t0, true)[ja] + (f > 0 ? f * state_at(t1, true)[ja] : 0.0);
+            }
+            std::vector<double> h(static_cast<std::size_t>(H)), cc(static_cast<std::size_t>(H));
+            if (lstm) {
+                std::vector<double> g(static_cast<std::size_t>(4 * H));
+                for (int r = 0; r < 4 * H; ++r) {
+                    double a = c.b[static_cast<std::size_t>(r)];
+                    for (int k = 0; k < c.in; ++k) a += c.W[static_cast<std::size_t>(r * (c.in + H) + k)] * input[static_cast<std::size_t>(k)];
+                    for (int k = 0; k < H; ++k) a += c.W[static_cast<std::size_t>(r * (c.in + H) + c.in + k)] * hp[static_cast<std::size_t>(k)];
+                    g[static_cast<std::size_t>(r)] = a;
+                }
+                for (int j = 0; j < H; ++j) {
+                    const auto ja = static_cast<std::size_t>(j);
+                    const double i = sig(g[ja]), fg = sig(g[ja + static_cast<std::size_t>(H)]);
+                    const double gg = std::tanh(g[ja + static_cast<std::size_t>(2 * H)]), o = sig(g[ja + static_cast<std::size_t>(3 * H)]);
+                    cc[ja] = fg * cp[ja] + i * gg;
+                    h[ja] = o * std::tanh(cc[ja]);
+                }
+            } else {
+                std::vector<double> gi(static_cast<std::size_t>(3 * H)), gh(static_cast<std::size_t>(3 * H));
+                for (int r = 0; r < 3 * H; ++r) {
+                    double a = c.b[static_cast<std::size_t>(r)], b = c.bh[static_cast<std::size_t>(r)];
+                    for (int k = 0; k < c.in; ++k) a += c.W[static_cast<std::size_t>(r * c.in + k)] * input[static_cast<std::size_t>(k)];
+                    for (int k = 0; k < H; ++k) b += c.Wh[static_cast<std::size_t>(r * H + k)] * hp[static_cast<std::size_t>(k)];
+                    gi[static_cast<std::size_t>(r)] = a;
+                    gh[static_cast<std::size_t>(r)] = b;
+                }
+                for (int j = 0; j < H; ++j) {
+                    const auto ja = static_cast<std::size_t>(j), hh = static_cast<std::size_t>(H);
+                    const double r = sig(gi[ja] + gh[ja]), z = sig(gi[ja + hh] + gh[ja + hh]);
+                    const double n = std::tanh(gi[ja + 2 * hh] + r * gh[ja + 2 * hh]);
+                    h[ja] = (1 - z) * n + z * hp[ja];
+                }
+            }
+            hs[static_cast<std::size_t>(l)].push_back(h);
+            cs[static_cast<std::size_t>(l)].push_back(cc);
+            input = h;
+        }
+        double out = bo;
+        for (int j = 0; j < H; ++j) out += wo[static_cast<std::size_t>(j)] * input[static_cast<std::size_t>(j)];
+        y.push_back(out);
+    }
+    return y;
+}
+
+double rel_error(const std::vector<float>& y, const std::vector<double>& ref) {
+    double rms = 0, err = 0;
+    for (std::size_t i = 0; i < ref.size(); ++i) {
+        rms += ref[i] * ref[i];
+        err = std::max(err, std::fabs(static_cast<double>(y[i]) - ref[i]));
+    }
+    return err / std::max(std::sqrt(rms / static_cast<double>(ref.size())), 1e-30);
+}
+
+template <class M>
+std::vector<float> run(M& m, const std::vector<float>& x, int block) {
+    std::vector<float> y(x.size());
+    for (std::size_t i = 0; i < x.size(); i += static_cast<std::size_t>(block))
+        m.process(x.data() + i, y.data() + i, static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(block), x.size() - i)));
+    return y;
+}
+
+using DynLstm = nn::LstmModel<nn::dynamic, nn::dynamic, nn::dynamic>;
+using DynGru = nn::GruModel<nn::dynamic, nn::dynamic, nn::dynamic>;
+
+}  // namespace
+
+TEST_CASE("LSTM matches the naive double reference (1x3, 1x16, 2x5, 1x40)") {
+    struct Shape { int h, layers; };
+    for (Shape s : {Shape{3, 1}, Shape{16, 1}, Shape{5, 2}, Shape{40, 1}}) {
+        DynLstm m(1, s.h, s.layers);
+        CHECK(m.weight_count() == nn::weight_count(nn::LstmConfig{1, s.h, s.layers}));
+        const std::vector<float> w = random_vector(m.weight_count(), 20u + static_cast<unsigned>(s.h), 0.4f);
+        REQUIRE(m.set_weights(w.data(), w.size()).empty());
+        const std::vector<float> x = random_vector(2000, 21, 0.9f);
+        const double e = rel_error(run(m, x, 64), naive_recurrent(true, 1, s.h, s.layers, w, x, 1.0));
+        MESSAGE("LSTM h=" << s.h << " layers=" << s.layers << " rel error " << e);
+        CHECK(e <= 1e-5);
+    }
+}
+
+TEST_CASE("GRU matches the naive double reference (PyTorch r, z, n; 1x8, 2x12)") {
+    for (int layers : {1, 2}) {
+        const int h = layers == 1 ? 8 : 12;
+        DynGru m(1, h, layers);
+        CHECK(m.weight_count() == nn::weight_count(nn::GruConfig{1, h, layers}));
+        const std::vector<float> w = random_vector(m.weight_count(), 30u + static_cast<unsigned>(layers), 0.4f);
+        REQUIRE(m.set_weights(w.data(), w.size()).empty());
+        const std::vector<float> x = random_vector(2000, 31, 0.9f);
+        CHECK(rel_error(run(m, x, 64), naive_recurrent(false, 1, h, layers, w, x, 1.0)) <= 1e-5);
+    }
+}
+
+TEST_CASE("Recurrent rate factor: state fed back from L samples ago, fractional L interpolated") {
+    for (double L : {2.0, 3.0, 1.5, 2.25}) {
+        DynLstm m(1, 6, 2, nn::MathMode::exact, 4.0);
+        const std::vector<float> w = random_vector(m.weight_count(), 40, 0.4f);
+        REQUIRE(m.set_weights(w.data(), w.size()).empty());
+        REQUIRE(m.set_rate_factor(L) == RateFactorStatus::ok);
+        const std::vector<float> x = random_vector(1500, 41, 0.9f);
+        CHECK(rel_error(run(m, x, 64), naive_recurrent(true, 1, 6, 2, w, x, L)) <= 1e-5);
+        DynGru g(1, 5, 1, nn::MathMode::exact, 4.0);
+        const std::vector<float> wg = random_vector(g.weight_count(), 42, 0.4f);
+        REQUIRE(g.set_weights(wg.data(), wg.size()).empty());
+        REQUIRE(g.set_rate_factor(L) == RateFactorStatus::ok);
+        CHECK(rel_error(run(g, x, 64), naive_recurrent(false, 1, 5, 1, wg, x, L)) <= 1e-5);
+    }
+    DynLstm m(1, 4, 1, nn::MathMode::exact, 2.0);
+    CHECK(m.set_rate_factor(2.5) == RateFactorStatus::out_of_range);
+    CHECK(m.set_rate_factor(0.9) == RateFactorStatus::out_of_range);
+}
+
+TEST_CASE("Static LSTM/GRU presets equal the runtime ones bit for bit; block sizes 0, 1, 7, 64, 1000 agree") {
+    nn::LstmModel<1, 16, 1> st(1, 16, 1);
+    DynLstm dy(1, 16, 1);
+    const std::vector<float> w = random_vector(st.weight_count(), 50, 0.4f);
+    REQUIRE(st.set_weights(w.data(), w.size()).empty());
+    REQUIRE(dy.set_weights(w.data(), w.size()).empty());
+    const std::vector<float> x = random_vector(3000, 51, 0.9f);
+    const std::vector<float> ref = run(dy, x, 64);
+    for (int block : {1, 7, 64, 1000}) {
+        st.reset();
+        const std::vector<float> y = run(st, x, block);
+        for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == ref[i]);
+    }
+    st.reset();
+    std::vector<float> y(x.size());
+    for (std::size_t i = 0; i < x.size(); i += 5) {
+        st.process(x.data() + i, y.data() + i, 0);
+        st.process(x.data() + i, y.data() + i, 5);
+    }
+    for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == ref[i]);
+    nn::GruModel<1, 12, 2> gs(1, 12, 2);
+    DynGru gd(1, 12, 2);
+    const std::vector<float> wg = random_vector(gs.weight_count(), 52, 0.4f);
+    REQUIRE(gs.set_weights(wg.data(), wg.size()).empty());
+    REQUIRE(gd.set_weights(wg.data(), wg.size()).empty());
+    const std::vector<float> a = run(gs, x, 7), b = run(gd, x, 64);
+    for (std::size_t i = 0; i < a.size(); ++i) REQUIRE(a[i] == b[i]);
+}
+
+TEST_CASE("LSTM reset restores h0/c0; prewarm feeds whole blocks of zeros; NaN/inf read as 0") {
+    DynLstm m(1, 8, 1);
+    const std::vector<float> w = random_vector(m.weight_count(), 60, 0.4f);
+    REQUIRE(m.set_weights(w.data(), w.size()).empty());
+    const std::vector<float> x = random_vector(500, 61, 0.9f);
+    const std::vector<float> first = run(m, x, 64);
+    m.reset();
+    const std::vector<float> again = run(m, x, 64);
+    for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(first[i] == again[i]);
+    // prewarm(samples=100, block=64) = 128 zeros, then the signal
+    m.set_prewarm(100, 64);
+    m.prewarm();
+    const std::vector<float> warmed = run(m, x, 64);
+    std::vector<float> padded(128, 0.0f);
+    padded.insert(padded.end(), x.begin(), x.end());
+    const std::vector<double> ref = naive_recurrent(true, 1, 8, 1, w, padded, 1.0);
+    CHECK(rel_error(warmed, std::vector<double>(ref.begin() + 128, ref.end())) <= 1e-5);
+    // NaN/inf input: same as 0
+    std::vector<float> bad = x, clean = x;
+    bad[10] = std::nanf("");
+    bad[20] = -INFINITY;
+    clean[10] = clean[20] = 0.0f;
+    m.reset();
+    const std::vector<float> yb = run(m, bad, 64);
+    m.reset();
+    const std::vector<float> yc = run(m, clean, 64);
+    for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(yb[i] == yc[i]);
+}
+
+TEST_CASE("LSTM/GRU process, reset, prewarm and set_rate_factor never allocate (static and runtime)") {
+    ModelFor<nn::LstmModel<1, 16, 1>> st(1, 16, 1);
+    ModelFor<nn::LstmModel<1, 40, 1>> st40(1, 40, 1);
+    ModelFor<DynLstm> dy(1, 12, 2, nn::MathMode::nam, 3.0);
+    ModelFor<DynGru> gr(1, 12, 2);
+    std::vector<float> x = random_vector(1000, 70, 0.9f), y(1000);
+    nofold::test::AllocationScope scope;
+    for (Model* m : std::initializer_list<Model*>{&st, &st40, &dy, &gr}) {
+        m->process(x.data(), y.data(), 1000);
+        m->reset();
+        m->prewarm();
+        CHECK(m->set_rate_factor(2.5) == RateFactorStatus::ok);
+        m->process(x.data(), y.data(), 77);
+    }
+    CHECK(scope.allocations() == 0);
+}
