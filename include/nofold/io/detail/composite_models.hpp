@@ -1,0 +1,188 @@
+// nofold::io::detail — Models made of other Models: the .nam SlimmableContainer and Sequential
+// containers, and the GuitarML/AIDA-X wrapper (input gain, input skip, output gain). They hold
+// no model math of their own; they route blocks between the models they own.
+//
+// Units: samples at the running rate; gains linear (converted from dB at construction).
+// Latency: SlimmableContainer: the active child's; Sequential: the sum; Wrapper: the inner model's.
+// Allocates: construction only. RT-safe: process, reset, prewarm, set_rate_factor, set_slimmable_size.
+// Reference: ../shared/specs/model-formats.md §1.5 (containers), §2–3 (wrappers);
+// ../shared/reference/README.md (Core resets and prewarms a newly selected submodel).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../../config.hpp"
+#include "../../model.hpp"
+
+namespace nofold::io::detail {
+
+/// Sets a rate factor on every model, or on none: on the first refusal the others are put back.
+inline RateFactorStatus set_rate_on_all(std::vector<std::unique_ptr<Model>>& models, double factor) noexcept {
+    for (std::size_t i = 0; i < models.size(); ++i) {
+        const double old = models[i]->rate_factor();
+        const RateFactorStatus s = models[i]->set_rate_factor(factor);
+        if (s != RateFactorStatus::ok) {
+            for (std::size_t j = 0; j < i; ++j) models[j]->set_rate_factor(old);
+            return s;
+        }
+    }
+    return RateFactorStatus::ok;
+}
+
+/// SlimmableContainer: submodel i serves sizes v < max_values[i]; the last serves the rest and is
+/// active until set_slimmable_size is called. Selecting another submodel prewarms it (as Core does).
+class SlimmableContainerModel final : public Model {
+public:
+    SlimmableContainerModel(std::vector<std::unique_ptr<Model>> children, std::vector<double> max_values)
+        : children_(std::move(children)), max_values_(std::move(max_values)), active_(children_.size() - 1) {
+        name_ = "SlimmableContainer [";
+        for (std::size_t i = 0; i < children_.size(); ++i)
+            name_ += (i ? "; " : "") + std::string(children_[i]->implementation_name());
+        name_ += "]";
+    }
+
+    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept override { children_[active_]->process(in, out, n); }
+    NOFOLD_REALTIME void reset() noexcept override { children_[active_]->reset(); }
+    NOFOLD_REALTIME void prewarm() noexcept override { children_[active_]->prewarm(); }
+    int latency() const noexcept override { return children_[active_]->latency(); }
+    int receptive_field() const noexcept override { return children_[active_]->receptive_field(); }
+    double flops_per_sample() const noexcept override { return children_[active_]->flops_per_sample(); }
+    NOFOLD_REALTIME RateFactorStatus set_rate_factor(double f) noexcept override { return set_rate_on_all(children_, f); }
+    double rate_factor() const noexcept override { return children_[active_]->rate_factor(); }
+    double max_rate_factor() const noexcept override {
+        double m = children_.front()->max_rate_factor();
+        for (const auto& c : children_) m = std::min(m, c->max_rate_factor());
+        return m;
+    }
+    std::size_t memory_bytes() const noexcept override {
+        std::size_t b = sizeof(*this) + name_.capacity() + max_values_.capacity() * sizeof(double);
+        for (const auto& c : children_) b += c->memory_bytes();
+        return b;
+    }
+    const char* implementation_name() const noexcept override { return name_.c_str(); }
+    NOFOLD_REALTIME void set_slimmable_size(double size) noexcept override {
+        std::size_t pick = children_.size() - 1;
+        for (std::size_t i = 0; i < max_values_.size(); ++i)
+            if (size < max_values_[i]) {
+                pick = i;
+                break;
+            }
+        if (pick != active_) {
+            active_ = pick;
+            children_[active_]->prewarm();
+        }
+    }
+
+    std::size_t active_index() const noexcept { return active_; }
+    Model& child(std::size_t i) noexcept { return *children_[i]; }
+
+private:
+    std::vector<std::unique_ptr<Model>> children_;
+    std::vector<double> max_values_;
+    std::size_t active_;
+    std::string name_;
+};
+
+/// Sequential: each model's output is the next one's input.
+class SequentialModel final : public Model {
+public:
+    explicit SequentialModel(std::vector<std::unique_ptr<Model>> children) : children_(std::move(children)) {
+        name_ = "Sequential [";
+        for (std::size_t i = 0; i < children_.size(); ++i)
+            name_ += (i ? "; " : "") + std::string(children_[i]->implementation_name());
+        name_ += "]";
+    }
+
+    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept override {
+        children_.front()->process(in, out, n);
+        for (std::size_t i = 1; i < children_.size(); ++i) children_[i]->process(out, out, n);
+    }
+    NOFOLD_REALTIME void reset() noexcept override {
+        for (auto& c : children_) c->reset();
+    }
+    NOFOLD_REALTIME void prewarm() noexcept override {
+        for (auto& c : children_) c->prewarm();
+    }
+    int latency() const noexcept override {
+        int l = 0;
+        for (const auto& c : children_) l += c->latency();
+        return l;
+    }
+    int receptive_field() const noexcept override {
+        int r = 1;
+        for (const auto& c : children_) r += c->receptive_field() - 1;
+        return r;
+    }
+    double flops_per_sample() const noexcept override {
+        double f = 0.0;
+        for (const auto& c : children_) f += c->flops_per_sample();
+        return f;
+    }
+    NOFOLD_REALTIME RateFactorStatus set_rate_factor(double f) noexcept override { return set_rate_on_all(children_, f); }
+    double rate_factor() const noexcept override { return children_.front()->rate_factor(); }
+    double max_rate_factor() const noexcept override {
+        double m = children_.front()->max_rate_factor();
+        for (const auto& c : children_) m = std::min(m, c->max_rate_factor());
+        return m;
+    }
+    std::size_t memory_bytes() const noexcept override {
+        std::size_t b = sizeof(*this) + name_.capacity();
+        for (const auto& c : children_) b += c->memory_bytes();
+        return b;
+    }
+    const char* implementation_name() const noexcept override { return name_.c_str(); }
+    NOFOLD_REALTIME void set_slimmable_size(double size) noexcept override {
+        for (auto& c : children_) c->set_slimmable_size(size);
+    }
+
+private:
+    std::vector<std::unique_ptr<Model>> children_;
+    std::string name_;
+};
+
+/// y = out_gain · (net(in_gain · x) + (skip ? in_gain · x : 0)).
+class WrapperModel final : public Model {
+public:
+    enum class Skip { off, on };
+    WrapperModel(std::unique_ptr<Model> inner, float in_gain, float out_gain, Skip skip)
+        : inner_(std::move(inner)), in_gain_(in_gain), out_gain_(out_gain), skip_(skip) {
+        name_ = std::string(inner_->implementation_name()) + " (with input/output gain and skip)";
+    }
+
+    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept override {
+        for (int done = 0; done < n;) {
+            const int m = std::min(n - done, chunk_frames);
+            for (int i = 0; i < m; ++i) scratch_[static_cast<std::size_t>(i)] = in_gain_ * in[done + i];
+            inner_->process(scratch_.data(), out + done, m);
+            const float skip = skip_ == Skip::on ? 1.0f : 0.0f;
+            for (int i = 0; i < m; ++i)
+                out[done + i] = out_gain_ * (out[done + i] + skip * scratch_[static_cast<std::size_t>(i)]);
+            done += m;
+        }
+    }
+    NOFOLD_REALTIME void reset() noexcept override { inner_->reset(); }
+    NOFOLD_REALTIME void prewarm() noexcept override { inner_->prewarm(); }
+    int latency() const noexcept override { return inner_->latency(); }
+    int receptive_field() const noexcept override { return inner_->receptive_field(); }
+    double flops_per_sample() const noexcept override { return inner_->flops_per_sample() + 4.0; }
+    NOFOLD_REALTIME RateFactorStatus set_rate_factor(double f) noexcept override { return inner_->set_rate_factor(f); }
+    double rate_factor() const noexcept override { return inner_->rate_factor(); }
+    double max_rate_factor() const noexcept override { return inner_->max_rate_factor(); }
+    std::size_t memory_bytes() const noexcept override { return sizeof(*this) + name_.capacity() + inner_->memory_bytes(); }
+    const char* implementation_name() const noexcept override { return name_.c_str(); }
+    NOFOLD_REALTIME void set_slimmable_size(double size) noexcept override { inner_->set_slimmable_size(size); }
+
+private:
+    std::unique_ptr<Model> inner_;
+    float in_gain_, out_gain_;
+    Skip skip_;
+    std::string name_;
+    std::array<float, chunk_frames> scratch_{};
+};
+
+}  // namespace nofold::io::detail

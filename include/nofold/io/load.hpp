@@ -1,0 +1,256 @@
+// nofold::io::load — from a model file to a ready-to-run nofold::Model.
+//
+//     nofold::io::LoadOptions options;
+//     options.host_sample_rate_hz = 48000;
+//     nofold::io::LoadedModel m = nofold::io::load("amp.nam", options);   // throws io::LoadError
+//     m.model->prewarm();
+//     m.model->process(in, out, n);                                          // RT-safe
+//
+// Reads and validates the file (io::read_model_file), then builds each network: a static
+// instantiation when its shape is one of the presets (io::match_preset), the runtime-sized
+// implementation otherwise; containers and GuitarML/AIDA-X wrappers are composed around them.
+// `LoadedModel::dispatch` says which implementation was chosen for each network and why.
+// A model whose training rate differs from the host rate is refused unless a rate adapter is given.
+//
+// Units: sample rates in Hz; load_ms in milliseconds. Latency: the model's (LoadedModel::model).
+// Allocates: yes — load() is not real-time; the returned model's process/reset/prewarm/setters are.
+// Reference: ../shared/specs/model-formats.md; ../shared/reference/README.md (NAM Core prewarm).
+#pragma once
+
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../model.hpp"
+#include "../runtime/options.hpp"
+#include "../runtime/wavenet.hpp"
+#include "detail/composite_models.hpp"
+#include "load_error.hpp"
+#include "presets.hpp"
+#include "read.hpp"
+
+namespace nofold::io {
+
+/// Which implementation load() may use for each network.
+enum class Dispatch {
+    automatic,     ///< static preset when the shape matches, else runtime
+    runtime_only,  ///< always the runtime-sized implementation (for comparisons)
+};
+
+/// How prewarm() of the loaded model behaves.
+enum class PrewarmPolicy {
+    steady_state,  ///< fastest equivalent (WaveNet delay lines filled with their silent values)
+    nam_core,      ///< NAM Core parity: whole blocks of zeros (block = prewarm_block) until at least
+                   ///< Core's prewarm count: WaveNet its receptive field, LSTM 0.5 × sample rate or
+                   ///< one sample when the file has no sample_rate
+};
+
+/// What to do when the model's training rate differs from the host's.
+enum class RateMismatch { refuse, adapt };
+
+struct LoadOptions {
+    nn::MathMode math = nn::MathMode::exact;
+    /// Slimmable width in [0, 1] applied after building (containers and slimmable WaveNets); none = full.
+    std::optional<double> slimmable_size;
+    /// Host rate; 0 = do not check. Models without a stored rate are assumed to run at 48 kHz (NAM).
+    double host_sample_rate_hz = 0.0;
+    RateMismatch rate_mismatch = RateMismatch::refuse;
+    /// Called on a rate mismatch with RateMismatch::adapt: wraps the model so that it runs at the
+    /// host rate (provided by the oversampling/rate-adaptation code). Must not return null.
+    std::function<std::unique_ptr<Model>(std::unique_ptr<Model>, double model_rate_hz, double host_rate_hz)> rate_adapter;
+    PrewarmPolicy prewarm = PrewarmPolicy::steady_state;
+    int prewarm_block = 64;
+    Dispatch dispatch = Dispatch::automatic;
+    double max_rate_factor = 1.0;
+    runtime::Layer1x1PostFilm layer1x1_post_film = runtime::Layer1x1PostFilm::core;
+    /// Values of the conditioning inputs (GuitarML/AIDA-X knobs), in order; missing ones use the
+    /// file's defaults. They are folded into the first layer's bias at load time.
+    std::vector<double> parameters;
+    ReadOptions read;
+};
+
+/// How one network was built.
+struct DispatchInfo {
+    std::string path;            ///< where in the file ("$", "$.config.submodels[1].model")
+    std::string implementation;  ///< "static preset 'standard'" or "runtime WaveNet"
+    std::string reason;          ///< why
+};
+
+/// A loaded model and everything the file said about it.
+struct LoadedModel {
+    std::unique_ptr<Model> model;
+    ModelFile file;                       ///< the validated description (metadata, config, weights)
+    std::vector<DispatchInfo> dispatch;   ///< one entry per network, in file order
+    double model_sample_rate_hz = 48000;  ///< the rate the model expects (file value or the 48 kHz default)
+    double load_ms = 0.0;                 ///< wall time of read + build
+};
+
+/// Reads, validates and builds. Throws LoadError (never returns a partly built model).
+LoadedModel load(const std::string& path, const LoadOptions& options = {});
+
+/// Builds from a description already read (e.g. to build several instances from one read).
+LoadedModel build(ModelFile file, const LoadOptions& options = {}, const std::string& file_name = "");
+
+/// Samples of zeros NAM Core feeds before the first block for this network (GetPrewarmSamples).
+int nam_prewarm_samples(const nn::NestedModel& model, bool has_sample_rate);
+
+// ============================================================================================
+// Implementation
+// ============================================================================================
+
+inline int nam_prewarm_samples(const nn::NestedModel& model, bool has_sample_rate) {
+    if (const auto* w = std::get_if<nn::WaveNetConfig>(&model.config)) {
+        long rf = 1;
+        for (const nn::LayerArrayConfig& a : w->layers) {
+            for (int l = 0; l < a.layer_count(); ++l) rf += static_cast<long>(a.kernel_size(l) - 1) * a.dilation(l);
+            rf += static_cast<long>(a.head.kernel_size - 1) * a.head.dilation;
+        }
+        if (w->condition_dsp) rf += nam_prewarm_samples(*w->condition_dsp, has_sample_rate) - 1;
+        return static_cast<int>(rf);
+    }
+    if (std::holds_alternative<nn::LstmConfig>(model.config) || std::holds_alternative<nn::GruConfig>(model.config))
+        return has_sample_rate ? static_cast<int>(0.5 * model.sample_rate_hz) : 1;
+    return 0;
+}
+
+namespace detail {
+
+/// Folds constant conditioning inputs 1..I−1 into the first layer's bias, leaving a one-input network.
+inline void fold_conditioning(ModelFile& file, const std::vector<double>& values) {
+    if (file.conditioning.empty()) return;
+    std::vector<double> p;
+    for (std::size_t k = 0; k < file.conditioning.size(); ++k)
+        p.push_back(k < values.size() ? values[k] : file.conditioning[k].default_value);
+    std::vector<float>& w = file.model.weights;
+    std::vector<float> out;
+    if (auto* l = std::get_if<nn::LstmConfig>(&file.model.config)) {
+        const auto in = static_cast<std::size_t>(l->input_size), h = static_cast<std::size_t>(l->hidden_size);
+        const std::size_t rows = 4 * h, cols = in + h;
+        std::vector<double> extra(rows, 0.0);
+        for (std::size_t r = 0; r < rows; ++r) {
+            for (std::size_t k = 1; k < in; ++k) extra[r] += static_cast<double>(w[r * cols + k]) * p[k - 1];
+            out.push_back(w[r * cols]);
+            for (std::size_t j = 0; j < h; ++j) out.push_back(w[r * cols + in + j]);
+        }
+        for (std::size_t r = 0; r < rows; ++r) out.push_back(static_cast<float>(static_cast<double>(w[rows * cols + r]) + extra[r]));
+        out.insert(out.end(), w.begin() + static_cast<std::ptrdiff_t>(rows * cols + rows), w.end());
+        l->input_size = 1;
+    } else if (auto* g = std::get_if<nn::GruConfig>(&file.model.config)) {
+        const auto in = static_cast<std::size_t>(g->input_size), h = static_cast<std::size_t>(g->hidden_size);
+        const std::size_t rows = 3 * h;
+        std::vector<double> extra(rows, 0.0);
+        for (std::size_t r = 0; r < rows; ++r) {
+            for (std::size_t k = 1; k < in; ++k) extra[r] += static_cast<double>(w[r * in + k]) * p[k - 1];
+            out.push_back(w[r * in]);
+        }
+        const std::size_t hh = rows * in;  // W_hh starts here
+        out.insert(out.end(), w.begin() + static_cast<std::ptrdiff_t>(hh), w.begin() + static_cast<std::ptrdiff_t>(hh + rows * h));
+        const std::size_t bi = hh + rows * h;
+        for (std::size_t r = 0; r < rows; ++r) out.push_back(static_cast<float>(static_cast<double>(w[bi + r]) + extra[r]));
+        out.insert(out.end(), w.begin() + static_cast<std::ptrdiff_t>(bi + rows), w.end());
+        g->input_size = 1;
+    } else {
+        return;
+    }
+    w = std::move(out);
+    file.conditioning.clear();
+}
+
+/// Builds one network (a leaf), recording how.
+inline std::unique_ptr<Model> build_leaf(const nn::NestedModel& net, const std::string& file_name, const std::string& path,
+                                         bool has_rate, const LoadOptions& options, std::vector<DispatchInfo>& log) {
+    runtime::Options ro;
+    ro.math = options.math;
+    ro.max_rate_factor = options.max_rate_factor;
+    ro.prewarm_block = options.prewarm_block;
+    ro.layer1x1_post_film = options.layer1x1_post_film;
+    if (options.prewarm == PrewarmPolicy::nam_core) {
+        ro.prewarm = runtime::PrewarmMode::zero_blocks;
+        ro.prewarm_samples = nam_prewarm_samples(net, has_rate);
+    }
+    const PresetMatch match = options.dispatch == Dispatch::automatic ? match_preset(net) : PresetMatch{"", "runtime requested"};
+    std::string error;
+    std::unique_ptr<Model> model;
+    std::string reason = match.reason;
+    if (const auto* w = std::get_if<nn::WaveNetConfig>(&net.config)) {
+        auto m = runtime::WaveNet::create(*w, ro, error);
+        if (m) error = m->set_weights(net.weights.data(), net.weights.size());
+        if (!match.name.empty()) reason += "; no static instantiation is compiled in yet, so the runtime WaveNet runs it";
+        model = std::move(m);
+    } else {
+        error = std::string("no implementation is available yet for this architecture");
+    }
+    if (!error.empty() || !model) throw LoadError(file_name, path, "cannot build the model: " + error);
+    log.push_back({path, model->implementation_name(), reason});
+    return model;
+}
+
+inline std::unique_ptr<Model> build_any(const ModelFile& file, const std::string& file_name, const std::string& path,
+                                        const LoadOptions& options, std::vector<DispatchInfo>& log) {
+    std::unique_ptr<Model> model;
+    if (file.architecture == Architecture::slimmable_container || file.architecture == Architecture::sequential) {
+        std::vector<std::unique_ptr<Model>> children;
+        const bool slim = file.architecture == Architecture::slimmable_container;
+        for (std::size_t i = 0; i < file.children.size(); ++i) {
+            const std::string cp = slim ? json::path_member(json::path_index(path + ".config.submodels", i), "model")
+                                        : json::path_index(path + ".config.models", i);
+            children.push_back(build_any(file.children[i], file_name, cp, options, log));
+        }
+        if (slim)
+            model = std::make_unique<SlimmableContainerModel>(std::move(children), file.max_values);
+        else
+            model = std::make_unique<SequentialModel>(std::move(children));
+    } else {
+        ModelFile folded = file;
+        fold_conditioning(folded, options.parameters);
+        model = build_leaf(folded.model, file_name, path, folded.metadata.sample_rate_hz.has_value(), options, log);
+    }
+    const bool wrap = file.input_skip == InputSkip::on || file.input_gain_db != 0.0 || file.output_gain_db != 0.0;
+    if (wrap) {
+        const auto in_gain = static_cast<float>(std::pow(10.0, file.input_gain_db / 20.0));
+        const auto out_gain = static_cast<float>(std::pow(10.0, file.output_gain_db / 20.0));
+        model = std::make_unique<WrapperModel>(std::move(model), in_gain, out_gain,
+                                               file.input_skip == InputSkip::on ? WrapperModel::Skip::on : WrapperModel::Skip::off);
+    }
+    return model;
+}
+
+}  // namespace detail
+
+inline LoadedModel build(ModelFile file, const LoadOptions& options, const std::string& file_name) {
+    const auto t0 = std::chrono::steady_clock::now();
+    LoadedModel out;
+    out.model_sample_rate_hz = file.metadata.sample_rate_hz.value_or(48000.0);
+    if (options.slimmable_size && !(*options.slimmable_size >= 0.0 && *options.slimmable_size <= 1.0))
+        throw LoadError(file_name, "", "slimmable size must lie in [0, 1]");
+    if (!(options.prewarm_block >= 1 && options.prewarm_block <= 1 << 16))
+        throw LoadError(file_name, "", "prewarm block must lie in [1, 65536]");
+    out.model = detail::build_any(file, file_name, "$", options, out.dispatch);
+    if (options.slimmable_size) out.model->set_slimmable_size(*options.slimmable_size);
+    if (options.host_sample_rate_hz > 0.0 && options.host_sample_rate_hz != out.model_sample_rate_hz) {
+        const std::string rates = "the model was trained at " + std::to_string(static_cast<long>(out.model_sample_rate_hz)) +
+                                  " Hz but the host runs at " + std::to_string(static_cast<long>(options.host_sample_rate_hz)) + " Hz";
+        if (options.rate_mismatch == RateMismatch::refuse)
+            throw LoadError(file_name, "", rates + "; refusing to play it at the wrong rate (allow rate adaptation to resample)");
+        if (!options.rate_adapter) throw LoadError(file_name, "", rates + " and no rate adapter is available");
+        out.model = options.rate_adapter(std::move(out.model), out.model_sample_rate_hz, options.host_sample_rate_hz);
+        if (!out.model) throw LoadError(file_name, "", rates + " and the rate adapter failed");
+    }
+    out.file = std::move(file);
+    out.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return out;
+}
+
+inline LoadedModel load(const std::string& path, const LoadOptions& options) {
+    const auto t0 = std::chrono::steady_clock::now();
+    ModelFile file = read_model_file(path, options.read);
+    LoadedModel out = build(std::move(file), options, path);
+    out.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return out;
+}
+
+}  // namespace nofold::io
