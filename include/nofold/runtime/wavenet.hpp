@@ -326,9 +326,8 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
     constexpr int lanes = simd::lanes<V>;
     const int nb = nn::batches_for<V>(n);
     const int padded = nb * lanes;
-    const std::size_t L = static_cast<std::size_t>(ld_);
-    auto rowp = [L](float* base, int r) { return base + static_cast<std::size_t>(r) * L; };
-    auto crow = [L](const float* base, int r) { return base + static_cast<std::size_t>(r) * L; };
+    auto rowp = [](float* base, int r) { return base + static_cast<std::size_t>(r) * static_cast<std::size_t>(ld_); };
+    auto crow = [](const float* base, int r) { return base + static_cast<std::size_t>(r) * static_cast<std::size_t>(ld_); };
     // y[r] (op)= x[r] over rows
     auto add_rows = [&](float* y, const float* x, int rows) {
         for (int r = 0; r < rows; ++r)
