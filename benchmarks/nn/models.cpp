@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nofold/nn/recurrent_model.hpp>
+#include <nofold/nn/wavenet_presets.hpp>
 #include <nofold/runtime/wavenet.hpp>
 
 #include "support/fma_peak.hpp"
@@ -101,8 +103,51 @@ void runtime_wavenet(benchmark::State& state, nn::WaveNetConfig cfg, nn::MathMod
     run_model(state, *m);
 }
 
+template <class P>
+void static_wavenet(benchmark::State& state, nn::MathMode math) {
+    runtime::Options opt;
+    opt.math = math;
+    ModelFor<P> m(opt);
+    std::vector<float> w = noise(P::weight_count(), 3, 0.2f);
+    m.get().set_weights(w.data(), w.size());
+    run_model(state, m);
+}
+
+template <class P>
+void static_recurrent(benchmark::State& state, int hidden, nn::MathMode math) {
+    ModelFor<P> m(1, hidden, 1, math, 1.0);
+    std::vector<float> w = noise(m.get().weight_count(), 3, 0.3f);
+    m.get().set_weights(w.data(), w.size());
+    run_model(state, m);
+}
+
+void wavenet_standard(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::Standard>(s, m); }
+void wavenet_lite(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::Lite>(s, m); }
+void wavenet_feather(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::Feather>(s, m); }
+void wavenet_nano(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::Nano>(s, m); }
+void wavenet_a2_3(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::A2<3>>(s, m); }
+void wavenet_a2_8(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::A2<8>>(s, m); }
+void lstm_1x16(benchmark::State& s, nn::MathMode m) { static_recurrent<nn::LstmModel<1, 16, 1>>(s, 16, m); }
+void lstm_1x40(benchmark::State& s, nn::MathMode m) { static_recurrent<nn::LstmModel<1, 40, 1>>(s, 40, m); }
+void lstm_runtime_1x40(benchmark::State& s, nn::MathMode m) {
+    static_recurrent<nn::LstmModel<nn::dynamic, nn::dynamic, nn::dynamic>>(s, 40, m);
+}
+void gru_1x16(benchmark::State& s, nn::MathMode m) { static_recurrent<nn::GruModel<1, 16, 1>>(s, 16, m); }
+
 }  // namespace
 
+BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/nam, nn::MathMode::nam);
+BENCHMARK_CAPTURE(wavenet_lite, WaveNet/a1_lite/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(wavenet_feather, WaveNet/a1_feather/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(wavenet_nano, WaveNet/a1_nano/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(wavenet_a2_3, WaveNet/a2_c3/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(wavenet_a2_8, WaveNet/a2_c8/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(lstm_1x16, LSTM/1x16/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(lstm_1x16, LSTM/1x16/static/nam, nn::MathMode::nam);
+BENCHMARK_CAPTURE(lstm_1x40, LSTM/1x40/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(lstm_runtime_1x40, LSTM/1x40/runtime/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(gru_1x16, GRU/1x16/static/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/exact, a1(16, 8, true), nn::MathMode::exact);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/nam, a1(16, 8, true), nn::MathMode::nam);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_lite/runtime/exact, a1(12, 6, false), nn::MathMode::exact);

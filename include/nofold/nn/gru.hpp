@@ -65,21 +65,12 @@ public:
     void initial_state(float* state) const noexcept { std::fill(state, state + hp_, 0.0f); }
 
     NOFOLD_REALTIME void step(const float* x, const float* prev, float* state, MathMode mode) const noexcept {
-        const int gb = 3 * hp_ / lanes;
         float* gi = gi_.data();
         float* gh = gh_.data();
-        for (int b = 0; b < gb; ++b) {
-            simd::store_aligned(gi + b * lanes, simd::load_aligned<V>(bi_.data() + b * lanes));
-            simd::store_aligned(gh + b * lanes, simd::load_aligned<V>(bh_.data() + b * lanes));
-        }
-        auto column = [&](float* g, const float* wcol, float v) {
-            const V s = simd::broadcast<V>(v);
-            for (int b = 0; b < gb; ++b)
-                simd::store_aligned(g + b * lanes, simd::fma(s, simd::load_aligned<V>(wcol + b * lanes), simd::load_aligned<V>(g + b * lanes)));
-        };
-        const std::size_t stride = static_cast<std::size_t>(3 * hp_);
-        for (int j = 0; j < in_; ++j) column(gi, wi_.data() + static_cast<std::size_t>(j) * stride, x[j]);
-        for (int j = 0; j < h_; ++j) column(gh, wh_.data() + static_cast<std::size_t>(j) * stride, prev[j]);
+        const int hp = extent<hp_static>(hp_);
+        const std::size_t stride = static_cast<std::size_t>(3 * hp);
+        detail::gemv<V>(wi_.data(), stride, 3 * hp / lanes, bi_.data(), x, extent<In>(in_), nullptr, 0, gi);
+        detail::gemv<V>(wh_.data(), stride, 3 * hp / lanes, bh_.data(), nullptr, 0, prev, extent<Hidden>(h_), gh);
         for (int b = 0; b < hp_ / lanes; ++b) {
             const int o = b * lanes;
             const V r = detail::gate_sigmoid(simd::load_aligned<V>(gi + o) + simd::load_aligned<V>(gh + o), mode);

@@ -35,6 +35,45 @@ template <class V>
 inline V gate_tanh(V x, MathMode m) noexcept {
     return m == MathMode::nam ? fasttanh(x) : exact_tanh(x);
 }
+// g[0, nb·lanes) = bias + Σ_j wt[j]·x[j] (j < nx) + Σ_j wt[nx + j]·h[j] (j < nh); wt rows `stride`
+// floats apart. Accumulates in registers, up to 8 batches per pass.
+template <class V, int NB>
+inline void gemv_tile(const float* wt, std::size_t stride, const float* bias, const float* x, int nx, const float* h, int nh,
+                      float* g) noexcept {
+    constexpr int lanes = simd::lanes<V>;
+    V acc[NB];
+    for (int b = 0; b < NB; ++b) acc[b] = simd::load_aligned<V>(bias + b * lanes);
+    for (int j = 0; j < nx; ++j) {
+        const V s = simd::broadcast<V>(x[j]);
+        const float* w = wt + static_cast<std::size_t>(j) * stride;
+        for (int b = 0; b < NB; ++b) acc[b] = simd::fma(s, simd::load_aligned<V>(w + b * lanes), acc[b]);
+    }
+    for (int j = 0; j < nh; ++j) {
+        const V s = simd::broadcast<V>(h[j]);
+        const float* w = wt + static_cast<std::size_t>(nx + j) * stride;
+        for (int b = 0; b < NB; ++b) acc[b] = simd::fma(s, simd::load_aligned<V>(w + b * lanes), acc[b]);
+    }
+    for (int b = 0; b < NB; ++b) simd::store_aligned(g + b * lanes, acc[b]);
+}
+
+template <class V>
+inline void gemv(const float* wt, std::size_t stride, int batches, const float* bias, const float* x, int nx, const float* h,
+                 int nh, float* g) noexcept {
+    constexpr int lanes = simd::lanes<V>;
+    int b = 0;
+    for (; b + 8 <= batches; b += 8) gemv_tile<V, 8>(wt + b * lanes, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes);
+    const float* w = wt + b * lanes;
+    switch (batches - b) {
+        case 7: gemv_tile<V, 7>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
+        case 6: gemv_tile<V, 6>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
+        case 5: gemv_tile<V, 5>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
+        case 4: gemv_tile<V, 4>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
+        case 3: gemv_tile<V, 3>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
+        case 2: gemv_tile<V, 2>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
+        case 1: gemv_tile<V, 1>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
+        default: break;
+    }
+}
 }  // namespace detail
 
 /// One LSTM cell layer.
@@ -95,17 +134,10 @@ public:
         const float* c_prev = prev + hp_;
         float* h = state;
         float* c = state + hp_;
-        const int gb = 4 * hp_ / lanes;
         float* g = g_.data();
-        for (int b = 0; b < gb; ++b) simd::store_aligned(g + b * lanes, simd::load_aligned<V>(b_.data() + b * lanes));
-        auto column = [&](const float* wcol, float v) {
-            const V s = simd::broadcast<V>(v);
-            for (int b = 0; b < gb; ++b)
-                simd::store_aligned(g + b * lanes, simd::fma(s, simd::load_aligned<V>(wcol + b * lanes), simd::load_aligned<V>(g + b * lanes)));
-        };
-        const std::size_t stride = static_cast<std::size_t>(4 * hp_);
-        for (int j = 0; j < in_; ++j) column(wt_.data() + static_cast<std::size_t>(j) * stride, x[j]);
-        for (int j = 0; j < h_; ++j) column(wt_.data() + static_cast<std::size_t>(in_ + j) * stride, h_prev[j]);
+        const int hp = extent<hp_static>(hp_);
+        detail::gemv<V>(wt_.data(), static_cast<std::size_t>(4 * hp), 4 * hp / lanes, b_.data(), x, extent<In>(in_), h_prev,
+                        extent<Hidden>(h_), g);
         for (int b = 0; b < hp_ / lanes; ++b) {
             const int o = b * lanes;
             const V i = detail::gate_sigmoid(simd::load_aligned<V>(g + o), mode);
