@@ -60,7 +60,9 @@ struct LoadOptions {
     double host_sample_rate_hz = 0.0;
     RateMismatch rate_mismatch = RateMismatch::refuse;
     /// Called on a rate mismatch with RateMismatch::adapt: wraps the model so that it runs at the
-    /// host rate (provided by the oversampling/rate-adaptation code). Must not return null.
+    /// host rate (provided by the oversampling/rate-adaptation code). When empty, a host rate above
+    /// the model's is met with Model::set_rate_factor(host / model) (integer ratios for WaveNets,
+    /// any ratio >= 1 for recurrent models); a lower host rate is refused.
     std::function<std::unique_ptr<Model>(std::unique_ptr<Model>, double model_rate_hz, double host_rate_hz)> rate_adapter;
     PrewarmPolicy prewarm = PrewarmPolicy::steady_state;
     int prewarm_block = 64;
@@ -221,24 +223,39 @@ inline std::unique_ptr<Model> build_any(const ModelFile& file, const std::string
 
 }  // namespace detail
 
-inline LoadedModel build(ModelFile file, const LoadOptions& options, const std::string& file_name) {
+inline LoadedModel build(ModelFile file, const LoadOptions& options_in, const std::string& file_name) {
     const auto t0 = std::chrono::steady_clock::now();
     LoadedModel out;
     out.model_sample_rate_hz = file.metadata.sample_rate_hz.value_or(48000.0);
+    LoadOptions options = options_in;
     if (options.slimmable_size && !(*options.slimmable_size >= 0.0 && *options.slimmable_size <= 1.0))
         throw LoadError(file_name, "", "slimmable size must lie in [0, 1]");
     if (!(options.prewarm_block >= 1 && options.prewarm_block <= 1 << 16))
         throw LoadError(file_name, "", "prewarm block must lie in [1, 65536]");
+    const double host = options.host_sample_rate_hz;
+    const bool mismatch = host > 0.0 && host != out.model_sample_rate_hz;
+    const double ratio = mismatch ? host / out.model_sample_rate_hz : 1.0;
+    // Without an explicit adapter, a higher host rate is met by running the model at ratio × its
+    // training rate (Model::set_rate_factor), which needs the state sized for it at build time.
+    const bool own_adaptation = mismatch && options.rate_mismatch == RateMismatch::adapt && !options.rate_adapter;
+    if (own_adaptation) options.max_rate_factor = std::max(options.max_rate_factor, ratio);
     out.model = detail::build_any(file, file_name, "$", options, out.dispatch);
     if (options.slimmable_size) out.model->set_slimmable_size(*options.slimmable_size);
-    if (options.host_sample_rate_hz > 0.0 && options.host_sample_rate_hz != out.model_sample_rate_hz) {
+    if (mismatch) {
         const std::string rates = "the model was trained at " + std::to_string(static_cast<long>(out.model_sample_rate_hz)) +
-                                  " Hz but the host runs at " + std::to_string(static_cast<long>(options.host_sample_rate_hz)) + " Hz";
+                                  " Hz but the host runs at " + std::to_string(static_cast<long>(host)) + " Hz";
         if (options.rate_mismatch == RateMismatch::refuse)
-            throw LoadError(file_name, "", rates + "; refusing to play it at the wrong rate (allow rate adaptation to resample)");
-        if (!options.rate_adapter) throw LoadError(file_name, "", rates + " and no rate adapter is available");
-        out.model = options.rate_adapter(std::move(out.model), out.model_sample_rate_hz, options.host_sample_rate_hz);
-        if (!out.model) throw LoadError(file_name, "", rates + " and the rate adapter failed");
+            throw LoadError(file_name, "", rates + "; refusing to play it at the wrong rate (allow rate adaptation to adapt it)");
+        if (options.rate_adapter) {
+            out.model = options.rate_adapter(std::move(out.model), out.model_sample_rate_hz, host);
+            if (!out.model) throw LoadError(file_name, "", rates + " and the rate adapter failed");
+        } else {
+            if (ratio < 1.0) throw LoadError(file_name, "", rates + "; running a model below its training rate needs a resampling rate adapter");
+            const RateFactorStatus s = out.model->set_rate_factor(ratio);
+            if (s == RateFactorStatus::not_integer)
+                throw LoadError(file_name, "", rates + "; this model adapts only by integer factors (ratio " + std::to_string(ratio) + ")");
+            if (s != RateFactorStatus::ok) throw LoadError(file_name, "", rates + "; the model cannot run at that rate factor");
+        }
     }
     out.file = std::move(file);
     out.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

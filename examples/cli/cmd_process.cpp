@@ -1,0 +1,111 @@
+// `nofold process MODEL IN.wav OUT.wav [--math exact|fast|nam] [--block N] [--slim V] [--gain DB]
+//  [--rate HZ] [--prewarm nam|steady]`: runs a model over a WAV file.
+//
+// Each channel gets its own model instance (stereo = two independent mono models). The model is
+// prewarmed the way NAM Core does it by default (whole blocks of zeros of the block size), so the
+// output matches Core's renders sample for sample; `--prewarm steady` uses the faster equivalent
+// steady-state fill instead. `--gain` scales the input (drive) before the model. The output has the
+// input's rate, length and sample format; there is no latency compensation.
+// A model trained at another rate than the file's is refused; `--rate HZ` (HZ = the file's rate)
+// adapts it: Model::set_rate_factor for rates above the training rate, or a rate adapter when one is
+// available.
+#include <cmath>
+
+#include <nofold/io/load.hpp>
+
+#include "command.hpp"
+#include "progress.hpp"
+#include "wav.hpp"
+
+namespace nofold::cli {
+namespace {
+
+struct ProcessOptions {
+    std::string model, input, output;
+    std::string math = "exact";
+    std::string prewarm = "nam";
+    int block = 64;
+    double slim = -1.0;
+    double gain_db = 0.0;
+    double rate_hz = 0.0;
+};
+
+nn::MathMode parse_math(const std::string& s) {
+    if (s == "exact") return nn::MathMode::exact;
+    if (s == "fast") return nn::MathMode::fast;
+    if (s == "nam") return nn::MathMode::nam;
+    throw UsageError("--math must be exact, fast or nam (got '" + s + "')");
+}
+
+std::function<void()> add_process(CLI::App& app) {
+    auto o = std::make_shared<ProcessOptions>();
+    app.add_option("model", o->model, "model file")->required();
+    app.add_option("input", o->input, "input WAV")->required();
+    app.add_option("output", o->output, "output WAV")->required();
+    app.add_option("--math", o->math, "exact | fast | nam (NAM Core's fast tanh, for parity with its fast mode)");
+    app.add_option("--block", o->block, "block size in samples (default 64)");
+    app.add_option("--slim", o->slim, "slimmable size in [0, 1] (default: full size)");
+    app.add_option("--gain", o->gain_db, "input gain in dB");
+    app.add_option("--rate", o->rate_hz, "adapt the model to run at this rate (must be the input file's rate)");
+    app.add_option("--prewarm", o->prewarm, "nam (whole blocks of zeros, as NAM Core) | steady (steady-state fill)");
+    return [o] {
+        io::LoadOptions options;
+        options.math = parse_math(o->math);
+        if (o->block < 1 || o->block > 65536) throw UsageError("--block must lie in [1, 65536]");
+        if (o->slim > 1.0 || (o->slim < 0.0 && o->slim != -1.0)) throw UsageError("--slim must lie in [0, 1]");
+        if (o->slim >= 0.0) options.slimmable_size = o->slim;
+        if (!std::isfinite(o->gain_db)) throw UsageError("--gain must be a finite number of dB");
+        if (o->prewarm == "nam")
+            options.prewarm = io::PrewarmPolicy::nam_core;
+        else if (o->prewarm == "steady")
+            options.prewarm = io::PrewarmPolicy::steady_state;
+        else
+            throw UsageError("--prewarm must be nam or steady");
+        options.prewarm_block = o->block;
+
+        Audio audio = read_wav(o->input);
+        if (o->rate_hz != 0.0 && o->rate_hz != audio.sample_rate_hz)
+            throw UsageError("--rate must equal the input file's rate (" + std::to_string(audio.sample_rate_hz) +
+                             " Hz): nofold adapts the model, it does not resample the audio");
+        options.host_sample_rate_hz = audio.sample_rate_hz;
+        options.rate_mismatch = o->rate_hz != 0.0 ? io::RateMismatch::adapt : io::RateMismatch::refuse;
+
+        io::ModelFile file;
+        try {
+            file = io::read_model_file(o->model, options.read);
+        } catch (const io::LoadError& e) {
+            throw FileError(e.what());
+        }
+        const float gain = static_cast<float>(std::pow(10.0, o->gain_db / 20.0));
+        Progress progress("process");
+        const double total = static_cast<double>(audio.frames()) * static_cast<double>(audio.channels.size());
+        double done = 0.0;
+        for (auto& channel : audio.channels) {
+            io::LoadedModel m;
+            try {
+                m = io::build(file, options, o->model);
+            } catch (const io::LoadError& e) {
+                const std::string what = e.what();
+                if (what.find("refusing") != std::string::npos)
+                    throw FileError(what + " — pass --rate " + std::to_string(audio.sample_rate_hz) + " to adapt it");
+                throw FileError(what);
+            }
+            m.model->prewarm();
+            std::vector<float> in(static_cast<std::size_t>(o->block));
+            for (std::size_t i = 0; i < channel.size(); i += static_cast<std::size_t>(o->block)) {
+                const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(o->block), channel.size() - i));
+                for (int k = 0; k < n; ++k) in[static_cast<std::size_t>(k)] = gain * channel[i + static_cast<std::size_t>(k)];
+                m.model->process(in.data(), channel.data() + i, n);
+                done += n;
+                if ((i / static_cast<std::size_t>(o->block)) % 256 == 0) progress.update(done / total);
+            }
+        }
+        progress.finish();
+        write_wav(o->output, audio);
+    };
+}
+
+const bool registered = add_command({"process", "run a model over a WAV file", add_process});
+
+}  // namespace
+}  // namespace nofold::cli
