@@ -72,21 +72,30 @@ inline V reduce_ln2(const V& x, V& n) noexcept {
     return simd::fma(n, -ln2_lo<V>(), r);
 }
 
+/// e^x = m·2^n with m in [0.7, 1.42] (n integer-valued, returned through n_out): lets callers multiply
+/// by m before the final scaling, so products that are normal keep full precision even when e^x alone
+/// would be subnormal (x·σ(x) for x < −87).
+template <class V>
+inline V exp_parts(const V& x, V& n_out) noexcept {
+    // Below lo, e^x rounds to +0 even after multiplication by any finite float the callers use (m·x with
+    // |x| ≤ 2^8); above hi it is +inf. scale_pow2 covers the resulting n.
+    const double lo = is_double_v<V> ? -1100.0 : -150.0;
+    const double hi = is_double_v<V> ? 710.0 : 89.0;
+    // Operand order makes NaN propagate through max/min (simd:: returns the second one when unordered).
+    const V xc = simd::min(constant<V>(hi), simd::max(constant<V>(lo), x));
+    const V r = reduce_ln2(xc, n_out);
+    return expm1_reduced(r) + constant<V>(1.0);
+}
+
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------------
 /// e^x. Float: ≤ 2 ULP over the whole range including subnormal results.
 template <class V>
 inline V exp(const V& x) noexcept {
-    using detail::constant;
-    const double lo = detail::is_double_v<V> ? -746.0 : -104.0;  // below: the result rounds to +0
-    const double hi = detail::is_double_v<V> ? 710.0 : 89.0;     // above: the result is +inf
-    // Operand order makes NaN propagate through max/min (simd:: returns the second one when unordered).
-    const V xc = simd::min(constant<V>(hi), simd::max(constant<V>(lo), x));
     V n;
-    const V r = detail::reduce_ln2(xc, n);
-    const V p = detail::expm1_reduced(r) + constant<V>(1.0);
-    return detail::scale_pow2(p, n);
+    const V m = detail::exp_parts(x, n);
+    return detail::scale_pow2(m, n);
 }
 
 /// e^x − 1, accurate relative to the result near 0.

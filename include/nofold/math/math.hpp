@@ -3,6 +3,7 @@
 #pragma once
 
 #include "activation.hpp"
+#include "adaa.hpp"
 #include "block.hpp"
 #include "exp_log.hpp"
 #include "exponential.hpp"

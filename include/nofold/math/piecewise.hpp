@@ -135,12 +135,13 @@ struct Hardsigmoid {
     }
 };
 
-/// x·clamp(x + 3, 0, 6)/6.
+/// x·clamp(x + 3, 0, 6)/6 (−inf → 0, the limit).
 struct Hardswish {
     template <class V>
     V operator()(const V& x) const noexcept {
-        const V g = simd::min(detail::constant<V>(6.0), detail::relu(x + detail::constant<V>(3.0)));
-        return x * g * detail::constant<V>(1.0 / 6.0);
+        const V xc = simd::max(detail::constant<V>(-3.0), x);  // −inf·0 would be NaN; NaN still propagates
+        const V g = simd::min(detail::constant<V>(6.0), detail::relu(xc + detail::constant<V>(3.0)));
+        return xc * (g * detail::constant<V>(1.0 / 6.0));  // g/6 first: x·g could overflow
     }
 };
 

@@ -42,6 +42,17 @@ inline V sigmoid_exact(const V& x) noexcept {
     return simd::select(x < constant<V>(0.0), e * s, s);
 }
 
+/// x·σ(x) in the exact tier, with the negative tail scaled after the product (e^−|x| may be subnormal
+/// where x·σ(x) is not).
+template <class V>
+inline V x_sigmoid_exact(const V& x) noexcept {
+    V n;
+    const V m = exp_parts(-simd::abs(x), n);
+    const V e = scale_pow2(m, n);
+    const V s = constant<V>(1.0) / (constant<V>(1.0) + e);
+    return simd::select(x < constant<V>(0.0), scale_pow2(x * m, n) * s, x * s);
+}
+
 template <class Tier, class V>
 inline V sigmoid_tier(const V& x) noexcept {
     if constexpr (std::is_same_v<Tier, Exact>) {
@@ -77,7 +88,11 @@ inline V SiLU<Tier>::operator()(const V& x) const noexcept {
     // Below −200 (float) / −800 (double) the sigmoid is 0 in every tier; the bound keeps −inf·0 from
     // producing NaN (NaN still propagates: simd::max returns its second operand when unordered).
     const V xc = simd::max(detail::constant<V>(detail::is_double_v<V> ? -800.0 : -200.0), x);
-    return xc * detail::sigmoid_tier<Tier>(xc);
+    if constexpr (std::is_same_v<Tier, Exact>) {
+        return detail::x_sigmoid_exact(xc);
+    } else {
+        return xc * detail::sigmoid_tier<Tier>(xc);
+    }
 }
 
 }  // namespace nofold::math

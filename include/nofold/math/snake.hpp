@@ -3,8 +3,9 @@
 //
 // Kernel: t = αx reduced by π/2 with a three-part Cody–Waite constant (t = kπ/2 + r, |r| ≤ π/4), then
 // sin²t = sin²r (k even) or 1 − sin²r (k odd), sin²r = r²·S(r²) (S fitted with mpmath; degree 5 float,
-// 10 double). Accurate while |αx| < 2^21 (float) / 2^50 (double); beyond, the periodic term is a defined
-// value in [0, 1] (the input is clamped), which is below the result's rounding for any α.
+// 10 double). Accurate while |αx| < 2^22 (float) / 2^50 (double); beyond, the periodic term is a defined
+// value in [0, 1] (the input is clamped), which is within a few ULP of the result for any α.
+// Snake(±inf) = ±inf, NaN propagates. Float accuracy ≤ 8 ULP (x and the periodic term cancel for small α).
 // Antiderivative F1 = x²/2 + (2αx − sin 2αx)/(4α·m) (m = α or β), u − sin u by its series for |u| < 1.
 // Units: α in radians per input unit. Allocates: never. RT-safe: all members.
 #pragma once
@@ -20,6 +21,9 @@ struct Snake {
     V operator()(const V& x) const noexcept;
     template <class V>
     V antiderivative(const V& x) const noexcept;
+    /// F1 − x²/2 without cancellation (used by ADAA with LinearPart::subtract).
+    template <class V>
+    V antiderivative_minus_linear(const V& x) const noexcept;
 };
 
 /// x + sin²(αx)/β, α, β > 0.
@@ -30,6 +34,8 @@ struct SnakeBeta {
     V operator()(const V& x) const noexcept;
     template <class V>
     V antiderivative(const V& x) const noexcept;
+    template <class V>
+    V antiderivative_minus_linear(const V& x) const noexcept;
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -39,8 +45,8 @@ namespace detail {
 template <class V>
 inline V reduce_half_pi(const V& t, V& k) noexcept {
     constexpr bool dbl = is_double_v<V>;
-    const V tc = simd::clamp(t, scalar_of<V>(dbl ? -1125899906842624.0 : -2097152.0),
-                             scalar_of<V>(dbl ? 1125899906842624.0 : 2097152.0));
+    const V tc = simd::clamp(t, scalar_of<V>(dbl ? -1125899906842624.0 : -4194304.0),
+                             scalar_of<V>(dbl ? 1125899906842624.0 : 4194304.0));
     const V kk = simd::fma(tc, constant<V>(0.63661977236758134308), round_magic<V>());
     k = kk - round_magic<V>();
     const double p1 = dbl ? 1.57079632673412561417 : 1.5703125;
@@ -75,13 +81,13 @@ inline V sin_squared_reduced(const V& r) noexcept {
     }
 }
 
-/// sin²(t) for any finite t (see the header comment for the range of full accuracy). NaN propagates.
+/// sin²(t), full accuracy for |t| < 2^22 (float); for larger, infinite or NaN t a defined value in [0, 1]
+/// (the caller restores NaN where it must: Snake's x + … does it by itself).
 template <class V>
 inline V sin_squared(const V& t) noexcept {
     V k;
     const V s2 = sin_squared_reduced(reduce_half_pi(t, k));
-    const V v = simd::select(detail::is_odd(k), constant<V>(1.0) - s2, s2);
-    return v + (t - t);  // NaN and ±inf inputs give NaN, as sin² does
+    return simd::select(detail::is_odd(k), constant<V>(1.0) - s2, s2);
 }
 
 /// sin(t) (used by the antiderivatives; Taylor series on |r| ≤ π/4).
@@ -119,11 +125,10 @@ inline V snake_value(const V& x, float alpha, float magnitude) noexcept {
 }
 
 template <class V>
-inline V snake_antiderivative(const V& x, float alpha, float magnitude) noexcept {
+inline V snake_periodic_integral(const V& x, float alpha, float magnitude) noexcept {
     const V a = simd::broadcast<V>(static_cast<scalar_of<V>>(alpha));
     const V m = simd::broadcast<V>(static_cast<scalar_of<V>>(magnitude));
-    const V u = constant<V>(2.0) * a * x;
-    return simd::fma(constant<V>(0.5) * x, x, u_minus_sin(u) / (constant<V>(4.0) * a * m));
+    return u_minus_sin(constant<V>(2.0) * a * x) / (constant<V>(4.0) * a * m);
 }
 
 }  // namespace detail
@@ -135,7 +140,11 @@ inline V Snake::operator()(const V& x) const noexcept {
 }
 template <class V>
 inline V Snake::antiderivative(const V& x) const noexcept {
-    return detail::snake_antiderivative(x, alpha, alpha);
+    return simd::fma(detail::constant<V>(0.5) * x, x, detail::snake_periodic_integral(x, alpha, alpha));
+}
+template <class V>
+inline V Snake::antiderivative_minus_linear(const V& x) const noexcept {
+    return detail::snake_periodic_integral(x, alpha, alpha);
 }
 template <class V>
 inline V SnakeBeta::operator()(const V& x) const noexcept {
@@ -143,7 +152,11 @@ inline V SnakeBeta::operator()(const V& x) const noexcept {
 }
 template <class V>
 inline V SnakeBeta::antiderivative(const V& x) const noexcept {
-    return detail::snake_antiderivative(x, alpha, beta);
+    return simd::fma(detail::constant<V>(0.5) * x, x, detail::snake_periodic_integral(x, alpha, beta));
+}
+template <class V>
+inline V SnakeBeta::antiderivative_minus_linear(const V& x) const noexcept {
+    return detail::snake_periodic_integral(x, alpha, beta);
 }
 
 }  // namespace nofold::math

@@ -92,11 +92,12 @@ inline V pow2i(const V& n) noexcept {
     return pow2_from_shifted(n + round_magic<V>());
 }
 
-/// floor(n/2) for an integer-valued n, |n| < 2^22 (float): n/2 − 1/4 is never a tie, so rounding it is
-/// exact. (Avoids simd::floor, whose AVX-512 intrinsic trips GCC 12's -Wmaybe-uninitialized.)
+/// floor(n/2) for an integer-valued n, |n| < 2^21 (float): n/2 − 1/4 is exact and never a tie, so
+/// rounding it gives the floor. (Avoids simd::floor, whose AVX-512 intrinsic trips GCC 12's
+/// -Wmaybe-uninitialized.)
 template <class V>
 inline V half_floor(const V& n) noexcept {
-    return simd::fma(n, constant<V>(0.5), constant<V>(-0.25) + round_magic<V>()) - round_magic<V>();
+    return (simd::fma(n, constant<V>(0.5), constant<V>(-0.25)) + round_magic<V>()) - round_magic<V>();
 }
 
 /// True where the integer-valued k (|k| < 2^22 for float) is odd.
