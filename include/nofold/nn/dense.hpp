@@ -59,9 +59,13 @@ template <class V, int RB, int Cols>
 inline void dense_row_block(const float* w, int ldw, int cols, const float* x, int ldx, float* y, int ldy,
                             int batches) noexcept {
     constexpr int lanes = simd::lanes<V>;
-    constexpr int tb = RB >= 4 ? 2 : 4;
+    constexpr int tb = RB >= 4 ? 3 : 4;
     int b = 0;
     for (; b + tb <= batches; b += tb) dense_tile<V, RB, tb, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
+    if (batches - b == 2) {
+        dense_tile<V, RB, 2, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
+        b += 2;
+    }
     for (; b < batches; ++b) dense_tile<V, RB, 1, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
 }
 
