@@ -40,7 +40,7 @@ enum class LatencyMode {
 /// Latency: latency() = the DC phase delay of up() followed by down(), in base-rate samples
 /// (IIR: fractional, frequency dependent; FIR: exact at all frequencies). With
 /// LatencyMode::integer it is rounded up to an integer >= delay + 0.5 by a fractional delay.
-/// Allocates: never (buffers are members; about 4 KiB at 16x). RT-safe: up, down, reset.
+/// Allocates: never (buffers are members; 16 KiB at 16x). RT-safe: up, down, reset.
 /// Reference: ../shared/specs/oversampling.md §1-2.
 template <int Factor, class Filter = IIRQuality>
 class Cascade {
@@ -76,7 +76,10 @@ private:
     template <std::size_t I>
     void down_from(const float* in, float* out, int n) noexcept;
 
-    static constexpr int buffer_size = chunk_frames * (Factor > 1 ? Factor / 2 : 1);
+    // Larger than nofold::chunk_frames: the IIR stages are latency-bound recursions whose pipeline
+    // refills at every call, so longer runs per stage pay (measured: 2x iir_quality 8.9 -> 6.5 ns).
+    static constexpr int block = 4 * chunk_frames;
+    static constexpr int buffer_size = block * (Factor > 1 ? Factor / 2 : 1);
 
     Ups ups_;
     Downs downs_;
@@ -193,9 +196,11 @@ template <int Factor, class Filter>
 void Cascade<Factor, Filter>::up(const float* in, float* out, int n) noexcept {
     if constexpr (stage_count == 0) {
         if (n > 0 && in != out) std::memmove(out, in, sizeof(float) * static_cast<std::size_t>(n));
+    } else if constexpr (stage_count == 1) {
+        std::get<0>(ups_).process(in, out, n);  // no intermediate buffer: no chunking needed
     } else {
         while (n > 0) {
-            const int m = n < chunk_frames ? n : chunk_frames;
+            const int m = n < block ? n : block;
             up_from<0>(in, out, m);
             in += m;
             out += m * Factor;
@@ -208,11 +213,13 @@ template <int Factor, class Filter>
 void Cascade<Factor, Filter>::down(const float* in, float* out, int n) noexcept {
     if constexpr (stage_count == 0) {
         if (n > 0 && in != out) std::memmove(out, in, sizeof(float) * static_cast<std::size_t>(n));
+    } else if constexpr (stage_count == 1) {
+        std::get<0>(downs_).process(in, out, n);
     } else {
         int left = n;
         float* o = out;
         while (left > 0) {
-            const int m = left < chunk_frames ? left : chunk_frames;
+            const int m = left < block ? left : block;
             down_from<stage_count - 1>(in, o, m * (Factor / 2));
             in += m * Factor;
             o += m;
