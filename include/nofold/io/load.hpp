@@ -27,7 +27,9 @@
 
 #include "../model.hpp"
 #include "../runtime/options.hpp"
-#include "../runtime/wavenet.hpp"
+#include "../nn/recurrent_model.hpp"
+#include "../nn/wavenet_presets.hpp"
+#include "../runtime/make_model.hpp"
 #include "detail/composite_models.hpp"
 #include "load_error.hpp"
 #include "presets.hpp"
@@ -162,6 +164,33 @@ inline void fold_conditioning(ModelFile& file, const std::vector<double>& values
     file.conditioning.clear();
 }
 
+/// A static LSTM preset instantiation for the sizes io::presets() lists, or null.
+inline std::unique_ptr<Model> make_static_lstm(const nn::LstmConfig& c, const std::vector<float>& weights,
+                                              const runtime::Options& ro, std::string& error) {
+    if (c.input_size != 1 || ro.max_rate_factor > 8.0) return nullptr;
+    std::unique_ptr<Model> m;
+    auto make = [&](auto hidden, auto layers) {
+        constexpr int H = decltype(hidden)::value, L = decltype(layers)::value;
+        if (c.hidden_size != H || c.num_layers != L) return;
+        auto typed = std::make_unique<ModelFor<nn::LstmModel<1, H, L>>>(1, H, L, ro.math, ro.max_rate_factor);
+        error = typed->get().set_weights(weights.data(), weights.size());
+        typed->get().set_prewarm(ro.prewarm_samples >= 0 ? ro.prewarm_samples : 1, ro.prewarm_block);
+        m = std::move(typed);
+    };
+    using std::integral_constant;
+    make(integral_constant<int, 8>{}, integral_constant<int, 1>{});
+    make(integral_constant<int, 12>{}, integral_constant<int, 1>{});
+    make(integral_constant<int, 16>{}, integral_constant<int, 1>{});
+    make(integral_constant<int, 20>{}, integral_constant<int, 1>{});
+    make(integral_constant<int, 24>{}, integral_constant<int, 1>{});
+    make(integral_constant<int, 32>{}, integral_constant<int, 1>{});
+    make(integral_constant<int, 40>{}, integral_constant<int, 1>{});
+    make(integral_constant<int, 8>{}, integral_constant<int, 2>{});
+    make(integral_constant<int, 12>{}, integral_constant<int, 2>{});
+    make(integral_constant<int, 16>{}, integral_constant<int, 2>{});
+    return m;
+}
+
 /// Builds one network (a leaf), recording how.
 inline std::unique_ptr<Model> build_leaf(const nn::NestedModel& net, const std::string& file_name, const std::string& path,
                                          bool has_rate, const LoadOptions& options, std::vector<DispatchInfo>& log) {
@@ -170,23 +199,28 @@ inline std::unique_ptr<Model> build_leaf(const nn::NestedModel& net, const std::
     ro.max_rate_factor = options.max_rate_factor;
     ro.prewarm_block = options.prewarm_block;
     ro.layer1x1_post_film = options.layer1x1_post_film;
-    if (options.prewarm == PrewarmPolicy::nam_core) {
-        ro.prewarm = runtime::PrewarmMode::zero_blocks;
-        ro.prewarm_samples = nam_prewarm_samples(net, has_rate);
-    }
-    const PresetMatch match = options.dispatch == Dispatch::automatic ? match_preset(net) : PresetMatch{"", "runtime requested"};
+    const bool recurrent = std::holds_alternative<nn::LstmConfig>(net.config) || std::holds_alternative<nn::GruConfig>(net.config);
+    if (options.prewarm == PrewarmPolicy::nam_core) ro.prewarm = runtime::PrewarmMode::zero_blocks;
+    // Recurrent state has no closed-form steady state: both policies feed Core's count of zeros.
+    if (options.prewarm == PrewarmPolicy::nam_core || recurrent) ro.prewarm_samples = nam_prewarm_samples(net, has_rate);
+    const PresetMatch match =
+        options.dispatch == Dispatch::automatic ? match_preset(net) : PresetMatch{"", "runtime implementation requested"};
     std::string error;
     std::unique_ptr<Model> model;
     std::string reason = match.reason;
-    if (const auto* w = std::get_if<nn::WaveNetConfig>(&net.config)) {
-        auto m = runtime::WaveNet::create(*w, ro, error);
-        if (m) error = m->set_weights(net.weights.data(), net.weights.size());
-        if (!match.name.empty()) reason += "; no static instantiation is compiled in yet, so the runtime WaveNet runs it";
-        model = std::move(m);
-    } else {
-        error = std::string("no implementation is available yet for this architecture");
+    if (!match.name.empty()) {
+        if (const auto* w = std::get_if<nn::WaveNetConfig>(&net.config)) {
+            model = nn::wavenet::match_preset(*w, net.weights.data(), net.weights.size(), ro, error);
+        } else if (const auto* l = std::get_if<nn::LstmConfig>(&net.config)) {
+            model = make_static_lstm(*l, net.weights, ro, error);
+        }
+        if (!error.empty()) throw LoadError(file_name, path, "cannot build the model: " + error);
+        if (!model) reason += ", but the static instantiation cannot run it (rate factor above 8); the runtime model does";
     }
-    if (!error.empty() || !model) throw LoadError(file_name, path, "cannot build the model: " + error);
+    if (!model) {
+        model = runtime::make_model(net, ro, error);
+        if (!error.empty() || !model) throw LoadError(file_name, path, "cannot build the model: " + error);
+    }
     log.push_back({path, model->implementation_name(), reason});
     return model;
 }
