@@ -33,6 +33,7 @@
 #include "detail/composite_models.hpp"
 #include "load_error.hpp"
 #include "presets.hpp"
+#include "prewarm.hpp"
 #include "read.hpp"
 
 namespace nofold::io {
@@ -99,27 +100,9 @@ LoadedModel load(const std::string& path, const LoadOptions& options = {});
 /// Builds from a description already read (e.g. to build several instances from one read).
 LoadedModel build(ModelFile file, const LoadOptions& options = {}, const std::string& file_name = "");
 
-/// Samples of zeros NAM Core feeds before the first block for this network (GetPrewarmSamples).
-int nam_prewarm_samples(const nn::NestedModel& model, bool has_sample_rate);
-
 // ============================================================================================
 // Implementation
 // ============================================================================================
-
-inline int nam_prewarm_samples(const nn::NestedModel& model, bool has_sample_rate) {
-    if (const auto* w = std::get_if<nn::WaveNetConfig>(&model.config)) {
-        long rf = 1;
-        for (const nn::LayerArrayConfig& a : w->layers) {
-            for (int l = 0; l < a.layer_count(); ++l) rf += static_cast<long>(a.kernel_size(l) - 1) * a.dilation(l);
-            rf += static_cast<long>(a.head.kernel_size - 1) * a.head.dilation;
-        }
-        if (w->condition_dsp) rf += nam_prewarm_samples(*w->condition_dsp, has_sample_rate) - 1;
-        return static_cast<int>(rf);
-    }
-    if (std::holds_alternative<nn::LstmConfig>(model.config) || std::holds_alternative<nn::GruConfig>(model.config))
-        return has_sample_rate ? static_cast<int>(0.5 * model.sample_rate_hz) : 1;
-    return 0;
-}
 
 namespace detail {
 

@@ -142,9 +142,9 @@ inline const std::vector<Preset>& presets() {
 inline std::string wavenet_shape_difference(const nn::WaveNetConfig& a, const nn::WaveNetConfig& b) {
     if (a.layers.size() != b.layers.size())
         return "layer arrays: " + std::to_string(a.layers.size()) + " vs " + std::to_string(b.layers.size());
-    if (a.in_channels != b.in_channels) return "in_channels differs";
-    if (a.head.active != b.head.active) return "post-stack head differs";
-    if (static_cast<bool>(a.condition_dsp) != static_cast<bool>(b.condition_dsp)) return "condition_dsp differs";
+    if (a.in_channels != b.in_channels) return "in_channels";
+    if (a.head.active != b.head.active) return "post-stack head (present in one only)";
+    if (static_cast<bool>(a.condition_dsp) != static_cast<bool>(b.condition_dsp)) return "condition_dsp (present in one only)";
     for (std::size_t i = 0; i < a.layers.size(); ++i) {
         const nn::LayerArrayConfig& x = a.layers[i];
         const nn::LayerArrayConfig& y = b.layers[i];
