@@ -95,5 +95,11 @@ for i in range(0, n, 7):
 PY
 done
 
+# The bundled demo model is exactly what the generator writes.
+root=$(cd "$(dirname "$0")/../.." && pwd)
+expect 0 '' -- "$nofold" make-demo-model "$tmp/demo.nam"
+cmp -s "$tmp/demo.nam" "$root/examples/models/nofold_demo_drive.nam" ||
+    { echo "FAIL: make-demo-model output differs from examples/models/nofold_demo_drive.nam"; failures=$((failures + 1)); }
+
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "all CLI contract checks passed"
