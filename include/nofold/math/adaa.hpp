@@ -7,8 +7,8 @@
 //          (or F1((a + b)/2) when |a − b| ≤ tolerance), with the second fallback of Bilbao et al. when
 //          |x[n] − x[n−2]| ≤ tolerance. Latency: 1 sample.
 // LinearPart::subtract processes g(x) = f(x) − x instead (antiderivatives F − x²/2, F2 − x³/6) and adds the
-// linear part back exactly as it would come out of the same filter ((x[n] + x[n−1])/2 for ADAA1, (x[n] +
-// 2x[n−1] + x[n−2])/4 for ADAA2): identical in exact arithmetic, better conditioned for functions that are
+// linear part back exactly as it would come out of the same filter ((x[n] + x[n−1])/2 for ADAA1,
+// (x[n] + x[n−1] + x[n−2])/3 for ADAA2): identical in exact arithmetic, better conditioned for functions that are
 // x plus a small nonlinearity (Snake, leaky shapes). Policies may supply antiderivative_minus_linear(x) to
 // make F − x²/2 free of cancellation (Snake does).
 // Computed in double (antiderivative differences cancel badly in float).
@@ -159,7 +159,7 @@ NOFOLD_REALTIME inline float ADAA2<Act, L>::process(float xf) noexcept {
             y = f(0.5 * (mean + x1_));
         }
     }
-    if constexpr (L == LinearPart::subtract) y += 0.25 * (x + 2.0 * x1_ + x2_);
+    if constexpr (L == LinearPart::subtract) y += (x + x1_ + x2_) * (1.0 / 3.0);
     x2_ = x1_;
     x1_ = x;
     F2_x1_ = F2x;
