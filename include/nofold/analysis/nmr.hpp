@@ -48,6 +48,7 @@ public:
 
     /// Outer/middle-ear weight in dB: -2.184 f^-0.8 + 6.5 e^{-0.6 (f - 3.3)^2} - 0.001 f^3.6, f in kHz.
     static double ear_weight_db(double frequency_hz) noexcept;
+    double sample_rate_hz() const noexcept { return sample_rate_hz_; }
     /// Level gain applied to full-scale samples: A_max * G_L.
     double level_gain() const noexcept { return level_gain_; }
 
