@@ -1,5 +1,6 @@
 // `nofold process MODEL IN.wav OUT.wav [--math exact|fast|nam] [--block N] [--slim V] [--gain DB]
-//  [--rate HZ] [--prewarm nam|steady]`: runs a model over a WAV file.
+//  [--rate HZ] [--adapt resample|model] [--prewarm nam|steady] [--oversample N] [--filter iir|iir_fast|fir]
+//  [--latency fractional|integer]`: runs a model over a WAV file.
 //
 // Each channel gets its own model instance (stereo = two independent mono models). The model is
 // prewarmed the way NAM Core does it by default (whole blocks of zeros of the block size), so the
@@ -7,10 +8,15 @@
 // steady-state fill instead. `--gain` scales the input (drive) before the model. The output has the
 // input's rate, length and sample format; there is no latency compensation.
 // A model trained at another rate than the file's is refused; `--rate HZ` (HZ = the file's rate)
-// adapts it: Model::set_rate_factor for rates above the training rate, or a rate adapter when one is
-// available.
+// adapts it: by default with the low-latency resampler at the model boundary (dsp::ResampledModel),
+// or with `--adapt model` by running the model itself at the ratio (Model::set_rate_factor: integer
+// ratios for WaveNets, any ratio ≥ 1 for recurrent models).
+// `--oversample N` runs the model at N × its rate between the up- and down-sampler of the chosen
+// filter (dsp::OversampledModel); the resampler, if any, sits outside the oversampler.
 #include <cmath>
 
+#include <nofold/dsp/oversampled_model.hpp>
+#include <nofold/dsp/resampled_model.hpp>
 #include <nofold/io/load.hpp>
 
 #include "command.hpp"
@@ -28,6 +34,10 @@ struct ProcessOptions {
     double slim = -1.0;
     double gain_db = 0.0;
     double rate_hz = 0.0;
+    std::string adapt = "resample";
+    int oversample = 1;
+    std::string filter = "iir";
+    std::string latency = "fractional";
 };
 
 nn::MathMode parse_math(const std::string& s) {
@@ -48,6 +58,10 @@ std::function<void()> add_process(CLI::App& app) {
     app.add_option("--gain", o->gain_db, "input gain in dB");
     app.add_option("--rate", o->rate_hz, "adapt the model to run at this rate (must be the input file's rate)");
     app.add_option("--prewarm", o->prewarm, "nam (whole blocks of zeros, as NAM Core) | steady (steady-state fill)");
+    app.add_option("--adapt", o->adapt, "with --rate: resample (at the model boundary) | model (set_rate_factor)");
+    app.add_option("--oversample", o->oversample, "run the model at N x its rate: 1, 2, 4, 8 or 16");
+    app.add_option("--filter", o->filter, "oversampling filter: iir (= iir_quality) | iir_fast | fir (linear phase)");
+    app.add_option("--latency", o->latency, "oversampler latency: fractional | integer (whole samples)");
     return [o] {
         io::LoadOptions options;
         options.math = parse_math(o->math);
@@ -63,12 +77,28 @@ std::function<void()> add_process(CLI::App& app) {
             throw UsageError("--prewarm must be nam or steady");
         options.prewarm_block = o->block;
 
+        const auto factor = dsp::oversample_factor_from_int(o->oversample);
+        if (!factor) throw UsageError("--oversample must be 1, 2, 4, 8 or 16");
+        const auto filter = dsp::filter_preset_from_name(o->filter.c_str());
+        if (!filter) throw UsageError("--filter must be iir, iir_fast, iir_quality, fir or fir_linear_phase");
+        if (o->latency != "fractional" && o->latency != "integer")
+            throw UsageError("--latency must be fractional or integer");
+        if (o->adapt != "resample" && o->adapt != "model") throw UsageError("--adapt must be resample or model");
+        const auto latency_mode =
+            o->latency == "integer" ? dsp::LatencyMode::integer : dsp::LatencyMode::fractional;
+        options.max_rate_factor = o->oversample;
+
         Audio audio = read_wav(o->input);
         if (o->rate_hz != 0.0 && o->rate_hz != audio.sample_rate_hz)
             throw UsageError("--rate must equal the input file's rate (" + std::to_string(audio.sample_rate_hz) +
                              " Hz): nofold adapts the model, it does not resample the audio");
-        options.host_sample_rate_hz = audio.sample_rate_hz;
-        options.rate_mismatch = o->rate_hz != 0.0 ? io::RateMismatch::adapt : io::RateMismatch::refuse;
+        const bool adapting = o->rate_hz != 0.0;
+        const bool resample = adapting && o->adapt == "resample";
+        // With the resampler, the model is built at its own rate and wrapped afterwards (outside the
+        // oversampler); otherwise the loader checks the rate and adapts the model itself.
+        options.host_sample_rate_hz = resample ? 0.0 : audio.sample_rate_hz;
+        options.rate_mismatch = adapting ? io::RateMismatch::adapt : io::RateMismatch::refuse;
+        if (adapting && !resample) options.max_rate_factor *= std::ceil(audio.sample_rate_hz / 8000.0);
 
         io::ModelFile file;
         try {
@@ -89,6 +119,22 @@ std::function<void()> add_process(CLI::App& app) {
                 if (what.find("refusing") != std::string::npos)
                     throw FileError(what + " — pass --rate " + std::to_string(audio.sample_rate_hz) + " to adapt it");
                 throw FileError(what);
+            }
+            if (*factor != dsp::OversampleFactor::x1) {
+                auto oversampled =
+                    std::make_unique<dsp::OversampledModel>(std::move(m.model), *factor, *filter, latency_mode);
+                if (oversampled->status() != RateFactorStatus::ok)
+                    throw FileError(o->model + ": this model cannot run at " + std::to_string(o->oversample) +
+                                    "x its rate");
+                m.model = std::move(oversampled);
+            }
+            if (resample && std::fabs(m.model_sample_rate_hz - audio.sample_rate_hz) > 1e-6) {
+                try {
+                    m.model = std::make_unique<dsp::ResampledModel>(
+                        std::move(m.model), audio.sample_rate_hz, static_cast<int>(std::lround(m.model_sample_rate_hz)));
+                } catch (const std::invalid_argument& e) {
+                    throw UsageError(std::string("--rate: ") + e.what());
+                }
             }
             m.model->prewarm();
             std::vector<float> in(static_cast<std::size_t>(o->block));
