@@ -12,7 +12,6 @@
 #include <algorithm>
 
 #include "../simd/simd.hpp"
-#include "detail/row_activation.hpp"
 #include "detail/storage.hpp"
 #include "lstm.hpp"
 #include "math_mode.hpp"
@@ -71,14 +70,19 @@ public:
         const std::size_t stride = static_cast<std::size_t>(3 * hp);
         detail::gemv<V>(wi_.data(), stride, 3 * hp / lanes, bi_.data(), x, extent<In>(in_), nullptr, 0, gi);
         detail::gemv<V>(wh_.data(), stride, 3 * hp / lanes, bh_.data(), nullptr, 0, prev, extent<Hidden>(h_), gh);
-        for (int b = 0; b < hp_ / lanes; ++b) {
-            const int o = b * lanes;
-            const V r = detail::gate_sigmoid(simd::load_aligned<V>(gi + o) + simd::load_aligned<V>(gh + o), mode);
-            const V z = detail::gate_sigmoid(simd::load_aligned<V>(gi + hp_ + o) + simd::load_aligned<V>(gh + hp_ + o), mode);
-            const V nn = detail::gate_tanh(simd::fma(r, simd::load_aligned<V>(gh + 2 * hp_ + o), simd::load_aligned<V>(gi + 2 * hp_ + o)), mode);
-            const V hprev = simd::load_aligned<V>(prev + o);
-            simd::store_aligned(state + o, simd::fma(z, hprev - nn, nn));
-        }
+        detail::with_gate_tier(mode, [&](auto tier) {
+            using Tier = decltype(tier);
+            const math::Sigmoid<Tier> sigmoid{};
+            const math::Tanh<Tier> tanh{};
+            for (int b = 0; b < hp_ / lanes; ++b) {
+                const int o = b * lanes;
+                const V r = sigmoid(simd::load_aligned<V>(gi + o) + simd::load_aligned<V>(gh + o));
+                const V z = sigmoid(simd::load_aligned<V>(gi + hp_ + o) + simd::load_aligned<V>(gh + hp_ + o));
+                const V n = tanh(simd::fma(r, simd::load_aligned<V>(gh + 2 * hp_ + o), simd::load_aligned<V>(gi + 2 * hp_ + o)));
+                const V hprev = simd::load_aligned<V>(prev + o);
+                simd::store_aligned(state + o, simd::fma(z, hprev - n, n));
+            }
+        });
     }
     std::size_t heap_bytes() const noexcept {
         return wi_.heap_bytes() + wh_.heap_bytes() + bi_.heap_bytes() + bh_.heap_bytes() + gi_.heap_bytes() + gh_.heap_bytes();

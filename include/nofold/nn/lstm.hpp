@@ -20,20 +20,25 @@
 #include <vector>
 
 #include "../simd/simd.hpp"
-#include "detail/row_activation.hpp"
+#include "../math/sigmoid.hpp"
+#include "../math/tanh.hpp"
 #include "detail/storage.hpp"
 #include "math_mode.hpp"
 
 namespace nofold::nn {
 
 namespace detail {
-template <class V>
-inline V gate_sigmoid(V x, MathMode m) noexcept {
-    return m == MathMode::nam ? V(0.5f) * (fasttanh(V(0.5f) * x) + V(1)) : exact_sigmoid(x);
-}
-template <class V>
-inline V gate_tanh(V x, MathMode m) noexcept {
-    return m == MathMode::nam ? fasttanh(x) : exact_tanh(x);
+/// The catalogue tier a recurrent cell's gates use: exact → math::Exact, fast → math::Fast, nam →
+/// math::NamCompat (Fasttanh and ½·(fasttanh(x/2) + 1), what NAM Core's LSTM computes with fast tanh on).
+/// Calls fn(tier tag) once, so the per-gate code is compiled per tier with no branch inside.
+template <class Fn>
+inline void with_gate_tier(MathMode mode, Fn&& fn) noexcept {
+    switch (mode) {
+        case MathMode::fast: fn(math::Fast{}); return;
+        case MathMode::nam: fn(math::NamCompat{}); return;
+        case MathMode::exact:
+        default: fn(math::Exact{}); return;
+    }
 }
 // g[0, nb·lanes) = bias + Σ_j wt[j]·x[j] (j < nx) + Σ_j wt[nx + j]·h[j] (j < nh); wt rows `stride`
 // floats apart. Accumulates in registers, up to 8 batches per pass.
@@ -138,16 +143,21 @@ public:
         const int hp = extent<hp_static>(hp_);
         detail::gemv<V>(wt_.data(), static_cast<std::size_t>(4 * hp), 4 * hp / lanes, b_.data(), x, extent<In>(in_), h_prev,
                         extent<Hidden>(h_), g);
-        for (int b = 0; b < hp_ / lanes; ++b) {
-            const int o = b * lanes;
-            const V i = detail::gate_sigmoid(simd::load_aligned<V>(g + o), mode);
-            const V f = detail::gate_sigmoid(simd::load_aligned<V>(g + hp_ + o), mode);
-            const V gg = detail::gate_tanh(simd::load_aligned<V>(g + 2 * hp_ + o), mode);
-            const V og = detail::gate_sigmoid(simd::load_aligned<V>(g + 3 * hp_ + o), mode);
-            const V cn = simd::fma(f, simd::load_aligned<V>(c_prev + o), i * gg);
-            simd::store_aligned(c + o, cn);
-            simd::store_aligned(h + o, og * detail::gate_tanh(cn, mode));
-        }
+        detail::with_gate_tier(mode, [&](auto tier) {
+            using Tier = decltype(tier);
+            const math::Sigmoid<Tier> sigmoid{};
+            const math::Tanh<Tier> tanh{};
+            for (int b = 0; b < hp_ / lanes; ++b) {
+                const int o = b * lanes;
+                const V i = sigmoid(simd::load_aligned<V>(g + o));
+                const V f = sigmoid(simd::load_aligned<V>(g + hp_ + o));
+                const V gg = tanh(simd::load_aligned<V>(g + 2 * hp_ + o));
+                const V og = sigmoid(simd::load_aligned<V>(g + 3 * hp_ + o));
+                const V cn = simd::fma(f, simd::load_aligned<V>(c_prev + o), i * gg);
+                simd::store_aligned(c + o, cn);
+                simd::store_aligned(h + o, og * tanh(cn));
+            }
+        });
     }
     std::size_t heap_bytes() const noexcept {
         return wt_.heap_bytes() + b_.heap_bytes() + g_.heap_bytes() + h0_.heap_bytes() + c0_.heap_bytes();

@@ -1,10 +1,10 @@
 // nofold::nn — MathMode: which activation accuracy tier a runtime model uses.
 //
-// exact: every activation at full float accuracy (tanh, sigmoid within a few ULP).
-// fast:  nofold's fast tier for tanh-like activations (documented error bound, cheaper).
-// nam:   NeuralAmpModelerCore's fast-tanh compatibility: WaveNet Tanh → Fasttanh; the LSTM's tanh
-//        and sigmoid through Fasttanh (sigmoid(x) = 0.5·(fasttanh(x/2) + 1)); WaveNet Sigmoid stays
-//        exact. Only for parity with Core's "fast" renders; never a silent default.
+// exact: every activation in the catalogue's math::Exact tier (tanh, sigmoid within 4 ULP).
+// fast:  the math::Fast tier (tanh, sigmoid, SiLU: max abs error ≤ 2e-6, cheaper); others exact.
+// nam:   NeuralAmpModelerCore's fast-tanh compatibility: WaveNet Tanh → math::Fasttanh; the LSTM/GRU
+//        gates in math::NamCompat (Fasttanh, sigmoid(x) = ½·(fasttanh(x/2) + 1)); WaveNet Sigmoid
+//        and everything else exact. Only for parity with Core's "fast" renders; never a silent default.
 // Units: none. Latency: none. Allocates: never.
 // Reference: ../shared/specs/model-formats.md §1.1 (Fasttanh).
 #pragma once

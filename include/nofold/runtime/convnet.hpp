@@ -15,7 +15,7 @@
 #include "../model.hpp"
 #include "../nn/convnet_config.hpp"
 #include "../nn/dense.hpp"
-#include "../nn/detail/row_activation.hpp"
+#include "../nn/detail/spec_activation.hpp"
 #include "../nn/history.hpp"
 #include "options.hpp"
 
@@ -27,7 +27,7 @@ public:
         error = nn::validate(config);
         if (!error.empty()) return nullptr;
         std::unique_ptr<ConvNet> m(new ConvNet());
-        error = m->act_.configure(config.activation, options.math);
+        error = nn::detail::to_math_activation(config.activation, options.math, m->act_);
         if (!error.empty()) return nullptr;
         m->c_ = config.channels;
         m->batchnorm_ = config.batchnorm;
@@ -101,7 +101,7 @@ public:
                     float* row = y + static_cast<std::size_t>(o) * L;
                     const V s(b.scale[static_cast<std::size_t>(o)]), off(b.offset[static_cast<std::size_t>(o)]);
                     for (int q = 0; q < nb; ++q) simd::store_aligned(row + q * lanes, simd::fma(simd::load_aligned<V>(row + q * lanes), s, off));
-                    act_.apply<V>(row, nb, o);
+                    nn::detail::apply_row(act_, row, padded, o);
                 }
                 std::swap(x, y);
             }
@@ -155,7 +155,7 @@ private:
         nn::History history;
     };
     std::vector<Block> blocks_;
-    nn::detail::RowActivation act_;
+    math::Activation act_;
     int c_ = 1, rate_ = 1;
     bool batchnorm_ = false;
     double max_rate_ = 1;

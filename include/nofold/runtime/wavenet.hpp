@@ -24,7 +24,7 @@
 #include "../model.hpp"
 #include "../nn/dense.hpp"
 #include "../nn/detail/aligned_buffer.hpp"
-#include "../nn/detail/row_activation.hpp"
+#include "../nn/detail/spec_activation.hpp"
 #include "../nn/history.hpp"
 #include "../nn/model_config.hpp"
 #include "options.hpp"
@@ -69,7 +69,7 @@ private:
 
     std::vector<Array> arrays_;
     std::vector<std::vector<float>> post_w_, post_b_;
-    nn::detail::RowActivation post_act_;
+    math::Activation post_act_;
     int post_in_ = 0;
     std::vector<int> post_out_;
     float head_scale_ = 1.0f;
@@ -101,7 +101,7 @@ struct WaveNet::Layer {
     int kernel = 1, dilation = 1, gate = 1;
     int g_in = 1, g_mix = 1, g_l1 = 1, g_h1 = 1;
     nn::GatingMode gating = nn::GatingMode::none;
-    nn::detail::RowActivation prim, sec;
+    math::Activation prim, sec;
     std::vector<float> conv_w, conv_b, mix_w, l1_w, l1_b, h1_w, h1_b;
     Film films[nn::film_slot_count];
     bool l1_post_film = false;  // whether the layer1x1_post FiLM is applied in this layer
@@ -217,8 +217,11 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const Options
             y.g_l1 = c.layer1x1.groups;
             y.g_h1 = c.head1x1.groups;
             const int gb = y.gate * a.bottleneck;
-            err = y.prim.configure(c.activation(l), options.math);
-            if (err.empty()) err = y.sec.configure(c.secondary_activation(l), options.math == nn::MathMode::nam ? nn::MathMode::exact : options.math);
+            // NAM mode: Core's fast-tanh switch reaches the primary activation only
+            err = nn::detail::to_math_activation(c.activation(l), options.math, y.prim);
+            if (err.empty())
+                err = nn::detail::to_math_activation(c.secondary_activation(l),
+                                                     options.math == nn::MathMode::nam ? nn::MathMode::exact : options.math, y.sec);
             if (!err.empty()) return "layers[" + std::to_string(ai) + "]: " + err;
             y.conv_w.resize(sz(gb * y.kernel * a.channels));
             y.conv_b.resize(sz(gb));
@@ -258,7 +261,7 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const Options
     }
     out_channels_ = arrays_.back().head_out;
     if (config.head.active) {
-        err = post_act_.configure(config.head.activation, options.math);
+        err = nn::detail::to_math_activation(config.head.activation, options.math, post_act_);
         if (!err.empty()) return "head: " + err;
         int in = out_channels_;
         post_in_ = in;
@@ -426,7 +429,7 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
             if (film_slot(y, nn::FilmSlot::activation_pre).active) film(film_slot(y, nn::FilmSlot::activation_pre), z, a.cond);
             float* o = z;
             if (y.gating == nn::GatingMode::none) {
-                for (int r = 0; r < B; ++r) y.prim.apply<V>(rowp(z, r), nb, r);
+                for (int r = 0; r < B; ++r) nn::detail::apply_row(y.prim, rowp(z, r), padded, r);
             } else {
                 o = out_.data();
                 const bool blended = y.gating == nn::GatingMode::blended;
@@ -435,8 +438,8 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
                     float* bottom = rowp(z, a.bottleneck + r);
                     float* dst = rowp(o, r);
                     if (blended) std::copy(top, top + padded, dst);
-                    y.prim.apply<V>(top, nb, r);
-                    y.sec.apply<V>(bottom, nb, r);
+                    nn::detail::apply_row(y.prim, top, padded, r);
+                    nn::detail::apply_row(y.sec, bottom, padded, r);
                     for (int b = 0; b < nb; ++b) {
                         const V p = simd::load_aligned<V>(top + b * lanes);
                         const V g = simd::load_aligned<V>(bottom + b * lanes);
@@ -503,7 +506,7 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
     for (std::size_t j = 0; j < post_w_.size(); ++j) {
         float* src = post_[j % 2].data();
         float* nxt = j + 1 == post_w_.size() ? out : post_[(j + 1) % 2].data();
-        for (int r = 0; r < in_r; ++r) post_act_.apply<V>(rowp(src, r), nb, r);
+        for (int r = 0; r < in_r; ++r) nn::detail::apply_row(post_act_, rowp(src, r), padded, r);
         fill_rows<V>(post_b_[j].data(), post_out_[j], nxt, ld_, nb);
         dense_accumulate<V>(post_w_[j].data(), in_r, post_out_[j], in_r, src, ld_, nxt, ld_, nb);
         in_r = post_out_[j];
