@@ -86,6 +86,8 @@ void run_model(benchmark::State& state, Model& model) {
     state.counters["flops_per_sample"] = model.flops_per_sample();
     state.counters["gflops"] = benchmark::Counter(samples * model.flops_per_sample() * 1e-9, benchmark::Counter::kIsRate);
     state.counters["peak_gflops"] = peak_gflops();
+    state.counters["peak_fraction"] =
+        benchmark::Counter(samples * model.flops_per_sample() * 1e-9 / peak_gflops(), benchmark::Counter::kIsRate);
     state.counters["memory_kib"] = static_cast<double>(model.memory_bytes()) / 1024.0;
 }
 
@@ -127,6 +129,8 @@ void wavenet_feather(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::w
 void wavenet_nano(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::Nano>(s, m); }
 void wavenet_a2_3(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::A2<3>>(s, m); }
 void wavenet_a2_8(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::A2<8>>(s, m); }
+void wavenet_feather_fixed(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::fixed::Feather>(s, m); }
+void wavenet_nano_fixed(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::fixed::Nano>(s, m); }
 void lstm_1x16(benchmark::State& s, nn::MathMode m) { static_recurrent<nn::LstmModel<1, 16, 1>>(s, 16, m); }
 void lstm_1x40(benchmark::State& s, nn::MathMode m) { static_recurrent<nn::LstmModel<1, 40, 1>>(s, 40, m); }
 void lstm_runtime_1x40(benchmark::State& s, nn::MathMode m) {
@@ -137,15 +141,21 @@ void gru_1x16(benchmark::State& s, nn::MathMode m) { static_recurrent<nn::GruMod
 }  // namespace
 
 BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/fast, nn::MathMode::fast);
 BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/nam, nn::MathMode::nam);
 BENCHMARK_CAPTURE(wavenet_lite, WaveNet/a1_lite/static/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(wavenet_feather, WaveNet/a1_feather/static/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(wavenet_nano, WaveNet/a1_nano/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(wavenet_nano, WaveNet/a1_nano/static/fast, nn::MathMode::fast);
+BENCHMARK_CAPTURE(wavenet_feather_fixed, WaveNet/a1_feather/fixed/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(wavenet_nano_fixed, WaveNet/a1_nano/fixed/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(wavenet_a2_3, WaveNet/a2_c3/static/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(wavenet_a2_8, WaveNet/a2_c8/static/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(lstm_1x16, LSTM/1x16/static/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(lstm_1x16, LSTM/1x16/static/nam, nn::MathMode::nam);
+BENCHMARK_CAPTURE(lstm_1x16, LSTM/1x16/static/fast, nn::MathMode::fast);
 BENCHMARK_CAPTURE(lstm_1x40, LSTM/1x40/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(lstm_1x40, LSTM/1x40/static/fast, nn::MathMode::fast);
 BENCHMARK_CAPTURE(lstm_runtime_1x40, LSTM/1x40/runtime/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(gru_1x16, GRU/1x16/static/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/exact, a1(16, 8, true), nn::MathMode::exact);

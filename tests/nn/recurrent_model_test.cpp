@@ -273,3 +273,46 @@ TEST_CASE("LSTM/GRU process, reset, prewarm and set_rate_factor never allocate (
     }
     CHECK(scope.allocations() == 0);
 }
+
+TEST_CASE("static LSTM/GRU are heap-free: construct, set_weights, prewarm and process allocate nothing") {
+    using Lstm = nn::LstmModel<1, 16, 1, 1>;
+    using Gru = nn::GruModel<1, 8, 2, 1>;
+    const std::vector<float> wl = random_vector(4 * 16 * 17 + 6 * 16 + 17, 80, 0.4f);
+    const std::vector<float> wg = random_vector(3 * 8 * 9 + 6 * 8 + 3 * 8 * 16 + 6 * 8 + 9, 81, 0.4f);
+    const std::vector<float> x = random_vector(300, 82, 0.9f);
+    std::vector<float> yl(x.size()), yg(x.size());
+    std::size_t heap = 1;
+    {
+        nofold::test::AllocationScope scope;
+        Lstm lstm(1, 16, 1);
+        Gru gru(1, 8, 2);
+        CHECK(lstm.set_weights(wl.data(), wl.size()).ok());
+        CHECK(gru.set_weights(wg.data(), wg.size()).ok());
+        CHECK(!gru.set_weights(wg.data(), wg.size() + 1).ok());
+        lstm.reset();
+        gru.reset();
+        lstm.process(x.data(), yl.data(), static_cast<int>(x.size()));
+        gru.process(x.data(), yg.data(), static_cast<int>(x.size()));
+        heap = (lstm.memory_bytes() - sizeof(lstm)) + (gru.memory_bytes() - sizeof(gru));
+        CHECK(scope.allocations() == 0);
+    }
+    CHECK(heap == 0);
+    CHECK(rel_error(yl, naive_recurrent(true, 1, 16, 1, wl, x, 1.0)) <= 1e-5);
+    CHECK(rel_error(yg, naive_recurrent(false, 1, 8, 2, wg, x, 1.0)) <= 1e-5);
+}
+
+TEST_CASE("LSTM/GRU fast tier (math::Fast gates) stays within 2e-5 x RMS of the naive exact reference") {
+    // math::Fast tanh/sigmoid: abs error <= 2e-6 per gate (math/tier.hpp); the recurrence accumulates a few
+    nn::LstmModel<1, 16, 1> lstm(1, 16, 1, nn::MathMode::fast);
+    nn::GruModel<1, 12, 1> gru(1, 12, 1, nn::MathMode::fast);
+    const std::vector<float> wl = random_vector(lstm.weight_count(), 90, 0.4f);
+    const std::vector<float> wg = random_vector(gru.weight_count(), 91, 0.4f);
+    REQUIRE(lstm.set_weights(wl.data(), wl.size()).ok());
+    REQUIRE(gru.set_weights(wg.data(), wg.size()).ok());
+    const std::vector<float> x = random_vector(3000, 92, 0.9f);
+    const double el = rel_error(run(lstm, x, 64), naive_recurrent(true, 1, 16, 1, wl, x, 1.0));
+    const double eg = rel_error(run(gru, x, 64), naive_recurrent(false, 1, 12, 1, wg, x, 1.0));
+    MESSAGE("fast tier: LSTM rel error " << el << ", GRU " << eg);
+    CHECK(el <= 2e-5);
+    CHECK(eg <= 2e-5);
+}

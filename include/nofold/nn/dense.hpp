@@ -60,13 +60,12 @@ inline void dense_row_block(const float* w, int ldw, int cols, const float* x, i
                             int batches) noexcept {
     constexpr int lanes = simd::lanes<V>;
     constexpr int tb = RB >= 4 ? 3 : 4;
+    // time tiles of tb batches; the last 4 (when tb = 3) as 2 + 2, never a lone 1 after a full tile
     int b = 0;
-    for (; b + tb <= batches; b += tb) dense_tile<V, RB, tb, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
-    if (batches - b == 2) {
-        dense_tile<V, RB, 2, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
-        b += 2;
-    }
-    for (; b < batches; ++b) dense_tile<V, RB, 1, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
+    for (; batches - b >= tb + (tb == 3 ? 2 : 0) || batches - b == tb; b += tb)
+        dense_tile<V, RB, tb, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
+    for (; batches - b >= 2; b += 2) dense_tile<V, RB, 2, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
+    if (b < batches) dense_tile<V, RB, 1, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
 }
 
 }  // namespace detail

@@ -18,6 +18,54 @@
 
 namespace nofold::nn {
 
+namespace detail {
+
+// The ring kernels, on caller-owned memory: `rings` holds `channels` rings of `span` floats each,
+// `pos` is where the next sample goes (the newest past sample is at pos − 1). History below and the
+// static WaveNet (wavenet_static.hpp) both use them.
+
+/// dst[t] = x_c[t − offset] for t < n, then zeros up to `padded` (≥ n); `ring` is channel c's ring,
+/// `cur` its current chunk. Requires offset ≤ span.
+inline void ring_gather(const float* ring, int span, int pos, const float* cur, int n, int offset, float* dst,
+                        int padded) noexcept {
+    const int from_ring = std::min(offset, n);
+    if (from_ring > 0) {
+        int start = pos - offset;
+        if (start < 0) start += span;
+        const int first = std::min(from_ring, span - start);
+        std::copy(ring + start, ring + start + first, dst);
+        std::copy(ring, ring + (from_ring - first), dst + first);
+    }
+    if (n > from_ring) std::copy(cur, cur + (n - from_ring), dst + from_ring);
+    std::fill(dst + n, dst + padded, 0.0f);
+}
+
+/// Pushes n frames of `channels` rows (`ld` floats apart) into the rings; returns the new position.
+inline int ring_append(float* rings, int channels, int span, int pos, const float* cur, int ld, int n) noexcept {
+    if (span == 0 || n <= 0) return pos;
+    const int keep = std::min(n, span);
+    const int skip = n - keep;
+    const int at = (pos + skip) % span;
+    for (int c = 0; c < channels; ++c) {
+        float* ring = rings + static_cast<std::size_t>(c) * static_cast<std::size_t>(span);
+        const float* src = cur + static_cast<std::size_t>(c) * static_cast<std::size_t>(ld) + skip;
+        const int first = std::min(keep, span - at);
+        std::copy(src, src + first, ring + at);
+        std::copy(src + first, src + keep, ring);
+    }
+    return (at + keep) % span;
+}
+
+/// Every past sample of channel c becomes value[c·ld] (the steady state of a constant signal).
+inline void ring_fill_constant(float* rings, int channels, int span, const float* value, int ld) noexcept {
+    for (int c = 0; c < channels; ++c) {
+        float* ring = rings + static_cast<std::size_t>(c) * static_cast<std::size_t>(span);
+        std::fill(ring, ring + span, value[static_cast<std::size_t>(c) * static_cast<std::size_t>(ld)]);
+    }
+}
+
+}  // namespace detail
+
 class History {
 public:
     History() = default;
@@ -33,43 +81,15 @@ public:
     /// dst[t] = x_c[t − offset] for t < n, then zeros up to `padded` (≥ n). `cur` is channel c's
     /// current chunk (n frames). Requires offset ≤ span().
     void gather(int c, const float* cur, int n, int offset, float* dst, int padded) const noexcept {
-        const int from_ring = std::min(offset, n);
-        if (from_ring > 0) {
-            const float* ring = ring_.data() + static_cast<std::size_t>(c) * static_cast<std::size_t>(span_);
-            int start = pos_ - offset;
-            if (start < 0) start += span_;
-            const int first = std::min(from_ring, span_ - start);
-            std::copy(ring + start, ring + start + first, dst);
-            std::copy(ring, ring + (from_ring - first), dst + first);
-        }
-        if (n > from_ring) std::copy(cur, cur + (n - from_ring), dst + from_ring);
-        std::fill(dst + n, dst + padded, 0.0f);
+        detail::ring_gather(ring_.data() + static_cast<std::size_t>(c) * static_cast<std::size_t>(span_), span_, pos_, cur, n,
+                            offset, dst, padded);
     }
 
     /// Push the chunk: `cur` rows are `ld` floats apart, n frames each (channels() rows).
-    void append(const float* cur, int ld, int n) noexcept {
-        if (span_ == 0 || n <= 0) return;
-        const int keep = std::min(n, span_);
-        const int skip = n - keep;
-        int pos = pos_ + skip;
-        pos %= span_;
-        for (int c = 0; c < channels_; ++c) {
-            float* ring = ring_.data() + static_cast<std::size_t>(c) * static_cast<std::size_t>(span_);
-            const float* src = cur + static_cast<std::size_t>(c) * static_cast<std::size_t>(ld) + skip;
-            const int first = std::min(keep, span_ - pos);
-            std::copy(src, src + first, ring + pos);
-            std::copy(src + first, src + keep, ring);
-        }
-        pos_ = (pos + keep) % span_;
-    }
+    void append(const float* cur, int ld, int n) noexcept { pos_ = detail::ring_append(ring_.data(), channels_, span_, pos_, cur, ld, n); }
 
     /// Every past sample of channel c becomes value[c·ld] (the steady state of a constant signal).
-    void fill_constant(const float* value, int ld) noexcept {
-        for (int c = 0; c < channels_; ++c) {
-            float* ring = ring_.data() + static_cast<std::size_t>(c) * static_cast<std::size_t>(span_);
-            std::fill(ring, ring + span_, value[static_cast<std::size_t>(c) * static_cast<std::size_t>(ld)]);
-        }
-    }
+    void fill_constant(const float* value, int ld) noexcept { detail::ring_fill_constant(ring_.data(), channels_, span_, value, ld); }
 
     void clear() noexcept {
         ring_.fill(0.0f);

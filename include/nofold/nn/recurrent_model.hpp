@@ -6,16 +6,17 @@
 // Prewarm: NAM Core's "whole blocks of zeros": prewarm_samples rounded up to prewarm_block (defaults
 // 1 and 64, i.e. one block, Core's count for a file without sample_rate; the loader passes
 // 0.5 × sample_rate when the file has one). reset() restores h0/c0 (LSTM) or zeros (GRU).
-// Units: samples at the running rate. Latency: 0. Allocates: constructor only.
+// Storage: static sizes keep every weight and state inside the object (std::array, no heap: usable in
+// firmware as is, e.g. `nn::LstmModel<1, 16, 1, 1>`); nn::dynamic sizes allocate in the constructor.
+// Units: samples at the running rate. Latency: 0. Allocates: constructor of dynamic shapes only.
 // RT-safe: process, reset, prewarm, set_rate_factor.
 // Reference: ../shared/specs/model-formats.md §1.2, §2, §4.
 #pragma once
 
-#include <string>
-
 #include "gru.hpp"
 #include "lstm.hpp"
 #include "recurrent.hpp"
+#include "weight_status.hpp"
 
 namespace nofold::nn {
 
@@ -40,15 +41,16 @@ public:
     }
     std::size_t weight_count() const noexcept { return weights_; }
     /// Weights in file order (LSTM: NAM order; GRU: W_ih, W_hh, b_ih, b_hh per layer), then W_out, b_out.
-    /// Empty string on success, else "expected N weights, got M".
-    std::string set_weights(const float* w, std::size_t count) {
-        if (count != weights_) return "expected " + std::to_string(weights_) + " weights, got " + std::to_string(count);
+    /// ok() unless the count differs (then nothing changes). Never allocates.
+    WeightStatus set_weights(const float* w, std::size_t count) noexcept {
+        const WeightStatus status(weights_, count);
+        if (!status.ok()) return status;
         w = net_.first().set_weights(w);
         if constexpr (Net::may_have_more_layers)
             for (int l = 1; l < net_.layers(); ++l) w = net_.layer(l).set_weights(w);
         net_.set_output_weights(w);
         net_.reset();
-        return {};
+        return status;
     }
     void set_prewarm(int samples, int block) noexcept {
         prewarm_samples_ = samples;

@@ -16,7 +16,10 @@ namespace nofold::nn::detail {
 template <int N>
 struct Storage {
     alignas(alignment) std::array<float, static_cast<std::size_t>(N > 0 ? N : 1)> values{};
-    void resize(std::size_t n) noexcept { NOFOLD_ASSERT(n <= values.size()); (void)n; }
+    void resize(std::size_t n) noexcept {
+        NOFOLD_ASSERT(n <= values.size());
+        (void)n;
+    }
     float* data() noexcept { return values.data(); }
     const float* data() const noexcept { return values.data(); }
     void fill(float v) noexcept { values.fill(v); }

@@ -1,0 +1,494 @@
+// nofold::nn::wavenet — Preset<Shape, Storage>: a WaveNet whose shape is known at compile time (the
+// standard NAM presets), with its weights, delay lines and scratch in one arena chosen by a storage
+// policy: HeapStorage (one block allocated by the constructor) or FixedStorage (a std::array inside the
+// object: no heap at all, for firmware built with -fno-exceptions and no malloc).
+//
+//     // firmware: weights from `nofold codegen` (a constexpr float array in file order)
+//     static nofold::nn::wavenet::fixed::Feather amp;          // ~80 KB, all inside the object
+//     if (!amp.set_weights(Amp::weights.data(), Amp::weights.size()).ok()) halt();
+//     amp.prewarm();
+//     amp.process(in, out, n);                                 // any n >= 0
+//
+// Shapes are the preset subset of ../shared/specs/model-formats.md §1.1: layer arrays with rechannel,
+// dilated conv + input mixin (the condition is the input), ungated activation (Tanh or LeakyReLU),
+// layer1x1 on, no bottleneck/head1x1/FiLM/groups, head rechannel with kernel, dilation and bias,
+// several arrays chained, head_scale. Any other .nam shape runs on runtime::WaveNet, which shares the
+// kernels (nn/dense.hpp, nn/history.hpp) and computes bit-identical results for preset shapes.
+//
+// Template parameters: Shape (StandardShape, LiteShape, FeatherShape, NanoShape, A2Shape<3 or 8>, or a
+// user struct with the same members), Storage (nn::HeapStorage, nn::FixedStorage,
+// nn::FixedStorageUpTo<R>). Units: samples at the running rate (training rate × rate factor).
+// Latency: 0 (causal). Allocates: the HeapStorage constructor only; FixedStorage never.
+// RT-safe: process, reset, prewarm, set_rate_factor (and set_weights, which never allocates either).
+// Reference: ../shared/specs/model-formats.md §1.1 "Presets", "A2 shape" and the weight order.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <iterator>
+#include <utility>
+
+#include "../math/block.hpp"
+#include "../math/piecewise.hpp"
+#include "../math/tanh.hpp"
+#include "../model.hpp"
+#include "../runtime/options.hpp"
+#include "../simd/simd.hpp"
+#include "dense.hpp"
+#include "detail/storage.hpp"
+#include "history.hpp"
+#include "storage.hpp"
+#include "weight_status.hpp"
+
+namespace nofold::nn::wavenet {
+
+/// Activation of a static layer array (Tanh follows the MathMode: exact, fast, or NAM's Fasttanh).
+enum class ArrayActivation { tanh, leaky_relu };
+
+/// One layer array of a static shape. `kernels` and `dilations` point at `layers` entries each.
+struct ArrayShape {
+    int input_size;
+    int channels;
+    int head_size;
+    int head_kernel;
+    int head_dilation;
+    bool head_bias;
+    int layers;
+    const int* kernels;
+    const int* dilations;
+    ArrayActivation activation;
+    float activation_param;  ///< LeakyReLU negative slope
+};
+
+namespace detail {
+
+/// Sizes and arena offsets (in floats) of a static shape processed in chunks of F frames.
+template <class Shape, int F>
+struct StaticLayout {
+    static constexpr int arrays = Shape::array_count;
+    static constexpr std::size_t round16(std::size_t n) noexcept { return (n + 15) / 16 * 16; }
+    static constexpr std::size_t array_weights(const ArrayShape& a) noexcept {
+        const std::size_t c = static_cast<std::size_t>(a.channels);
+        std::size_t n = c * static_cast<std::size_t>(a.input_size);
+        for (int l = 0; l < a.layers; ++l) n += c * static_cast<std::size_t>(a.kernels[l]) * c + c + c + c * c + c;
+        n += static_cast<std::size_t>(a.head_size * a.head_kernel) * c + (a.head_bias ? static_cast<std::size_t>(a.head_size) : 0);
+        return n;
+    }
+    static constexpr std::size_t weights() noexcept {
+        std::size_t n = 0;
+        for (int i = 0; i < arrays; ++i) n += array_weights(Shape::arrays[i]);
+        return n;
+    }
+    /// Delay-line floats at rate factor 1 (× R for rate factors up to R).
+    static constexpr std::size_t history_per_rate() noexcept {
+        std::size_t n = 0;
+        for (int i = 0; i < arrays; ++i) {
+            const ArrayShape& a = Shape::arrays[i];
+            for (int l = 0; l < a.layers; ++l) n += static_cast<std::size_t>(a.channels * (a.kernels[l] - 1) * a.dilations[l]);
+            n += static_cast<std::size_t>(a.channels * (a.head_kernel - 1) * a.head_dilation);
+        }
+        return n;
+    }
+    static constexpr int rings() noexcept {
+        int n = 0;
+        for (int i = 0; i < arrays; ++i) n += Shape::arrays[i].layers + 1;
+        return n;
+    }
+    static constexpr int max_channels() noexcept {
+        int m = 1;
+        for (int i = 0; i < arrays; ++i) m = std::max(m, Shape::arrays[i].channels);
+        return m;
+    }
+    // every array's residual x lives in x (arrays after the first rechannel through z); the skip sum of
+    // array i in s[i % 2], its head output in s[(i + 1) % 2]
+    static constexpr int s_rows(int parity) noexcept {
+        int m = 0;
+        for (int i = 0; i < arrays; ++i) {
+            if (i % 2 == parity) m = std::max(m, Shape::arrays[i].channels);
+            if ((i + 1) % 2 == parity) m = std::max(m, Shape::arrays[i].head_size);
+        }
+        return m;
+    }
+    static constexpr std::size_t rows(int n) noexcept { return static_cast<std::size_t>(n) * static_cast<std::size_t>(F); }
+    static constexpr std::size_t in = round16(weights());
+    static constexpr std::size_t x = in + rows(1);
+    static constexpr std::size_t z = x + rows(max_channels());
+    static constexpr std::size_t t = z + rows(max_channels());
+    static constexpr std::size_t s0 = t + rows(max_channels());
+    static constexpr std::size_t s1 = s0 + rows(s_rows(0));
+    static constexpr std::size_t history = s1 + rows(s_rows(1));
+    static constexpr std::size_t total(int max_rate) noexcept {
+        return history + history_per_rate() * static_cast<std::size_t>(max_rate);
+    }
+};
+
+}  // namespace detail
+
+/// A static-shape WaveNet. Heap aliases: Standard, Lite, Feather, Nano, A2<C>; heap-free ones:
+/// fixed::Standard, …, fixed::A2<C>. Use through nofold::ModelFor<…> or directly.
+template <class Shape, class Storage = HeapStorage>
+class Preset {
+public:
+    static constexpr int frames = 32;  ///< internal chunk (frames per pass over the layers)
+
+    /// Options: math tier and prewarm mode; HeapStorage also takes max_rate_factor (FixedStorageUpTo<R>
+    /// accepts factors up to R whatever the options say).
+    explicit Preset(const runtime::Options& options = {});
+    /// Floats set_weights expects (head_scale included).
+    static constexpr std::size_t weight_count() noexcept { return Layout::weights() + 1; }
+    /// Weights in .nam order (head_scale last); nothing changes unless the count matches. Never allocates.
+    WeightStatus set_weights(const float* weights, std::size_t count) noexcept;
+
+    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept;
+    NOFOLD_REALTIME void reset() noexcept;
+    NOFOLD_REALTIME void prewarm() noexcept;
+    int latency() const noexcept { return 0; }
+    int receptive_field() const noexcept;
+    double flops_per_sample() const noexcept;
+    NOFOLD_REALTIME RateFactorStatus set_rate_factor(double rate_factor) noexcept;
+    double rate_factor() const noexcept { return static_cast<double>(rate_); }
+    double max_rate_factor() const noexcept { return static_cast<double>(max_rate_); }
+    /// Bytes of the object plus its heap block (HeapStorage).
+    std::size_t memory_bytes() const noexcept { return sizeof(*this) + arena_.heap_bytes(); }
+    static const char* name() noexcept { return Shape::name(); }
+
+private:
+    using Layout = detail::StaticLayout<Shape, frames>;
+    using V = simd::float_batch;
+    static constexpr int lanes = simd::lanes<V>;
+    static_assert(frames % lanes == 0, "nofold: the static WaveNet chunk must be a multiple of the SIMD width");
+    static constexpr int fixed_size = Storage::fixed ? static_cast<int>(Layout::total(Storage::max_rate)) : dynamic;
+
+    template <std::size_t... I>
+    void run_arrays(int n, bool fill, std::index_sequence<I...>) noexcept;
+    template <int I>
+    void run_array(int n, bool fill, int& ring, std::size_t& weight_at, std::size_t& ring_at) noexcept;
+    template <int I>
+    void activate(float* z, int count) const noexcept;
+    void run_chunk(int n, bool fill) noexcept;
+    float* at(std::size_t offset) noexcept { return arena_.data() + offset; }
+
+    nn::detail::Storage<fixed_size> arena_;
+    int pos_[static_cast<std::size_t>(Layout::rings())] = {};
+    int rate_ = 1, max_rate_ = 1;
+    float head_scale_ = Shape::default_head_scale;
+    runtime::Options options_;
+};
+
+// =================================================================================================
+// Shapes of the standard presets
+// =================================================================================================
+namespace detail {
+inline constexpr int k3[] = {3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3};
+inline constexpr int a1_d10[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+inline constexpr int a1_d7[] = {1, 2, 4, 8, 16, 32, 64};
+inline constexpr int a1_d13[] = {128, 256, 512, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+inline constexpr int a2_k[] = {6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 15, 15, 6, 6, 6, 6, 6, 6, 6};
+inline constexpr int a2_d[] = {1, 3, 7, 17, 41, 101, 239, 1, 3, 7, 17, 41, 101, 239, 1, 13, 1, 3, 7, 17, 41, 101, 239};
+constexpr ArrayShape a1_array(int input, int channels, int head, bool head_bias, int layers, const int* dilations) noexcept {
+    return ArrayShape{input, channels, head, 1, 1, head_bias, layers, k3, dilations, ArrayActivation::tanh, 0.0f};
+}
+}  // namespace detail
+
+/// A1 "standard": 16 and 8 channels, dilations 1…512 twice.
+struct StandardShape {
+    static constexpr int array_count = 2;
+    static constexpr ArrayShape arrays[2] = {detail::a1_array(1, 16, 8, false, 10, detail::a1_d10),
+                                             detail::a1_array(16, 8, 1, true, 10, detail::a1_d10)};
+    static constexpr float default_head_scale = 0.02f;
+    static const char* name() noexcept { return "static WaveNet preset 'standard'"; }
+};
+/// A1 "lite": 12 and 6 channels, 7 + 13 layers.
+struct LiteShape {
+    static constexpr int array_count = 2;
+    static constexpr ArrayShape arrays[2] = {detail::a1_array(1, 12, 6, false, 7, detail::a1_d7),
+                                             detail::a1_array(12, 6, 1, true, 13, detail::a1_d13)};
+    static constexpr float default_head_scale = 0.02f;
+    static const char* name() noexcept { return "static WaveNet preset 'lite'"; }
+};
+/// A1 "feather": 8 and 4 channels, 7 + 13 layers.
+struct FeatherShape {
+    static constexpr int array_count = 2;
+    static constexpr ArrayShape arrays[2] = {detail::a1_array(1, 8, 4, false, 7, detail::a1_d7),
+                                             detail::a1_array(8, 4, 1, true, 13, detail::a1_d13)};
+    static constexpr float default_head_scale = 0.02f;
+    static const char* name() noexcept { return "static WaveNet preset 'feather'"; }
+};
+/// A1 "nano": 4 and 2 channels, 7 + 13 layers.
+struct NanoShape {
+    static constexpr int array_count = 2;
+    static constexpr ArrayShape arrays[2] = {detail::a1_array(1, 4, 2, false, 7, detail::a1_d7),
+                                             detail::a1_array(4, 2, 1, true, 13, detail::a1_d13)};
+    static constexpr float default_head_scale = 0.02f;
+    static const char* name() noexcept { return "static WaveNet preset 'nano'"; }
+};
+/// A2: one array of 23 layers (kernels 6 and 15), LeakyReLU(0.01), head kernel 16 with bias.
+template <int Channels>
+struct A2Shape {
+    static_assert(Channels == 3 || Channels == 8, "nofold: the A2 preset exists with 3 or 8 channels");
+    static constexpr int array_count = 1;
+    static constexpr ArrayShape arrays[1] = {ArrayShape{1, Channels, 1, 16, 1, true, 23, detail::a2_k, detail::a2_d,
+                                                        ArrayActivation::leaky_relu, 0.01f}};
+    static constexpr float default_head_scale = 0.01f;
+    static const char* name() noexcept {
+        return Channels == 3 ? "static WaveNet preset 'A2-3'" : "static WaveNet preset 'A2-8'";
+    }
+};
+
+// =================================================================================================
+// Implementation
+// =================================================================================================
+
+template <class Shape, class Storage>
+inline Preset<Shape, Storage>::Preset(const runtime::Options& options) : options_(options) {
+    if constexpr (Storage::fixed) {
+        max_rate_ = Storage::max_rate;
+    } else {
+        max_rate_ = static_cast<int>(std::max(1.0, std::floor(options.max_rate_factor)));
+    }
+    arena_.resize(Layout::total(max_rate_));
+    arena_.fill(0.0f);
+}
+
+template <class Shape, class Storage>
+inline WeightStatus Preset<Shape, Storage>::set_weights(const float* w, std::size_t count) noexcept {
+    const WeightStatus status(weight_count(), count);
+    if (!status.ok()) return status;
+    float* dst = at(0);
+    // conv [out][in][k] (file) → [out][k·in + c] (rows of the tap-major matrix the kernels read)
+    auto conv = [&](int out, int in, int k) {
+        for (int o = 0; o < out; ++o)
+            for (int c = 0; c < in; ++c)
+                for (int t = 0; t < k; ++t) dst[o * k * in + t * in + c] = *w++;
+        dst += out * k * in;
+    };
+    auto copy = [&](int n) {
+        dst = std::copy(w, w + n, dst);
+        w += n;
+    };
+    for (int i = 0; i < Layout::arrays; ++i) {
+        const ArrayShape& a = Shape::arrays[i];
+        const int c = a.channels;
+        copy(c * a.input_size);
+        for (int l = 0; l < a.layers; ++l) {
+            conv(c, c, a.kernels[l]);
+            copy(c);      // conv bias
+            copy(c);      // input mixin [C][1]
+            copy(c * c);  // layer1x1
+            copy(c);      // layer1x1 bias
+        }
+        conv(a.head_size, c, a.head_kernel);
+        if (a.head_bias) copy(a.head_size);
+    }
+    head_scale_ = *w;
+    reset();
+    return status;
+}
+
+template <class Shape, class Storage>
+template <int I>
+inline void Preset<Shape, Storage>::activate(float* z, int count) const noexcept {
+    constexpr ArrayShape a = Shape::arrays[I];
+    if constexpr (a.activation == ArrayActivation::leaky_relu) {
+        math::apply(math::LeakyReLU{a.activation_param}, z, count);
+    } else {
+        switch (options_.math) {
+            case MathMode::fast: math::apply(math::Tanh<math::Fast>{}, z, count); break;
+            case MathMode::nam: math::apply(math::Fasttanh{}, z, count); break;
+            case MathMode::exact:
+            default: math::apply(math::Tanh<math::Exact>{}, z, count); break;
+        }
+    }
+}
+
+template <class Shape, class Storage>
+template <int I>
+inline void Preset<Shape, Storage>::run_array(int n, bool fill, int& ring, std::size_t& weight_at, std::size_t& ring_at) noexcept {
+    constexpr ArrayShape a = Shape::arrays[I];
+    constexpr int C = a.channels;
+    constexpr int HO = a.head_size;
+    constexpr int F = frames;
+    const int nb = batches_for<V>(n);
+    const int padded = nb * lanes;
+    auto weights = [&](std::size_t count) {
+        const float* p = at(weight_at);
+        weight_at += count;
+        return p;
+    };
+    auto add_rows = [&](float* y, const float* x, int rows) {
+        for (int r = 0; r < rows; ++r)
+            for (int b = 0; b < nb; ++b) {
+                float* py = y + r * F + b * lanes;
+                simd::store_aligned(py, simd::load_aligned<V>(py) + simd::load_aligned<V>(x + r * F + b * lanes));
+            }
+    };
+    const float* cond = at(Layout::in);
+    float* x = at(Layout::x);
+    float* skip = at(I % 2 == 0 ? Layout::s0 : Layout::s1);
+    float* head = at(I % 2 == 0 ? Layout::s1 : Layout::s0);
+    float* z = at(Layout::z);
+    float* t = at(Layout::t);
+
+    // rechannel: x = R · (input, or the previous array's x through z so that x can be overwritten)
+    const float* rw = weights(static_cast<std::size_t>(C * a.input_size));
+    float* xr = I == 0 ? x : z;
+    fill_rows<V>(nullptr, C, xr, F, nb);
+    dense_accumulate<V, C, a.input_size>(rw, a.input_size, C, a.input_size, I == 0 ? cond : x, F, xr, F, nb);
+    if constexpr (I > 0) std::copy(z, z + C * F, x);
+    if constexpr (I == 0) fill_rows<V>(nullptr, C, skip, F, nb);
+
+    for (int l = 0; l < a.layers; ++l) {
+        const int K = a.kernels[l];
+        const int span = (K - 1) * a.dilations[l] * max_rate_;
+        float* rings = at(ring_at);
+        ring_at += static_cast<std::size_t>(C * span);
+        int& pos = pos_[ring++];
+        const float* cw = weights(static_cast<std::size_t>(C * K * C));
+        const float* cb = weights(C);
+        const float* mw = weights(C);
+        const float* lw = weights(C * C);
+        const float* lb = weights(C);
+        if (fill) nn::detail::ring_fill_constant(rings, C, span, x, F);
+        // z = b + Σ_k W_k · x[t − (K−1−k)·d·L] + W_mix · cond, tap by tap (the current tap reads x itself)
+        fill_rows<V>(cb, C, z, F, nb);
+        for (int k = 0; k + 1 < K; ++k) {
+            const int offset = (K - 1 - k) * a.dilations[l] * rate_;
+            for (int c = 0; c < C; ++c) nn::detail::ring_gather(rings + c * span, span, pos, x + c * F, n, offset, t + c * F, padded);
+            dense_accumulate<V, C, C>(cw + k * C, K * C, C, C, t, F, z, F, nb);
+        }
+        dense_accumulate<V, C, C>(cw + (K - 1) * C, K * C, C, C, x, F, z, F, nb);
+        dense_accumulate<V, C, 1>(mw, 1, C, 1, cond, F, z, F, nb);
+        pos = nn::detail::ring_append(rings, C, span, pos, x, F, n);
+        activate<I>(z, C * F);
+        add_rows(skip, z, C);
+        // x += layer1x1(z) (summed separately first: the same rounding as runtime::WaveNet)
+        fill_rows<V>(lb, C, t, F, nb);
+        dense_accumulate<V, C, C>(lw, C, C, C, z, F, t, F, nb);
+        add_rows(x, t, C);
+    }
+    // head rechannel over the summed layer outputs
+    constexpr int HK = a.head_kernel;
+    const int span = (HK - 1) * a.head_dilation * max_rate_;
+    float* rings = at(ring_at);
+    ring_at += static_cast<std::size_t>(C * span);
+    int& pos = pos_[ring++];
+    const float* hw = weights(static_cast<std::size_t>(HO * HK * C));
+    const float* hb = a.head_bias ? weights(HO) : nullptr;
+    if (fill) nn::detail::ring_fill_constant(rings, C, span, skip, F);
+    fill_rows<V>(hb, HO, head, F, nb);
+    for (int k = 0; k + 1 < HK; ++k) {
+        const int offset = (HK - 1 - k) * a.head_dilation * rate_;
+        for (int c = 0; c < C; ++c) nn::detail::ring_gather(rings + c * span, span, pos, skip + c * F, n, offset, t + c * F, padded);
+        dense_accumulate<V, HO, C>(hw + k * C, HK * C, HO, C, t, F, head, F, nb);
+    }
+    dense_accumulate<V, HO, C>(hw + (HK - 1) * C, HK * C, HO, C, skip, F, head, F, nb);
+    pos = nn::detail::ring_append(rings, C, span, pos, skip, F, n);
+}
+
+template <class Shape, class Storage>
+template <std::size_t... I>
+inline void Preset<Shape, Storage>::run_arrays(int n, bool fill, std::index_sequence<I...>) noexcept {
+    int ring = 0;
+    std::size_t weight_at = 0, ring_at = Layout::history;
+    (run_array<static_cast<int>(I)>(n, fill, ring, weight_at, ring_at), ...);
+}
+
+template <class Shape, class Storage>
+inline void Preset<Shape, Storage>::run_chunk(int n, bool fill) noexcept {
+    run_arrays(n, fill, std::make_index_sequence<static_cast<std::size_t>(Layout::arrays)>{});
+}
+
+template <class Shape, class Storage>
+inline void Preset<Shape, Storage>::process(const float* in, float* out, int n) noexcept {
+    float* row = at(Layout::in);
+    const float* head = at(Layout::arrays % 2 == 0 ? Layout::s0 : Layout::s1);
+    const float scale = head_scale_;
+    int done = 0;
+    while (done < n) {
+        const int m = std::min(frames, n - done);
+        for (int t = 0; t < m; ++t) row[t] = simd::zero_if_not_finite(in[done + t]);
+        std::fill(row + m, row + frames, 0.0f);
+        run_chunk(m, false);
+        for (int t = 0; t < m; ++t) out[done + t] = scale * head[t];
+        done += m;
+    }
+}
+
+template <class Shape, class Storage>
+inline void Preset<Shape, Storage>::reset() noexcept {
+    std::fill(at(Layout::history), at(Layout::total(max_rate_)), 0.0f);
+    std::fill(std::begin(pos_), std::end(pos_), 0);
+}
+
+template <class Shape, class Storage>
+inline void Preset<Shape, Storage>::prewarm() noexcept {
+    reset();
+    float* row = at(Layout::in);
+    std::fill(row, row + frames, 0.0f);
+    if (options_.prewarm == runtime::PrewarmMode::steady_state) {
+        run_chunk(1, true);
+        return;
+    }
+    const int block = std::max(1, options_.prewarm_block);
+    const int want = options_.prewarm_samples >= 0 ? options_.prewarm_samples : receptive_field();
+    int total = (want + block - 1) / block * block;
+    while (total > 0) {
+        const int m = std::min(frames, total);
+        run_chunk(m, false);
+        total -= m;
+    }
+}
+
+template <class Shape, class Storage>
+inline int Preset<Shape, Storage>::receptive_field() const noexcept {
+    int span = 0;
+    for (int i = 0; i < Layout::arrays; ++i) {
+        const ArrayShape& a = Shape::arrays[i];
+        for (int l = 0; l < a.layers; ++l) span += (a.kernels[l] - 1) * a.dilations[l];
+        span += (a.head_kernel - 1) * a.head_dilation;
+    }
+    return span * rate_ + 1;
+}
+
+template <class Shape, class Storage>
+inline double Preset<Shape, Storage>::flops_per_sample() const noexcept {
+    double macs = 0;
+    for (int i = 0; i < Layout::arrays; ++i) {
+        const ArrayShape& a = Shape::arrays[i];
+        const int c = a.channels;
+        macs += c * a.input_size + a.head_size * a.head_kernel * c;
+        for (int l = 0; l < a.layers; ++l) macs += c * a.kernels[l] * c + c + c * c;
+    }
+    return 2.0 * macs;
+}
+
+template <class Shape, class Storage>
+inline RateFactorStatus Preset<Shape, Storage>::set_rate_factor(double rate_factor) noexcept {
+    if (!(rate_factor >= 1.0) || rate_factor > static_cast<double>(max_rate_)) return RateFactorStatus::out_of_range;
+    if (rate_factor != std::floor(rate_factor)) return RateFactorStatus::not_integer;
+    rate_ = static_cast<int>(rate_factor);
+    reset();
+    return RateFactorStatus::ok;
+}
+
+/// The standard presets on the heap (one block per instance, allocated by the constructor).
+using Standard = Preset<StandardShape>;
+using Lite = Preset<LiteShape>;
+using Feather = Preset<FeatherShape>;
+using Nano = Preset<NanoShape>;
+template <int Channels>
+using A2 = Preset<A2Shape<Channels>>;
+
+/// The same presets with everything inside the object (no heap; rate factor 1). For other maximum rate
+/// factors use Preset<Shape, nn::FixedStorageUpTo<R>>.
+namespace fixed {
+using Standard = Preset<StandardShape, FixedStorage>;
+using Lite = Preset<LiteShape, FixedStorage>;
+using Feather = Preset<FeatherShape, FixedStorage>;
+using Nano = Preset<NanoShape, FixedStorage>;
+template <int Channels>
+using A2 = Preset<A2Shape<Channels>, FixedStorage>;
+}  // namespace fixed
+
+}  // namespace nofold::nn::wavenet
