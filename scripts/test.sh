@@ -87,6 +87,7 @@ stage_cortex-m7() {  # header-only TU for a Cortex-M7: no exceptions, no RTTI, n
         echo "Cortex-M7 object references heap/exception symbols:"; echo "$heap"; return 1
     fi
     arm-none-eabi-size "$obj"
+    "$root/tests/nn/firmware/check.sh" "$out/cortex-m7"  # heap-free static WaveNet/LSTM/GRU models
 }
 stage_lint() {
     "$root/scripts/lint.sh"
