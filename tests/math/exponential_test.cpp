@@ -20,7 +20,6 @@ namespace math = nofold::math;
 using mtest::LD;
 
 namespace {
-constexpr LD inf_ld = std::numeric_limits<LD>::infinity();
 
 struct Result {
     std::int64_t max_ulp = 0;

@@ -39,7 +39,7 @@ inline V blend_integral(const V& u) noexcept {
         return constant<V>(0.5) * u * u;
     } else {
         const V u3 = u * u * u;
-        return u3 - constant<V>(0.5) * u3 * u;
+        return u3 * simd::fma(constant<V>(-0.5), u, constant<V>(1.0));  // explicit fma: same in scalar and SIMD
     }
 }
 template <Smoothness S, class V>

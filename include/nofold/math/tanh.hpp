@@ -88,13 +88,24 @@ inline V tanh_fast(const V& x) noexcept {
 
 template <class V>
 inline V fasttanh_nam(const V& x) noexcept {
+    // One operation per statement: compilers that contract a·b + c within an expression (clang's default)
+    // would otherwise fuse the scalar path but not the SIMD intrinsics, and the two would differ.
     const V a = simd::abs(x);
     const V x2 = x * x;
-    const V num = x * (constant<V>(2.45550750702956) + constant<V>(2.45550750702956) * a +
-                       (constant<V>(0.893229853513558) + constant<V>(0.821226666969744) * a) * x2);
-    const V den = constant<V>(2.44506634652299) +
-                  (constant<V>(2.44506634652299) + x2) * simd::abs(x + constant<V>(0.814642734961073) * x * a);
-    return num / den;
+    const V k0 = constant<V>(2.45550750702956);
+    const V ka = k0 * a;
+    const V n1 = k0 + ka;
+    const V ma = constant<V>(0.821226666969744) * a;
+    const V m = constant<V>(0.893229853513558) + ma;
+    const V mx2 = m * x2;
+    const V num = x * (n1 + mx2);
+    const V xa = constant<V>(0.814642734961073) * x;
+    const V xaa = xa * a;
+    const V inner = simd::abs(x + xaa);
+    const V d0 = constant<V>(2.44506634652299);
+    const V d1 = d0 + x2;
+    const V d1i = d1 * inner;
+    return num / (d0 + d1i);
 }
 
 template <class Tier, class V>
