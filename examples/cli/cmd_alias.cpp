@@ -306,7 +306,7 @@ private:
 constexpr double plot_left = 70, plot_top = 40, plot_width = 900, plot_height = 420;
 
 void axes(Svg& svg, const std::string& title, const std::string& x_label, const std::string& y_label) {
-    svg.text(plot_left, 24, title, "font-size=\"15\"");
+    svg.text(plot_left, 24, title, "font-size=\"13\"");
     svg.line(plot_left, plot_top, plot_left, plot_top + plot_height, "stroke=\"black\"");
     svg.line(plot_left, plot_top + plot_height, plot_left + plot_width, plot_top + plot_height, "stroke=\"black\"");
     svg.text(plot_left + plot_width / 2, plot_top + plot_height + 40, x_label, "text-anchor=\"middle\"");
@@ -314,9 +314,9 @@ void axes(Svg& svg, const std::string& title, const std::string& x_label, const 
              "text-anchor=\"middle\" transform=\"rotate(-90 18 " + std::to_string(plot_top + plot_height / 2) + ")\"");
 }
 
-void svg_spectrum(const std::string& path, const Row& row, const std::string& title) {
+void svg_spectrum(const std::string& path, const Row& row, const std::string& title, const std::string& metrics) {
     const double fs = row.tone.test.sample_rate_hz, n = static_cast<double>(row.tone.test.analysed_samples());
-    const double db_min = -200, db_max = 0;
+    const double db_min = -200, db_max = 20;
     auto y_of = [&](double db) {
         const double c = std::clamp(db, db_min, db_max);
         return plot_top + (db_max - c) / (db_max - db_min) * plot_height;
@@ -346,11 +346,12 @@ void svg_spectrum(const std::string& path, const Row& row, const std::string& ti
     svg.polyline(pts, "stroke=\"#1f77b4\" stroke-width=\"1\"");
     for (std::size_t m = 1; m <= row.harmonics.amplitudes.size(); ++m) {
         const double db = 20 * std::log10(std::max(row.harmonics.peak(m), 1e-300));
-        if (db < db_min) continue;
+        if (db < db_min + 30) continue;  // absent harmonics (e.g. even ones of an odd system)
         svg.circle(x_of(static_cast<double>(m) * row.tone.test.f0_hz), y_of(db), 3, "fill=\"none\" stroke=\"#d62728\"");
     }
     svg.circle(plot_left + plot_width - 250, plot_top + 12, 3, "fill=\"none\" stroke=\"#d62728\"");
     svg.text(plot_left + plot_width - 242, plot_top + 16, "harmonics (everything else: aliasing + noise)");
+    svg.text(plot_left + plot_width - 250, plot_top + 34, metrics);
     svg.save(path);
 }
 
@@ -361,7 +362,7 @@ void svg_chromatic(const std::string& path, const std::vector<Row>& rows, const 
         const double c = std::clamp(db, db_min, db_max);
         return plot_top + (db_max - c) / (db_max - db_min) * plot_height;
     };
-    Svg svg(plot_left + plot_width + 30, plot_top + plot_height + 60);
+    Svg svg(plot_left + plot_width + 30, plot_top + plot_height + 110);
     axes(svg, title, "f0 (Hz, log)", "dB");
     for (double db = db_min; db <= db_max; db += 20) {
         svg.line(plot_left, y_of(db), plot_left + plot_width, y_of(db), "stroke=\"#ddd\"");
@@ -385,9 +386,9 @@ void svg_chromatic(const std::string& path, const std::vector<Row>& rows, const 
         const std::string colour = colours[l];
         svg.polyline(nmr, "stroke=\"" + colour + "\" stroke-width=\"1.5\"");
         svg.polyline(esr, "stroke=\"" + colour + "\" stroke-width=\"1.5\" stroke-dasharray=\"3 3\"");
-        const double ly = plot_top + 14 + 16 * l;
-        svg.line(plot_left + plot_width - 300, ly, plot_left + plot_width - 270, ly, "stroke=\"" + colour + "\" stroke-width=\"1.5\"");
-        svg.text(plot_left + plot_width - 262, ly + 4,
+        const double ly = plot_top + plot_height + 62 + 16 * l;
+        svg.line(plot_left, ly, plot_left + 30, ly, "stroke=\"" + colour + "\" stroke-width=\"1.5\"");
+        svg.text(plot_left + 38, ly + 4,
                  "NMR-S (solid), ESR-S (dashed) at " + std::to_string(static_cast<int>(levels[l])) + " dBFS");
     }
     svg.save(path);
@@ -483,10 +484,11 @@ std::function<void()> add_alias(CLI::App& app) {
                               rows.front().tone.test.sample_rate_hz, o->oversample, filter_name.c_str());
                 svg_chromatic(o->svg, rows, title);
             } else {
-                std::snprintf(title, sizeof title, "%s: %.6g Hz at %.0f Hz, %.1f dBFS, oversample %dx (%s): ASR %s dB, NMR-S %s dB",
-                              o->model.c_str(), o->f0_hz, o->fs_hz, o->amp_dbfs, o->oversample, filter_name.c_str(),
-                              db_text(s.asr.db).c_str(), db_text(s.nmr_s.db).c_str());
-                svg_spectrum(o->svg, rows.front(), title);
+                std::snprintf(title, sizeof title, "%s: %.6g Hz at %.0f Hz, %.1f dBFS, oversample %dx (%s)",
+                              o->model.c_str(), o->f0_hz, o->fs_hz, o->amp_dbfs, o->oversample, filter_name.c_str());
+                const std::string metrics = "ASR " + db_text(s.asr.db) + " dB, ESR-S " + db_text(s.esr_s.db) +
+                                            " dB, NMR-S " + db_text(s.nmr_s.db) + " dB";
+                svg_spectrum(o->svg, rows.front(), title, metrics);
             }
         }
         if (o->json) {
