@@ -64,7 +64,8 @@ TEST_CASE("Activation::apply gives the static policy's bits for every kind and t
     for (int i = 0; i < math::activation_kind_count; ++i) {
         for (auto acc : {math::Accuracy::exact, math::Accuracy::fast, math::Accuracy::nam}) {
             const math::Activation act(static_cast<math::ActivationKind>(i), acc);
-            INFO(math::to_string(act.kind) << " " << math::to_string(acc));
+            const std::string label = std::string(math::to_string(act.kind)) + " " + math::to_string(acc);
+            INFO(label);
             std::vector<float> expected(xs.size());
             act.visit([&](const auto& policy) {
                 for (std::size_t j = 0; j < xs.size(); ++j) expected[j] = policy(xs[j]);

@@ -104,8 +104,13 @@ namespace detail {
 template <class V>
 inline V exp_neg_square_parts(const V& x_in, double k, V& n) noexcept {
     const V x = simd::min(constant<V>(1e5), simd::abs(x_in));  // keeps x² finite; e^(−k·1e10) is 0 anyway
+    // x² = hi + lo exactly by Dekker's product (Veltkamp split), not fma(x, x, −hi): simd::fma is not
+    // always fused (xsimd 8.1 has no AVX-512 fma), and every step below is exact with or without contraction.
+    const V c = x * constant<V>(is_double_v<V> ? 134217729.0 : 4097.0);
+    const V xh = c - (c - x);
+    const V xl = x - xh;
     const V hi = x * x;
-    const V lo = simd::fma(x, x, -hi);
+    const V lo = ((xh * xh - hi) + constant<V>(2.0) * xh * xl) + xl * xl;
     const V m = exp_parts(constant<V>(-k) * hi, n);
     return simd::fma(m, constant<V>(-k) * lo, m);
 }
