@@ -25,6 +25,13 @@ struct SineMetrics {
 
 /// Measures SineMetrics for segments of one length and rate; reuses its plans between calls.
 ///
+/// Measurement floor (a property of the method, measured here): the periodic window is the
+/// symmetric one with its last sample dropped, so its first sample w[0] (about 5e-7 of sum w for
+/// N = 48000) has no partner and leaks w[0] y[0] into every bin. Each of the M = fs/(2 f0)
+/// harmonic estimates then carries about -120 dB of the fundamental, so a perfect system reads
+/// ESR-S of about -92 dB at 29 Hz when the segment starts near a peak of the sine, and -117 dB when
+/// it starts at a zero crossing; the floor falls as f0 rises (fewer harmonics).
+///
 /// Units: f0 and fs in Hz, samples in full-scale units. Allocates: constructor and measure().
 /// Not real-time; one analyzer per thread.
 /// Reference: Carson, Wright & Bilbao, DAFx25, §2.2 and §2.6 (metrics spec §3-§4).
