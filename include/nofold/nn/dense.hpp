@@ -17,9 +17,13 @@
 
 namespace nofold::nn {
 
+/// Whether the X rows of a product are aligned to nofold::alignment (Y rows always are).
+enum class XAlignment { aligned, unaligned };
+
 /// Y[r][t] += Σ_c W[r·ldw + c] · X[c·ldx + t] for r < rows, t < batches·lanes<V>.
-/// X and Y rows must be aligned to nofold::alignment and hold batches·lanes<V> floats.
-template <class V, int Rows = dynamic, int Cols = dynamic>
+/// Y rows (and X rows unless XAlign is unaligned) must be aligned to nofold::alignment and hold
+/// batches·lanes<V> floats.
+template <class V, int Rows = dynamic, int Cols = dynamic, XAlignment XAlign = XAlignment::aligned>
 void dense_accumulate(const float* w, int ldw, int rows, int cols, const float* x, int ldx, float* y, int ldy,
                       int batches) noexcept;
 
@@ -36,7 +40,16 @@ constexpr int batches_for(int frames) noexcept {
 // ------------------------------------------------------------------------------------------------
 namespace detail {
 
-template <class V, int RB, int TB, int Cols>
+template <class V, XAlignment XAlign>
+inline V load_x(const float* p) noexcept {
+    if constexpr (XAlign == XAlignment::aligned) {
+        return simd::load_aligned<V>(p);
+    } else {
+        return simd::load<V>(p);
+    }
+}
+
+template <class V, int RB, int TB, int Cols, XAlignment XAlign>
 inline void dense_tile(const float* w, int ldw, int cols, const float* x, int ldx, float* y, int ldy, int t0) noexcept {
     constexpr int lanes = simd::lanes<V>;
     const int nc = extent<Cols>(cols);
@@ -45,7 +58,7 @@ inline void dense_tile(const float* w, int ldw, int cols, const float* x, int ld
         for (int b = 0; b < TB; ++b) acc[r][b] = simd::load_aligned<V>(y + r * ldy + t0 + b * lanes);
     for (int c = 0; c < nc; ++c) {
         V xv[TB];
-        for (int b = 0; b < TB; ++b) xv[b] = simd::load_aligned<V>(x + c * ldx + t0 + b * lanes);
+        for (int b = 0; b < TB; ++b) xv[b] = load_x<V, XAlign>(x + c * ldx + t0 + b * lanes);
         for (int r = 0; r < RB; ++r) {
             const V wv = simd::broadcast<V>(w[r * ldw + c]);
             for (int b = 0; b < TB; ++b) acc[r][b] = simd::fma(wv, xv[b], acc[r][b]);
@@ -55,7 +68,7 @@ inline void dense_tile(const float* w, int ldw, int cols, const float* x, int ld
         for (int b = 0; b < TB; ++b) simd::store_aligned(y + r * ldy + t0 + b * lanes, acc[r][b]);
 }
 
-template <class V, int RB, int Cols>
+template <class V, int RB, int Cols, XAlignment XAlign>
 inline void dense_row_block(const float* w, int ldw, int cols, const float* x, int ldx, float* y, int ldy,
                             int batches) noexcept {
     constexpr int lanes = simd::lanes<V>;
@@ -63,23 +76,23 @@ inline void dense_row_block(const float* w, int ldw, int cols, const float* x, i
     // time tiles of tb batches; the last 4 (when tb = 3) as 2 + 2, never a lone 1 after a full tile
     int b = 0;
     for (; batches - b >= tb + (tb == 3 ? 2 : 0) || batches - b == tb; b += tb)
-        dense_tile<V, RB, tb, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
-    for (; batches - b >= 2; b += 2) dense_tile<V, RB, 2, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
-    if (b < batches) dense_tile<V, RB, 1, Cols>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
+        dense_tile<V, RB, tb, Cols, XAlign>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
+    for (; batches - b >= 2; b += 2) dense_tile<V, RB, 2, Cols, XAlign>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
+    if (b < batches) dense_tile<V, RB, 1, Cols, XAlign>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
 }
 
 }  // namespace detail
 
-template <class V, int Rows, int Cols>
+template <class V, int Rows, int Cols, XAlignment XAlign>
 void dense_accumulate(const float* w, int ldw, int rows, int cols, const float* x, int ldx, float* y, int ldy,
                       int batches) noexcept {
     const int nr = extent<Rows>(rows);
     int r = 0;
-    for (; r + 4 <= nr; r += 4) detail::dense_row_block<V, 4, Cols>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches);
+    for (; r + 4 <= nr; r += 4) detail::dense_row_block<V, 4, Cols, XAlign>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches);
     switch (nr - r) {
-        case 3: detail::dense_row_block<V, 3, Cols>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches); break;
-        case 2: detail::dense_row_block<V, 2, Cols>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches); break;
-        case 1: detail::dense_row_block<V, 1, Cols>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches); break;
+        case 3: detail::dense_row_block<V, 3, Cols, XAlign>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches); break;
+        case 2: detail::dense_row_block<V, 2, Cols, XAlign>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches); break;
+        case 1: detail::dense_row_block<V, 1, Cols, XAlign>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches); break;
         default: break;
     }
 }

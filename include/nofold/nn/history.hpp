@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "../simd/simd.hpp"
 #include "detail/aligned_buffer.hpp"
 
 namespace nofold::nn {
@@ -24,6 +25,15 @@ namespace detail {
 // `pos` is where the next sample goes (the newest past sample is at pos − 1). History below and the
 // static WaveNet (wavenet_static.hpp) both use them.
 
+/// dst[i] = src[i] for i < n: short copies inline (a library memmove call costs more than the copy here).
+inline void copy_floats(const float* src, int n, float* dst) noexcept {
+    using V = simd::float_batch;
+    constexpr int lanes = simd::lanes<V>;
+    int i = 0;
+    for (; i + lanes <= n; i += lanes) simd::store(dst + i, simd::load<V>(src + i));
+    for (; i < n; ++i) dst[i] = src[i];
+}
+
 /// dst[t] = x_c[t − offset] for t < n, then zeros up to `padded` (≥ n); `ring` is channel c's ring,
 /// `cur` its current chunk. Requires offset ≤ span.
 inline void ring_gather(const float* ring, int span, int pos, const float* cur, int n, int offset, float* dst,
@@ -33,11 +43,11 @@ inline void ring_gather(const float* ring, int span, int pos, const float* cur, 
         int start = pos - offset;
         if (start < 0) start += span;
         const int first = std::min(from_ring, span - start);
-        std::copy(ring + start, ring + start + first, dst);
-        std::copy(ring, ring + (from_ring - first), dst + first);
+        copy_floats(ring + start, first, dst);
+        copy_floats(ring, from_ring - first, dst + first);
     }
-    if (n > from_ring) std::copy(cur, cur + (n - from_ring), dst + from_ring);
-    std::fill(dst + n, dst + padded, 0.0f);
+    if (n > from_ring) copy_floats(cur, n - from_ring, dst + from_ring);
+    for (int t = n; t < padded; ++t) dst[t] = 0.0f;
 }
 
 /// Pushes n frames of `channels` rows (`ld` floats apart) into the rings; returns the new position.
@@ -50,8 +60,8 @@ inline int ring_append(float* rings, int channels, int span, int pos, const floa
         float* ring = rings + static_cast<std::size_t>(c) * static_cast<std::size_t>(span);
         const float* src = cur + static_cast<std::size_t>(c) * static_cast<std::size_t>(ld) + skip;
         const int first = std::min(keep, span - at);
-        std::copy(src, src + first, ring + at);
-        std::copy(src + first, src + keep, ring);
+        copy_floats(src, first, ring + at);
+        copy_floats(src + first, keep - first, ring);
     }
     return (at + keep) % span;
 }

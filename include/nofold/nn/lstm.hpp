@@ -41,24 +41,40 @@ inline void with_gate_tier(MathMode mode, Fn&& fn) noexcept {
     }
 }
 // g[0, nb·lanes) = bias + Σ_j wt[j]·x[j] (j < nx) + Σ_j wt[nx + j]·h[j] (j < nh); wt rows `stride`
-// floats apart. Accumulates in registers, up to 8 batches per pass.
+// floats apart. Up to 4 batches per pass; from 16 h columns on, two accumulator chains (even and odd
+// h columns) summed at the end: a step is latency-bound (h feeds the next step), and two chains halve
+// the dependent FMAs.
 template <class V, int NB>
 inline void gemv_tile(const float* wt, std::size_t stride, const float* bias, const float* x, int nx, const float* h, int nh,
                       float* g) noexcept {
     constexpr int lanes = simd::lanes<V>;
-    V acc[NB];
-    for (int b = 0; b < NB; ++b) acc[b] = simd::load_aligned<V>(bias + b * lanes);
+    V acc[NB], odd[NB];
+    for (int b = 0; b < NB; ++b) {
+        acc[b] = simd::load_aligned<V>(bias + b * lanes);
+        odd[b] = V(0.0f);
+    }
     for (int j = 0; j < nx; ++j) {
         const V s = simd::broadcast<V>(x[j]);
         const float* w = wt + static_cast<std::size_t>(j) * stride;
         for (int b = 0; b < NB; ++b) acc[b] = simd::fma(s, simd::load_aligned<V>(w + b * lanes), acc[b]);
     }
-    for (int j = 0; j < nh; ++j) {
+    int j = 0;
+    for (; nh >= 16 && j + 2 <= nh; j += 2) {
+        const V s0 = simd::broadcast<V>(h[j]);
+        const V s1 = simd::broadcast<V>(h[j + 1]);
+        const float* w0 = wt + static_cast<std::size_t>(nx + j) * stride;
+        const float* w1 = w0 + stride;
+        for (int b = 0; b < NB; ++b) {
+            acc[b] = simd::fma(s0, simd::load_aligned<V>(w0 + b * lanes), acc[b]);
+            odd[b] = simd::fma(s1, simd::load_aligned<V>(w1 + b * lanes), odd[b]);
+        }
+    }
+    for (; j < nh; ++j) {
         const V s = simd::broadcast<V>(h[j]);
         const float* w = wt + static_cast<std::size_t>(nx + j) * stride;
         for (int b = 0; b < NB; ++b) acc[b] = simd::fma(s, simd::load_aligned<V>(w + b * lanes), acc[b]);
     }
-    for (int b = 0; b < NB; ++b) simd::store_aligned(g + b * lanes, acc[b]);
+    for (int b = 0; b < NB; ++b) simd::store_aligned(g + b * lanes, acc[b] + odd[b]);
 }
 
 template <class V>
@@ -66,13 +82,9 @@ inline void gemv(const float* wt, std::size_t stride, int batches, const float* 
                  int nh, float* g) noexcept {
     constexpr int lanes = simd::lanes<V>;
     int b = 0;
-    for (; b + 8 <= batches; b += 8) gemv_tile<V, 8>(wt + b * lanes, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes);
+    for (; b + 4 <= batches; b += 4) gemv_tile<V, 4>(wt + b * lanes, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes);
     const float* w = wt + b * lanes;
     switch (batches - b) {
-        case 7: gemv_tile<V, 7>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
-        case 6: gemv_tile<V, 6>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
-        case 5: gemv_tile<V, 5>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
-        case 4: gemv_tile<V, 4>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
         case 3: gemv_tile<V, 3>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
         case 2: gemv_tile<V, 2>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
         case 1: gemv_tile<V, 1>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;

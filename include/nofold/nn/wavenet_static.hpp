@@ -29,7 +29,6 @@
 #include <iterator>
 #include <utility>
 
-#include "../math/block.hpp"
 #include "../math/piecewise.hpp"
 #include "../math/tanh.hpp"
 #include "../model.hpp"
@@ -165,7 +164,10 @@ private:
     template <int I>
     void run_array(int n, bool fill, int& ring, std::size_t& weight_at, std::size_t& ring_at) noexcept;
     template <int I>
-    void activate(float* z, int count) const noexcept;
+    void activate(float* z, float* skip, int nb) const noexcept;
+    template <int Rows, int Cols>
+    void past_tap(const float* w, int ldw, const float* rings, int span, int pos, int offset, const float* cur, int n,
+                  float* y) noexcept;
     void run_chunk(int n, bool fill) noexcept;
     float* at(std::size_t offset) noexcept { return arena_.data() + offset; }
 
@@ -286,18 +288,30 @@ inline WeightStatus Preset<Shape, Storage>::set_weights(const float* w, std::siz
     return status;
 }
 
+// z = act(z) and skip += z over C rows of nb batches, one pass (the tier is chosen once per call).
 template <class Shape, class Storage>
 template <int I>
-inline void Preset<Shape, Storage>::activate(float* z, int count) const noexcept {
+inline void Preset<Shape, Storage>::activate(float* z, float* skip, int nb) const noexcept {
     constexpr ArrayShape a = Shape::arrays[I];
+    constexpr int rows = a.channels;
+    auto run = [&](const auto& act) {
+        for (int r = 0; r < rows; ++r)
+            for (int b = 0; b < nb; ++b) {
+                float* pz = z + r * frames + b * lanes;
+                float* ps = skip + r * frames + b * lanes;
+                const V v = act(simd::load_aligned<V>(pz));
+                simd::store_aligned(pz, v);
+                simd::store_aligned(ps, simd::load_aligned<V>(ps) + v);
+            }
+    };
     if constexpr (a.activation == ArrayActivation::leaky_relu) {
-        math::apply(math::LeakyReLU{a.activation_param}, z, count);
+        run(math::LeakyReLU{a.activation_param});
     } else {
         switch (options_.math) {
-            case MathMode::fast: math::apply(math::Tanh<math::Fast>{}, z, count); break;
-            case MathMode::nam: math::apply(math::Fasttanh{}, z, count); break;
+            case MathMode::fast: run(math::Tanh<math::Fast>{}); break;
+            case MathMode::nam: run(math::Fasttanh{}); break;
             case MathMode::exact:
-            default: math::apply(math::Tanh<math::Exact>{}, z, count); break;
+            default: run(math::Tanh<math::Exact>{}); break;
         }
     }
 }
@@ -310,7 +324,6 @@ inline void Preset<Shape, Storage>::run_array(int n, bool fill, int& ring, std::
     constexpr int HO = a.head_size;
     constexpr int F = frames;
     const int nb = batches_for<V>(n);
-    const int padded = nb * lanes;
     auto weights = [&](std::size_t count) {
         const float* p = at(weight_at);
         weight_at += count;
@@ -352,16 +365,11 @@ inline void Preset<Shape, Storage>::run_array(int n, bool fill, int& ring, std::
         if (fill) nn::detail::ring_fill_constant(rings, C, span, x, F);
         // z = b + Σ_k W_k · x[t − (K−1−k)·d·L] + W_mix · cond, tap by tap (the current tap reads x itself)
         fill_rows<V>(cb, C, z, F, nb);
-        for (int k = 0; k + 1 < K; ++k) {
-            const int offset = (K - 1 - k) * a.dilations[l] * rate_;
-            for (int c = 0; c < C; ++c) nn::detail::ring_gather(rings + c * span, span, pos, x + c * F, n, offset, t + c * F, padded);
-            dense_accumulate<V, C, C>(cw + k * C, K * C, C, C, t, F, z, F, nb);
-        }
+        for (int k = 0; k + 1 < K; ++k) past_tap<C, C>(cw + k * C, K * C, rings, span, pos, (K - 1 - k) * a.dilations[l] * rate_, x, n, z);
         dense_accumulate<V, C, C>(cw + (K - 1) * C, K * C, C, C, x, F, z, F, nb);
         dense_accumulate<V, C, 1>(mw, 1, C, 1, cond, F, z, F, nb);
         pos = nn::detail::ring_append(rings, C, span, pos, x, F, n);
-        activate<I>(z, C * F);
-        add_rows(skip, z, C);
+        activate<I>(z, skip, nb);
         // x += layer1x1(z) (summed separately first: the same rounding as runtime::WaveNet)
         fill_rows<V>(lb, C, t, F, nb);
         dense_accumulate<V, C, C>(lw, C, C, C, z, F, t, F, nb);
@@ -377,13 +385,28 @@ inline void Preset<Shape, Storage>::run_array(int n, bool fill, int& ring, std::
     const float* hb = a.head_bias ? weights(HO) : nullptr;
     if (fill) nn::detail::ring_fill_constant(rings, C, span, skip, F);
     fill_rows<V>(hb, HO, head, F, nb);
-    for (int k = 0; k + 1 < HK; ++k) {
-        const int offset = (HK - 1 - k) * a.head_dilation * rate_;
-        for (int c = 0; c < C; ++c) nn::detail::ring_gather(rings + c * span, span, pos, skip + c * F, n, offset, t + c * F, padded);
-        dense_accumulate<V, HO, C>(hw + k * C, HK * C, HO, C, t, F, head, F, nb);
-    }
+    for (int k = 0; k + 1 < HK; ++k) past_tap<HO, C>(hw + k * C, HK * C, rings, span, pos, (HK - 1 - k) * a.head_dilation * rate_, skip, n, head);
     dense_accumulate<V, HO, C>(hw + (HK - 1) * C, HK * C, HO, C, skip, F, head, F, nb);
     pos = nn::detail::ring_append(rings, C, span, pos, skip, F, n);
+}
+
+// y += W · x[t − offset] for one past tap: read straight from the delay line when the window lies in it
+// without wrapping, else gathered into t first (history.hpp).
+template <class Shape, class Storage>
+template <int Rows, int Cols>
+inline void Preset<Shape, Storage>::past_tap(const float* w, int ldw, const float* rings, int span, int pos, int offset,
+                                             const float* cur, int n, float* y) noexcept {
+    const int nb = batches_for<V>(n);
+    const int padded = nb * lanes;
+    int start = pos - offset;
+    if (start < 0) start += span;
+    if (offset >= n && start + padded <= span) {
+        dense_accumulate<V, Rows, Cols, XAlignment::unaligned>(w, ldw, Rows, Cols, rings + start, span, y, frames, nb);
+        return;
+    }
+    float* t = at(Layout::t);
+    for (int c = 0; c < Cols; ++c) nn::detail::ring_gather(rings + c * span, span, pos, cur + c * frames, n, offset, t + c * frames, padded);
+    dense_accumulate<V, Rows, Cols>(w, ldw, Rows, Cols, t, frames, y, frames, nb);
 }
 
 template <class Shape, class Storage>
