@@ -28,6 +28,7 @@
 #include <nofold/model.hpp>
 
 #include "command.hpp"
+#include "svg.hpp"
 #include "progress.hpp"
 
 namespace nofold::cli {
@@ -267,41 +268,6 @@ void write_csv(const std::string& path, const std::vector<Row>& rows) {
 }
 
 // ---- SVG ---------------------------------------------------------------------------------------
-
-class Svg {
-public:
-    Svg(double width, double height) : w_(width), h_(height) {
-        out_ << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w_ << "\" height=\"" << h_
-             << "\" viewBox=\"0 0 " << w_ << ' ' << h_ << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
-             << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-    }
-    void line(double x1, double y1, double x2, double y2, const std::string& style) {
-        out_ << "<line x1=\"" << x1 << "\" y1=\"" << y1 << "\" x2=\"" << x2 << "\" y2=\"" << y2 << "\" " << style
-             << "/>\n";
-    }
-    void polyline(const std::vector<std::pair<double, double>>& pts, const std::string& style) {
-        out_ << "<polyline fill=\"none\" " << style << " points=\"";
-        for (const auto& p : pts) out_ << p.first << ',' << p.second << ' ';
-        out_ << "\"/>\n";
-    }
-    void circle(double x, double y, double r, const std::string& style) {
-        out_ << "<circle cx=\"" << x << "\" cy=\"" << y << "\" r=\"" << r << "\" " << style << "/>\n";
-    }
-    void text(double x, double y, const std::string& s, const std::string& extra = "") {
-        out_ << "<text x=\"" << x << "\" y=\"" << y << "\" " << extra << '>' << s << "</text>\n";
-    }
-    void save(const std::string& path) {
-        out_ << "</svg>\n";
-        std::ofstream f(path);
-        if (!f) throw FileError(path + ": cannot write");
-        f << out_.str();
-        if (!f) throw FileError(path + ": write failed");
-    }
-
-private:
-    double w_, h_;
-    std::ostringstream out_;
-};
 
 constexpr double plot_left = 70, plot_top = 40, plot_width = 900, plot_height = 420;
 
