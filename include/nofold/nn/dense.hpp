@@ -27,6 +27,18 @@ template <class V, int Rows = dynamic, int Cols = dynamic, XAlignment XAlign = X
 void dense_accumulate(const float* w, int ldw, int rows, int cols, const float* x, int ldx, float* y, int ldy,
                       int batches) noexcept;
 
+/// Y[r][t] = bias[r] + Σ_c W[r·ldw + c] · X[c·ldx + t] (bias null: 0), the same rounding as fill_rows
+/// followed by dense_accumulate, in one pass.
+template <class V, int Rows = dynamic, int Cols = dynamic, XAlignment XAlign = XAlignment::aligned>
+void dense_bias(const float* w, int ldw, int rows, int cols, const float* bias, const float* x, int ldx, float* y, int ldy,
+                int batches) noexcept;
+
+/// Y[r][t] = Y[r][t] + (bias[r] + Σ_c W[r·ldw + c] · X[c·ldx + t]): a residual update whose product is
+/// rounded on its own before the add (as a separate r = bias + W·x; y = y + r would). X must not alias Y.
+template <class V, int Rows = dynamic, int Cols = dynamic>
+void dense_bias_residual(const float* w, int ldw, int rows, int cols, const float* bias, const float* x, int ldx, float* y,
+                         int ldy, int batches) noexcept;
+
 /// Y[r][t] = bias[r] (or 0 when bias is null) for r < rows, t < batches·lanes<V>.
 template <class V>
 void fill_rows(const float* bias, int rows, float* y, int ldy, int batches) noexcept;
@@ -49,13 +61,22 @@ inline V load_x(const float* p) noexcept {
     }
 }
 
-template <class V, int RB, int TB, int Cols, XAlignment XAlign>
-inline void dense_tile(const float* w, int ldw, int cols, const float* x, int ldx, float* y, int ldy, int t0) noexcept {
+enum class DenseMode { accumulate, bias, bias_residual };
+
+template <class V, int RB, int TB, int Cols, XAlignment XAlign, DenseMode Mode>
+inline void dense_tile(const float* w, int ldw, int cols, const float* bias, const float* x, int ldx, float* y, int ldy,
+                       int t0) noexcept {
     constexpr int lanes = simd::lanes<V>;
     const int nc = extent<Cols>(cols);
     V acc[RB][TB];
-    for (int r = 0; r < RB; ++r)
-        for (int b = 0; b < TB; ++b) acc[r][b] = simd::load_aligned<V>(y + r * ldy + t0 + b * lanes);
+    for (int r = 0; r < RB; ++r) {
+        if constexpr (Mode == DenseMode::accumulate) {
+            for (int b = 0; b < TB; ++b) acc[r][b] = simd::load_aligned<V>(y + r * ldy + t0 + b * lanes);
+        } else {
+            const V v = simd::broadcast<V>(bias ? bias[r] : 0.0f);
+            for (int b = 0; b < TB; ++b) acc[r][b] = v;
+        }
+    }
     for (int c = 0; c < nc; ++c) {
         V xv[TB];
         for (int b = 0; b < TB; ++b) xv[b] = load_x<V, XAlign>(x + c * ldx + t0 + b * lanes);
@@ -65,36 +86,66 @@ inline void dense_tile(const float* w, int ldw, int cols, const float* x, int ld
         }
     }
     for (int r = 0; r < RB; ++r)
-        for (int b = 0; b < TB; ++b) simd::store_aligned(y + r * ldy + t0 + b * lanes, acc[r][b]);
+        for (int b = 0; b < TB; ++b) {
+            float* p = y + r * ldy + t0 + b * lanes;
+            if constexpr (Mode == DenseMode::bias_residual) {
+                simd::store_aligned(p, simd::load_aligned<V>(p) + acc[r][b]);
+            } else {
+                simd::store_aligned(p, acc[r][b]);
+            }
+        }
 }
 
-template <class V, int RB, int Cols, XAlignment XAlign>
-inline void dense_row_block(const float* w, int ldw, int cols, const float* x, int ldx, float* y, int ldy,
+template <class V, int RB, int Cols, XAlignment XAlign, DenseMode Mode>
+inline void dense_row_block(const float* w, int ldw, int cols, const float* bias, const float* x, int ldx, float* y, int ldy,
                             int batches) noexcept {
     constexpr int lanes = simd::lanes<V>;
     constexpr int tb = RB >= 4 ? 3 : 4;
     // time tiles of tb batches; the last 4 (when tb = 3) as 2 + 2, never a lone 1 after a full tile
     int b = 0;
     for (; batches - b >= tb + (tb == 3 ? 2 : 0) || batches - b == tb; b += tb)
-        dense_tile<V, RB, tb, Cols, XAlign>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
-    for (; batches - b >= 2; b += 2) dense_tile<V, RB, 2, Cols, XAlign>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
-    if (b < batches) dense_tile<V, RB, 1, Cols, XAlign>(w, ldw, cols, x, ldx, y, ldy, b * lanes);
+        dense_tile<V, RB, tb, Cols, XAlign, Mode>(w, ldw, cols, bias, x, ldx, y, ldy, b * lanes);
+    for (; batches - b >= 2; b += 2) dense_tile<V, RB, 2, Cols, XAlign, Mode>(w, ldw, cols, bias, x, ldx, y, ldy, b * lanes);
+    if (b < batches) dense_tile<V, RB, 1, Cols, XAlign, Mode>(w, ldw, cols, bias, x, ldx, y, ldy, b * lanes);
 }
 
+}  // namespace detail
+
+namespace detail {
+template <class V, int Rows, int Cols, XAlignment XAlign, DenseMode Mode>
+inline void dense_rows(const float* w, int ldw, int rows, int cols, const float* bias, const float* x, int ldx, float* y, int ldy,
+                       int batches) noexcept {
+    const int nr = extent<Rows>(rows);
+    auto off = [](const float* b, int r) { return b ? b + r : nullptr; };
+    int r = 0;
+    for (; r + 4 <= nr; r += 4)
+        dense_row_block<V, 4, Cols, XAlign, Mode>(w + r * ldw, ldw, cols, off(bias, r), x, ldx, y + r * ldy, ldy, batches);
+    switch (nr - r) {
+        case 3: dense_row_block<V, 3, Cols, XAlign, Mode>(w + r * ldw, ldw, cols, off(bias, r), x, ldx, y + r * ldy, ldy, batches); break;
+        case 2: dense_row_block<V, 2, Cols, XAlign, Mode>(w + r * ldw, ldw, cols, off(bias, r), x, ldx, y + r * ldy, ldy, batches); break;
+        case 1: dense_row_block<V, 1, Cols, XAlign, Mode>(w + r * ldw, ldw, cols, off(bias, r), x, ldx, y + r * ldy, ldy, batches); break;
+        default: break;
+    }
+}
 }  // namespace detail
 
 template <class V, int Rows, int Cols, XAlignment XAlign>
 void dense_accumulate(const float* w, int ldw, int rows, int cols, const float* x, int ldx, float* y, int ldy,
                       int batches) noexcept {
-    const int nr = extent<Rows>(rows);
-    int r = 0;
-    for (; r + 4 <= nr; r += 4) detail::dense_row_block<V, 4, Cols, XAlign>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches);
-    switch (nr - r) {
-        case 3: detail::dense_row_block<V, 3, Cols, XAlign>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches); break;
-        case 2: detail::dense_row_block<V, 2, Cols, XAlign>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches); break;
-        case 1: detail::dense_row_block<V, 1, Cols, XAlign>(w + r * ldw, ldw, cols, x, ldx, y + r * ldy, ldy, batches); break;
-        default: break;
-    }
+    detail::dense_rows<V, Rows, Cols, XAlign, detail::DenseMode::accumulate>(w, ldw, rows, cols, nullptr, x, ldx, y, ldy, batches);
+}
+
+template <class V, int Rows, int Cols, XAlignment XAlign>
+void dense_bias(const float* w, int ldw, int rows, int cols, const float* bias, const float* x, int ldx, float* y, int ldy,
+                int batches) noexcept {
+    detail::dense_rows<V, Rows, Cols, XAlign, detail::DenseMode::bias>(w, ldw, rows, cols, bias, x, ldx, y, ldy, batches);
+}
+
+template <class V, int Rows, int Cols>
+void dense_bias_residual(const float* w, int ldw, int rows, int cols, const float* bias, const float* x, int ldx, float* y,
+                         int ldy, int batches) noexcept {
+    detail::dense_rows<V, Rows, Cols, XAlignment::aligned, detail::DenseMode::bias_residual>(w, ldw, rows, cols, bias, x, ldx, y,
+                                                                                            ldy, batches);
 }
 
 template <class V>

@@ -110,9 +110,9 @@ struct StaticLayout {
         return m;
     }
     static constexpr std::size_t rows(int n) noexcept { return static_cast<std::size_t>(n) * static_cast<std::size_t>(F); }
-    static constexpr std::size_t in = round16(weights());
-    static constexpr std::size_t x = in + rows(1);
-    static constexpr std::size_t z = x + rows(max_channels());
+    static constexpr std::size_t x = round16(weights());  // max_channels() rows, then the input row
+    static constexpr std::size_t in = x + rows(max_channels());
+    static constexpr std::size_t z = in + rows(1);
     static constexpr std::size_t t = z + rows(max_channels());
     static constexpr std::size_t s0 = t + rows(max_channels());
     static constexpr std::size_t s1 = s0 + rows(s_rows(0));
@@ -165,9 +165,10 @@ private:
     void run_array(int n, bool fill, int& ring, std::size_t& weight_at, std::size_t& ring_at) noexcept;
     template <int I>
     void activate(float* z, float* skip, int nb) const noexcept;
+    enum class TapInit { bias, accumulate };
     template <int Rows, int Cols>
-    void past_tap(const float* w, int ldw, const float* rings, int span, int pos, int offset, const float* cur, int n,
-                  float* y) noexcept;
+    void past_tap(const float* w, int ldw, TapInit init, const float* bias, const float* rings, int span, int pos, int offset,
+                  const float* cur, int n, float* y) noexcept;
     void run_chunk(int n, bool fill) noexcept;
     float* at(std::size_t offset) noexcept { return arena_.data() + offset; }
 
@@ -274,9 +275,16 @@ inline WeightStatus Preset<Shape, Storage>::set_weights(const float* w, std::siz
         const int c = a.channels;
         copy(c * a.input_size);
         for (int l = 0; l < a.layers; ++l) {
-            conv(c, c, a.kernels[l]);
-            copy(c);      // conv bias
-            copy(c);      // input mixin [C][1]
+            // [W_0 … W_{K−1} | W_mix] rows (K·C + 1 floats), then the conv bias
+            const int k = a.kernels[l];
+            const int ldw = k * c + 1;
+            for (int o = 0; o < c; ++o)
+                for (int j = 0; j < c; ++j)
+                    for (int t = 0; t < k; ++t) dst[o * ldw + t * c + j] = *w++;
+            float* bias = dst + c * ldw;
+            for (int o = 0; o < c; ++o) bias[o] = *w++;
+            for (int o = 0; o < c; ++o) dst[o * ldw + k * c] = *w++;  // input mixin [C][1]
+            dst = bias + c;
             copy(c * c);  // layer1x1
             copy(c);      // layer1x1 bias
         }
@@ -329,27 +337,21 @@ inline void Preset<Shape, Storage>::run_array(int n, bool fill, int& ring, std::
         weight_at += count;
         return p;
     };
-    auto add_rows = [&](float* y, const float* x, int rows) {
-        for (int r = 0; r < rows; ++r)
-            for (int b = 0; b < nb; ++b) {
-                float* py = y + r * F + b * lanes;
-                simd::store_aligned(py, simd::load_aligned<V>(py) + simd::load_aligned<V>(x + r * F + b * lanes));
-            }
-    };
     const float* cond = at(Layout::in);
-    float* x = at(Layout::x);
+    float* x = at(Layout::in) - C * F;  // the C rows right above the input row: [x; cond] is one matrix
     float* skip = at(I % 2 == 0 ? Layout::s0 : Layout::s1);
     float* head = at(I % 2 == 0 ? Layout::s1 : Layout::s0);
     float* z = at(Layout::z);
-    float* t = at(Layout::t);
 
     // rechannel: x = R · (input, or the previous array's x through z so that x can be overwritten)
     const float* rw = weights(static_cast<std::size_t>(C * a.input_size));
-    float* xr = I == 0 ? x : z;
-    fill_rows<V>(nullptr, C, xr, F, nb);
-    dense_accumulate<V, C, a.input_size>(rw, a.input_size, C, a.input_size, I == 0 ? cond : x, F, xr, F, nb);
-    if constexpr (I > 0) std::copy(z, z + C * F, x);
-    if constexpr (I == 0) fill_rows<V>(nullptr, C, skip, F, nb);
+    if constexpr (I == 0) {
+        dense_bias<V, C, a.input_size>(rw, a.input_size, C, a.input_size, nullptr, cond, F, x, F, nb);
+        fill_rows<V>(nullptr, C, skip, F, nb);
+    } else {
+        dense_bias<V, C, a.input_size>(rw, a.input_size, C, a.input_size, nullptr, at(Layout::in) - a.input_size * F, F, z, F, nb);
+        std::copy(z, z + C * F, x);
+    }
 
     for (int l = 0; l < a.layers; ++l) {
         const int K = a.kernels[l];
@@ -357,23 +359,25 @@ inline void Preset<Shape, Storage>::run_array(int n, bool fill, int& ring, std::
         float* rings = at(ring_at);
         ring_at += static_cast<std::size_t>(C * span);
         int& pos = pos_[ring++];
-        const float* cw = weights(static_cast<std::size_t>(C * K * C));
+        const int ldw = K * C + 1;  // [W_0 … W_{K−1} | W_mix] per output row
+        const float* cw = weights(static_cast<std::size_t>(C * ldw));
         const float* cb = weights(C);
-        const float* mw = weights(C);
         const float* lw = weights(C * C);
         const float* lb = weights(C);
         if (fill) nn::detail::ring_fill_constant(rings, C, span, x, F);
-        // z = b + Σ_k W_k · x[t − (K−1−k)·d·L] + W_mix · cond, tap by tap (the current tap reads x itself)
-        fill_rows<V>(cb, C, z, F, nb);
-        for (int k = 0; k + 1 < K; ++k) past_tap<C, C>(cw + k * C, K * C, rings, span, pos, (K - 1 - k) * a.dilations[l] * rate_, x, n, z);
-        dense_accumulate<V, C, C>(cw + (K - 1) * C, K * C, C, C, x, F, z, F, nb);
-        dense_accumulate<V, C, 1>(mw, 1, C, 1, cond, F, z, F, nb);
+        // z = b + Σ_k W_k · x[t − (K−1−k)·d·L] + W_mix · cond, tap by tap; the current tap and the
+        // condition are one product over [x; cond]
+        for (int k = 0; k + 1 < K; ++k)
+            past_tap<C, C>(cw + k * C, ldw, k == 0 ? TapInit::bias : TapInit::accumulate, cb, rings, span, pos, (K - 1 - k) * a.dilations[l] * rate_, x, n, z);
+        if (K == 1) {
+            dense_bias<V, C, C + 1>(cw, ldw, C, C + 1, cb, x, F, z, F, nb);
+        } else {
+            dense_accumulate<V, C, C + 1>(cw + (K - 1) * C, ldw, C, C + 1, x, F, z, F, nb);
+        }
         pos = nn::detail::ring_append(rings, C, span, pos, x, F, n);
         activate<I>(z, skip, nb);
-        // x += layer1x1(z) (summed separately first: the same rounding as runtime::WaveNet)
-        fill_rows<V>(lb, C, t, F, nb);
-        dense_accumulate<V, C, C>(lw, C, C, C, z, F, t, F, nb);
-        add_rows(x, t, C);
+        // x = x + (b + W_1x1 · z): the product rounded on its own first, as runtime::WaveNet does
+        dense_bias_residual<V, C, C>(lw, C, C, C, lb, z, F, x, F, nb);
     }
     // head rechannel over the summed layer outputs
     constexpr int HK = a.head_kernel;
@@ -384,29 +388,42 @@ inline void Preset<Shape, Storage>::run_array(int n, bool fill, int& ring, std::
     const float* hw = weights(static_cast<std::size_t>(HO * HK * C));
     const float* hb = a.head_bias ? weights(HO) : nullptr;
     if (fill) nn::detail::ring_fill_constant(rings, C, span, skip, F);
-    fill_rows<V>(hb, HO, head, F, nb);
-    for (int k = 0; k + 1 < HK; ++k) past_tap<HO, C>(hw + k * C, HK * C, rings, span, pos, (HK - 1 - k) * a.head_dilation * rate_, skip, n, head);
-    dense_accumulate<V, HO, C>(hw + (HK - 1) * C, HK * C, HO, C, skip, F, head, F, nb);
+    for (int k = 0; k + 1 < HK; ++k)
+        past_tap<HO, C>(hw + k * C, HK * C, k == 0 ? TapInit::bias : TapInit::accumulate, hb, rings, span, pos, (HK - 1 - k) * a.head_dilation * rate_, skip, n,
+                        head);
+    if constexpr (HK == 1) {
+        dense_bias<V, HO, C>(hw, C, HO, C, hb, skip, F, head, F, nb);
+    } else {
+        dense_accumulate<V, HO, C>(hw + (HK - 1) * C, HK * C, HO, C, skip, F, head, F, nb);
+    }
     pos = nn::detail::ring_append(rings, C, span, pos, skip, F, n);
 }
 
-// y += W · x[t − offset] for one past tap: read straight from the delay line when the window lies in it
-// without wrapping, else gathered into t first (history.hpp).
+// y (+)= W · x[t − offset] for one past tap (first tap: y = bias + …, bias may be null): read straight
+// from the delay line when the window lies in it without wrapping, else gathered into t first.
 template <class Shape, class Storage>
 template <int Rows, int Cols>
-inline void Preset<Shape, Storage>::past_tap(const float* w, int ldw, const float* rings, int span, int pos, int offset,
-                                             const float* cur, int n, float* y) noexcept {
+inline void Preset<Shape, Storage>::past_tap(const float* w, int ldw, TapInit init, const float* bias, const float* rings, int span,
+                                             int pos, int offset, const float* cur, int n, float* y) noexcept {
     const int nb = batches_for<V>(n);
     const int padded = nb * lanes;
     int start = pos - offset;
     if (start < 0) start += span;
-    if (offset >= n && start + padded <= span) {
-        dense_accumulate<V, Rows, Cols, XAlignment::unaligned>(w, ldw, Rows, Cols, rings + start, span, y, frames, nb);
-        return;
+    const float* src = rings + start;
+    int ld = span;
+    constexpr XAlignment direct = XAlignment::unaligned;
+    if (offset < n || start + padded > span) {
+        float* t = at(Layout::t);
+        for (int c = 0; c < Cols; ++c)
+            nn::detail::ring_gather(rings + c * span, span, pos, cur + c * frames, n, offset, t + c * frames, padded);
+        src = t;
+        ld = frames;
     }
-    float* t = at(Layout::t);
-    for (int c = 0; c < Cols; ++c) nn::detail::ring_gather(rings + c * span, span, pos, cur + c * frames, n, offset, t + c * frames, padded);
-    dense_accumulate<V, Rows, Cols>(w, ldw, Rows, Cols, t, frames, y, frames, nb);
+    if (init == TapInit::bias) {
+        dense_bias<V, Rows, Cols, direct>(w, ldw, Rows, Cols, bias, src, ld, y, frames, nb);
+    } else {
+        dense_accumulate<V, Rows, Cols, direct>(w, ldw, Rows, Cols, src, ld, y, frames, nb);
+    }
 }
 
 template <class Shape, class Storage>
