@@ -328,3 +328,30 @@ TEST_CASE("load: containers, rate mismatches and dispatch reasons") {
     load_text(lstm, host44);
     CHECK(adapter_called);
 }
+
+TEST_CASE("load: an LSTM without sample_rate prewarms with exactly one block of zeros (NAM Core's caveat)") {
+    // Reference: the same model, not prewarmed, fed one block (64) of zeros before the signal.
+    const std::string no_rate = R"({"architecture": "LSTM", "config": {"input_size": 1, "hidden_size": 2, "num_layers": 1},
+      "weights": [0.5, 0.1, 0.2, -0.3, 0.4, 0.2, 0.1, -0.1, 0.3, 0.2, -0.2, 0.1, 0.6, -0.4, 0.2, 0.1, 0.3, 0.3, -0.5, 0.2, 0.1, 0.4,
+                  0.2, 0.3, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2, -0.2, 0.3, -0.1, 1.0, -0.5, 0.05]})";
+    io::LoadOptions options;
+    options.prewarm = io::PrewarmPolicy::nam_core;
+    options.prewarm_block = 64;
+    io::LoadedModel warmed = load_text(no_rate, options);
+    io::LoadedModel cold = load_text(no_rate, options);
+    CHECK(io::nam_prewarm_samples(warmed.file.model, false) == 1);
+    Rng rng(12);
+    const std::vector<float> x = rng.signal(300);
+    std::vector<float> zeros(64, 0.0f), sink(64), a(x.size()), b(x.size());
+    warmed.model->prewarm();
+    warmed.model->process(x.data(), a.data(), 300);
+    cold.model->process(zeros.data(), sink.data(), 64);
+    cold.model->process(x.data(), b.data(), 300);
+    CHECK(a == b);
+    // And the count differs from two blocks (the test can tell them apart).
+    io::LoadedModel two = load_text(no_rate, options);
+    two.model->process(zeros.data(), sink.data(), 64);
+    two.model->process(zeros.data(), sink.data(), 64);
+    two.model->process(x.data(), b.data(), 300);
+    CHECK(a != b);
+}
