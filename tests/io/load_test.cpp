@@ -330,10 +330,11 @@ TEST_CASE("load: containers, rate mismatches and dispatch reasons") {
 }
 
 TEST_CASE("load: an LSTM without sample_rate prewarms with exactly one block of zeros (NAM Core's caveat)") {
-    // Reference: the same model, not prewarmed, fed one block (64) of zeros before the signal.
+    // Reference: the same model, not prewarmed, fed one block (64) of zeros before the signal. The forget
+    // gates are biased near 1 (bias 6) so the cell state drifts slowly and one block differs from two.
     const std::string no_rate = R"({"architecture": "LSTM", "config": {"input_size": 1, "hidden_size": 2, "num_layers": 1},
       "weights": [0.5, 0.1, 0.2, -0.3, 0.4, 0.2, 0.1, -0.1, 0.3, 0.2, -0.2, 0.1, 0.6, -0.4, 0.2, 0.1, 0.3, 0.3, -0.5, 0.2, 0.1, 0.4,
-                  0.2, 0.3, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2, -0.2, 0.3, -0.1, 1.0, -0.5, 0.05]})";
+                  0.5, 0.5, 6.0, 6.0, 0.8, 0.8, 0.1, 0.1, 0.1, 0.1, 0.2, -0.2, 0.3, -0.1, 1.0, -0.5, 0.05]})";
     io::LoadOptions options;
     options.prewarm = io::PrewarmPolicy::nam_core;
     options.prewarm_block = 64;
