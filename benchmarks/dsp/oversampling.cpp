@@ -1,5 +1,6 @@
 // Cost of the oversampling cascades: up + down of one mono float block, per BASE-rate sample.
-// Cases: Cascade/<factor>x/<preset>, plus the stages alone (HalfbandIIR/up|down/<coefs>c).
+// Cases: Cascade/<factor>x/<preset>, plus the stages alone (HalfbandIIR/up|down/<coefs>c/<form>,
+// IIRForm::block vs the per-sample IIRForm::sections).
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -36,9 +37,9 @@ void bm_cascade(benchmark::State& state) {
     state.counters["latency"] = c.latency();
 }
 
-template <int N>
+template <int N, dsp::IIRForm Form>
 void bm_iir_up(benchmark::State& state) {
-    dsp::IIRUpsampler2x<N> up(dsp::iir_halfband_coefs<N>(0.05));
+    dsp::IIRUpsampler2x<N, float, Form> up(dsp::iir_halfband_coefs<N>(0.05));
     const auto x = noise(block);
     std::vector<float> y(2 * block);
     for (auto _ : state) {
@@ -50,9 +51,9 @@ void bm_iir_up(benchmark::State& state) {
         benchmark::Counter(double(block) * state.iterations(), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
-template <int N>
+template <int N, dsp::IIRForm Form>
 void bm_iir_down(benchmark::State& state) {
-    dsp::IIRDownsampler2x<N> down(dsp::iir_halfband_coefs<N>(0.05));
+    dsp::IIRDownsampler2x<N, float, Form> down(dsp::iir_halfband_coefs<N>(0.05));
     const auto x = noise(2 * block);
     std::vector<float> y(block);
     for (auto _ : state) {
@@ -77,9 +78,17 @@ BENCHMARK_TEMPLATE(bm_cascade, 2, dsp::FIRLinearPhase)->Name("Cascade/2x/fir_lin
 BENCHMARK_TEMPLATE(bm_cascade, 4, dsp::FIRLinearPhase)->Name("Cascade/4x/fir_linear_phase");
 BENCHMARK_TEMPLATE(bm_cascade, 8, dsp::FIRLinearPhase)->Name("Cascade/8x/fir_linear_phase");
 BENCHMARK_TEMPLATE(bm_cascade, 16, dsp::FIRLinearPhase)->Name("Cascade/16x/fir_linear_phase");
-BENCHMARK_TEMPLATE(bm_iir_up, 10)->Name("HalfbandIIR/up/10c");
-BENCHMARK_TEMPLATE(bm_iir_down, 10)->Name("HalfbandIIR/down/10c");
-BENCHMARK_TEMPLATE(bm_iir_up, 4)->Name("HalfbandIIR/up/4c");
-BENCHMARK_TEMPLATE(bm_iir_down, 4)->Name("HalfbandIIR/down/4c");
+BENCHMARK_TEMPLATE(bm_iir_up, 10, dsp::IIRForm::block)->Name("HalfbandIIR/up/10c/block");
+BENCHMARK_TEMPLATE(bm_iir_down, 10, dsp::IIRForm::block)->Name("HalfbandIIR/down/10c/block");
+BENCHMARK_TEMPLATE(bm_iir_up, 10, dsp::IIRForm::sections)->Name("HalfbandIIR/up/10c/sections");
+BENCHMARK_TEMPLATE(bm_iir_down, 10, dsp::IIRForm::sections)->Name("HalfbandIIR/down/10c/sections");
+BENCHMARK_TEMPLATE(bm_iir_up, 4, dsp::IIRForm::block)->Name("HalfbandIIR/up/4c/block");
+BENCHMARK_TEMPLATE(bm_iir_down, 4, dsp::IIRForm::block)->Name("HalfbandIIR/down/4c/block");
+BENCHMARK_TEMPLATE(bm_iir_up, 4, dsp::IIRForm::sections)->Name("HalfbandIIR/up/4c/sections");
+BENCHMARK_TEMPLATE(bm_iir_down, 4, dsp::IIRForm::sections)->Name("HalfbandIIR/down/4c/sections");
+BENCHMARK_TEMPLATE(bm_iir_up, 3, dsp::IIRForm::block)->Name("HalfbandIIR/up/3c/block");
+BENCHMARK_TEMPLATE(bm_iir_down, 3, dsp::IIRForm::block)->Name("HalfbandIIR/down/3c/block");
+BENCHMARK_TEMPLATE(bm_iir_up, 3, dsp::IIRForm::sections)->Name("HalfbandIIR/up/3c/sections");
+BENCHMARK_TEMPLATE(bm_iir_down, 3, dsp::IIRForm::sections)->Name("HalfbandIIR/down/3c/sections");
 
 BENCHMARK_MAIN();
