@@ -33,5 +33,6 @@ for factor in 1 4; do
         python3 -c 'import json,sys; d=json.load(sys.stdin); print("%-4s %10.1f %10.1f %10.1f" % (sys.argv[1] + "x", d["asr_db"], d["esr_s_db"], d["nmr_s_db"]))' "$factor"
 done
 echo "(NMR-S above about -10 dB is audible aliasing)"
+"$nofold" plot "$demo/di.wav" "$demo/amp_1x.wav" "$demo/amp_4x.wav" --svg "$demo/spectrograms.svg"
 echo
-echo "wrote: $demo/di.wav, amp_1x.wav, amp_4x.wav, spectrum_1x.svg, spectrum_4x.svg"
+echo "wrote: $demo/di.wav, amp_1x.wav, amp_4x.wav, spectrum_1x.svg, spectrum_4x.svg, spectrograms.svg"
