@@ -220,3 +220,29 @@ TEST_CASE("WaveNet presets in the fast and NAM tiers against the naive reference
         CHECK(e <= 2e-5);
     }
 }
+
+TEST_CASE("static presets: NaN/inf input reads as 0, in-place processing, n = 0") {
+    std::vector<float> w = rnd(nn::wavenet::fixed::Nano::weight_count(), 51, 0.3f);
+    const std::vector<float> x = rnd(700, 52, 0.8f);
+    std::vector<float> bad = x, clean = x;
+    bad[3] = std::nanf("");
+    bad[100] = INFINITY;
+    bad[650] = -INFINITY;
+    clean[3] = clean[100] = clean[650] = 0.0f;
+    nn::wavenet::fixed::Nano m;
+    REQUIRE(m.set_weights(w.data(), w.size()).ok());
+    std::vector<float> yb(x.size()), yc(x.size());
+    m.process(bad.data(), yb.data(), static_cast<int>(x.size()));
+    m.reset();
+    m.process(clean.data(), yc.data(), static_cast<int>(x.size()));
+    for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(yb[i] == yc[i]);
+    // in place, in uneven blocks with empty calls between them
+    m.reset();
+    std::vector<float> io = clean;
+    for (std::size_t i = 0; i < io.size(); i += 45) {
+        const int n = static_cast<int>(std::min<std::size_t>(45, io.size() - i));
+        m.process(io.data() + i, io.data() + i, 0);
+        m.process(io.data() + i, io.data() + i, n);
+    }
+    for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(io[i] == yc[i]);
+}
