@@ -109,6 +109,26 @@ struct StaticLayout {
         }
         return m;
     }
+    // Seams between arrays (model-formats.md §1.1): array i reads array i−1's x and adds to its head output.
+    static constexpr bool inputs_chain() noexcept {
+        for (int i = 1; i < arrays; ++i)
+            if (Shape::arrays[i].input_size != Shape::arrays[i - 1].channels) return false;
+        return Shape::arrays[0].input_size == 1;
+    }
+    static constexpr bool heads_chain() noexcept {
+        for (int i = 1; i < arrays; ++i)
+            if (Shape::arrays[i - 1].head_size != Shape::arrays[i].channels) return false;
+        return Shape::arrays[arrays - 1].head_size == 1;
+    }
+    static constexpr bool sizes_positive() noexcept {
+        for (int i = 0; i < arrays; ++i) {
+            const ArrayShape& a = Shape::arrays[i];
+            if (a.channels < 1 || a.head_kernel < 1 || a.head_dilation < 1 || a.layers < 1) return false;
+            for (int l = 0; l < a.layers; ++l)
+                if (a.kernels[l] < 1 || a.dilations[l] < 1) return false;
+        }
+        return true;
+    }
     static constexpr std::size_t rows(int n) noexcept { return static_cast<std::size_t>(n) * static_cast<std::size_t>(F); }
     static constexpr std::size_t x = round16(weights());  // max_channels() rows, then the input row
     static constexpr std::size_t in = x + rows(max_channels());
@@ -157,6 +177,10 @@ private:
     using V = simd::float_batch;
     static constexpr int lanes = simd::lanes<V>;
     static_assert(frames % lanes == 0, "nofold: the static WaveNet chunk must be a multiple of the SIMD width");
+    static_assert(Shape::array_count >= 1, "nofold::nn::wavenet::Preset: the shape needs at least one layer array");
+    static_assert(Layout::sizes_positive(), "nofold::nn::wavenet::Preset: channels, layers, kernels, dilations and the head's kernel and dilation must be >= 1");
+    static_assert(Layout::inputs_chain(), "nofold::nn::wavenet::Preset: arrays[0].input_size must be 1 and arrays[i].input_size must equal arrays[i-1].channels");
+    static_assert(Layout::heads_chain(), "nofold::nn::wavenet::Preset: arrays[i-1].head_size must equal arrays[i].channels and the last head_size must be 1");
     static constexpr int fixed_size = Storage::fixed ? static_cast<int>(Layout::total(Storage::max_rate)) : dynamic;
 
     template <std::size_t... I>
