@@ -73,8 +73,9 @@ TEST_CASE("Activation::apply gives the static policy's bits for every kind and t
             for (int n : {0, 1, 7, 8, 9, 31, 64, 1000}) {
                 std::vector<float> y(xs.begin(), xs.end());
                 act.apply(y.data(), n);
-                const std::vector<float> head_y(y.begin(), y.begin() + n), head_e(expected.begin(), expected.begin() + n);
-                CHECK(mtest::mismatches(head_y, head_e) == 0);
+                const std::vector<float> head_y(y.begin(), y.begin() + n), head_e(expected.begin(), expected.begin() + n),
+                    head_x(xs.begin(), xs.begin() + n);
+                CHECK(mtest::mismatches(head_y, head_e, &head_x) == 0);
                 for (std::size_t j = static_cast<std::size_t>(n); j < xs.size(); ++j) REQUIRE(y[j] == xs[j]);  // untouched
             }
         }
