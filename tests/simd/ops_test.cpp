@@ -3,6 +3,7 @@
 // against std:: functions in double).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -119,7 +120,10 @@ TEST_CASE("bit casts are exact and invertible") {
 }
 
 TEST_CASE("integer conversions truncate towards zero and come back exactly") {
-    const V x = simd::load<V>(sample_values().data() + 2);  // 1.5, -2.25, tiny, -1e30 ...
+    float values[32] = {};
+    const auto sample = sample_values();
+    std::copy(sample.begin() + 2, sample.end(), values);  // 1.5, -2.25, tiny, -1e30 ...
+    const V x = simd::load<V>(values);
     const V small = simd::clamp(x, -1000.0f, 1000.0f);
     const auto i = simd::convert_to_integer(small);
     const auto f = to_array(simd::convert_to_float(i));
@@ -146,4 +150,17 @@ TEST_CASE("rsqrt is full precision") {
         const double truth = 1.0 / std::sqrt(static_cast<double>(v));
         for (float got : r) CHECK(got == doctest::Approx(truth).epsilon(2e-7));
     }
+}
+
+TEST_CASE("fma is fused (one rounding) where the hardware has fused multiply-add") {
+    // (1 + 2^-12)^2 = 1 + 2^-11 + 2^-24 exactly; in float the product alone rounds the 2^-24 away.
+    const float a = 1.0f + std::ldexp(1.0f, -12);
+    const float c = -(1.0f + std::ldexp(1.0f, -11));
+    CHECK(simd::fma(a, a, c) == std::ldexp(1.0f, -24));  // std::fma: always fused
+#if defined(__FMA__) || defined(__aarch64__)
+    const auto fused = to_array(simd::fma(simd::broadcast<V>(a), simd::broadcast<V>(a), simd::broadcast<V>(c)));
+    for (float v : fused) CHECK(v == std::ldexp(1.0f, -24));
+#else
+    MESSAGE("no hardware FMA in this build: batch fma may round twice");
+#endif
 }

@@ -158,9 +158,18 @@ inline void store_aligned(T* p, const xsimd::batch<T, A>& v) noexcept {
     v.store_aligned(p);
 }
 
+/// Fused a·b + c (one rounding) wherever the hardware has it. xsimd 8.1 computes a·b + c unfused on
+/// AVX-512, so the instruction is used directly there.
 template <class T, class A>
 inline xsimd::batch<T, A> fma(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b,
                               const xsimd::batch<T, A>& c) noexcept {
+#if XSIMD_WITH_AVX512F
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, float>) {
+        return xsimd::batch<T, A>(_mm512_fmadd_ps(a, b, c));
+    } else if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, double>) {
+        return xsimd::batch<T, A>(_mm512_fmadd_pd(a, b, c));
+    }
+#endif
     return xsimd::fma(a, b, c);
 }
 template <class T, class A>
@@ -266,7 +275,7 @@ inline V rsqrt(const V& x) noexcept {
     return V(1) / simd::sqrt(x);
 }
 
-/// Clamp to [lo, hi]; NaN becomes hi (the ordering of min/max makes that well defined).
+/// Clamp to [lo, hi]; NaN becomes lo (max(NaN, lo) returns lo by the ordering of simd::max).
 template <class V>
 inline V clamp(const V& x, scalar_t<V> lo, scalar_t<V> hi) noexcept {
     return simd::min(simd::max(x, simd::broadcast<V>(lo)), simd::broadcast<V>(hi));
