@@ -70,8 +70,14 @@ for model in wavenet lstm wavenet_a1_standard A2 wavenet_a2_max wavenet_conditio
 int main(int, char** argv) {
     nofold::test::FloatWav x;
     if (!nofold::test::read_float_wav(argv[1], x)) return 3;
+#ifdef USE_FIXED
+    static Generated::Fixed fixed;  // heap-free static type (WaveNet presets)
+    if (!Generated::init(fixed)) return 4;
+    auto* m = &fixed;
+#else
     auto m = Generated::make();
     if (!m) return 4;
+#endif
     m->prewarm();
     std::vector<float> y(x.samples.size());
     for (std::size_t i = 0; i < y.size(); i += 64) {
@@ -96,6 +102,22 @@ CPP
     "$tmp/drive_$model" "$in48" "$tmp/gen_$model.wav" || { fail "driver $model"; continue; }
     "$nofold" process "$shared/models/$model.nam" "$in48" "$tmp/steady_$model.wav" --prewarm steady || { fail "process $model"; continue; }
     compare "$tmp/gen_$model.wav" "$tmp/steady_$model.wav" 0 -400 >/dev/null || fail "codegen $model differs from the loaded model"
+    # Preset shapes also get the heap-free `Fixed` type: same output, and a -fno-exceptions -fno-rtti
+    # translation unit that uses it references no heap or exception symbols.
+    if grep -q 'using Fixed = nofold::nn::wavenet' "$tmp/gen_$model.hpp"; then
+        # shellcheck disable=SC2086
+        "$cxx" -std=c++17 $cxxflags -DUSE_FIXED -I"$tmp" "${incflags[@]}" "$tmp/drive_$model.cpp" -o "$tmp/fixed_$model" \
+            2>"$tmp/ccf_$model.log" || { fail "Fixed for $model does not compile: $(head -3 "$tmp/ccf_$model.log")"; continue; }
+        "$tmp/fixed_$model" "$in48" "$tmp/fixed_$model.wav" || { fail "fixed driver $model"; continue; }
+        compare "$tmp/fixed_$model.wav" "$tmp/steady_$model.wav" 0 -400 >/dev/null || fail "Fixed $model differs from the loaded model"
+        printf '#include "gen_%s.hpp"\nstatic Generated::Fixed model;\nextern "C" int fw_setup() { return Generated::init(model) ? 0 : 1; }\nextern "C" void fw_process(const float* in, float* out, int n) { model.process(in, out, n); }\n' \
+            "$model" >"$tmp/fw_$model.cpp"
+        # shellcheck disable=SC2086
+        "$cxx" -std=c++17 $cxxflags -fno-exceptions -fno-rtti -I"$tmp" "${incflags[@]}" -c "$tmp/fw_$model.cpp" -o "$tmp/fw_$model.o" \
+            2>"$tmp/ccw_$model.log" || { fail "firmware TU for $model does not compile: $(head -3 "$tmp/ccw_$model.log")"; continue; }
+        heap=$(nm -uC "$tmp/fw_$model.o" | grep -E 'malloc|calloc|realloc|free|operator new|operator delete|__cxa_throw|__cxa_allocate' || true)
+        [[ -z $heap ]] || fail "firmware TU for $model references heap/exception symbols: $heap"
+    fi
 done
 
 # Errors: one line, file named, right exit status.

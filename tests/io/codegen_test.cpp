@@ -18,6 +18,7 @@
 #include <nofold/io/load.hpp>
 
 #include "generated/lstm_1x8.hpp"
+#include "support/alloc_counter.hpp"
 #include "generated/tiny_wavenet.hpp"
 
 namespace io = nofold::io;
@@ -72,6 +73,25 @@ TEST_CASE("codegen: a preset-shaped LSTM gets the static type") {
     static_assert(std::is_same_v<Lstm1x8::Model, nofold::ModelFor<nofold::nn::LstmModel<1, 8, 1>>>);
     CHECK(Lstm1x8::nam_prewarm_samples == 24000);  // 0.5 × 48000 (the fixture's sample_rate)
     CHECK(Lstm1x8::sample_rate_hz == 48000.0);
+}
+
+TEST_CASE("codegen: the heap-free Fixed type computes what make() computes, without allocating") {
+    Lstm1x8::Fixed fixed(1, 8, 1);
+    REQUIRE(Lstm1x8::init(fixed));
+    auto hosted = Lstm1x8::make();
+    std::mt19937 rng(8);
+    std::normal_distribution<float> noise(0.0f, 0.3f);
+    std::vector<float> x(2000), a(x.size()), b(x.size());
+    for (float& v : x) v = noise(rng);
+    {
+        nofold::test::AllocationScope scope;
+        fixed.prewarm();
+        fixed.process(x.data(), a.data(), static_cast<int>(x.size()));
+        CHECK(scope.allocations() == 0);
+    }
+    hosted->prewarm();
+    hosted->process(x.data(), b.data(), static_cast<int>(x.size()));
+    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
 TEST_CASE("codegen: float literals round-trip every float exactly (reference: the bit patterns)") {
