@@ -88,6 +88,8 @@ inline V load_aligned(const V* p) noexcept {
 }
 inline void store(float* p, float v) noexcept { *p = v; }
 inline void store(double* p, double v) noexcept { *p = v; }
+inline void store(std::int32_t* p, std::int32_t v) noexcept { *p = v; }
+inline void store(std::int64_t* p, std::int64_t v) noexcept { *p = v; }
 inline void store_aligned(float* p, float v) noexcept { *p = v; }
 inline void store_aligned(double* p, double v) noexcept { *p = v; }
 
