@@ -70,7 +70,7 @@ template <class T>
 struct has_slimmable<T, std::void_t<decltype(std::declval<T&>().set_slimmable_size(0.0))>> : std::true_type {};
 }  // namespace detail
 
-/// Wraps a static model type T (a preset such as nn::wavenet::Standard<>) as a Model.
+/// Wraps a static model type T (a preset such as nn::wavenet::Standard or nn::LstmModel<1, 16, 1>) as a Model.
 ///
 /// T provides process/reset/prewarm/latency/receptive_field/flops_per_sample/set_rate_factor/
 /// rate_factor/max_rate_factor with the signatures above, and `static const char* name()`;

