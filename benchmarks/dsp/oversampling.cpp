@@ -78,6 +78,10 @@ BENCHMARK_TEMPLATE(bm_cascade, 2, dsp::FIRLinearPhase)->Name("Cascade/2x/fir_lin
 BENCHMARK_TEMPLATE(bm_cascade, 4, dsp::FIRLinearPhase)->Name("Cascade/4x/fir_linear_phase");
 BENCHMARK_TEMPLATE(bm_cascade, 8, dsp::FIRLinearPhase)->Name("Cascade/8x/fir_linear_phase");
 BENCHMARK_TEMPLATE(bm_cascade, 16, dsp::FIRLinearPhase)->Name("Cascade/16x/fir_linear_phase");
+BENCHMARK_TEMPLATE(bm_cascade, 2, dsp::FIREquiripple)->Name("Cascade/2x/fir_equiripple");
+BENCHMARK_TEMPLATE(bm_cascade, 4, dsp::FIREquiripple)->Name("Cascade/4x/fir_equiripple");
+BENCHMARK_TEMPLATE(bm_cascade, 8, dsp::FIREquiripple)->Name("Cascade/8x/fir_equiripple");
+BENCHMARK_TEMPLATE(bm_cascade, 16, dsp::FIREquiripple)->Name("Cascade/16x/fir_equiripple");
 BENCHMARK_TEMPLATE(bm_iir_up, 10, dsp::IIRForm::block)->Name("HalfbandIIR/up/10c/block");
 BENCHMARK_TEMPLATE(bm_iir_down, 10, dsp::IIRForm::block)->Name("HalfbandIIR/down/10c/block");
 BENCHMARK_TEMPLATE(bm_iir_up, 10, dsp::IIRForm::sections)->Name("HalfbandIIR/up/10c/sections");

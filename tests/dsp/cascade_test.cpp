@@ -118,6 +118,13 @@ TEST_CASE("Cascade iir_fast and fir_linear_phase: ripple, images, aliases") {
     check_cascade<16, dsp::FIRLinearPhase>();
 }
 
+TEST_CASE("Cascade fir equiripple (FIREquiripple): ripple, images, aliases; shorter than Kaiser") {
+    check_cascade<2, dsp::FIREquiripple>();
+    check_cascade<8, dsp::FIREquiripple>();
+    check_latency<4, dsp::FIREquiripple>(dsp::LatencyMode::fractional);
+    CHECK(dsp::Cascade<8, dsp::FIREquiripple>::filter_latency() < dsp::Cascade<8, dsp::FIRLinearPhase>::filter_latency());
+}
+
 TEST_CASE("Cascade latency() is the measured round-trip phase delay") {
     check_latency<2, dsp::IIRQuality>(dsp::LatencyMode::fractional);
     check_latency<8, dsp::IIRQuality>(dsp::LatencyMode::fractional);

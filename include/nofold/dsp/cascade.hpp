@@ -33,7 +33,8 @@ enum class LatencyMode {
 };
 
 /// Up- and down-sampler pair for a power-of-two factor, built from 2x half-band stages designed at
-/// compile time from a preset (IIRFast, IIRQuality, FIRLinearPhase; see filter_preset.hpp).
+/// compile time from a preset (IIRFast, IIRQuality, FIRLinearPhase, FIREquiripple; see
+/// filter_preset.hpp).
 /// Template parameters: Factor — 1, 2, 4, 8 or 16 (1 copies); Filter — the preset type.
 /// Units: `n` always counts BASE-rate frames: up() reads n and writes n*Factor samples, down()
 /// reads n*Factor and writes n. Mono float.
@@ -103,6 +104,7 @@ struct CascadeStage<Filter, S, FilterKind::iir> {
     static constexpr std::array<double, size> coefs =
         iir_halfband_coefs<size>(stage_transition(Filter::transition, S));
     static constexpr double delay_high = iir_halfband_dc_delay(coefs);
+    static constexpr std::array<double, size> taps() noexcept { return coefs; }
     using Up = IIRUpsampler2x<size>;
     using Down = IIRDownsampler2x<size>;
 };
@@ -110,7 +112,15 @@ struct CascadeStage<Filter, S, FilterKind::iir> {
 template <class Filter, int S>
 struct CascadeStage<Filter, S, FilterKind::fir> {
     static constexpr int size = stage_size<Filter>(S);
-    static constexpr std::array<double, size> coefs = fir_halfband_kaiser<size>(Filter::attenuation_db);
+    // Kaiser taps are constants; equiripple ones are designed here, at construction (see
+    // fir_halfband_equiripple.hpp for why not at compile time).
+    static std::array<double, size> taps() noexcept {
+        if constexpr (Filter::design == FIRDesign::equiripple)
+            return fir_halfband_equiripple<size>(stage_transition(Filter::transition, S)).g;
+        else
+            return kaiser;
+    }
+    static constexpr std::array<double, size> kaiser = fir_halfband_kaiser<size>(Filter::attenuation_db);
     static constexpr double delay_high = 2.0 * size - 1.0;
     using Up = FIRUpsampler2x<size>;
     using Down = FIRDownsampler2x<size>;
@@ -121,15 +131,13 @@ struct CascadeStage<Filter, S, FilterKind::fir> {
 template <int Factor, class Filter>
 template <std::size_t... I>
 auto Cascade<Factor, Filter>::make_ups(std::index_sequence<I...>) -> Ups {
-    return Ups(
-        detail::CascadeStage<Filter, static_cast<int>(I)>::coefs...);
+    return Ups(detail::CascadeStage<Filter, static_cast<int>(I)>::taps()...);
 }
 
 template <int Factor, class Filter>
 template <std::size_t... I>
 auto Cascade<Factor, Filter>::make_downs(std::index_sequence<I...>) -> Downs {
-    return Downs(
-        detail::CascadeStage<Filter, static_cast<int>(I)>::coefs...);
+    return Downs(detail::CascadeStage<Filter, static_cast<int>(I)>::taps()...);
 }
 
 template <int Factor, class Filter>
