@@ -1,4 +1,5 @@
 // nofold::nn::detail — AlignedBuffer: a zero-initialised float array aligned to nofold::alignment.
+// Units: floats. Latency: none.
 // Allocates: on construction and resize only. RT-safe: data(), size(), fill().
 #pragma once
 

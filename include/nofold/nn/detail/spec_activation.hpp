@@ -4,6 +4,7 @@
 // Tier mapping (MathMode → catalogue): exact → math::Exact, fast → math::Fast, nam → NAM Core's fast-tanh
 // switch: "Tanh" becomes math::Fasttanh, every other activation keeps the Exact tier (Core approximates
 // nothing else in a WaveNet). Defaults follow the .nam spelling (ActivationSpec): PReLU {0.01}.
+// Units: none (activations are dimensionless). Latency: none.
 // Allocates: to_math_activation (error text, PReLU slope list); apply_row never. RT-safe: apply_row.
 // Reference: ../shared/specs/model-formats.md §1.1 "Activation names", ../shared/specs/activations.md.
 #pragma once

@@ -1,6 +1,7 @@
 // nofold::nn::detail — Storage<N>: N floats inside the object (N known at compile time) or on the
 // heap (N == dynamic, sized once by resize()). The only place where static and runtime shapes differ,
-// like Eigen's DenseStorage. Allocates: resize() of the dynamic form only. RT-safe: data(), fill().
+// like Eigen's DenseStorage. Units: floats. Latency: none.
+// Allocates: resize() of the dynamic form only. RT-safe: data(), fill().
 #pragma once
 
 #include <algorithm>
