@@ -2,7 +2,8 @@
 //
 // JSON keys (stable, in this order):
 //   file, format ("nam" | "guitarml" | "keras"), architecture, version, sample_rate_hz (null when the
-//   file has none), sample_rate_assumed_hz, weights (children and condition_dsp included),
+//   file has none), sample_rate_assumed_hz (the rate the model runs at: stored, format default or
+//   NAM's 48000), weights (children and condition_dsp included),
 //   receptive_field (samples), latency_samples, flops_per_sample, memory_bytes, implementation,
 //   dispatch ([{path, implementation, reason}] one per network), load_ms, nam_prewarm_samples,
 //   slimmable (array of submodel max_values or allowed channel widths; empty when not slimmable),

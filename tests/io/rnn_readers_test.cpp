@@ -73,7 +73,8 @@ TEST_CASE("guitarml: LSTM tensors map to the NAM LSTM layout") {
     CHECK(c.hidden_size == 3);
     CHECK(f.input_skip == io::InputSkip::on);
     REQUIRE(f.conditioning.size() == 1);
-    CHECK(f.metadata.sample_rate_hz == 44100.0);
+    CHECK_FALSE(f.metadata.sample_rate_hz);  // not stored in the format...
+    CHECK(f.metadata.assumed_sample_rate_hz == 44100.0);  // ...so ReadOptions' default is assumed
     REQUIRE(f.model.weights.size() == nn::weight_count(c));
     // NAM layout: row r = [W_ih[r][0..I) | W_hh[r][0..H)], then bias b_ih + b_hh, h0, c0, W_out, b_out.
     const std::vector<float>& w = f.model.weights;

@@ -22,7 +22,7 @@
 namespace nofold::io {
 
 /// Reads GuitarML SimpleRNN JSON text. `sample_rate_hz` (0 = leave unknown) is recorded as the
-/// model's training rate, since the format does not store one.
+/// model's assumed training rate (Metadata::assumed_sample_rate_hz), since the format stores none.
 ModelFile read_guitarml(const std::string& file_name, const std::string& text, double sample_rate_hz = 0.0);
 
 // ============================================================================================
@@ -139,7 +139,7 @@ inline ModelFile read_guitarml_root(const Source& src, double sample_rate_hz) {
     file.model.weights = std::move(w);
     for (int i = 1; i < inputs; ++i) file.conditioning.push_back({"param" + std::to_string(i), 0.5});
     if (sample_rate_hz > 0.0) {
-        file.metadata.sample_rate_hz = sample_rate_hz;
+        file.metadata.assumed_sample_rate_hz = sample_rate_hz;
         file.model.sample_rate_hz = sample_rate_hz;
     }
     return file;

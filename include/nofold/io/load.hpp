@@ -90,7 +90,7 @@ struct LoadedModel {
     std::unique_ptr<Model> model;
     ModelFile file;                       ///< the validated description (metadata, config, weights)
     std::vector<DispatchInfo> dispatch;   ///< one entry per network, in file order
-    double model_sample_rate_hz = 48000;  ///< the rate the model expects (file value or the 48 kHz default)
+    double model_sample_rate_hz = 48000;  ///< the rate the model expects (file value, assumed value, or 48 kHz)
     double load_ms = 0.0;                 ///< wall time of read + build
 };
 
@@ -226,7 +226,8 @@ inline std::unique_ptr<Model> build_any(const ModelFile& file, const std::string
     } else {
         ModelFile folded = file;
         fold_conditioning(folded, options.parameters);
-        model = build_leaf(folded.model, file_name, path, folded.metadata.sample_rate_hz.has_value(), options, log);
+        const bool has_rate = folded.metadata.sample_rate_hz.has_value() || folded.metadata.assumed_sample_rate_hz.has_value();
+        model = build_leaf(folded.model, file_name, path, has_rate, options, log);
     }
     const bool wrap = file.input_skip == InputSkip::on || file.input_gain_db != 0.0 || file.output_gain_db != 0.0;
     if (wrap) {
@@ -243,7 +244,7 @@ inline std::unique_ptr<Model> build_any(const ModelFile& file, const std::string
 inline LoadedModel build(ModelFile file, const LoadOptions& options_in, const std::string& file_name) {
     const auto t0 = std::chrono::steady_clock::now();
     LoadedModel out;
-    out.model_sample_rate_hz = file.metadata.sample_rate_hz.value_or(48000.0);
+    out.model_sample_rate_hz = file.metadata.sample_rate_hz.value_or(file.metadata.assumed_sample_rate_hz.value_or(48000.0));
     LoadOptions options = options_in;
     if (options.slimmable_size && !(*options.slimmable_size >= 0.0 && *options.slimmable_size <= 1.0))
         throw LoadError(file_name, "", "slimmable size must lie in [0, 1]");

@@ -33,6 +33,8 @@ struct Metadata {
     FileFormat format = FileFormat::nam;
     std::string version;                  ///< the file's version string ("0.5.4"); empty if none
     std::optional<double> sample_rate_hz; ///< training rate when the file stores it
+    /// Rate the reader assumed because the format stores none (GuitarML: ReadOptions, 44.1 kHz).
+    std::optional<double> assumed_sample_rate_hz;
     std::optional<double> loudness_db;
     std::optional<double> input_level_dbu;
     std::optional<double> output_level_dbu;
