@@ -92,6 +92,7 @@ stage_cortex-m7() {  # header-only TU for a Cortex-M7: no exceptions, no RTTI, n
     fi
     arm-none-eabi-size "$obj"
     "$root/tests/nn/firmware/check.sh" "$out/cortex-m7"  # heap-free static WaveNet/LSTM/GRU models
+    "$root/examples/firmware/build_cortex_m7.sh" "$out/cortex-m7"  # the firmware example, linked, no heap
 }
 stage_lint() {
     "$root/scripts/lint.sh"
