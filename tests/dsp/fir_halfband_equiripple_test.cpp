@@ -1,6 +1,6 @@
 // Claims about include/nofold/dsp/fir_halfband_equiripple.hpp, measured on the designed taps by a
-// dense long-double DTFT of the full impulse response (reference: the DTFT definition, 4000 points
-// per band):
+// dense DTFT of the full impulse response, a naive double loop (reference: the DTFT definition,
+// 4000 points per band; double resolves the 1e-7 ripples measured here to ~1e-9 relative):
 // - the design is a half-band whose stopband peak equals the reported ripple (to 0.05 dB) and
 //   whose passband error mirrors it: equiripple, with at least J + 1 alternating extrema per band;
 // - at the size fir_halfband_equiripple_side_taps() picks, the measured attenuation meets the
@@ -34,9 +34,11 @@ std::vector<long double> impulse(const std::array<double, J>& g) {
 
 // Zero-phase amplitude from the impulse response: DTFT times e^{+j w centre}, real part.
 long double amplitude(const std::vector<long double>& h, long double f) {
-    const long double centre = (h.size() - 1) / 2.0L;
-    long double s = 0;
-    for (std::size_t n = 0; n < h.size(); ++n) s += h[n] * std::cos(2 * pi_l * f * ((long double)n - centre));
+    const double centre = static_cast<double>(h.size() - 1) / 2.0;
+    const double w = 2.0 * static_cast<double>(pi_l) * static_cast<double>(f);
+    double s = 0;
+    for (std::size_t n = 0; n < h.size(); ++n)
+        s += static_cast<double>(h[n]) * std::cos(w * (static_cast<double>(n) - centre));
     return s;
 }
 

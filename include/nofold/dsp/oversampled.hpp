@@ -17,7 +17,7 @@ namespace nofold::dsp {
 /// harmonics above the base Nyquist frequency are removed by the down-sampler instead of folding.
 /// Template parameters: Model — any type with the model contract of nofold::Model (process, reset,
 /// prewarm, latency, set_rate_factor returning RateFactorStatus), held by value; Factor — 1, 2, 4,
-/// 8 or 16; Filter — IIRFast, IIRQuality (default) or FIRLinearPhase.
+/// 8 or 16; Filter — IIRFast, IIRQuality (default), FIRLinearPhase or FIREquiripple.
 /// Units: process() counts base-rate samples.
 /// Latency: latency() = cascade round trip + the model's own latency / Factor, base-rate samples.
 /// Allocates: only in the model's constructor and set_rate_factor, if the model does; process,
