@@ -138,6 +138,8 @@ void bm_paired(benchmark::State& state) {
     state.counters["filters"] = (t_os - t_rate) / reference;
     state.counters["ns/sample"] = 1e9 * t_os / (static_cast<double>(state.iterations()) * burst * block);
     state.counters["ns/sample_1x"] = 1e9 * t_base / (static_cast<double>(state.iterations()) * burst * block * L);
+    state.counters["kib_1x"] = static_cast<double>(base->memory_bytes()) / 1024.0;
+    state.counters["kib_at_L"] = static_cast<double>(at_rate->memory_bytes()) / 1024.0;
 }
 
 using Feather = nn::wavenet::Feather;
