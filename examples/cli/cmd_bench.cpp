@@ -17,6 +17,7 @@
 
 #include "../../benchmarks/support/fma_peak.hpp"
 #include "command.hpp"
+#include "oversampling.hpp"
 
 namespace nofold::cli {
 namespace {
@@ -27,7 +28,52 @@ struct BenchOptions {
     double seconds = 2.0;
     std::string math = "exact";
     bool json = false;
+    OversampleChoice oversampling;
 };
+
+// The oversampler alone: a model that returns its input, for the filter share of --oversample.
+class PassThrough final : public Model {
+public:
+    void process(const float* in, float* out, int n) noexcept override {
+        if (in != out) std::copy(in, in + n, out);
+    }
+    void reset() noexcept override {}
+    void prewarm() noexcept override {}
+    int latency() const noexcept override { return 0; }
+    int receptive_field() const noexcept override { return 1; }
+    double flops_per_sample() const noexcept override { return 0.0; }
+    RateFactorStatus set_rate_factor(double r) noexcept override {
+        rate_ = r;
+        return RateFactorStatus::ok;
+    }
+    double rate_factor() const noexcept override { return rate_; }
+    double max_rate_factor() const noexcept override { return 16.0; }
+    std::size_t memory_bytes() const noexcept override { return sizeof(*this); }
+    const char* implementation_name() const noexcept override { return "pass-through"; }
+
+private:
+    double rate_ = 1.0;
+};
+
+// Median over 5 rounds of CPU time per sample of `model` on `in`, blocks of `block`.
+double time_model(Model& model, const std::vector<float>& in, std::vector<float>& out, int block, double seconds) {
+    const auto b = static_cast<std::size_t>(block);
+    model.prewarm();
+    model.process(in.data(), out.data(), block);  // warm-up
+    std::vector<double> ns;
+    for (int round = 0; round < 5; ++round) {
+        const std::clock_t start = std::clock();
+        double samples = 0.0, elapsed = 0.0;
+        do {
+            for (std::size_t k = 0; k < 64; ++k) model.process(in.data() + k * b, out.data() + k * b, block);
+            samples += 64.0 * static_cast<double>(b);
+            elapsed = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+        } while (elapsed < seconds / 5.0);
+        ns.push_back(elapsed * 1e9 / samples);
+    }
+    std::sort(ns.begin(), ns.end());
+    return ns[2];
+}
 
 std::function<void()> add_bench(CLI::App& app) {
     auto o = std::make_shared<BenchOptions>();
@@ -36,8 +82,11 @@ std::function<void()> add_bench(CLI::App& app) {
     app.add_option("--seconds", o->seconds, "CPU seconds to measure (default 2)");
     app.add_option("--math", o->math, "exact | fast | nam");
     app.add_flag("--json", o->json, "machine-readable output");
+    add_oversample_options(app, o->oversampling, false);
     return [o] {
+        validate_oversampling(o->oversampling);
         io::LoadOptions options;
+        options.max_rate_factor = o->oversampling.factor;
         if (o->math == "exact")
             options.math = nn::MathMode::exact;
         else if (o->math == "fast")
@@ -59,22 +108,13 @@ std::function<void()> add_bench(CLI::App& app) {
         std::mt19937 rng(1);
         std::normal_distribution<float> noise(0.0f, 0.1f);
         for (float& x : in) x = noise(rng);
-        m.model->prewarm();
-        // Warm-up, then 5 rounds of about seconds/5 each.
-        m.model->process(in.data(), out.data(), o->block);
-        std::vector<double> ns;
-        for (int round = 0; round < 5; ++round) {
-            const std::clock_t start = std::clock();
-            double samples = 0.0, elapsed = 0.0;
-            do {
-                for (std::size_t b = 0; b < 64; ++b) m.model->process(in.data() + b * block, out.data() + b * block, o->block);
-                samples += 64.0 * static_cast<double>(block);
-                elapsed = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
-            } while (elapsed < o->seconds / 5.0);
-            ns.push_back(elapsed * 1e9 / samples);
+        m.model = apply_oversampling(std::move(m.model), o->oversampling, o->model);
+        const double ns_per_sample = time_model(*m.model, in, out, o->block, o->seconds);
+        double filter_ns = 0.0;
+        if (o->oversampling.factor != 1) {
+            auto filters_only = apply_oversampling(std::make_unique<PassThrough>(), o->oversampling, "pass-through");
+            filter_ns = time_model(*filters_only, in, out, o->block, o->seconds);
         }
-        std::sort(ns.begin(), ns.end());
-        const double ns_per_sample = ns[2];
         const double peak = bench::measure_fma_peak_gflops(0.2);
         const double flops = m.model->flops_per_sample();
         const double realtime = 1e9 / (ns_per_sample * m.model_sample_rate_hz);
@@ -90,6 +130,10 @@ std::function<void()> add_bench(CLI::App& app) {
             j["math"] = o->math;
             j["implementation"] = m.model->implementation_name();
             j["sample_rate_hz"] = m.model_sample_rate_hz;
+            j["oversample"] = o->oversampling.factor;
+            j["filter"] = o->oversampling.factor == 1 ? "none" : filter_name(o->oversampling);
+            j["filter_ns_per_sample"] = filter_ns;
+            j["filter_share"] = filter_ns / ns_per_sample;
             print_json(j);
             return;
         }
@@ -97,6 +141,9 @@ std::function<void()> add_bench(CLI::App& app) {
         std::printf("%.2f ns/sample (median of 5), %.1fx real time at %.0f Hz\n", ns_per_sample, realtime, m.model_sample_rate_hz);
         std::printf("%.0f FLOPs/sample = %.2f GFLOP/s, %.1f%% of the %.1f GFLOP/s FMA peak\n", flops, flops / ns_per_sample,
                     100.0 * fraction, peak);
+        if (o->oversampling.factor != 1)
+            std::printf("%dx %s oversampling: filters %.2f ns/sample (%.1f%% of the total)\n", o->oversampling.factor,
+                        filter_name(o->oversampling), filter_ns, 100.0 * filter_ns / ns_per_sample);
     };
 }
 

@@ -18,6 +18,7 @@
 #include <nofold/io/load.hpp>
 
 #include "command.hpp"
+#include "oversampling.hpp"
 
 namespace nofold::cli {
 namespace {
@@ -26,6 +27,7 @@ struct InfoOptions {
     std::string model;
     bool json = false;
     double slim = -1.0;
+    OversampleChoice oversampling;
 };
 
 Json optional_number(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
@@ -44,8 +46,11 @@ std::function<void()> add_info(CLI::App& app) {
     app.add_option("model", o->model, "model file (.nam, GuitarML or AIDA-X JSON)")->required();
     app.add_flag("--json", o->json, "machine-readable output");
     app.add_option("--slim", o->slim, "slimmable size in [0, 1] to describe (default: full size)");
+    add_oversample_options(app, o->oversampling, true);
     return [o] {
+        validate_oversampling(o->oversampling);
         io::LoadOptions options;
+        options.max_rate_factor = o->oversampling.factor;
         if (o->slim >= 0.0) {
             if (o->slim > 1.0) throw UsageError("--slim must lie in [0, 1]");
             options.slimmable_size = o->slim;
@@ -55,6 +60,12 @@ std::function<void()> add_info(CLI::App& app) {
             m = io::load(o->model, options);
         } catch (const io::LoadError& e) {
             throw FileError(e.what());
+        }
+        // With --oversample, latency and cost are those of the model inside the oversampler.
+        double oversampler_latency = 0.0;
+        if (o->oversampling.factor != 1) {
+            m.model = apply_oversampling(std::move(m.model), o->oversampling, o->model);
+            oversampler_latency = static_cast<const dsp::OversampledModel&>(*m.model).latency_samples();
         }
         const io::ModelFile& f = m.file;
         const io::Metadata& md = f.metadata;
@@ -72,6 +83,10 @@ std::function<void()> add_info(CLI::App& app) {
             j["weights"] = f.total_weights();
             j["receptive_field"] = m.model->receptive_field();
             j["latency_samples"] = m.model->latency();
+            j["oversample"] = o->oversampling.factor;
+            j["filter"] = o->oversampling.factor == 1 ? "none" : filter_name(o->oversampling);
+            j["latency_exact_samples"] = o->oversampling.factor == 1 ? static_cast<double>(m.model->latency())
+                                                                     : oversampler_latency;
             j["flops_per_sample"] = m.model->flops_per_sample();
             j["memory_bytes"] = m.model->memory_bytes();
             j["implementation"] = m.model->implementation_name();
@@ -118,7 +133,11 @@ std::function<void()> add_info(CLI::App& app) {
             std::printf("sample rate     not stored (assumed %.0f Hz)\n", m.model_sample_rate_hz);
         std::printf("weights         %zu\n", f.total_weights());
         std::printf("receptive field %d samples\n", m.model->receptive_field());
-        std::printf("latency         %d samples\n", m.model->latency());
+        if (o->oversampling.factor == 1)
+            std::printf("latency         %d samples\n", m.model->latency());
+        else
+            std::printf("latency         %.3f samples (%dx %s oversampling; %d when rounded)\n", oversampler_latency,
+                        o->oversampling.factor, filter_name(o->oversampling), m.model->latency());
         std::printf("FLOPs/sample    %.0f\n", m.model->flops_per_sample());
         std::printf("memory          %zu bytes\n", m.model->memory_bytes());
         std::printf("implementation  %s\n", m.model->implementation_name());

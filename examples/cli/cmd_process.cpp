@@ -20,6 +20,7 @@
 #include <nofold/io/load.hpp>
 
 #include "command.hpp"
+#include "oversampling.hpp"
 #include "progress.hpp"
 #include "wav.hpp"
 
@@ -35,9 +36,7 @@ struct ProcessOptions {
     double gain_db = 0.0;
     double rate_hz = 0.0;
     std::string adapt = "resample";
-    int oversample = 1;
-    std::string filter = "iir";
-    std::string latency = "fractional";
+    OversampleChoice oversampling;
 };
 
 nn::MathMode parse_math(const std::string& s) {
@@ -59,9 +58,7 @@ std::function<void()> add_process(CLI::App& app) {
     app.add_option("--rate", o->rate_hz, "adapt the model to run at this rate (must be the input file's rate)");
     app.add_option("--prewarm", o->prewarm, "nam (whole blocks of zeros, as NAM Core) | steady (steady-state fill)");
     app.add_option("--adapt", o->adapt, "with --rate: resample (at the model boundary) | model (set_rate_factor)");
-    app.add_option("--oversample", o->oversample, "run the model at N x its rate: 1, 2, 4, 8 or 16");
-    app.add_option("--filter", o->filter, "oversampling filter: iir (= iir_quality) | iir_fast | fir (linear phase)");
-    app.add_option("--latency", o->latency, "oversampler latency: fractional | integer (whole samples)");
+    add_oversample_options(app, o->oversampling, true);
     return [o] {
         io::LoadOptions options;
         options.math = parse_math(o->math);
@@ -77,16 +74,9 @@ std::function<void()> add_process(CLI::App& app) {
             throw UsageError("--prewarm must be nam or steady");
         options.prewarm_block = o->block;
 
-        const auto factor = dsp::oversample_factor_from_int(o->oversample);
-        if (!factor) throw UsageError("--oversample must be 1, 2, 4, 8 or 16");
-        const auto filter = dsp::filter_preset_from_name(o->filter.c_str());
-        if (!filter) throw UsageError("--filter must be iir, iir_fast, iir_quality, fir or fir_linear_phase");
-        if (o->latency != "fractional" && o->latency != "integer")
-            throw UsageError("--latency must be fractional or integer");
         if (o->adapt != "resample" && o->adapt != "model") throw UsageError("--adapt must be resample or model");
-        const auto latency_mode =
-            o->latency == "integer" ? dsp::LatencyMode::integer : dsp::LatencyMode::fractional;
-        options.max_rate_factor = o->oversample;
+        validate_oversampling(o->oversampling);
+        options.max_rate_factor = o->oversampling.factor;
 
         Audio audio = read_wav(o->input);
         if (o->rate_hz != 0.0 && o->rate_hz != audio.sample_rate_hz)
@@ -120,14 +110,7 @@ std::function<void()> add_process(CLI::App& app) {
                     throw FileError(what + " — pass --rate " + std::to_string(audio.sample_rate_hz) + " to adapt it");
                 throw FileError(what);
             }
-            if (*factor != dsp::OversampleFactor::x1) {
-                auto oversampled =
-                    std::make_unique<dsp::OversampledModel>(std::move(m.model), *factor, *filter, latency_mode);
-                if (oversampled->status() != RateFactorStatus::ok)
-                    throw FileError(o->model + ": this model cannot run at " + std::to_string(o->oversample) +
-                                    "x its rate");
-                m.model = std::move(oversampled);
-            }
+            m.model = apply_oversampling(std::move(m.model), o->oversampling, o->model);
             if (resample && std::fabs(m.model_sample_rate_hz - audio.sample_rate_hz) > 1e-6) {
                 try {
                     m.model = std::make_unique<dsp::ResampledModel>(

@@ -1,0 +1,63 @@
+// The `--oversample N --filter F [--latency M]` options shared by process, info and bench, and the
+// wrapping of a loaded model in dsp::OversampledModel they select.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nofold/dsp/oversampled_model.hpp>
+
+#include "command.hpp"
+
+namespace nofold::cli {
+
+struct OversampleChoice {
+    int factor = 1;
+    std::string filter = "iir";
+    std::string latency = "fractional";
+};
+
+/// Declares --oversample and --filter (and --latency when `with_latency`).
+inline void add_oversample_options(CLI::App& app, OversampleChoice& choice, bool with_latency) {
+    app.add_option("--oversample", choice.factor, "run the model at N x its rate: 1, 2, 4, 8 or 16");
+    app.add_option("--filter", choice.filter, "oversampling filter: iir (= iir_quality) | iir_fast | fir (linear phase)");
+    if (with_latency)
+        app.add_option("--latency", choice.latency, "oversampler latency: fractional | integer (whole samples)");
+}
+
+/// The filter preset's canonical name for output ("iir_quality", ...). Throws UsageError when invalid.
+inline const char* filter_name(const OversampleChoice& choice) {
+    const auto f = dsp::filter_preset_from_name(choice.filter.c_str());
+    if (!f) throw UsageError("--filter must be iir, iir_fast, iir_quality, fir or fir_linear_phase");
+    switch (*f) {
+        case dsp::FilterPreset::iir_fast: return "iir_fast";
+        case dsp::FilterPreset::iir_quality: return "iir_quality";
+        case dsp::FilterPreset::fir_linear_phase: return "fir_linear_phase";
+    }
+    return "?";
+}
+
+/// Checks the options; throws UsageError naming the bad one.
+inline void validate_oversampling(const OversampleChoice& choice) {
+    if (!dsp::oversample_factor_from_int(choice.factor)) throw UsageError("--oversample must be 1, 2, 4, 8 or 16");
+    filter_name(choice);
+    if (choice.latency != "fractional" && choice.latency != "integer")
+        throw UsageError("--latency must be fractional or integer");
+}
+
+/// Wraps `model` in an oversampler unless the factor is 1 (options checked as above). The model must
+/// have been built with max_rate_factor >= factor (FileError otherwise).
+inline std::unique_ptr<Model> apply_oversampling(std::unique_ptr<Model> model, const OversampleChoice& choice,
+                                                 const std::string& model_path) {
+    validate_oversampling(choice);
+    const auto factor = dsp::oversample_factor_from_int(choice.factor);
+    const auto filter = dsp::filter_preset_from_name(choice.filter.c_str());
+    if (*factor == dsp::OversampleFactor::x1) return model;
+    const auto mode = choice.latency == "integer" ? dsp::LatencyMode::integer : dsp::LatencyMode::fractional;
+    auto oversampled = std::make_unique<dsp::OversampledModel>(std::move(model), *factor, *filter, mode);
+    if (oversampled->status() != RateFactorStatus::ok)
+        throw FileError(model_path + ": this model cannot run at " + std::to_string(choice.factor) + "x its rate");
+    return oversampled;
+}
+
+}  // namespace nofold::cli
