@@ -41,7 +41,7 @@ stage_clang-scalar-sanitize() {
 stage_meson-native() {
     rm -rf "$out/meson-native"
     CXXFLAGS="-march=native -Wno-maybe-uninitialized -Wno-uninitialized" \
-        meson setup "$out/meson-native" -Dwerror=true -Dexamples=false -Dcpp_std=c++20 -Doptimization=2 \
+        meson setup "$out/meson-native" -Dwerror=true -Dexamples=false -Dcpp_std=c++20 -Doptimization=1 \
         >"$out/meson-native.configure.log" 2>&1 || { cat "$out/meson-native.configure.log"; return 1; }
     ninja -C "$out/meson-native" -j"$jobs"
     meson test -C "$out/meson-native" --print-errorlogs --num-processes "$jobs"
