@@ -29,12 +29,7 @@ inline void add_oversample_options(CLI::App& app, OversampleChoice& choice, bool
 inline const char* filter_name(const OversampleChoice& choice) {
     const auto f = dsp::filter_preset_from_name(choice.filter.c_str());
     if (!f) throw UsageError("--filter must be iir, iir_fast, iir_quality, fir or fir_linear_phase");
-    switch (*f) {
-        case dsp::FilterPreset::iir_fast: return "iir_fast";
-        case dsp::FilterPreset::iir_quality: return "iir_quality";
-        case dsp::FilterPreset::fir_linear_phase: return "fir_linear_phase";
-    }
-    return "?";
+    return dsp::filter_preset_name(*f);
 }
 
 /// Checks the options; throws UsageError naming the bad one.
