@@ -18,6 +18,12 @@
 
 using namespace nofold;
 
+#if defined(__aarch64__)
+constexpr bool is_arm64 = true;
+#else
+constexpr bool is_arm64 = false;
+#endif
+
 namespace {
 
 std::vector<float> random_vector(std::size_t n, unsigned seed, float scale) {
@@ -177,7 +183,10 @@ TEST_CASE("LSTM matches the naive double reference (1x3, 1x16, 2x5, 1x40)") {
             floor = std::max(floor, rel_error(std::vector<float>(moved.begin(), moved.end()), ref));
         }
         MESSAGE("LSTM h=" << s.h << " layers=" << s.layers << " rel error " << e << " (1-ulp weight floor " << floor << ")");
-        CHECK(e <= std::max(1e-5, 2.0 * floor));
+        // xsimd 8.1's float division on 64-bit ARM is a refined reciprocal estimate, a few ulp off
+        // (README, Limitations), which the gates' sigmoid and tanh divide by: one more floor there.
+        const double floors_allowed = nofold::simd::lanes<nofold::simd::float_batch> > 1 && is_arm64 ? 3.0 : 2.0;
+        CHECK(e <= std::max(1e-5, floors_allowed * floor));
     }
 }
 
