@@ -28,6 +28,7 @@
 #include <nofold/model.hpp>
 
 #include "command.hpp"
+#include "oversampling.hpp"
 #include "svg.hpp"
 #include "progress.hpp"
 
@@ -394,10 +395,8 @@ std::function<void()> add_alias(CLI::App& app) {
     app.add_option("--threads", o->threads, "worker threads (default: all cores)");
     app.add_option("--settle", o->settle_seconds, "single tone: seconds run before the analysed second (>= 2)");
     return [o, fs_opt] {
-        const auto factor = dsp::oversample_factor_from_int(o->oversample);
-        if (!factor) throw UsageError("--oversample must be 1, 2, 4, 8 or 16");
+        validate_oversampling(OversampleChoice{o->oversample, o->filter, "fractional"});
         const auto preset = dsp::filter_preset_from_name(o->filter.c_str());
-        if (!preset) throw UsageError("--filter must be iir, iir_fast, iir_quality, fir or fir_linear_phase");
         if (!(o->settle_seconds >= 2.0)) throw UsageError("--settle must be at least 2 seconds");
         SystemSpec system{o->model, o->oversample, *preset};
         std::optional<SystemSpec> reference;
