@@ -1,6 +1,7 @@
-// Model benchmarks: ns/sample at block 64, real-time factor at 48 kHz, FLOPs/sample, fraction of the
-// measured single-core FMA peak, and memory per instance. Random weights (fixed seed), input a
-// -12 dBFS noise signal. Case names: Model/<shape>/<implementation>/<math>.
+// WaveNet model benchmarks (LSTM/GRU: benchmarks/nn/recurrent.cpp): ns/sample at block 64, real-time
+// factor at 48 kHz, FLOPs/sample, fraction of the measured single-core FMA peak, and memory per
+// instance. Random weights (fixed seed), input a -12 dBFS noise signal.
+// Case names: Model/<shape>/<implementation>/<math>.
 #include <benchmark/benchmark.h>
 
 #include <memory>
@@ -8,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include <nofold/nn/recurrent_model.hpp>
 #include <nofold/nn/wavenet_presets.hpp>
 #include <nofold/runtime/wavenet.hpp>
 
@@ -115,14 +115,6 @@ void static_wavenet(benchmark::State& state, nn::MathMode math) {
     run_model(state, m);
 }
 
-template <class P>
-void static_recurrent(benchmark::State& state, int hidden, nn::MathMode math) {
-    ModelFor<P> m(1, hidden, 1, math, 1.0);
-    std::vector<float> w = noise(m.get().weight_count(), 3, 0.3f);
-    m.get().set_weights(w.data(), w.size());
-    run_model(state, m);
-}
-
 void wavenet_standard(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::Standard>(s, m); }
 void wavenet_lite(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::Lite>(s, m); }
 void wavenet_feather(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::Feather>(s, m); }
@@ -131,12 +123,6 @@ void wavenet_a2_3(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wave
 void wavenet_a2_8(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::A2<8>>(s, m); }
 void wavenet_feather_fixed(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::fixed::Feather>(s, m); }
 void wavenet_nano_fixed(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::fixed::Nano>(s, m); }
-void lstm_1x16(benchmark::State& s, nn::MathMode m) { static_recurrent<nn::LstmModel<1, 16, 1>>(s, 16, m); }
-void lstm_1x40(benchmark::State& s, nn::MathMode m) { static_recurrent<nn::LstmModel<1, 40, 1>>(s, 40, m); }
-void lstm_runtime_1x40(benchmark::State& s, nn::MathMode m) {
-    static_recurrent<nn::LstmModel<nn::dynamic, nn::dynamic, nn::dynamic>>(s, 40, m);
-}
-void gru_1x16(benchmark::State& s, nn::MathMode m) { static_recurrent<nn::GruModel<1, 16, 1>>(s, 16, m); }
 
 }  // namespace
 
@@ -151,13 +137,6 @@ BENCHMARK_CAPTURE(wavenet_feather_fixed, WaveNet/a1_feather/fixed/exact, nn::Mat
 BENCHMARK_CAPTURE(wavenet_nano_fixed, WaveNet/a1_nano/fixed/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(wavenet_a2_3, WaveNet/a2_c3/static/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(wavenet_a2_8, WaveNet/a2_c8/static/exact, nn::MathMode::exact);
-BENCHMARK_CAPTURE(lstm_1x16, LSTM/1x16/static/exact, nn::MathMode::exact);
-BENCHMARK_CAPTURE(lstm_1x16, LSTM/1x16/static/nam, nn::MathMode::nam);
-BENCHMARK_CAPTURE(lstm_1x16, LSTM/1x16/static/fast, nn::MathMode::fast);
-BENCHMARK_CAPTURE(lstm_1x40, LSTM/1x40/static/exact, nn::MathMode::exact);
-BENCHMARK_CAPTURE(lstm_1x40, LSTM/1x40/static/fast, nn::MathMode::fast);
-BENCHMARK_CAPTURE(lstm_runtime_1x40, LSTM/1x40/runtime/exact, nn::MathMode::exact);
-BENCHMARK_CAPTURE(gru_1x16, GRU/1x16/static/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/exact, a1(16, 8, true), nn::MathMode::exact);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/nam, a1(16, 8, true), nn::MathMode::nam);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_lite/runtime/exact, a1(12, 6, false), nn::MathMode::exact);
