@@ -40,26 +40,48 @@ inline V ln2_lo() noexcept {
 inline constexpr double log2e = 1.44269504088896340736;
 inline constexpr double ln2 = 0.69314718055994530942;
 
+/// Coefficients of P in expm1(r) = r + r²·P(r), |r| ≤ ln2/2: relative error below 2^-24 (float) / 2^-53
+/// (double).
+inline constexpr double expm1_coefficients_double[] = {0.5,
+                                                       0.16666666666666671438,
+                                                       0.041666666666666670074,
+                                                       0.0083333333333255446996,
+                                                       0.0013888888888883326674,
+                                                       0.00019841269876864354929,
+                                                       0.000024801587327007186731,
+                                                       2.7557252833516909748e-6,
+                                                       2.7557271810219799569e-7,
+                                                       2.5106274733573294688e-8,
+                                                       2.0915442297780115217e-9};
+inline constexpr double expm1_coefficients_float[] = {0.5, 0.16666573381900846023, 0.041666550110305124444,
+                                                      0.0083637738744055734988, 0.0013926926614021906481};
+
+/// expm1(2h)/2 for |h| ≤ ln2/4, computed as expm1_reduced(2h)/2 with every intermediate scaled by a power
+/// of two (coefficient i of P times 2^(i+1)), so the result is bit-identical to expm1_reduced(2h)/2 and the
+/// caller saves the doubling of its argument.
+template <class V, std::size_t N>
+inline V expm1_half_of_double(const V& h, const double (&c)[N]) noexcept {
+    V p = constant<V>(c[N - 1] * static_cast<double>(std::uint64_t(1) << N));
+    for (std::size_t i = N - 1; i-- > 0;)
+        p = simd::fma(p, h, constant<V>(c[i] * static_cast<double>(std::uint64_t(1) << (i + 1))));
+    return simd::fma(h * h, p, h);
+}
+template <class V>
+inline V expm1_half_of_double(const V& h) noexcept {
+    if constexpr (is_double_v<V>) {
+        return expm1_half_of_double(h, expm1_coefficients_double);
+    } else {
+        return expm1_half_of_double(h, expm1_coefficients_float);
+    }
+}
+
 /// expm1(r) for |r| ≤ ln2/2 (a little beyond is fine), relative error below 2^-24 (float) / 2^-53 (double).
 template <class V>
 inline V expm1_reduced(const V& r) noexcept {
     if constexpr (is_double_v<V>) {
-        constexpr double c[] = {0.5,
-                                0.16666666666666671438,
-                                0.041666666666666670074,
-                                0.0083333333333255446996,
-                                0.0013888888888883326674,
-                                0.00019841269876864354929,
-                                0.000024801587327007186731,
-                                2.7557252833516909748e-6,
-                                2.7557271810219799569e-7,
-                                2.5106274733573294688e-8,
-                                2.0915442297780115217e-9};
-        return simd::fma(r * r, detail::horner(r, c), r);
+        return simd::fma(r * r, detail::horner(r, expm1_coefficients_double), r);
     } else {
-        constexpr double c[] = {0.5, 0.16666573381900846023, 0.041666550110305124444, 0.0083637738744055734988,
-                                0.0013926926614021906481};
-        return simd::fma(r * r, detail::horner(r, c), r);
+        return simd::fma(r * r, detail::horner(r, expm1_coefficients_float), r);
     }
 }
 

@@ -35,9 +35,38 @@ struct SiLU {
 // ---------------------------------------------------------------------------------------------------
 namespace detail {
 
+/// −|x| (the sign bit set; NaN stays NaN).
+template <class V>
+inline V negative_abs(const V& x) noexcept {
+    if constexpr (simd::is_batch<V>) {
+        return x | V(scalar_of<V>(-0.0));
+    } else {
+        return -std::fabs(x);
+    }
+}
+
+/// e^−|x| = m·p·2^−64 for the sigmoid and SiLU, with m = 1 + expm1(r) in [0.7, 1.42] returned and
+/// p = 2^(n+64) stored in p_out: callers multiply m by anything of magnitude ≤ 2^8 and then by p and 2^−64,
+/// so results below the normal range are rounded once, by the last product. −|x| is clamped to lo (≥ −112
+/// for float, ≥ −752 for double, where p stays normal); NaN propagates.
+template <class V>
+inline V exp_neg_abs_parts(const V& x, double lo, V& p_out) noexcept {
+    const V na = simd::max(constant<V>(lo), negative_abs(x));
+    const double shifted_magic = float_format<scalar_of<V>>::round_magic + 64.0;
+    const V k = simd::fma(na, constant<V>(log2e), constant<V>(shifted_magic));  // holds n + 64
+    const V n = k - constant<V>(shifted_magic);
+    V r = simd::fma(n, -ln2_hi<V>(), na);
+    r = simd::fma(n, -ln2_lo<V>(), r);
+    p_out = pow2_from_shifted(k);
+    return expm1_reduced(r) + constant<V>(1.0);
+}
+
 template <class V>
 inline V sigmoid_exact(const V& x) noexcept {
-    const V e = math::exp(-simd::abs(x));
+    V p;
+    // Below −104 (float) / −745.5 (double) e^−|x| rounds to 0.
+    const V m = exp_neg_abs_parts(x, is_double_v<V> ? -745.5 : -104.0, p);
+    const V e = (m * p) * constant<V>(0x1p-64);
     const V s = constant<V>(1.0) / (constant<V>(1.0) + e);
     return simd::select(x < constant<V>(0.0), e * s, s);
 }
@@ -46,11 +75,13 @@ inline V sigmoid_exact(const V& x) noexcept {
 /// where x·σ(x) is not).
 template <class V>
 inline V x_sigmoid_exact(const V& x) noexcept {
-    V n;
-    const V m = exp_parts(-simd::abs(x), n);
-    const V e = scale_pow2(m, n);
+    V p;
+    // Below −112 (float) / −752 (double), x·e^x rounds to 0 for every x ≥ −200 / −800 (SiLU's clamp).
+    const V m = exp_neg_abs_parts(x, is_double_v<V> ? -752.0 : -112.0, p);
+    const V tiny = constant<V>(0x1p-64);
+    const V e = (m * p) * tiny;
     const V s = constant<V>(1.0) / (constant<V>(1.0) + e);
-    return simd::select(x < constant<V>(0.0), scale_pow2(x * m, n) * s, x * s);
+    return simd::select(x < constant<V>(0.0), (((x * m) * p) * tiny) * s, x * s);
 }
 
 template <class Tier, class V>

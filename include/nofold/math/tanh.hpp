@@ -59,17 +59,19 @@ namespace detail {
 template <class V>
 inline V tanh_exact(const V& x) noexcept {
     const V a = simd::min(constant<V>(is_double_v<V> ? 19.5 : 9.5), simd::abs(x));  // NaN propagates
-    const V y = a + a;
-    const V k = simd::fma(y, constant<V>(log2e), round_magic<V>());
-    const V n = k - round_magic<V>();
-    V r;
+    // e = expm1(2a) = 2^n·(expm1(r) + 1) − 1 with r = 2a − n·ln2, computed on h = r/2 = a − n·ln2/2 (every
+    // step is the doubled one scaled by an exact power of two): k holds n + 1, so 2^(n+1) comes out of it.
+    const double magic_plus_1 = float_format<scalar_of<V>>::round_magic + 1.0;
+    const V k = simd::fma(a, constant<V>(2.0 * log2e), constant<V>(magic_plus_1));
+    const V n = k - constant<V>(magic_plus_1);
+    V h;
     if constexpr (is_double_v<V>) {
-        r = simd::fma(n, -ln2_lo<V>(), simd::fma(n, -ln2_hi<V>(), y));
+        h = simd::fma(n, constant<V>(-0.5) * ln2_lo<V>(), simd::fma(n, constant<V>(-0.5) * ln2_hi<V>(), a));
     } else {
-        r = simd::fma(n, constant<V>(-ln2), y);
+        h = simd::fma(n, constant<V>(-0.5 * static_cast<double>(static_cast<float>(ln2))), a);
     }
-    const V s = pow2_from_shifted(k);
-    const V e = simd::fma(s, expm1_reduced(r), s - constant<V>(1.0));  // math::expm1(2a)
+    const V s2 = pow2_from_shifted(k);                                               // 2^(n+1)
+    const V e = simd::fma(s2, expm1_half_of_double(h), simd::fma(s2, constant<V>(0.5), constant<V>(-1.0)));
     return with_sign_of(e / (e + constant<V>(2.0)), x);
 }
 
@@ -88,24 +90,22 @@ inline V tanh_fast(const V& x) noexcept {
 
 template <class V>
 inline V fasttanh_nam(const V& x) noexcept {
-    // One operation per statement: compilers that contract a·b + c within an expression (clang's default)
-    // would otherwise fuse the scalar path but not the SIMD intrinsics, and the two would differ.
+    // NAM Core's references are built with -ffp-contract=off: every product below that feeds an addition
+    // goes through simd::no_contract, so no compiler setting (GCC fuses across statements by default with
+    // -mfma, Clang within expressions) can turn it into a fused multiply-add. Scalar and SIMD paths then
+    // round exactly like NAM's and like each other.
+    using simd::no_contract;
     const V a = simd::abs(x);
-    const V x2 = x * x;
+    const V x2 = no_contract(x * x);
     const V k0 = constant<V>(2.45550750702956);
-    const V ka = k0 * a;
-    const V n1 = k0 + ka;
-    const V ma = constant<V>(0.821226666969744) * a;
-    const V m = constant<V>(0.893229853513558) + ma;
-    const V mx2 = m * x2;
-    const V num = x * (n1 + mx2);
+    const V n1 = k0 + no_contract(k0 * a);
+    const V m = constant<V>(0.893229853513558) + no_contract(constant<V>(0.821226666969744) * a);
+    const V num = x * (n1 + no_contract(m * x2));
     const V xa = constant<V>(0.814642734961073) * x;
-    const V xaa = xa * a;
-    const V inner = simd::abs(x + xaa);
+    const V inner = simd::abs(x + no_contract(xa * a));
     const V d0 = constant<V>(2.44506634652299);
     const V d1 = d0 + x2;
-    const V d1i = d1 * inner;
-    return num / (d0 + d1i);
+    return num / (d0 + no_contract(d1 * inner));
 }
 
 template <class Tier, class V>

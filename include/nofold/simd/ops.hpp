@@ -174,13 +174,30 @@ inline xsimd::batch<T, A> fma(const xsimd::batch<T, A>& a, const xsimd::batch<T,
 #endif
     return xsimd::fma(a, b, c);
 }
+namespace detail {
+/// x86's minps/maxps return the second operand when the comparison is false or unordered: exactly the
+/// select below, in one instruction instead of a compare and a blend.
+#if XSIMD_WITH_SSE2
+inline constexpr bool x86_minmax = true;
+#else
+inline constexpr bool x86_minmax = false;
+#endif
+}  // namespace detail
 template <class T, class A>
 inline xsimd::batch<T, A> min(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b) noexcept {
-    return xsimd::select(a < b, a, b);
+    if constexpr (detail::x86_minmax && std::is_floating_point_v<T>) {
+        return xsimd::min(a, b);
+    } else {
+        return xsimd::select(a < b, a, b);
+    }
 }
 template <class T, class A>
 inline xsimd::batch<T, A> max(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b) noexcept {
-    return xsimd::select(a > b, a, b);
+    if constexpr (detail::x86_minmax && std::is_floating_point_v<T>) {
+        return xsimd::max(a, b);
+    } else {
+        return xsimd::select(a > b, a, b);
+    }
 }
 template <class T, class A>
 inline xsimd::batch<T, A> abs(const xsimd::batch<T, A>& a) noexcept {
@@ -263,6 +280,44 @@ inline auto mask_to_float(const xsimd::batch_bool<I, A>& m) noexcept {
 #endif
 
 inline bool mask_to_float(bool m) noexcept { return m; }
+
+// ---------------------------------------------------------------------------------------------
+// A barrier against floating-point contraction.
+// ---------------------------------------------------------------------------------------------
+/// v unchanged, but opaque to the optimiser: a product passed through it is never fused with a later
+/// addition into a multiply-add, whatever -ffp-contract the user's build has. For formulas that must
+/// round like another program built without contraction (NAM-compatible kernels). Costs no instruction
+/// on GCC/Clang for x86 and ARM (an empty asm statement with the value as a register operand); elsewhere
+/// scalars take a volatile copy.
+template <class V>
+inline V no_contract(V v) noexcept {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__SSE2__))
+    if constexpr (is_batch<V>) {
+        typename V::register_type r = v;
+        __asm__("" : "+x"(r));
+        return V(r);
+    } else {
+        __asm__("" : "+x"(v));
+        return v;
+    }
+#elif defined(__GNUC__) && (defined(__aarch64__) || defined(__ARM_NEON))
+    if constexpr (is_batch<V>) {
+        typename V::register_type r = v;
+        __asm__("" : "+w"(r));
+        return V(r);
+    } else {
+        __asm__("" : "+w"(v));
+        return v;
+    }
+#else
+    if constexpr (is_batch<V>) {
+        return v;  // other compilers do not contract intrinsics on their own
+    } else {
+        volatile V t = v;
+        return t;
+    }
+#endif
+}
 
 // ---------------------------------------------------------------------------------------------
 // Derived operations, written once for every V. Calls are qualified (simd::) because xsimd
