@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <string>
 #include <vector>
 
 #include <nofold/model.hpp>
@@ -337,4 +338,39 @@ TEST_CASE("LSTM/GRU fast tier (math::Fast gates) stays within 2e-5 x RMS of the 
     MESSAGE("fast tier: LSTM rel error " << el << ", GRU " << eg);
     CHECK(el <= 2e-5);
     CHECK(eg <= 2e-5);
+}
+
+TEST_CASE("LSTM gate sigmoid through the cell: abs error <= 1.5e-7 (exact tier), 5.5e-7 (fast) vs long double") {
+    // The cells evaluate σ(x) as ½ + ½·tanh(x/2) from rows stored halved (nn/lstm.hpp). A 1-unit LSTM with
+    // W = 0, biases i = f = g = 30 (σ = tanh = 1 exactly in both tiers), c0 = 20 (so tanh(c') = tanh(21) = 1
+    // exactly) and w_out = 1, b_out = 0 outputs σ(b_o) itself after one sample.
+    // Reference: 1/(1 + e^−x) in long double. Bounds: exact, ½·(tanh's 4 ULP below 1) + the last rounding;
+    // fast, ½·(math::Fast tanh's 1e-6) + the last rounding.
+    for (nn::MathMode mode : {nn::MathMode::exact, nn::MathMode::fast}) {
+        nn::LstmModel<1, 1, 1, 1> m(1, 1, 1, mode, 1.0);
+        std::vector<float> w(m.weight_count(), 0.0f);
+        REQUIRE(w.size() == 16);
+        w[8] = w[9] = w[10] = 30.0f;  // biases i, f, g (W is 4 × 2 before them)
+        w[13] = 20.0f;                // c0 (after b_o and h0)
+        w[14] = 1.0f;                 // w_out
+        double worst = 0;
+        float worst_x = 0;
+        for (int k = -8000; k <= 8000; ++k) {
+            const float bo = 0.005f * static_cast<float>(k);
+            w[11] = bo;
+            REQUIRE(m.set_weights(w.data(), w.size()).ok());
+            const float x = 0.0f;
+            float y = 0.0f;
+            m.process(&x, &y, 1);
+            const long double ref = 1.0L / (1.0L + std::exp(-static_cast<long double>(bo)));
+            const double e = static_cast<double>(std::fabs(static_cast<long double>(y) - ref));
+            if (e > worst) {
+                worst = e;
+                worst_x = bo;
+            }
+        }
+        const std::string tier = mode == nn::MathMode::exact ? "exact" : "fast";
+        MESSAGE(tier << " tier gate sigmoid: max abs error " << worst << " at x = " << worst_x);
+        CHECK(worst <= (mode == nn::MathMode::exact ? 1.5e-7 : 5.5e-7));
+    }
 }

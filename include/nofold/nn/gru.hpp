@@ -2,14 +2,19 @@
 //
 // r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
 // n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)) (the hidden bias of n inside the reset product),
-// h' = (1 − z) ⊙ n + z ⊙ h. Gate order r, z, n. Matrices stored transposed with gate blocks padded to
-// Hp (H rounded up to the lane count): SIMD over gate rows, as in lstm.hpp. Use in nn::Recurrent.
+// h' = (1 − z) ⊙ n + z ⊙ h. Gate order r, z, n.
+// Kernel (as in lstm.hpp): one pass per batch of `lanes` hidden units, four accumulators per chain
+// (r, z, input part of n, hidden part of n) in registers; the rows and biases of r and z are stored
+// halved, so σ(x) = ½ + ½·tanh(x/2) (detail::sigmoid_of_half) and every gate is one tanh of the tier.
+// Weight layout (tile-major): for each hidden batch, the x columns (r, z, n × lanes floats each), then
+// the h columns (r, z, n), then 4 × lanes biases (b_ir + b_hr, b_iz + b_hz halved; b_in; b_hn).
 // Template parameters: In, Hidden (sizes or nn::dynamic). Units: none. Latency: 0.
 // Allocates: configure() of dynamic shapes only. RT-safe: step, initial_state.
 // Reference: ../shared/specs/model-formats.md §2.
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 
 #include "../simd/simd.hpp"
 #include "detail/storage.hpp"
@@ -18,82 +23,110 @@
 
 namespace nofold::nn {
 
+/// One GRU cell layer. Use in nn::Recurrent / nn::GruModel.
 template <int In = dynamic, int Hidden = dynamic>
 class GruLayer {
 public:
     using V = simd::float_batch;
     static constexpr int lanes = simd::lanes<V>;
     static constexpr int hp_static = detail::round_up(Hidden, lanes);
+    /// State layout: h, Hp floats (aligned); Hp = H rounded up to the lane count.
     static constexpr int state_vectors = 1;
 
     GruLayer() {
         if constexpr (In != dynamic && Hidden != dynamic) configure(In, Hidden);
     }
-    void configure(int in, int hidden) {
-        in_ = extent<In>(in);
-        h_ = extent<Hidden>(hidden);
-        hp_ = (h_ + lanes - 1) / lanes * lanes;
-        wi_.resize(static_cast<std::size_t>(in_ * 3 * hp_));
-        wh_.resize(static_cast<std::size_t>(h_ * 3 * hp_));
-        bi_.resize(static_cast<std::size_t>(3 * hp_));
-        bh_.resize(static_cast<std::size_t>(3 * hp_));
-        gi_.resize(static_cast<std::size_t>(3 * hp_));
-        gh_.resize(static_cast<std::size_t>(3 * hp_));
-        wi_.fill(0.0f);
-        wh_.fill(0.0f);
-        bi_.fill(0.0f);
-        bh_.fill(0.0f);
-        gi_.fill(0.0f);
-        gh_.fill(0.0f);
-    }
+    /// Sizes (must equal In/Hidden when those are static). Allocates for dynamic shapes.
+    void configure(int in, int hidden);
     int input_size() const noexcept { return in_; }
     int hidden_size() const noexcept { return h_; }
     int padded_hidden() const noexcept { return hp_; }
     /// Reads W_ih [3H][I], W_hh [3H][H], b_ih (3H), b_hh (3H); returns the pointer after them.
-    const float* set_weights(const float* w) noexcept {
-        for (int r = 0; r < 3 * h_; ++r)
-            for (int c = 0; c < in_; ++c) wi_.data()[c * 3 * hp_ + (r / h_) * hp_ + r % h_] = *w++;
-        for (int r = 0; r < 3 * h_; ++r)
-            for (int c = 0; c < h_; ++c) wh_.data()[c * 3 * hp_ + (r / h_) * hp_ + r % h_] = *w++;
-        for (int r = 0; r < 3 * h_; ++r) bi_.data()[(r / h_) * hp_ + r % h_] = *w++;
-        for (int r = 0; r < 3 * h_; ++r) bh_.data()[(r / h_) * hp_ + r % h_] = *w++;
-        return w;
-    }
+    const float* set_weights(const float* w) noexcept;
     std::size_t weight_count() const noexcept { return static_cast<std::size_t>(3 * h_ * (in_ + h_) + 6 * h_); }
     double flops() const noexcept { return 2.0 * 3 * h_ * (in_ + h_); }
     void initial_state(float* state) const noexcept { std::fill(state, state + hp_, 0.0f); }
-
-    NOFOLD_REALTIME void step(const float* x, const float* prev, float* state, MathMode mode) const noexcept {
-        float* gi = gi_.data();
-        float* gh = gh_.data();
-        const int hp = extent<hp_static>(hp_);
-        const std::size_t stride = static_cast<std::size_t>(3 * hp);
-        detail::gemv<V>(wi_.data(), stride, 3 * hp / lanes, bi_.data(), x, extent<In>(in_), nullptr, 0, gi);
-        detail::gemv<V>(wh_.data(), stride, 3 * hp / lanes, bh_.data(), nullptr, 0, prev, extent<Hidden>(h_), gh);
-        detail::with_gate_tier(mode, [&](auto tier) {
-            using Tier = decltype(tier);
-            const math::Sigmoid<Tier> sigmoid{};
-            const math::Tanh<Tier> tanh{};
-            for (int b = 0; b < hp_ / lanes; ++b) {
-                const int o = b * lanes;
-                const V r = sigmoid(simd::load_aligned<V>(gi + o) + simd::load_aligned<V>(gh + o));
-                const V z = sigmoid(simd::load_aligned<V>(gi + hp_ + o) + simd::load_aligned<V>(gh + hp_ + o));
-                const V n = tanh(simd::fma(r, simd::load_aligned<V>(gh + 2 * hp_ + o), simd::load_aligned<V>(gi + 2 * hp_ + o)));
-                const V hprev = simd::load_aligned<V>(prev + o);
-                simd::store_aligned(state + o, simd::fma(z, hprev - n, n));
-            }
-        });
-    }
-    std::size_t heap_bytes() const noexcept {
-        return wi_.heap_bytes() + wh_.heap_bytes() + bi_.heap_bytes() + bh_.heap_bytes() + gi_.heap_bytes() + gh_.heap_bytes();
-    }
+    /// state = cell(x, prev) with the gates in Tier (math::Exact, Fast or NamCompat); `state` must not
+    /// alias `prev`.
+    template <class Tier>
+    NOFOLD_REALTIME void step(const float* x, const float* prev, float* state) const noexcept;
+    std::size_t heap_bytes() const noexcept { return w_.heap_bytes(); }
 
 private:
+    std::size_t tile_floats() const noexcept { return static_cast<std::size_t>((3 * (in_ + h_) + 4) * lanes); }
+    float* tile(int b) noexcept { return w_.data() + static_cast<std::size_t>(b) * tile_floats(); }
+
     int in_ = 0, h_ = 0, hp_ = 0;
-    detail::Storage<detail::product(In, detail::product(3, hp_static))> wi_;
-    detail::Storage<detail::product(Hidden, detail::product(3, hp_static))> wh_;
-    detail::Storage<detail::product(3, hp_static)> bi_, bh_;
-    mutable detail::Storage<detail::product(3, hp_static)> gi_, gh_;
+    detail::Storage<detail::product(detail::sum(detail::product(3, detail::sum(In, Hidden)), 4), hp_static)> w_;
 };
+
+// ---------------------------------------------------------------------------------------------------
+namespace detail {
+
+/// One batch of hidden units of a GRU step: w = the batch's tile (see the top of gru.hpp), h_prev /
+/// h_out = the batch's lanes.
+template <class Tier, class V>
+inline void gru_batch(const float* w, const float* x, int nx, const float* h, int nh, const float* h_prev, float* h_out) noexcept {
+    constexpr int lanes = simd::lanes<V>;
+    constexpr int chains = recurrent_chains<V>;
+    const float* bias = w + 3 * (nx + nh) * lanes;
+    V a[chains][4];  // r, z, n input part, n hidden part
+    for (int q = 0; q < 4; ++q) {
+        a[0][q] = simd::load_aligned<V>(bias + q * lanes);
+        for (int k = 1; k < chains; ++k) a[k][q] = V(0.0f);
+    }
+    accumulate_columns<3, 2>(a, w, x, nx);
+    accumulate_columns<3, 3>(a, w + 3 * nx * lanes, h, nh);
+    const V r = sigmoid_of_half<Tier>(sum_chains(a, 0));
+    const V z = sigmoid_of_half<Tier>(sum_chains(a, 1));
+    const V n = math::Tanh<Tier>{}(simd::fma(r, sum_chains(a, 3), sum_chains(a, 2)));
+    simd::store_aligned(h_out, simd::fma(z, simd::load_aligned<V>(h_prev) - n, n));
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------------
+template <int In, int Hidden>
+void GruLayer<In, Hidden>::configure(int in, int hidden) {
+    in_ = extent<In>(in);
+    h_ = extent<Hidden>(hidden);
+    hp_ = (h_ + lanes - 1) / lanes * lanes;
+    w_.resize(static_cast<std::size_t>(hp_ / lanes) * tile_floats());
+    w_.fill(0.0f);
+}
+
+template <int In, int Hidden>
+const float* GruLayer<In, Hidden>::set_weights(const float* w) noexcept {
+    w_.fill(0.0f);
+    // Row r = gate·H + j goes to tile j / lanes, lane j % lanes; r and z (gates 0, 1) halved.
+    const auto scale = [](int gate) { return gate == 2 ? 1.0f : 0.5f; };
+    const auto put = [&](std::size_t offset, int r, float v) {
+        const int gate = r / h_, j = r % h_;
+        tile(j / lanes)[offset + static_cast<std::size_t>(gate * lanes + j % lanes)] += scale(gate) * v;
+    };
+    const std::size_t x_cols = 0, h_cols = static_cast<std::size_t>(3 * in_ * lanes);
+    const std::size_t bias = static_cast<std::size_t>(3 * (in_ + h_) * lanes);
+    for (int r = 0; r < 3 * h_; ++r)
+        for (int c = 0; c < in_; ++c) put(x_cols + static_cast<std::size_t>(3 * c * lanes), r, *w++);
+    for (int r = 0; r < 3 * h_; ++r)
+        for (int c = 0; c < h_; ++c) put(h_cols + static_cast<std::size_t>(3 * c * lanes), r, *w++);
+    for (int r = 0; r < 3 * h_; ++r) put(bias, r, *w++);  // b_ih: r, z sums start here; b_in in slot 2
+    for (int r = 0; r < 3 * h_; ++r) {                    // b_hh: r, z added; b_hn to slot 3
+        const bool n_gate = r / h_ == 2;
+        put(bias + (n_gate ? static_cast<std::size_t>(lanes) : 0), r, *w++);
+    }
+    return w;
+}
+
+template <int In, int Hidden>
+template <class Tier>
+[[gnu::flatten]] void GruLayer<In, Hidden>::step(const float* x, const float* prev, float* state) const noexcept {
+    const int nx = extent<In>(in_), nh = extent<Hidden>(h_), hp = extent<hp_static>(hp_);
+    const std::size_t tile = static_cast<std::size_t>((3 * (nx + nh) + 4) * lanes);
+    for (int b = 0; b < hp / lanes; ++b) {
+        const int o = b * lanes;
+        detail::gru_batch<Tier, V>(w_.data() + static_cast<std::size_t>(b) * tile, x, nx, prev, nh, prev + o, state + o);
+    }
+}
 
 }  // namespace nofold::nn

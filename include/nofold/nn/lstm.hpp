@@ -1,186 +1,207 @@
-// nofold::nn — LstmLayer and Lstm: PyTorch-convention LSTM cells and the NAM LSTM model
-// (layers of cells, then a 1 × H output layer), with compile-time or run-time sizes.
+// nofold::nn — LstmLayer: a PyTorch-convention LSTM cell with compile-time or run-time sizes (the
+// layers of nn::LstmModel, recurrent_model.hpp).
 //
-// Cell: ifgo = W·[x; h] + b, c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c'). The gate vector is
-// computed with SIMD over gate rows: W is stored transposed ([I + H][4·Hp], each gate block padded to
-// Hp = H rounded up to the lane count), so a step is (I + H) broadcast-FMAs over 4·Hp/lanes batches.
-// Rate factor L: the state fed back is the one of L samples ago (s_t = cell(x_t, s_{t−L})); fractional
-// L interpolates linearly between the two neighbouring stored states.
-//
-// Template parameters: In, Hidden, Layers: sizes or nn::dynamic; MaxRate: largest rate factor for
-// static shapes (the state ring length). Units: samples at the running rate.
-// Latency: 0. Allocates: configure() of dynamic shapes only. RT-safe: process, reset, prewarm,
-// set_rate_factor.
+// Cell: ifgo = W·[x; h] + b, c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c').
+// Kernel: one pass per batch of `lanes` hidden units computes all four gates of that batch in
+// registers (4 accumulators per chain, detail::recurrent_chains chains over the columns of [x; h]:
+// a step is latency-bound, h(t) feeds the GEMV of t + 1), then the nonlinearities and the state update,
+// with no gate vector in memory. The rows of i, f and o are stored halved (exact in float), so every
+// gate is one tanh of the tier: σ(x) = ½ + ½·tanh(x/2) (detail::sigmoid_of_half).
+// Weight layout (tile-major): for each hidden batch, for each column of [x; h], 4 gates × lanes floats.
+// Template parameters: In, Hidden: sizes or nn::dynamic. Units: none. Latency: 0.
+// Allocates: configure() of dynamic shapes only. RT-safe: step, initial_state.
 // Reference: ../shared/specs/model-formats.md §1.2 (weights i, f, g, o; bias; h0, c0; output layer).
 #pragma once
 
 #include <algorithm>
-#include <array>
-#include <cmath>
-#include <vector>
+#include <cstddef>
 
-#include "../simd/simd.hpp"
-#include "../math/sigmoid.hpp"
 #include "../math/tanh.hpp"
+#include "../math/tier.hpp"
+#include "../simd/simd.hpp"
 #include "detail/storage.hpp"
 #include "math_mode.hpp"
 
 namespace nofold::nn {
 
-namespace detail {
-/// The catalogue tier a recurrent cell's gates use: exact → math::Exact, fast → math::Fast, nam →
-/// math::NamCompat (Fasttanh and ½·(fasttanh(x/2) + 1), what NAM Core's LSTM computes with fast tanh on).
-/// Calls fn(tier tag) once, so the per-gate code is compiled per tier with no branch inside.
-template <class Fn>
-inline void with_gate_tier(MathMode mode, Fn&& fn) noexcept {
-    switch (mode) {
-        case MathMode::fast: fn(math::Fast{}); return;
-        case MathMode::nam: fn(math::NamCompat{}); return;
-        case MathMode::exact:
-        default: fn(math::Exact{}); return;
-    }
-}
-// g[0, nb·lanes) = bias + Σ_j wt[j]·x[j] (j < nx) + Σ_j wt[nx + j]·h[j] (j < nh); wt rows `stride`
-// floats apart. Up to 4 batches per pass; from 16 h columns on, two accumulator chains (even and odd
-// h columns) summed at the end: a step is latency-bound (h feeds the next step), and two chains halve
-// the dependent FMAs.
-template <class V, int NB>
-inline void gemv_tile(const float* wt, std::size_t stride, const float* bias, const float* x, int nx, const float* h, int nh,
-                      float* g) noexcept {
-    constexpr int lanes = simd::lanes<V>;
-    V acc[NB], odd[NB];
-    for (int b = 0; b < NB; ++b) {
-        acc[b] = simd::load_aligned<V>(bias + b * lanes);
-        odd[b] = V(0.0f);
-    }
-    for (int j = 0; j < nx; ++j) {
-        const V s = simd::broadcast<V>(x[j]);
-        const float* w = wt + static_cast<std::size_t>(j) * stride;
-        for (int b = 0; b < NB; ++b) acc[b] = simd::fma(s, simd::load_aligned<V>(w + b * lanes), acc[b]);
-    }
-    int j = 0;
-    for (; nh >= 16 && j + 2 <= nh; j += 2) {
-        const V s0 = simd::broadcast<V>(h[j]);
-        const V s1 = simd::broadcast<V>(h[j + 1]);
-        const float* w0 = wt + static_cast<std::size_t>(nx + j) * stride;
-        const float* w1 = w0 + stride;
-        for (int b = 0; b < NB; ++b) {
-            acc[b] = simd::fma(s0, simd::load_aligned<V>(w0 + b * lanes), acc[b]);
-            odd[b] = simd::fma(s1, simd::load_aligned<V>(w1 + b * lanes), odd[b]);
-        }
-    }
-    for (; j < nh; ++j) {
-        const V s = simd::broadcast<V>(h[j]);
-        const float* w = wt + static_cast<std::size_t>(nx + j) * stride;
-        for (int b = 0; b < NB; ++b) acc[b] = simd::fma(s, simd::load_aligned<V>(w + b * lanes), acc[b]);
-    }
-    for (int b = 0; b < NB; ++b) simd::store_aligned(g + b * lanes, acc[b] + odd[b]);
-}
-
-template <class V>
-inline void gemv(const float* wt, std::size_t stride, int batches, const float* bias, const float* x, int nx, const float* h,
-                 int nh, float* g) noexcept {
-    constexpr int lanes = simd::lanes<V>;
-    int b = 0;
-    for (; b + 4 <= batches; b += 4) gemv_tile<V, 4>(wt + b * lanes, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes);
-    const float* w = wt + b * lanes;
-    switch (batches - b) {
-        case 3: gemv_tile<V, 3>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
-        case 2: gemv_tile<V, 2>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
-        case 1: gemv_tile<V, 1>(w, stride, bias + b * lanes, x, nx, h, nh, g + b * lanes); break;
-        default: break;
-    }
-}
-}  // namespace detail
-
-/// One LSTM cell layer.
+/// One LSTM cell layer. Use in nn::Recurrent / nn::LstmModel.
 template <int In = dynamic, int Hidden = dynamic>
 class LstmLayer {
 public:
     using V = simd::float_batch;
     static constexpr int lanes = simd::lanes<V>;
     static constexpr int hp_static = detail::round_up(Hidden, lanes);
+    /// State layout: [h | c], Hp floats each (aligned); Hp = H rounded up to the lane count.
+    static constexpr int state_vectors = 2;
 
     LstmLayer() {
         if constexpr (In != dynamic && Hidden != dynamic) configure(In, Hidden);
     }
     /// Sizes (must equal In/Hidden when those are static). Allocates for dynamic shapes.
-    void configure(int in, int hidden) {
-        in_ = extent<In>(in);
-        h_ = extent<Hidden>(hidden);
-        hp_ = (h_ + lanes - 1) / lanes * lanes;
-        wt_.resize(static_cast<std::size_t>((in_ + h_) * 4 * hp_));
-        b_.resize(static_cast<std::size_t>(4 * hp_));
-        g_.resize(static_cast<std::size_t>(4 * hp_));
-        h0_.resize(static_cast<std::size_t>(hp_));
-        c0_.resize(static_cast<std::size_t>(hp_));
-        wt_.fill(0.0f);
-        b_.fill(0.0f);
-        h0_.fill(0.0f);
-        c0_.fill(0.0f);
-    }
+    void configure(int in, int hidden);
     int input_size() const noexcept { return in_; }
     int hidden_size() const noexcept { return h_; }
     int padded_hidden() const noexcept { return hp_; }
     /// Reads the NAM order (matrix [4H][I+H], bias 4H, h0 H, c0 H); returns the pointer after them.
-    const float* set_weights(const float* w) noexcept {
-        const int cols = in_ + h_;
-        for (int r = 0; r < 4 * h_; ++r) {
-            const int gate = r / h_, j = r % h_;
-            for (int c = 0; c < cols; ++c) wt_.data()[c * 4 * hp_ + gate * hp_ + j] = *w++;
-        }
-        for (int r = 0; r < 4 * h_; ++r) b_.data()[(r / h_) * hp_ + r % h_] = *w++;
-        for (int j = 0; j < h_; ++j) h0_.data()[j] = *w++;
-        for (int j = 0; j < h_; ++j) c0_.data()[j] = *w++;
-        return w;
-    }
+    const float* set_weights(const float* w) noexcept;
     std::size_t weight_count() const noexcept { return static_cast<std::size_t>(4 * h_ * (in_ + h_) + 6 * h_); }
     double flops() const noexcept { return 2.0 * 4 * h_ * (in_ + h_); }
     const float* h0() const noexcept { return h0_.data(); }
     const float* c0() const noexcept { return c0_.data(); }
-
-    /// State layout: [h | c], Hp floats each (aligned).
-    static constexpr int state_vectors = 2;
     void initial_state(float* state) const noexcept {
         std::copy(h0_.data(), h0_.data() + hp_, state);
         std::copy(c0_.data(), c0_.data() + hp_, state + hp_);
     }
-    /// state = cell(x, prev); `state` must not alias `prev`. The hidden output is state[0, H).
-    NOFOLD_REALTIME void step(const float* x, const float* prev, float* state, MathMode mode) const noexcept {
-        const float* h_prev = prev;
-        const float* c_prev = prev + hp_;
-        float* h = state;
-        float* c = state + hp_;
-        float* g = g_.data();
-        const int hp = extent<hp_static>(hp_);
-        detail::gemv<V>(wt_.data(), static_cast<std::size_t>(4 * hp), 4 * hp / lanes, b_.data(), x, extent<In>(in_), h_prev,
-                        extent<Hidden>(h_), g);
-        detail::with_gate_tier(mode, [&](auto tier) {
-            using Tier = decltype(tier);
-            const math::Sigmoid<Tier> sigmoid{};
-            const math::Tanh<Tier> tanh{};
-            for (int b = 0; b < hp_ / lanes; ++b) {
-                const int o = b * lanes;
-                const V i = sigmoid(simd::load_aligned<V>(g + o));
-                const V f = sigmoid(simd::load_aligned<V>(g + hp_ + o));
-                const V gg = tanh(simd::load_aligned<V>(g + 2 * hp_ + o));
-                const V og = sigmoid(simd::load_aligned<V>(g + 3 * hp_ + o));
-                const V cn = simd::fma(f, simd::load_aligned<V>(c_prev + o), i * gg);
-                simd::store_aligned(c + o, cn);
-                simd::store_aligned(h + o, og * tanh(cn));
-            }
-        });
-    }
-    std::size_t heap_bytes() const noexcept {
-        return wt_.heap_bytes() + b_.heap_bytes() + g_.heap_bytes() + h0_.heap_bytes() + c0_.heap_bytes();
-    }
+    /// state = cell(x, prev) with the gates in Tier (math::Exact, Fast or NamCompat); `state` must not
+    /// alias `prev`. The hidden output is state[0, H).
+    template <class Tier>
+    NOFOLD_REALTIME void step(const float* x, const float* prev, float* state) const noexcept;
+    std::size_t heap_bytes() const noexcept { return wt_.heap_bytes() + b_.heap_bytes() + h0_.heap_bytes() + c0_.heap_bytes(); }
 
 private:
     int in_ = 0, h_ = 0, hp_ = 0;
     detail::Storage<detail::product(detail::sum(In, Hidden), detail::product(4, hp_static))> wt_;
     detail::Storage<detail::product(4, hp_static)> b_;
-    mutable detail::Storage<detail::product(4, hp_static)> g_;
     detail::Storage<hp_static> h0_, c0_;
 };
+
+// ---------------------------------------------------------------------------------------------------
+namespace detail {
+
+/// Independent accumulator chains over the columns of a recurrent GEMV: as many as the registers allow
+/// with 4 gate accumulators each (16 vector registers with 8 lanes (AVX2), 32 otherwise: AVX-512, NEON).
+template <class V>
+inline constexpr int recurrent_chains = simd::lanes<V> == 8 ? 3 : 4;
+
+/// σ(2u) = ½ + ½·tanh(u), for a gate whose pre-activation was stored halved (u = x/2). Same formula as
+/// math::Sigmoid<Fast> and <NamCompat>; for math::Exact the absolute error is ≤ 1.5e-7 (½ of tanh's
+/// 4 ULP below 1, plus the final rounding) instead of Sigmoid<Exact>'s 4 ULP relative error, which
+/// differs only where σ < 1e-7, irrelevant for a gate that multiplies O(1) values.
+template <class Tier, class V>
+inline V sigmoid_of_half(const V& u) noexcept {
+    const V half = simd::broadcast<V>(0.5f);
+    return simd::fma(half, math::Tanh<Tier>{}(u), half);
+}
+
+/// a[k][slot(q)] += v[j]·w[j][q] over columns j = 0 … n − 1, column j into chain j mod Chains; w holds
+/// Gates × lanes floats per column (aligned). slot(q) = q, except the last gate goes to accumulator Last
+/// (the GRU sends the input and hidden parts of n to different accumulators). Chain and slot indices
+/// are compile-time constants after unrolling, so the accumulators stay in registers.
+template <int Gates, int Last, class V, int Chains, int Acc>
+inline void accumulate_columns(V (&a)[Chains][Acc], const float* w, const float* v, int n) noexcept {
+    static_assert(Gates <= Acc && Last < Acc, "accumulate_columns: accumulator index out of range");
+    constexpr int lanes = simd::lanes<V>;
+    constexpr int stride = Gates * lanes;
+    int j = 0;
+    for (; j + Chains <= n; j += Chains)
+        for (int k = 0; k < Chains; ++k) {
+            const V s = simd::broadcast<V>(v[j + k]);
+            const float* wc = w + (j + k) * stride;
+            for (int q = 0; q < Gates; ++q) {
+                V& acc = a[k][q + 1 < Gates ? q : Last];
+                acc = simd::fma(s, simd::load_aligned<V>(wc + q * lanes), acc);
+            }
+        }
+    for (int k = 0; k + 1 < Chains; ++k)
+        if (j + k < n) {
+            const V s = simd::broadcast<V>(v[j + k]);
+            const float* wc = w + (j + k) * stride;
+            for (int q = 0; q < Gates; ++q) {
+                V& acc = a[k][q + 1 < Gates ? q : Last];
+                acc = simd::fma(s, simd::load_aligned<V>(wc + q * lanes), acc);
+            }
+        }
+}
+
+/// Σ_k a[k][q] (pairwise).
+template <class V, int Chains, int Acc>
+inline V sum_chains(const V (&a)[Chains][Acc], int q) noexcept {
+    if constexpr (Chains == 1) {
+        return a[0][q];
+    } else if constexpr (Chains == 2) {
+        return a[0][q] + a[1][q];
+    } else if constexpr (Chains == 3) {
+        return (a[0][q] + a[1][q]) + a[2][q];
+    } else {
+        V s = (a[0][q] + a[1][q]) + (a[2][q] + a[3][q]);
+        for (int k = 4; k < Chains; ++k) s = s + a[k][q];
+        return s;
+    }
+}
+
+/// One batch of hidden units of an LSTM step: w = the batch's tile ([nx + nh] columns × 4 gates ×
+/// lanes), bias = 4 × lanes (i, f, o halved), c_prev / h_out / c_out = the batch's lanes.
+template <class Tier, class V>
+inline void lstm_batch(const float* w, const float* bias, const float* x, int nx, const float* h, int nh, const float* c_prev,
+                       float* h_out, float* c_out) noexcept {
+    constexpr int lanes = simd::lanes<V>;
+    constexpr int chains = recurrent_chains<V>;
+    V a[chains][4];
+    for (int q = 0; q < 4; ++q) {
+        a[0][q] = simd::load_aligned<V>(bias + q * lanes);
+        for (int k = 1; k < chains; ++k) a[k][q] = V(0.0f);
+    }
+    accumulate_columns<4, 3>(a, w, x, nx);
+    accumulate_columns<4, 3>(a, w + nx * 4 * lanes, h, nh);
+    const math::Tanh<Tier> tanh{};
+    const V i = sigmoid_of_half<Tier>(sum_chains(a, 0));
+    const V f = sigmoid_of_half<Tier>(sum_chains(a, 1));
+    const V g = tanh(sum_chains(a, 2));
+    const V o = sigmoid_of_half<Tier>(sum_chains(a, 3));
+    const V c = simd::fma(f, simd::load_aligned<V>(c_prev), i * g);
+    simd::store_aligned(c_out, c);
+    simd::store_aligned(h_out, o * tanh(c));
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------------
+template <int In, int Hidden>
+void LstmLayer<In, Hidden>::configure(int in, int hidden) {
+    in_ = extent<In>(in);
+    h_ = extent<Hidden>(hidden);
+    hp_ = (h_ + lanes - 1) / lanes * lanes;
+    wt_.resize(static_cast<std::size_t>((in_ + h_) * 4 * hp_));
+    b_.resize(static_cast<std::size_t>(4 * hp_));
+    h0_.resize(static_cast<std::size_t>(hp_));
+    c0_.resize(static_cast<std::size_t>(hp_));
+    wt_.fill(0.0f);
+    b_.fill(0.0f);
+    h0_.fill(0.0f);
+    c0_.fill(0.0f);
+}
+
+template <int In, int Hidden>
+const float* LstmLayer<In, Hidden>::set_weights(const float* w) noexcept {
+    const int cols = in_ + h_;
+    // Row r = gate·H + j of W goes to tile j / lanes, lane j % lanes; i, f, o (gates 0, 1, 3) halved.
+    const auto scale = [](int gate) { return gate == 2 ? 1.0f : 0.5f; };
+    const auto at = [&](int gate, int j, int col) {
+        return static_cast<std::size_t>(((j / lanes * cols + col) * 4 + gate) * lanes + j % lanes);
+    };
+    for (int r = 0; r < 4 * h_; ++r) {
+        const int gate = r / h_, j = r % h_;
+        for (int c = 0; c < cols; ++c) wt_.data()[at(gate, j, c)] = scale(gate) * *w++;
+    }
+    for (int r = 0; r < 4 * h_; ++r) {
+        const int gate = r / h_, j = r % h_;
+        b_.data()[static_cast<std::size_t>((j / lanes * 4 + gate) * lanes + j % lanes)] = scale(gate) * *w++;
+    }
+    for (int j = 0; j < h_; ++j) h0_.data()[j] = *w++;
+    for (int j = 0; j < h_; ++j) c0_.data()[j] = *w++;
+    return w;
+}
+
+template <int In, int Hidden>
+template <class Tier>
+[[gnu::flatten]] void LstmLayer<In, Hidden>::step(const float* x, const float* prev, float* state) const noexcept {
+    const int nx = extent<In>(in_), nh = extent<Hidden>(h_), hp = extent<hp_static>(hp_);
+    const std::size_t tile = static_cast<std::size_t>((nx + nh) * 4 * lanes);
+    for (int b = 0; b < hp / lanes; ++b) {
+        const int o = b * lanes;
+        detail::lstm_batch<Tier, V>(wt_.data() + static_cast<std::size_t>(b) * tile, b_.data() + 4 * o, x, nx, prev, nh,
+                                    prev + hp + o, state + o, state + hp + o);
+    }
+}
 
 }  // namespace nofold::nn

@@ -4,7 +4,9 @@
 //
 // Template parameters: Cell0 (first layer, input width In), CellN (further layers, H → H), Layers
 // (count or nn::dynamic), MaxRate (static shapes: largest rate factor; dynamic: set in configure()).
-// Cells provide configure(in, h), padded_hidden(), state_vectors, initial_state(), step().
+// Cells provide configure(in, h), padded_hidden(), state_vectors, initial_state(), step<Tier>().
+// process() picks the gate tier and the integer/fractional rate path once per block; a sample then
+// costs the cells' steps and a SIMD output dot product (ring slots wrap by compare, not modulo).
 // Units: samples at the running rate. Latency: 0. Allocates: configure() of dynamic shapes only.
 // RT-safe: process, reset, prewarm, set_rate_factor.
 #pragma once
@@ -15,6 +17,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "../math/tier.hpp"
 #include "../model.hpp"
 #include "../simd/simd.hpp"
 #include "detail/storage.hpp"
@@ -59,7 +62,14 @@ public:
     void set_math(MathMode m) noexcept { math_ = m; }
 
     NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept {
-        for (int t = 0; t < n; ++t) out[t] = step(simd::zero_if_not_finite(in[t]));
+        with_tier([&](auto tier) {
+            using Tier = decltype(tier);
+            if (frac_ > 0.0f) {
+                for (int t = 0; t < n; ++t) out[t] = step_with<Tier, true>(simd::zero_if_not_finite(in[t]));
+            } else {
+                for (int t = 0; t < n; ++t) out[t] = step_with<Tier, false>(simd::zero_if_not_finite(in[t]));
+            }
+        });
     }
     NOFOLD_REALTIME void reset() noexcept {
         for (int l = 0; l < layers_; ++l)
@@ -80,11 +90,20 @@ public:
         reset();
         block = std::max(block, 1);
         const long total = (static_cast<long>(std::max(samples, 0)) + block - 1) / block * block;
-        for (long t = 0; t < total; ++t) step(0.0f);
+        with_tier([&](auto tier) {
+            using Tier = decltype(tier);
+            if (frac_ > 0.0f) {
+                for (long t = 0; t < total; ++t) step_with<Tier, true>(0.0f);
+            } else {
+                for (long t = 0; t < total; ++t) step_with<Tier, false>(0.0f);
+            }
+        });
     }
     NOFOLD_REALTIME RateFactorStatus set_rate_factor(double rate) noexcept {
         if (!(rate >= 1.0) || rate > max_rate_) return RateFactorStatus::out_of_range;
         rate_ = rate;
+        delay_ = static_cast<int>(rate);
+        frac_ = static_cast<float>(rate - delay_);
         reset();
         return RateFactorStatus::ok;
     }
@@ -97,33 +116,13 @@ public:
         return b;
     }
 
-    /// One sample through every layer and the output layer.
+    /// One sample through every layer and the output layer (process() without the input sanitising).
     NOFOLD_REALTIME float step(float x) noexcept {
-        const int li = static_cast<int>(rate_);
-        const float frac = static_cast<float>(rate_ - li);
-        const int cur = pos_;
-        const float* input = &x;
-        for (int l = 0; l < layers_; ++l) {
-            // delayed state s_{t−L}: slot of t − li, blended with t − li − 1 for fractional L
-            const float* prev = slot(l, (cur - li + slots_ * 2) % slots_);
-            if (frac > 0.0f) {
-                const float* older = slot(l, (cur - li - 1 + slots_ * 2) % slots_);
-                float* mix = tmp_.data();
-                for (int j = 0; j < sv_; ++j) mix[j] = prev[j] + frac * (older[j] - prev[j]);
-                prev = mix;
-            }
-            float* dst = slot(l, cur);
-            if constexpr (may_have_more_layers) {
-                if (l > 0) rest_[static_cast<std::size_t>(l - 1)].step(input, prev, dst, math_);
-                else cell0_.step(input, prev, dst, math_);
-            } else {
-                cell0_.step(input, prev, dst, math_);
-            }
-            input = dst;
-        }
-        pos_ = (cur + 1) % slots_;
-        float y = b_out_;
-        for (int j = 0; j < h_; ++j) y += w_out_.data()[j] * input[j];
+        float y = 0.0f;
+        with_tier([&](auto tier) {
+            using Tier = decltype(tier);
+            y = frac_ > 0.0f ? step_with<Tier, true>(x) : step_with<Tier, false>(x);
+        });
         return y;
     }
 
@@ -132,6 +131,51 @@ private:
         return ring_.data() + (static_cast<std::size_t>(layer) * static_cast<std::size_t>(slots_) + static_cast<std::size_t>(s)) *
                                   static_cast<std::size_t>(sv_);
     }
+    /// Calls fn(tier tag) once for the current math mode: exact → math::Exact, fast → math::Fast, nam →
+    /// math::NamCompat (NAM Core's LSTM with fast tanh on), so the per-sample code has no branch on it.
+    template <class Fn>
+    void with_tier(Fn&& fn) noexcept {
+        switch (math_) {
+            case MathMode::fast: fn(math::Fast{}); return;
+            case MathMode::nam: fn(math::NamCompat{}); return;
+            case MathMode::exact:
+            default: fn(math::Exact{}); return;
+        }
+    }
+    /// s_t = cell(x_t, s_{t−L}): the slot of t − floor(L), blended with t − floor(L) − 1 when Frac.
+    template <class Tier, bool Frac>
+    float step_with(float x) noexcept {
+        const int cur = pos_;
+        int back = cur - delay_;  // delay_ ≤ slots_ − 2
+        if (back < 0) back += slots_;
+        int older = back - 1;
+        if (older < 0) older += slots_;
+        const float* input = &x;
+        for (int l = 0; l < layers_; ++l) {
+            const float* prev = slot(l, back);
+            if constexpr (Frac) {
+                const float* old = slot(l, older);
+                float* mix = tmp_.data();
+                for (int j = 0; j < sv_; ++j) mix[j] = prev[j] + frac_ * (old[j] - prev[j]);
+                prev = mix;
+            }
+            float* dst = slot(l, cur);
+            if constexpr (may_have_more_layers) {
+                if (l > 0) rest_[static_cast<std::size_t>(l - 1)].template step<Tier>(input, prev, dst);
+                else cell0_.template step<Tier>(input, prev, dst);
+            } else {
+                cell0_.template step<Tier>(input, prev, dst);
+            }
+            input = dst;
+        }
+        pos_ = cur + 1 == slots_ ? 0 : cur + 1;
+        using V = simd::float_batch;
+        V acc = V(0.0f);
+        const int hp = extent<hp_static>(hp_);
+        for (int j = 0; j < hp; j += lanes)
+            acc = simd::fma(simd::load_aligned<V>(w_out_.data() + j), simd::load_aligned<V>(input + j), acc);
+        return b_out_ + simd::reduce_add(acc);
+    }
     static constexpr int hp_static = CellN::hp_static;
     static constexpr int state_static = detail::product(Cell0::state_vectors, hp_static);
     static constexpr int rest_count = Layers == dynamic ? 0 : std::max(Layers - 1, 0);
@@ -139,8 +183,9 @@ private:
 
     Cell0 cell0_;
     Rest rest_{};
-    int layers_ = 0, h_ = 0, hp_ = 0, sv_ = 0, slots_ = 1, pos_ = 0;
+    int layers_ = 0, h_ = 0, hp_ = 0, sv_ = 0, slots_ = 1, pos_ = 0, delay_ = 1;
     double rate_ = 1.0, max_rate_ = 1.0;
+    float frac_ = 0.0f;
     MathMode math_ = MathMode::exact;
     detail::Storage<detail::product(detail::product(Layers, MaxRate + 3), state_static)> ring_;
     detail::Storage<detail::product(2, state_static)> tmp_;
