@@ -66,6 +66,20 @@ inline int ring_append(float* rings, int channels, int span, int pos, const floa
     return (at + keep) % span;
 }
 
+/// dst[c·ld + j] = x_c[j − m] for j < m: the last m samples of every channel (m ≤ span).
+inline void ring_copy_last(const float* rings, int channels, int span, int pos, int m, float* dst, int ld) noexcept {
+    if (m <= 0) return;
+    int start = pos - m;
+    if (start < 0) start += span;
+    const int first = std::min(m, span - start);
+    for (int c = 0; c < channels; ++c) {
+        const float* ring = rings + static_cast<std::size_t>(c) * static_cast<std::size_t>(span);
+        float* d = dst + static_cast<std::size_t>(c) * static_cast<std::size_t>(ld);
+        copy_floats(ring + start, first, d);
+        copy_floats(ring, m - first, d + first);
+    }
+}
+
 /// Every past sample of channel c becomes value[c·ld] (the steady state of a constant signal).
 inline void ring_fill_constant(float* rings, int channels, int span, const float* value, int ld) noexcept {
     for (int c = 0; c < channels; ++c) {

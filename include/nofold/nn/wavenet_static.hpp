@@ -36,6 +36,7 @@
 #include "../simd/simd.hpp"
 #include "dense.hpp"
 #include "detail/storage.hpp"
+#include "detail/tap_conv.hpp"
 #include "history.hpp"
 #include "storage.hpp"
 #include "weight_status.hpp"
@@ -130,11 +131,14 @@ struct StaticLayout {
         return true;
     }
     static constexpr std::size_t rows(int n) noexcept { return static_cast<std::size_t>(n) * static_cast<std::size_t>(F); }
-    static constexpr std::size_t x = round16(weights());  // max_channels() rows, then the input row
-    static constexpr std::size_t in = x + rows(max_channels());
+    // The residual rows x are `ld` floats apart: each row's F frames are preceded by `prefix` floats where
+    // a layer puts the last samples of its delay line, so taps up to `prefix` back read x in place.
+    static constexpr int prefix = F;
+    static constexpr int ld = F + prefix;
+    static constexpr std::size_t x = round16(weights()) + prefix;  // max_channels() rows, then the input row
+    static constexpr std::size_t in = x + static_cast<std::size_t>(max_channels()) * ld;
     static constexpr std::size_t z = in + rows(1);
-    static constexpr std::size_t t = z + rows(max_channels());
-    static constexpr std::size_t s0 = t + rows(max_channels());
+    static constexpr std::size_t s0 = z + rows(max_channels());
     static constexpr std::size_t s1 = s0 + rows(s_rows(0));
     static constexpr std::size_t history = s1 + rows(s_rows(1));
     static constexpr std::size_t total(int max_rate) noexcept {
@@ -183,16 +187,17 @@ private:
     static_assert(Layout::heads_chain(), "nofold::nn::wavenet::Preset: arrays[i-1].head_size must equal arrays[i].channels and the last head_size must be 1");
     static constexpr int fixed_size = Storage::fixed ? static_cast<int>(Layout::total(Storage::max_rate)) : dynamic;
 
-    template <std::size_t... I>
+    template <MathMode M, std::size_t... I>
     void run_arrays(int n, bool fill, std::index_sequence<I...>) noexcept;
-    template <int I>
-    void run_array(int n, bool fill, int& ring, std::size_t& weight_at, std::size_t& ring_at) noexcept;
-    template <int I>
-    void activate(float* z, float* skip, int nb) const noexcept;
-    enum class TapInit { bias, accumulate };
-    template <int Rows, int Cols>
-    void past_tap(const float* w, int ldw, TapInit init, const float* bias, const float* rings, int span, int pos, int offset,
-                  const float* cur, int n, float* y) noexcept;
+    template <int I, MathMode M>
+    static auto array_activation() noexcept;
+    template <int I, class Act>
+    void run_array(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at, std::size_t& ring_at) noexcept;
+    template <int I, class Act, std::size_t... L>
+    void run_layers(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at, std::size_t& ring_at,
+                    std::index_sequence<L...>) noexcept;
+    template <int I, int L, class Act>
+    void run_layer(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at, std::size_t& ring_at) noexcept;
     void run_chunk(int n, bool fill) noexcept;
     float* at(std::size_t offset) noexcept { return arena_.data() + offset; }
 
@@ -320,147 +325,138 @@ inline WeightStatus Preset<Shape, Storage>::set_weights(const float* w, std::siz
     return status;
 }
 
-// z = act(z) and skip += z over C rows of nb batches, one pass (the tier is chosen once per call).
 template <class Shape, class Storage>
-template <int I>
-inline void Preset<Shape, Storage>::activate(float* z, float* skip, int nb) const noexcept {
-    constexpr ArrayShape a = Shape::arrays[I];
-    constexpr int rows = a.channels;
-    auto run = [&](const auto& act) {
-        for (int r = 0; r < rows; ++r)
-            for (int b = 0; b < nb; ++b) {
-                float* pz = z + r * frames + b * lanes;
-                float* ps = skip + r * frames + b * lanes;
-                const V v = act(simd::load_aligned<V>(pz));
-                simd::store_aligned(pz, v);
-                simd::store_aligned(ps, simd::load_aligned<V>(ps) + v);
-            }
-    };
-    if constexpr (a.activation == ArrayActivation::leaky_relu) {
-        run(math::LeakyReLU{a.activation_param});
-    } else {
-        switch (options_.math) {
-            case MathMode::fast: run(math::Tanh<math::Fast>{}); break;
-            case MathMode::nam: run(math::Fasttanh{}); break;
-            case MathMode::exact:
-            default: run(math::Tanh<math::Exact>{}); break;
-        }
-    }
-}
-
-template <class Shape, class Storage>
-template <int I>
-inline void Preset<Shape, Storage>::run_array(int n, bool fill, int& ring, std::size_t& weight_at, std::size_t& ring_at) noexcept {
+template <int I, class Act>
+inline void Preset<Shape, Storage>::run_array(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at,
+                                              std::size_t& ring_at) noexcept {
     constexpr ArrayShape a = Shape::arrays[I];
     constexpr int C = a.channels;
     constexpr int HO = a.head_size;
     constexpr int F = frames;
     const int nb = batches_for<V>(n);
-    auto weights = [&](std::size_t count) {
-        const float* p = at(weight_at);
-        weight_at += count;
-        return p;
-    };
     const float* cond = at(Layout::in);
-    float* x = at(Layout::in) - C * F;  // the C rows right above the input row: [x; cond] is one matrix
+    constexpr int LD = Layout::ld;
+    float* x = at(Layout::in) - C * LD;  // the C rows right above the input row: [x; cond] is one matrix
     float* skip = at(I % 2 == 0 ? Layout::s0 : Layout::s1);
     float* head = at(I % 2 == 0 ? Layout::s1 : Layout::s0);
     float* z = at(Layout::z);
 
     // rechannel: x = R · (input, or the previous array's x through z so that x can be overwritten)
-    const float* rw = weights(static_cast<std::size_t>(C * a.input_size));
+    const float* rw = at(weight_at);
+    weight_at += static_cast<std::size_t>(C * a.input_size);
     if constexpr (I == 0) {
-        dense_bias<V, C, a.input_size>(rw, a.input_size, C, a.input_size, nullptr, cond, F, x, F, nb);
+        dense_bias<V, C, a.input_size>(rw, a.input_size, C, a.input_size, nullptr, cond, LD, x, LD, nb);
         fill_rows<V>(nullptr, C, skip, F, nb);
     } else {
-        dense_bias<V, C, a.input_size>(rw, a.input_size, C, a.input_size, nullptr, at(Layout::in) - a.input_size * F, F, z, F, nb);
-        std::copy(z, z + C * F, x);
+        dense_bias<V, C, a.input_size>(rw, a.input_size, C, a.input_size, nullptr, at(Layout::in) - a.input_size * LD, LD, z, F, nb);
+        for (int c = 0; c < C; ++c) std::copy(z + c * F, z + (c + 1) * F, x + c * LD);
     }
+    run_layers<I>(n, fill, act, ring, weight_at, ring_at, std::make_index_sequence<static_cast<std::size_t>(a.layers)>{});
 
-    for (int l = 0; l < a.layers; ++l) {
-        const int K = a.kernels[l];
-        const int span = (K - 1) * a.dilations[l] * max_rate_;
-        float* rings = at(ring_at);
-        ring_at += static_cast<std::size_t>(C * span);
-        int& pos = pos_[ring++];
-        const int ldw = K * C + 1;  // [W_0 … W_{K−1} | W_mix] per output row
-        const float* cw = weights(static_cast<std::size_t>(C * ldw));
-        const float* cb = weights(C);
-        const float* lw = weights(C * C);
-        const float* lb = weights(C);
-        if (fill) nn::detail::ring_fill_constant(rings, C, span, x, F);
-        // z = b + Σ_k W_k · x[t − (K−1−k)·d·L] + W_mix · cond, tap by tap; the current tap and the
-        // condition are one product over [x; cond]
-        for (int k = 0; k + 1 < K; ++k)
-            past_tap<C, C>(cw + k * C, ldw, k == 0 ? TapInit::bias : TapInit::accumulate, cb, rings, span, pos, (K - 1 - k) * a.dilations[l] * rate_, x, n, z);
-        if (K == 1) {
-            dense_bias<V, C, C + 1>(cw, ldw, C, C + 1, cb, x, F, z, F, nb);
-        } else {
-            dense_accumulate<V, C, C + 1>(cw + (K - 1) * C, ldw, C, C + 1, x, F, z, F, nb);
-        }
-        pos = nn::detail::ring_append(rings, C, span, pos, x, F, n);
-        activate<I>(z, skip, nb);
-        // x = x + (b + W_1x1 · z): the product rounded on its own first, as runtime::WaveNet does
-        dense_bias_residual<V, C, C>(lw, C, C, C, lb, z, F, x, F, nb);
-    }
-    // head rechannel over the summed layer outputs
+    // head rechannel over the summed layer outputs: head = b + Σ_k H_k · skip[t − (HK−1−k)·d·L]
     constexpr int HK = a.head_kernel;
     const int span = (HK - 1) * a.head_dilation * max_rate_;
     float* rings = at(ring_at);
     ring_at += static_cast<std::size_t>(C * span);
     int& pos = pos_[ring++];
-    const float* hw = weights(static_cast<std::size_t>(HO * HK * C));
-    const float* hb = a.head_bias ? weights(HO) : nullptr;
-    if (fill) nn::detail::ring_fill_constant(rings, C, span, skip, F);
-    for (int k = 0; k + 1 < HK; ++k)
-        past_tap<HO, C>(hw + k * C, HK * C, k == 0 ? TapInit::bias : TapInit::accumulate, hb, rings, span, pos, (HK - 1 - k) * a.head_dilation * rate_, skip, n,
-                        head);
-    if constexpr (HK == 1) {
-        dense_bias<V, HO, C>(hw, C, HO, C, hb, skip, F, head, F, nb);
-    } else {
-        dense_accumulate<V, HO, C>(hw + (HK - 1) * C, HK * C, HO, C, skip, F, head, F, nb);
+    const float* hw = at(weight_at);
+    weight_at += static_cast<std::size_t>(HO * HK * C);
+    const float* hb = nullptr;
+    if constexpr (a.head_bias) {
+        hb = at(weight_at);
+        weight_at += HO;
     }
+    if (fill) nn::detail::ring_fill_constant(rings, C, span, skip, F);
+    nn::detail::PastTap past[HK > 1 ? HK - 1 : 1] = {};
+    for (int k = 0; k + 1 < HK; ++k) past[k] = nn::detail::past_tap(rings, span, pos, (HK - 1 - k) * a.head_dilation * rate_);
+    nn::detail::tap_conv<V, HO, C, HK, 0>(hw, hb, past, skip, F, 0, nb,
+                                           [head](int r, int t, V v) { simd::store_aligned(head + r * F + t, v); });
     pos = nn::detail::ring_append(rings, C, span, pos, skip, F, n);
 }
 
-// y (+)= W · x[t − offset] for one past tap (first tap: y = bias + …, bias may be null): read straight
-// from the delay line when the window lies in it without wrapping, else gathered into t first.
 template <class Shape, class Storage>
-template <int Rows, int Cols>
-inline void Preset<Shape, Storage>::past_tap(const float* w, int ldw, TapInit init, const float* bias, const float* rings, int span,
-                                             int pos, int offset, const float* cur, int n, float* y) noexcept {
+template <int I, class Act, std::size_t... L>
+inline void Preset<Shape, Storage>::run_layers(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at,
+                                               std::size_t& ring_at, std::index_sequence<L...>) noexcept {
+    (run_layer<I, static_cast<int>(L)>(n, fill, act, ring, weight_at, ring_at), ...);
+}
+
+// One layer: z = act(b + Σ_k W_k · x[t − (K−1−k)·d·L] + W_mix · cond), skip += z (one fused pass, the
+// current tap and the condition being one product over [x; cond]), then x = x + (b + W_1x1 · z).
+template <class Shape, class Storage>
+template <int I, int L, class Act>
+inline void Preset<Shape, Storage>::run_layer(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at,
+                                              std::size_t& ring_at) noexcept {
+    constexpr ArrayShape a = Shape::arrays[I];
+    constexpr int C = a.channels;
+    constexpr int F = frames;
+    constexpr int K = a.kernels[L];
+    constexpr int d = a.dilations[L];
+    constexpr int ldw = K * C + 1;  // [W_0 … W_{K−1} | W_mix] per output row
     const int nb = batches_for<V>(n);
-    const int padded = nb * lanes;
-    int start = pos - offset;
-    if (start < 0) start += span;
-    const float* src = rings + start;
-    int ld = span;
-    constexpr XAlignment direct = XAlignment::unaligned;
-    if (offset < n || start + padded > span) {
-        float* t = at(Layout::t);
-        for (int c = 0; c < Cols; ++c)
-            nn::detail::ring_gather(rings + c * span, span, pos, cur + c * frames, n, offset, t + c * frames, padded);
-        src = t;
-        ld = frames;
-    }
-    if (init == TapInit::bias) {
-        dense_bias<V, Rows, Cols, direct>(w, ldw, Rows, Cols, bias, src, ld, y, frames, nb);
+    constexpr int LD = Layout::ld;
+    float* x = at(Layout::in) - C * LD;
+    float* skip = at(I % 2 == 0 ? Layout::s0 : Layout::s1);
+    float* z = at(Layout::z);
+    const int span = (K - 1) * d * max_rate_;
+    float* rings = at(ring_at);
+    ring_at += static_cast<std::size_t>(C * span);
+    int& pos = pos_[ring++];
+    const float* cw = at(weight_at);
+    const float* cb = cw + C * ldw;
+    const float* lw = cb + C;
+    const float* lb = lw + C * C;
+    weight_at += static_cast<std::size_t>(C * ldw + C + C * C + C);
+    if (fill) nn::detail::ring_fill_constant(rings, C, span, x, LD);
+    // the last samples of the delay line go in front of x's rows: taps up to `prefix` back read x in place
+    const int before = std::min(span, Layout::prefix);
+    nn::detail::ring_copy_last(rings, C, span, pos, before, x - before, LD);
+    nn::detail::PastTap past[K > 1 ? K - 1 : 1] = {};
+    for (int k = 0; k + 1 < K; ++k) past[k] = nn::detail::past_tap(rings, span, pos, (K - 1 - k) * d * rate_);
+    nn::detail::tap_conv<V, C, C, K, 1>(cw, cb, past, x, LD, before, nb, [z, skip, &act](int r, int t, V v) {
+        const V y = act(v);
+        simd::store_aligned(z + r * F + t, y);
+        float* ps = skip + r * F + t;
+        simd::store_aligned(ps, simd::load_aligned<V>(ps) + y);
+    });
+    pos = nn::detail::ring_append(rings, C, span, pos, x, LD, n);
+    // x = x + (b + W_1x1 · z): the product rounded on its own first, as runtime::WaveNet does
+    dense_bias_residual<V, C, C>(lw, C, C, C, lb, z, F, x, LD, nb);
+}
+
+// The activation functor of array I in math tier M (Tanh follows the tier; LeakyReLU has one form).
+template <class Shape, class Storage>
+template <int I, MathMode M>
+inline auto Preset<Shape, Storage>::array_activation() noexcept {
+    constexpr ArrayShape a = Shape::arrays[I];
+    if constexpr (a.activation == ArrayActivation::leaky_relu) {
+        return math::LeakyReLU{a.activation_param};
+    } else if constexpr (M == MathMode::fast) {
+        return math::Tanh<math::Fast>{};
+    } else if constexpr (M == MathMode::nam) {
+        return math::Fasttanh{};
     } else {
-        dense_accumulate<V, Rows, Cols, direct>(w, ldw, Rows, Cols, src, ld, y, frames, nb);
+        return math::Tanh<math::Exact>{};
     }
 }
 
 template <class Shape, class Storage>
-template <std::size_t... I>
+template <MathMode M, std::size_t... I>
 inline void Preset<Shape, Storage>::run_arrays(int n, bool fill, std::index_sequence<I...>) noexcept {
     int ring = 0;
     std::size_t weight_at = 0, ring_at = Layout::history;
-    (run_array<static_cast<int>(I)>(n, fill, ring, weight_at, ring_at), ...);
+    (run_array<static_cast<int>(I)>(n, fill, array_activation<static_cast<int>(I), M>(), ring, weight_at, ring_at), ...);
 }
 
 template <class Shape, class Storage>
 inline void Preset<Shape, Storage>::run_chunk(int n, bool fill) noexcept {
-    run_arrays(n, fill, std::make_index_sequence<static_cast<std::size_t>(Layout::arrays)>{});
+    using Arrays = std::make_index_sequence<static_cast<std::size_t>(Layout::arrays)>;
+    switch (options_.math) {
+        case MathMode::fast: run_arrays<MathMode::fast>(n, fill, Arrays{}); break;
+        case MathMode::nam: run_arrays<MathMode::nam>(n, fill, Arrays{}); break;
+        case MathMode::exact:
+        default: run_arrays<MathMode::exact>(n, fill, Arrays{}); break;
+    }
 }
 
 template <class Shape, class Storage>
