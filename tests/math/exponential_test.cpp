@@ -82,18 +82,18 @@ TEST_CASE("exp, expm1 and log1p against long double") {
 }
 
 TEST_CASE("exp-based PyTorch activations are within 4 ULP") {
-    check_policy("ELU", math::ELU{}, [](LD x) { return x > 0 ? x : std::expm1(x); }, 4);
-    check_policy("ELU(0.5)", math::ELU{0.5f}, [](LD x) { return x > 0 ? x : 0.5L * std::expm1(x); }, 4);
-    check_policy("CELU(2)", math::CELU{2.0f}, [](LD x) { return relu(x) + std::min(0.0L, 2.0L * std::expm1(x / 2)); }, 4);
+    check_policy("ELU", math::ELU<>{}, [](LD x) { return x > 0 ? x : std::expm1(x); }, 4);
+    check_policy("ELU(0.5)", math::ELU<>{0.5f}, [](LD x) { return x > 0 ? x : 0.5L * std::expm1(x); }, 4);
+    check_policy("CELU(2)", math::CELU<>{2.0f}, [](LD x) { return relu(x) + std::min(0.0L, 2.0L * std::expm1(x / 2)); }, 4);
     const LD a = 1.6732632423543772848170429916717L, sc = 1.0507009873554804934193349852946L;
-    check_policy("SELU", math::SELU{}, [&](LD x) { return sc * (x > 0 ? x : a * std::expm1(x)); }, 4);
+    check_policy("SELU", math::SELU<>{}, [&](LD x) { return sc * (x > 0 ? x : a * std::expm1(x)); }, 4);
     // GELU: ≤ 8 ULP for x ≥ −3 (R(z) is evaluated from rounded z, t, u); ≤ 12 ULP in the tail (condition ≈ x²).
     const auto gelu_ref = [](LD x) { return x < -1e4L ? 0.0L : 0.5L * x * std::erfc(-x / std::sqrt(2.0L)); };
     {
         std::vector<float> core, tail;
         for (float x : mtest::test_inputs()) (x >= -3.0f ? core : tail).push_back(x);
-        check_policy("GELU (x >= -3)", math::GELU{}, gelu_ref, 8, 0.0L, 0.0, core);
-        check_policy("GELU (x < -3)", math::GELU{}, gelu_ref, 12, 0.0L, 0.0, tail);
+        check_policy("GELU (x >= -3)", math::GELU<>{}, gelu_ref, 8, 0.0L, 0.0, core);
+        check_policy("GELU (x < -3)", math::GELU<>{}, gelu_ref, 12, 0.0L, 0.0, tail);
     }
     // ½(1 + tanh u) = σ(2u) exactly; the σ form keeps the long-double reference accurate in the tail.
     const auto gelu_tanh_ref = [](LD x) {
@@ -115,21 +115,74 @@ TEST_CASE("exp-based PyTorch activations are within 4 ULP") {
         MESSAGE("GELUTanh (x < -1): max relative error / bound = " << worst);
         CHECK(worst <= 1.0);
     }
-    check_policy("Mish", math::Mish{}, [](LD x) {
+    check_policy("Mish", math::Mish<>{}, [](LD x) {
         if (x > 100) return x;
         if (x < -20000) return 0.0L;
         return x * std::tanh(std::log1p(std::exp(x)));
     }, 4);
-    check_policy("Softplus", math::Softplus{}, [](LD x) { return x > 20 ? x : std::log1p(std::exp(x)); }, 4);
-    check_policy("Softplus(beta 2, threshold 10)", math::Softplus{2.0f, 10.0f},
+    check_policy("Softplus", math::Softplus<>{}, [](LD x) { return x > 20 ? x : std::log1p(std::exp(x)); }, 4);
+    check_policy("Softplus(beta 2, threshold 10)", math::Softplus<>{2.0f, 10.0f},
                  [](LD x) { return 2 * x > 10 ? x : std::log1p(std::exp(2 * x)) / 2; }, 4);
-    check_policy("LogSigmoid", math::LogSigmoid{}, [](LD x) { return std::min(x, 0.0L) - std::log1p(std::exp(-std::fabs(x))); }, 4);
+    check_policy("LogSigmoid", math::LogSigmoid<>{}, [](LD x) { return std::min(x, 0.0L) - std::log1p(std::exp(-std::fabs(x))); }, 4);
     check_policy("Tanhshrink", math::Tanhshrink<>{}, [](LD x) {
         return std::fabs(x) < 1e-6L ? x * x * x / 3 : x - std::tanh(x);
     }, 8);
-    check_policy("Gaussian", math::Gaussian{}, [](LD x) { return std::exp(-x * x); }, 4);
-    check_policy("ReLUSquaredDip", math::ReLUSquaredDip{}, [](LD x) { return x >= 0 ? x * x : x < -20000 ? 0.0L : x * sig(x); }, 4);
-    check_policy("ReLUSquaredDip(2)", math::ReLUSquaredDip{2.0f}, [](LD x) { return x >= 0 ? x * x : x < -20000 ? 0.0L : x * sig(2 * x); }, 6);
+    check_policy("Gaussian", math::Gaussian<>{}, [](LD x) { return std::exp(-x * x); }, 4);
+    check_policy("ReLUSquaredDip", math::ReLUSquaredDip<>{}, [](LD x) { return x >= 0 ? x * x : x < -20000 ? 0.0L : x * sig(x); }, 4);
+    check_policy("ReLUSquaredDip(2)", math::ReLUSquaredDip<>{2.0f}, [](LD x) { return x >= 0 ? x * x : x < -20000 ? 0.0L : x * sig(2 * x); }, 6);
+}
+
+TEST_CASE("Fast tier of the exp-based activations: abs error <= 1e-6 * max(1, |f|), clamped, scalar == SIMD") {
+    // Reference: the same long-double formulas as the Exact tier's test (activations.md), on the dense grid,
+    // the log-uniform magnitudes up to 3e38 and the edge cases (±inf, ±1e30, subnormals) of test_inputs().
+    const auto check_fast = [](const char* name, const auto& p, const std::function<LD(LD)>& ref, double bound) {
+        const auto xs = mtest::test_inputs();
+        const auto y = mtest::eval_block(p, xs);
+        double worst = 0.0;
+        float worst_x = 0.0f;
+        for (std::size_t i = 0; i < xs.size(); ++i) {
+            const LD r = ref(static_cast<LD>(xs[i]));
+            // A result equal to the rounded reference counts as exact (x² or scale·x overflowing to inf).
+            const double e = y[i] == static_cast<float>(r) ? 0.0
+                                                           : mtest::abs_error(y[i], r) / std::max(1.0, static_cast<double>(std::fabs(r)));
+            if (e > worst) worst = e, worst_x = xs[i];
+        }
+        INFO(std::string(name));
+        MESSAGE(std::string(name) << " (fast): max abs error / max(1, |f|) = " << worst << " at x = " << worst_x);
+        CHECK(worst <= bound);
+        CHECK(mtest::mismatches(y, mtest::eval_scalar(p, xs)) == 0);
+        CHECK(std::isfinite(p(std::nanf(""))));
+    };
+    const LD a = 1.6732632423543772848170429916717L, sc = 1.0507009873554804934193349852946L;
+    check_fast("ELU", math::ELU<math::Fast>{}, [](LD x) { return x > 0 ? x : std::expm1(x); }, 1e-6);
+    check_fast("ELU(0.5)", math::ELU<math::Fast>{0.5f}, [](LD x) { return x > 0 ? x : 0.5L * std::expm1(x); }, 1e-6);
+    check_fast("CELU(2)", math::CELU<math::Fast>{2.0f}, [](LD x) { return relu(x) + std::min(0.0L, 2.0L * std::expm1(x / 2)); }, 2e-6);
+    check_fast("SELU", math::SELU<math::Fast>{}, [&](LD x) { return sc * (x > 0 ? x : a * std::expm1(x)); }, 2e-6);
+    check_fast("GELU", math::GELU<math::Fast>{}, [](LD x) { return x < -1e4L ? 0.0L : 0.5L * x * std::erfc(-x / std::sqrt(2.0L)); }, 1e-6);
+    check_fast("Mish", math::Mish<math::Fast>{}, [](LD x) {
+        if (x > 100) return x;
+        if (x < -20000) return 0.0L;
+        return x * std::tanh(std::log1p(std::exp(x)));
+    }, 1e-6);
+    check_fast("Softplus", math::Softplus<math::Fast>{}, [](LD x) { return x > 20 ? x : std::log1p(std::exp(x)); }, 1e-6);
+    check_fast("Softplus(beta 2, threshold 10)", math::Softplus<math::Fast>{2.0f, 10.0f},
+               [](LD x) { return 2 * x > 10 ? x : std::log1p(std::exp(2 * x)) / 2; }, 1e-6);
+    check_fast("LogSigmoid", math::LogSigmoid<math::Fast>{}, [](LD x) { return std::min(x, 0.0L) - std::log1p(std::exp(-std::fabs(x))); }, 1e-6);
+    check_fast("Gaussian", math::Gaussian<math::Fast>{}, [](LD x) { return std::exp(-x * x); }, 1e-6);
+    check_fast("ReLUSquaredDip", math::ReLUSquaredDip<math::Fast>{}, [](LD x) { return x >= 0 ? x * x : x < -20000 ? 0.0L : x * sig(x); }, 1e-6);
+    check_fast("ReLUSquaredDip(2)", math::ReLUSquaredDip<math::Fast>{2.0f}, [](LD x) { return x >= 0 ? x * x : x < -20000 ? 0.0L : x * sig(2 * x); }, 1e-6);
+    // Limits at ±inf, and the tier is not the exact kernel (it is an approximation: some error shows).
+    const float inf = std::numeric_limits<float>::infinity();
+    CHECK(math::ELU<math::Fast>{}(-inf) == -1.0f);
+    CHECK(math::ELU<math::Fast>{}(inf) == inf);
+    CHECK(math::Gaussian<math::Fast>{}(inf) < 1e-37f);
+    CHECK(math::Softplus<math::Fast>{}(inf) == inf);
+    CHECK(math::GELU<math::Fast>{}(-inf) == doctest::Approx(0.0));
+    CHECK(math::Mish<math::Fast>{}(-inf) == doctest::Approx(0.0));
+    CHECK(math::LogSigmoid<math::Fast>{}(-inf) == -inf);
+    // NamCompat is the Exact kernel for functions NAM does not approximate (tier.hpp).
+    CHECK(math::GELU<math::NamCompat>{}(-1.25f) == math::GELU<>{}(-1.25f));
+    CHECK(math::ELU<math::NamCompat>{}(-1.25f) == math::ELU<>{}(-1.25f));
 }
 
 TEST_CASE("piecewise activations are within 1 ULP (PyTorch / NAM definitions)") {
@@ -228,14 +281,14 @@ TEST_CASE("SmoothHardtanh: slope 1 inside, leaky outside, C1/C2 corners matching
 
 TEST_CASE("NaN propagates where the definition is arithmetic") {
     const float nan = std::nanf("");
-    CHECK(std::isnan(math::ELU{}(nan)));
-    CHECK(std::isnan(math::SELU{}(nan)));
-    CHECK(std::isnan(math::GELU{}(nan)));
+    CHECK(std::isnan(math::ELU<>{}(nan)));
+    CHECK(std::isnan(math::SELU<>{}(nan)));
+    CHECK(std::isnan(math::GELU<>{}(nan)));
     CHECK(std::isnan(math::GELUTanh<>{}(nan)));
-    CHECK(std::isnan(math::Mish{}(nan)));
-    CHECK(std::isnan(math::Softplus{}(nan)));
-    CHECK(std::isnan(math::LogSigmoid{}(nan)));
-    CHECK(std::isnan(math::Gaussian{}(nan)));
+    CHECK(std::isnan(math::Mish<>{}(nan)));
+    CHECK(std::isnan(math::Softplus<>{}(nan)));
+    CHECK(std::isnan(math::LogSigmoid<>{}(nan)));
+    CHECK(std::isnan(math::Gaussian<>{}(nan)));
     CHECK(std::isnan(math::ReLU{}(nan)));
     CHECK(std::isnan(math::Hardtanh{}(nan)));
     CHECK(std::isnan(math::LeakyReLU{}(nan)));
@@ -275,7 +328,7 @@ TEST_CASE("antiderivatives by central differences in double (F1' = f, F2' = F1)"
         return x < -1 ? -1 + s * (x + 1) : x > 1 ? 1 + s * (x - 1) : x;
     }, -5, 5);
     check_f1("Softsign", math::Softsign{}, [](double x) { return x / (1 + std::fabs(x)); }, -20, 20);
-    check_f1("ELU", math::ELU{}, [](double x) { return x > 0 ? x : std::expm1(x); }, -20, 5);
+    check_f1("ELU", math::ELU<>{}, [](double x) { return x > 0 ? x : std::expm1(x); }, -20, 5);
     check_f1("ReLUSquared", math::ReLUSquared{2.0f}, [](double x) { return std::pow(std::max(x / 2, 0.0), 2); }, -5, 5);
     check_f1("Snake", math::Snake{2.9f}, [](double x) { return x + std::pow(std::sin(double(2.9f) * x), 2) / double(2.9f); }, -10, 10);
     check_f1("SnakeBeta", math::SnakeBeta{0.7f, 3.0f}, [](double x) { return x + std::pow(std::sin(double(0.7f) * x), 2) / 3.0; }, -10, 10);
@@ -287,7 +340,16 @@ TEST_CASE("antiderivatives by central differences in double (F1' = f, F2' = F1)"
     check_f2("ReLU", math::ReLU{}, -5, 5);
     check_f2("LeakyReLU", math::LeakyReLU{0.2f}, -5, 5);
     check_f2("Hardtanh", math::Hardtanh{}, -5, 5);
-    check_f2("ELU", math::ELU{}, -20, 5);
+    check_f2("ELU", math::ELU<>{}, -20, 5);
+    const double selu_a = 1.6732632423543772848170429916717, selu_s = 1.0507009873554804934193349852946;
+    check_f1("CELU(2)", math::CELU<>{2.0f}, [](double x) { return x > 0 ? x : 2.0 * std::expm1(x / 2.0); }, -20, 5);
+    check_f1("CELU(0.5)", math::CELU<>{0.5f}, [](double x) { return x > 0 ? x : 0.5 * std::expm1(x / 0.5); }, -20, 5);
+    check_f1("SELU", math::SELU<>{}, [&](double x) { return selu_s * (x > 0 ? x : selu_a * std::expm1(x)); }, -20, 5);
+    check_f2("CELU(2)", math::CELU<>{2.0f}, -20, 5);
+    check_f2("CELU(0.5)", math::CELU<>{0.5f}, -20, 5);
+    check_f2("SELU", math::SELU<>{}, -20, 5);
+    CHECK(math::CELU<>{2.0f}.antiderivative(0.0) == 0.0);
+    CHECK(math::SELU<>{}.antiderivative2(0.0) == 0.0);
     check_f2("ReLUSquared", math::ReLUSquared{2.0f}, -5, 5);
     // The spec's closed forms, checked at points (activations.md §6).
     CHECK(math::Hardtanh{}.antiderivative2(3.0) == doctest::Approx(4.5 + 1.0 / 6 - 1.5));

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include <nofold/math/sigmoid.hpp>
 #include <nofold/math/tanh.hpp>
 
 #include "reference.hpp"
@@ -126,6 +127,44 @@ TEST_CASE("NamCompat tanh is NAM's Fasttanh formula, max error about 4.4e-4 agai
     CHECK(worst_formula < 4e-7);
     CHECK(worst_tanh < 5e-4);
     CHECK(worst_tanh > 3e-4);  // it is the approximation, not tanh
+}
+
+TEST_CASE("NamCompat tanh and sigmoid round exactly like NAM's float formula without contraction") {
+    // Reference: NAM's fast_tanh / fast_sigmoid (model-formats.md) evaluated in float one operation at a time,
+    // each result stored to a volatile so that no compiler setting can fuse a product into an addition (NAM
+    // Core's renders were made with -ffp-contract=off). The library must match it bit for bit on the scalar
+    // and the SIMD path whatever -ffp-contract this test was built with (GCC's default fuses with -mfma, from
+    // -O2 on: at -O3 without the barriers 45% of these results differ; the suite's default -O1 does not fuse).
+    const auto nam_tanh = [](float x) {
+        volatile float a = std::fabs(x), x2 = x * x;
+        volatile float ka = 2.45550750702956f * a, n1 = 2.45550750702956f + ka;
+        volatile float ma = 0.821226666969744f * a, m = 0.893229853513558f + ma;
+        volatile float mx2 = m * x2, inner_num = n1 + mx2, num = x * inner_num;
+        volatile float xa = 0.814642734961073f * x, xaa = xa * a, s = x + xaa, inner = std::fabs(s);
+        volatile float d1 = 2.44506634652299f + x2, d1i = d1 * inner, den = 2.44506634652299f + d1i;
+        return num / den;
+    };
+    const auto nam_sigmoid = [&](float x) {
+        volatile float t = nam_tanh(x * 0.5f), u = t + 1.0f;
+        return 0.5f * u;
+    };
+    std::vector<float> xs;
+    for (float x = -12.0f; x <= 12.0f; x += 1.0f / 1024.0f + 1e-7f) xs.push_back(x);
+    for (float x : {1e-30f, -1e-30f, 1e-3f, 123.0f, -4567.0f, 1e15f}) xs.push_back(x);
+    const math::Tanh<math::NamCompat> t;
+    const math::Sigmoid<math::NamCompat> sg;
+    const auto ty = mtest::eval_block(t, xs), ts = mtest::eval_scalar(t, xs);
+    const auto sy = mtest::eval_block(sg, xs), ss = mtest::eval_scalar(sg, xs);
+    std::size_t tanh_diff = 0, sigmoid_diff = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        const float rt = nam_tanh(xs[i]), rs = nam_sigmoid(xs[i]);
+        tanh_diff += (std::memcmp(&ty[i], &rt, sizeof rt) != 0) + (std::memcmp(&ts[i], &rt, sizeof rt) != 0);
+        sigmoid_diff += (std::memcmp(&sy[i], &rs, sizeof rs) != 0) + (std::memcmp(&ss[i], &rs, sizeof rs) != 0);
+    }
+    MESSAGE("NamCompat vs uncontracted NAM formula: " << tanh_diff << " tanh, " << sigmoid_diff
+            << " sigmoid results differ out of " << 2 * xs.size() << " each (block + scalar)");
+    CHECK(tanh_diff == 0);
+    CHECK(sigmoid_diff == 0);
 }
 
 TEST_CASE("CustomTanh(alpha) is tanh(x/alpha)") {

@@ -52,7 +52,9 @@ const char* to_string(ActivationKind kind) noexcept;
 class Activation {
 public:
     ActivationKind kind = ActivationKind::identity;
-    Accuracy accuracy = Accuracy::exact;   ///< used by tanh, sigmoid, silu, custom_tanh, gelu_tanh, tanhshrink
+    Accuracy accuracy = Accuracy::exact;   ///< used by tanh, sigmoid, silu, custom_tanh, gelu_tanh, tanhshrink and
+                                           ///< the exp-based elu, celu, selu, gelu, mish, softplus, log_sigmoid,
+                                           ///< gaussian, relu_squared_dip
     std::array<float, 4> params{};         ///< see ActivationKind
     std::vector<float> channel_slopes;     ///< PReLU per-channel slopes (empty: params[0] everywhere)
 
@@ -196,22 +198,23 @@ inline decltype(auto) Activation::visit(Fn&& fn) const {
         case K::leaky_hardtanh: return fn(LeakyHardtanh{p[0], p[1], p[2], p[3]});
         case K::relu6: return fn(ReLU6{});
         case K::rrelu: return fn(RReLU{p[0], p[1]});
-        case K::elu: return fn(ELU{p[0]});
-        case K::celu: return fn(CELU{p[0]});
-        case K::selu: return fn(SELU{});
-        case K::gelu: return fn(GELU{});
+        case K::elu: return tiered([&](auto t) { return ELU<typename decltype(t)::type>{p[0]}; });
+        case K::celu: return tiered([&](auto t) { return CELU<typename decltype(t)::type>{p[0]}; });
+        case K::selu: return tiered([](auto t) { return SELU<typename decltype(t)::type>{}; });
+        case K::gelu: return tiered([](auto t) { return GELU<typename decltype(t)::type>{}; });
         case K::hardsigmoid: return fn(Hardsigmoid{});
-        case K::mish: return fn(Mish{});
-        case K::softplus: return fn(Softplus{p[0], p[1]});
+        case K::mish: return tiered([](auto t) { return Mish<typename decltype(t)::type>{}; });
+        case K::softplus: return tiered([&](auto t) { return Softplus<typename decltype(t)::type>{p[0], p[1]}; });
         case K::softshrink: return fn(Softshrink{p[0]});
         case K::hardshrink: return fn(Hardshrink{p[0]});
-        case K::log_sigmoid: return fn(LogSigmoid{});
+        case K::log_sigmoid: return tiered([](auto t) { return LogSigmoid<typename decltype(t)::type>{}; });
         case K::threshold: return fn(Threshold{p[0], p[1]});
         case K::snake: return fn(Snake{p[0]});
         case K::snake_beta: return fn(SnakeBeta{p[0], p[1]});
         case K::relu_squared: return fn(ReLUSquared{p[0]});
-        case K::relu_squared_dip: return fn(ReLUSquaredDip{p[0]});
-        case K::gaussian: return fn(Gaussian{});
+        case K::relu_squared_dip:
+            return tiered([&](auto t) { return ReLUSquaredDip<typename decltype(t)::type>{p[0]}; });
+        case K::gaussian: return tiered([](auto t) { return Gaussian<typename decltype(t)::type>{}; });
         case K::smooth_hardtanh_c1: return fn(SmoothHardtanh<Smoothness::c1>{p[0], p[1]});
         case K::smooth_hardtanh_c2: return fn(SmoothHardtanh<Smoothness::c2>{p[0], p[1]});
         case K::identity:

@@ -7,17 +7,26 @@
 // LogSigmoid, Mish, Gaussian, ReLUSquaredDip (β = 1); GELU ≤ 8 ULP for x ≥ −3 and ≤ 12 ULP below (its
 // condition number is ≈ x² there); GELUTanh see its comment; Tanhshrink ≤ 8 ULP
 // (x − tanh x cancels just above the series range |x| < 0.6).
-// Tiers: GELUTanh and Tanhshrink follow their tanh/sigmoid's Tier; the others have one (exact) kernel.
+// Tiers: GELUTanh and Tanhshrink follow their tanh/sigmoid's Tier. The others take a Tier too: Exact (and
+// NamCompat, since NAM has no approximation of them) as above; Fast uses detail/fast_exp.hpp (e^x with a
+// degree-5 polynomial and an explicit clamp, log1p on [0, 1] as a polynomial, Abramowitz–Stegun erfc) with
+// absolute error ≤ 1e-6·max(1, |f(x)|) (SELU, CELU(α): ≤ 2e-6·max(1, α, |f(x)|)), measured against long double
+// in tests/math/exponential_test.cpp. Fast results are finite for finite inputs, ±inf give the limits, NaN
+// gives some finite value (the clamps; NaN is not propagated).
 // Units: parameters in input units. Allocates: never. RT-safe: all members.
 #pragma once
 
 #include "piecewise.hpp"
+#include "detail/fast_exp.hpp"
 #include "sigmoid.hpp"
 
 namespace nofold::math {
 
-/// x > 0 ? x : α(eˣ − 1) (α = 1). F1 = x²/2 or α(expm1 x − x); F2 = x³/6 or α(expm1 x − x − x²/2).
+/// x > 0 ? x : α(eˣ − 1) (α = 1). F1 = x²/2 or α(expm1 x − x); F2 = x³/6 or α(expm1 x − x − x²/2)
+/// (exact kernels whatever the Tier).
+template <class Tier = Exact>
 struct ELU {
+    static_assert(is_tier_v<Tier>, "math::ELU<Tier>: Tier must be math::Exact, math::Fast or math::NamCompat");
     float alpha = 1.0f;
     template <class V>
     V operator()(const V& x) const noexcept;
@@ -28,20 +37,39 @@ struct ELU {
 };
 
 /// max(0, x) + min(0, α(e^(x/α) − 1)) (α = 1).
+template <class Tier = Exact>
 struct CELU {
+    static_assert(is_tier_v<Tier>, "math::CELU<Tier>: Tier must be math::Exact, math::Fast or math::NamCompat");
     float alpha = 1.0f;
     template <class V>
     V operator()(const V& x) const noexcept;
+    /// x²/2 (x > 0) or α(α·expm1(x/α) − x) (exact kernels whatever the Tier).
+    template <class V>
+    V antiderivative(const V& x) const noexcept;
+    /// x³/6 (x > 0) or α³(expm1 u − u) − αx²/2, u = x/α.
+    template <class V>
+    V antiderivative2(const V& x) const noexcept;
 };
 
 /// scale·(x > 0 ? x : α(eˣ − 1)) with PyTorch's α = 1.6732632423543772848, scale = 1.0507009873554804934.
+template <class Tier = Exact>
 struct SELU {
+    static_assert(is_tier_v<Tier>, "math::SELU<Tier>: Tier must be math::Exact, math::Fast or math::NamCompat");
     template <class V>
     V operator()(const V& x) const noexcept;
+    /// scale·(x²/2 or α(expm1 x − x)) (exact kernels whatever the Tier).
+    template <class V>
+    V antiderivative(const V& x) const noexcept;
+    /// scale·(x³/6 or α(expm1 x − x − x²/2)).
+    template <class V>
+    V antiderivative2(const V& x) const noexcept;
 };
 
-/// Exact GELU: x·Φ(x) = ½x(1 + erf(x/√2)), with Φ from erfc so the negative tail keeps its precision.
+/// GELU, erf form: x·Φ(x) = ½x(1 + erf(x/√2)), with Φ from erfc so the negative tail keeps its precision.
+/// Fast tier: Abramowitz–Stegun's erfc (abs error ≤ 1e-7·|x| from it).
+template <class Tier = Exact>
 struct GELU {
+    static_assert(is_tier_v<Tier>, "math::GELU<Tier>: Tier must be math::Exact, math::Fast or math::NamCompat");
     template <class V>
     V operator()(const V& x) const noexcept;
 };
@@ -57,13 +85,17 @@ struct GELUTanh {
 };
 
 /// x·tanh(softplus x), computed as x·n/(n + 2), n = eˣ(eˣ + 2).
+template <class Tier = Exact>
 struct Mish {
+    static_assert(is_tier_v<Tier>, "math::Mish<Tier>: Tier must be math::Exact, math::Fast or math::NamCompat");
     template <class V>
     V operator()(const V& x) const noexcept;
 };
 
 /// βx > threshold ? x : log1p(e^(βx))/β (β = 1, threshold = 20). F1 (β = 1 form) is −Li2(−eˣ): not provided.
+template <class Tier = Exact>
 struct Softplus {
+    static_assert(is_tier_v<Tier>, "math::Softplus<Tier>: Tier must be math::Exact, math::Fast or math::NamCompat");
     float beta = 1.0f;
     float threshold = 20.0f;
     template <class V>
@@ -71,7 +103,9 @@ struct Softplus {
 };
 
 /// ln σ(x) = min(x, 0) − log1p(e^−|x|).
+template <class Tier = Exact>
 struct LogSigmoid {
+    static_assert(is_tier_v<Tier>, "math::LogSigmoid<Tier>: Tier must be math::Exact, math::Fast or math::NamCompat");
     template <class V>
     V operator()(const V& x) const noexcept;
 };
@@ -85,13 +119,17 @@ struct Tanhshrink {
 };
 
 /// e^(−x²).
+template <class Tier = Exact>
 struct Gaussian {
+    static_assert(is_tier_v<Tier>, "math::Gaussian<Tier>: Tier must be math::Exact, math::Fast or math::NamCompat");
     template <class V>
     V operator()(const V& x) const noexcept;
 };
 
 /// x ≥ 0 ? x² : x·σ(βx) (this library's definition, activations.md §2; β = 1).
+template <class Tier = Exact>
 struct ReLUSquaredDip {
+    static_assert(is_tier_v<Tier>, "math::ReLUSquaredDip<Tier>: Tier must be math::Exact, math::Fast or math::NamCompat");
     float beta = 1.0f;
     template <class V>
     V operator()(const V& x) const noexcept;
@@ -167,43 +205,110 @@ inline V half_erfc_abs(const V& x) noexcept {
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------------
+namespace detail {
+template <class Tier>
+inline constexpr bool is_fast_v = std::is_same_v<Tier, Fast>;
+}  // namespace detail
+
+template <class Tier>
 template <class V>
-inline V ELU::operator()(const V& x) const noexcept {
-    return simd::select(x > detail::constant<V>(0.0), x, detail::bcast<V>(alpha) * math::expm1(x));
+inline V ELU<Tier>::operator()(const V& x) const noexcept {
+    if constexpr (detail::is_fast_v<Tier>) {
+        return simd::select(x > detail::constant<V>(0.0), x,
+                            detail::bcast<V>(alpha) * (detail::exp_fast(x) - detail::constant<V>(1.0)));
+    } else {
+        return simd::select(x > detail::constant<V>(0.0), x, detail::bcast<V>(alpha) * math::expm1(x));
+    }
 }
+template <class Tier>
 template <class V>
-inline V ELU::antiderivative(const V& x) const noexcept {
+inline V ELU<Tier>::antiderivative(const V& x) const noexcept {
     const V pos = detail::constant<V>(0.5) * x * x;
     return simd::select(x > detail::constant<V>(0.0), pos, detail::bcast<V>(alpha) * (math::expm1(x) - x));
 }
+template <class Tier>
 template <class V>
-inline V ELU::antiderivative2(const V& x) const noexcept {
+inline V ELU<Tier>::antiderivative2(const V& x) const noexcept {
     const V half_sq = detail::constant<V>(0.5) * x * x;
     const V pos = detail::constant<V>(1.0 / 3.0) * half_sq * x;
     return simd::select(x > detail::constant<V>(0.0), pos, detail::bcast<V>(alpha) * ((math::expm1(x) - x) - half_sq));
 }
 
+template <class Tier>
 template <class V>
-inline V CELU::operator()(const V& x) const noexcept {
+inline V CELU<Tier>::operator()(const V& x) const noexcept {
     const V a = detail::bcast<V>(alpha);
-    return simd::select(x > detail::constant<V>(0.0), x, a * math::expm1(x / a));
+    if constexpr (detail::is_fast_v<Tier>) {
+        const V inv = detail::bcast<V>(1.0f / alpha);
+        return simd::select(x > detail::constant<V>(0.0), x, a * (detail::exp_fast(x * inv) - detail::constant<V>(1.0)));
+    } else {
+        return simd::select(x > detail::constant<V>(0.0), x, a * math::expm1(x / a));
+    }
 }
 
+template <class Tier>
 template <class V>
-inline V SELU::operator()(const V& x) const noexcept {
+inline V SELU<Tier>::operator()(const V& x) const noexcept {
     const V scale = detail::constant<V>(1.0507009873554804934193349852946);
-    const V neg = detail::constant<V>(1.0507009873554804934193349852946 * 1.6732632423543772848170429916717) * math::expm1(x);
-    return simd::select(x > detail::constant<V>(0.0), scale * x, neg);
+    const V scale_alpha = detail::constant<V>(1.0507009873554804934193349852946 * 1.6732632423543772848170429916717);
+    if constexpr (detail::is_fast_v<Tier>) {
+        return simd::select(x > detail::constant<V>(0.0), scale * x,
+                            simd::fma(scale_alpha, detail::exp_fast(x), -scale_alpha));
+    } else {
+        return simd::select(x > detail::constant<V>(0.0), scale * x, scale_alpha * math::expm1(x));
+    }
 }
 
+template <class Tier>
 template <class V>
-inline V GELU::operator()(const V& x) const noexcept {
-    V n;
-    const V hm = detail::constant<V>(0.5) * detail::erfc_scaled_r(x) * detail::exp_neg_square_parts(x, 0.5, n);
-    const V h = detail::scale_pow2(hm, n);
-    // Negative side: x·h with the power of two applied last (h may be subnormal where x·h is not).
-    const V xc = simd::max(detail::constant<V>(-1e5), x);
-    return simd::select(x < detail::constant<V>(0.0), detail::scale_pow2(xc * hm, n), x * (detail::constant<V>(1.0) - h));
+inline V CELU<Tier>::antiderivative(const V& x) const noexcept {
+    const V a = detail::bcast<V>(alpha);
+    const V neg = a * simd::fma(a, math::expm1(x / a), -x);
+    return simd::select(x > detail::constant<V>(0.0), detail::constant<V>(0.5) * x * x, neg);
+}
+template <class Tier>
+template <class V>
+inline V CELU<Tier>::antiderivative2(const V& x) const noexcept {
+    const V a = detail::bcast<V>(alpha);
+    const V u = x / a;
+    const V half_sq = detail::constant<V>(0.5) * x * x;
+    const V neg = a * a * a * (math::expm1(u) - u) - a * half_sq;
+    return simd::select(x > detail::constant<V>(0.0), detail::constant<V>(1.0 / 3.0) * half_sq * x, neg);
+}
+
+template <class Tier>
+template <class V>
+inline V SELU<Tier>::antiderivative(const V& x) const noexcept {
+    const V scale = detail::constant<V>(1.0507009873554804934193349852946);
+    const V scale_alpha = detail::constant<V>(1.0507009873554804934193349852946 * 1.6732632423543772848170429916717);
+    return simd::select(x > detail::constant<V>(0.0), scale * (detail::constant<V>(0.5) * x * x),
+                        scale_alpha * (math::expm1(x) - x));
+}
+template <class Tier>
+template <class V>
+inline V SELU<Tier>::antiderivative2(const V& x) const noexcept {
+    const V scale = detail::constant<V>(1.0507009873554804934193349852946);
+    const V scale_alpha = detail::constant<V>(1.0507009873554804934193349852946 * 1.6732632423543772848170429916717);
+    const V half_sq = detail::constant<V>(0.5) * x * x;
+    return simd::select(x > detail::constant<V>(0.0), scale * (detail::constant<V>(1.0 / 3.0) * half_sq * x),
+                        scale_alpha * ((math::expm1(x) - x) - half_sq));
+}
+
+template <class Tier>
+template <class V>
+inline V GELU<Tier>::operator()(const V& x) const noexcept {
+    if constexpr (detail::is_fast_v<Tier>) {
+        const V xc = simd::max(x, detail::constant<V>(-1e5));  // −inf·0 would be NaN; NaN → −1e5
+        const V h = detail::normal_cdf_neg_abs_fast(xc);
+        return simd::select(xc < detail::constant<V>(0.0), xc * h, xc - xc * h);
+    } else {
+        V n;
+        const V hm = detail::constant<V>(0.5) * detail::erfc_scaled_r(x) * detail::exp_neg_square_parts(x, 0.5, n);
+        const V h = detail::scale_pow2(hm, n);
+        // Negative side: x·h with the power of two applied last (h may be subnormal where x·h is not).
+        const V xc = simd::max(detail::constant<V>(-1e5), x);
+        return simd::select(x < detail::constant<V>(0.0), detail::scale_pow2(xc * hm, n), x * (detail::constant<V>(1.0) - h));
+    }
 }
 
 template <class Tier>
@@ -214,30 +319,51 @@ inline V GELUTanh<Tier>::operator()(const V& x) const noexcept {
     return xc * detail::sigmoid_tier<Tier>(detail::constant<V>(2.0 * 0.79788456080286535588) * u);
 }
 
+template <class Tier>
 template <class V>
-inline V Mish::operator()(const V& x) const noexcept {
-    constexpr bool dbl = detail::is_double_v<V>;
-    const V xc = simd::max(detail::constant<V>(dbl ? -800.0 : -200.0), x);
-    V k;
-    const V m = detail::exp_parts(simd::min(detail::constant<V>(dbl ? 40.0 : 20.0), xc), k);  // ratio is 1 beyond
-    const V e = detail::scale_pow2(m, k);
+inline V Mish<Tier>::operator()(const V& x) const noexcept {
     const V two = detail::constant<V>(2.0);
-    const V n = e * (e + two);
-    // x·n/(n + 2); for x < 0 with x·m·(e + 2) scaled last, so a subnormal e^x does not cost the (normal)
-    // result its precision.
-    const V neg = detail::scale_pow2(xc * m * (e + two), k) / (n + two);
-    return simd::select(xc < detail::constant<V>(0.0), neg, xc * (n / (n + two)));
+    if constexpr (detail::is_fast_v<Tier>) {
+        // Below −87, x·n/(n + 2) < 1e-36: evaluated at −87 (NaN → −87 too); above 20 the ratio is 1.
+        const V xc = simd::max(x, detail::constant<V>(-87.0));
+        const V e = detail::exp_fast(simd::min(xc, detail::constant<V>(20.0)));
+        const V n = e * (e + two);
+        return xc * (n / (n + two));
+    } else {
+        constexpr bool dbl = detail::is_double_v<V>;
+        const V xc = simd::max(detail::constant<V>(dbl ? -800.0 : -200.0), x);
+        V k;
+        const V m = detail::exp_parts(simd::min(detail::constant<V>(dbl ? 40.0 : 20.0), xc), k);  // ratio is 1 beyond
+        const V e = detail::scale_pow2(m, k);
+        const V n = e * (e + two);
+        // x·n/(n + 2); for x < 0 with x·m·(e + 2) scaled last, so a subnormal e^x does not cost the (normal)
+        // result its precision.
+        const V neg = detail::scale_pow2(xc * m * (e + two), k) / (n + two);
+        return simd::select(xc < detail::constant<V>(0.0), neg, xc * (n / (n + two)));
+    }
 }
 
+template <class Tier>
 template <class V>
-inline V Softplus::operator()(const V& x) const noexcept {
+inline V Softplus<Tier>::operator()(const V& x) const noexcept {
     const V bx = detail::bcast<V>(beta) * x;
-    return simd::select(bx > detail::bcast<V>(threshold), x, detail::softplus(bx) / detail::bcast<V>(beta));
+    V sp;
+    if constexpr (detail::is_fast_v<Tier>) {
+        sp = simd::max(bx, detail::constant<V>(0.0)) + detail::softplus_neg_abs_fast(bx);
+    } else {
+        sp = detail::softplus(bx);
+    }
+    return simd::select(bx > detail::bcast<V>(threshold), x, sp / detail::bcast<V>(beta));
 }
 
+template <class Tier>
 template <class V>
-inline V LogSigmoid::operator()(const V& x) const noexcept {
-    return detail::negative_part(x) - math::log1p(math::exp(-simd::abs(x)));
+inline V LogSigmoid<Tier>::operator()(const V& x) const noexcept {
+    if constexpr (detail::is_fast_v<Tier>) {
+        return simd::min(x, detail::constant<V>(0.0)) - detail::softplus_neg_abs_fast(x);
+    } else {
+        return detail::negative_part(x) - math::log1p(math::exp(-simd::abs(x)));
+    }
 }
 
 template <class Tier>
@@ -259,17 +385,29 @@ inline V Tanhshrink<Tier>::operator()(const V& x) const noexcept {
     return simd::select(simd::abs(x) < detail::constant<V>(0.6), small, x - detail::tanh_tier<Tier>(x));
 }
 
+template <class Tier>
 template <class V>
-inline V Gaussian::operator()(const V& x) const noexcept {
-    return detail::exp_neg_square(x, 1.0);
+inline V Gaussian<Tier>::operator()(const V& x) const noexcept {
+    if constexpr (detail::is_fast_v<Tier>) {
+        return detail::exp_fast(-(x * x));  // the rounding of x² moves e^(−x²) by ≤ x²e^(−x²)·2^-24 < 2.2e-8
+    } else {
+        return detail::exp_neg_square(x, 1.0);
+    }
 }
 
+template <class Tier>
 template <class V>
-inline V ReLUSquaredDip::operator()(const V& x) const noexcept {
+inline V ReLUSquaredDip<Tier>::operator()(const V& x) const noexcept {
     // x·σ(βx) = (βx·σ(βx))/β, so the tail keeps its precision (sigmoid.hpp's x_sigmoid_exact).
     const V b = detail::bcast<V>(beta);
-    const V xc = simd::max(detail::constant<V>(detail::is_double_v<V> ? -800.0 : -200.0), b * x);
-    return simd::select(x >= detail::constant<V>(0.0), x * x, detail::x_sigmoid_exact(xc) / b);
+    if constexpr (detail::is_fast_v<Tier>) {
+        const V bxc = simd::max(b * x, detail::constant<V>(-87.0));  // NaN → −87
+        const V e = detail::exp_fast(bxc);
+        return simd::select(x >= detail::constant<V>(0.0), x * x, (bxc * e / (detail::constant<V>(1.0) + e)) / b);
+    } else {
+        const V xc = simd::max(detail::constant<V>(detail::is_double_v<V> ? -800.0 : -200.0), b * x);
+        return simd::select(x >= detail::constant<V>(0.0), x * x, detail::x_sigmoid_exact(xc) / b);
+    }
 }
 
 }  // namespace nofold::math
