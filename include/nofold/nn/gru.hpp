@@ -3,9 +3,10 @@
 // r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
 // n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)) (the hidden bias of n inside the reset product),
 // h' = (1 − z) ⊙ n + z ⊙ h. Gate order r, z, n.
-// Kernel (as in lstm.hpp): one pass per batch of `lanes` hidden units, four accumulators per chain
-// (r, z, input part of n, hidden part of n) in registers; the rows and biases of r and z are stored
-// halved, so σ(x) = ½ + ½·tanh(x/2) (detail::sigmoid_of_half) and every gate is one tanh of the tier.
+// Kernel (as in lstm.hpp): per batch of `lanes` hidden units, four accumulators per chain (r, z,
+// input part of n, hidden part of n) in registers, stored to a scratch; the nonlinearities of batch b
+// run after the GEMV of batch b + 1. The rows and biases of r and z are stored halved, so
+// σ(x) = ½ + ½·tanh(x/2) (detail::sigmoid_of_half) and every gate is one tanh of the tier.
 // Weight layout (tile-major): for each hidden batch, the x columns (r, z, n × lanes floats each), then
 // the h columns (r, z, n), then 4 × lanes biases (b_ir + b_hr, b_iz + b_hz halved; b_in; b_hn).
 // Template parameters: In, Hidden (sizes or nn::dynamic). Units: none. Latency: 0.
@@ -50,7 +51,7 @@ public:
     /// alias `prev`.
     template <class Tier>
     NOFOLD_REALTIME void step(const float* x, const float* prev, float* state) const noexcept;
-    std::size_t heap_bytes() const noexcept { return w_.heap_bytes(); }
+    std::size_t heap_bytes() const noexcept { return w_.heap_bytes() + g_.heap_bytes(); }
 
 private:
     std::size_t tile_floats() const noexcept { return static_cast<std::size_t>((3 * (in_ + h_) + 4) * lanes); }
@@ -58,28 +59,19 @@ private:
 
     int in_ = 0, h_ = 0, hp_ = 0;
     detail::Storage<detail::product(detail::sum(detail::product(3, detail::sum(In, Hidden)), 4), hp_static)> w_;
+    mutable detail::Storage<detail::product(4, hp_static)> g_;  // pre-activations of the current step
 };
 
 // ---------------------------------------------------------------------------------------------------
 namespace detail {
 
-/// One batch of hidden units of a GRU step: w = the batch's tile (see the top of gru.hpp), h_prev /
-/// h_out = the batch's lanes.
+/// GRU state update of one batch from its pre-activations g (r, z halved; n input part; n hidden part).
 template <class Tier, class V>
-inline void gru_batch(const float* w, const float* x, int nx, const float* h, int nh, const float* h_prev, float* h_out) noexcept {
+inline void gru_update(const float* g, const float* h_prev, float* h_out) noexcept {
     constexpr int lanes = simd::lanes<V>;
-    constexpr int chains = recurrent_chains<V>;
-    const float* bias = w + 3 * (nx + nh) * lanes;
-    V a[chains][4];  // r, z, n input part, n hidden part
-    for (int q = 0; q < 4; ++q) {
-        a[0][q] = simd::load_aligned<V>(bias + q * lanes);
-        for (int k = 1; k < chains; ++k) a[k][q] = V(0.0f);
-    }
-    accumulate_columns<3, 2>(a, w, x, nx);
-    accumulate_columns<3, 3>(a, w + 3 * nx * lanes, h, nh);
-    const V r = sigmoid_of_half<Tier>(sum_chains(a, 0));
-    const V z = sigmoid_of_half<Tier>(sum_chains(a, 1));
-    const V n = math::Tanh<Tier>{}(simd::fma(r, sum_chains(a, 3), sum_chains(a, 2)));
+    const V r = sigmoid_of_half<Tier>(simd::load_aligned<V>(g));
+    const V z = sigmoid_of_half<Tier>(simd::load_aligned<V>(g + lanes));
+    const V n = math::Tanh<Tier>{}(simd::fma(r, simd::load_aligned<V>(g + 3 * lanes), simd::load_aligned<V>(g + 2 * lanes)));
     simd::store_aligned(h_out, simd::fma(z, simd::load_aligned<V>(h_prev) - n, n));
 }
 
@@ -92,7 +84,9 @@ void GruLayer<In, Hidden>::configure(int in, int hidden) {
     h_ = extent<Hidden>(hidden);
     hp_ = (h_ + lanes - 1) / lanes * lanes;
     w_.resize(static_cast<std::size_t>(hp_ / lanes) * tile_floats());
+    g_.resize(static_cast<std::size_t>(4 * hp_));
     w_.fill(0.0f);
+    g_.fill(0.0f);
 }
 
 template <int In, int Hidden>
@@ -123,9 +117,17 @@ template <class Tier>
 [[gnu::flatten]] void GruLayer<In, Hidden>::step(const float* x, const float* prev, float* state) const noexcept {
     const int nx = extent<In>(in_), nh = extent<Hidden>(h_), hp = extent<hp_static>(hp_);
     const std::size_t tile = static_cast<std::size_t>((3 * (nx + nh) + 4) * lanes);
-    for (int b = 0; b < hp / lanes; ++b) {
-        const int o = b * lanes;
-        detail::gru_batch<Tier, V>(w_.data() + static_cast<std::size_t>(b) * tile, x, nx, prev, nh, prev + o, state + o);
+    float* g = g_.data();
+    const int batches = hp / lanes;
+    for (int b = 0; b <= batches; ++b) {  // GEMV of batch b, then the update of batch b − 1
+        if (b < batches) {
+            const float* w = w_.data() + static_cast<std::size_t>(b) * tile;
+            detail::recurrent_preactivations<V, 4, 3, 2, 3, 3>(w, w + 3 * (nx + nh) * lanes, x, nx, prev, nh, g + 4 * b * lanes);
+        }
+        if (b > 0) {
+            const int o = (b - 1) * lanes;
+            detail::gru_update<Tier, V>(g + 4 * o, prev + o, state + o);
+        }
     }
 }
 

@@ -2,11 +2,13 @@
 // layers of nn::LstmModel, recurrent_model.hpp).
 //
 // Cell: ifgo = W·[x; h] + b, c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c').
-// Kernel: one pass per batch of `lanes` hidden units computes all four gates of that batch in
+// Kernel, per batch of `lanes` hidden units: the four gate pre-activations of the batch accumulate in
 // registers (4 accumulators per chain, detail::recurrent_chains chains over the columns of [x; h]:
-// a step is latency-bound, h(t) feeds the GEMV of t + 1), then the nonlinearities and the state update,
-// with no gate vector in memory. The rows of i, f and o are stored halved (exact in float), so every
-// gate is one tanh of the tier: σ(x) = ½ + ½·tanh(x/2) (detail::sigmoid_of_half).
+// h(t) feeds the GEMV of t + 1, so a step is latency-bound), go to a small scratch, and the
+// nonlinearities and state update of batch b run after the GEMV of batch b + 1 (skewed), so the
+// latency-bound tanh chain of one batch overlaps the FMA-bound GEMV of the next. The rows of i, f and o
+// are stored halved (exact in float), so every gate is one tanh of the tier: σ(x) = ½ + ½·tanh(x/2)
+// (detail::sigmoid_of_half).
 // Weight layout (tile-major): for each hidden batch, for each column of [x; h], 4 gates × lanes floats.
 // Template parameters: In, Hidden: sizes or nn::dynamic. Units: none. Latency: 0.
 // Allocates: configure() of dynamic shapes only. RT-safe: step, initial_state.
@@ -56,22 +58,26 @@ public:
     /// alias `prev`. The hidden output is state[0, H).
     template <class Tier>
     NOFOLD_REALTIME void step(const float* x, const float* prev, float* state) const noexcept;
-    std::size_t heap_bytes() const noexcept { return wt_.heap_bytes() + b_.heap_bytes() + h0_.heap_bytes() + c0_.heap_bytes(); }
+    std::size_t heap_bytes() const noexcept {
+        return wt_.heap_bytes() + b_.heap_bytes() + h0_.heap_bytes() + c0_.heap_bytes() + g_.heap_bytes();
+    }
 
 private:
     int in_ = 0, h_ = 0, hp_ = 0;
     detail::Storage<detail::product(detail::sum(In, Hidden), detail::product(4, hp_static))> wt_;
     detail::Storage<detail::product(4, hp_static)> b_;
     detail::Storage<hp_static> h0_, c0_;
+    mutable detail::Storage<detail::product(4, hp_static)> g_;  // pre-activations of the current step
 };
 
 // ---------------------------------------------------------------------------------------------------
 namespace detail {
 
-/// Independent accumulator chains over the columns of a recurrent GEMV: as many as the registers allow
-/// with 4 gate accumulators each (16 vector registers with 8 lanes (AVX2), 32 otherwise: AVX-512, NEON).
+/// Independent accumulator chains over the columns of a recurrent GEMV, 4 gate accumulators each: 2 with
+/// 8 lanes (AVX2 has 16 vector registers; 3 chains measured 5-10 % slower, 1 chain 10 % slower), 4 with
+/// 32 registers (AVX-512, NEON) and for scalar code.
 template <class V>
-inline constexpr int recurrent_chains = simd::lanes<V> == 8 ? 3 : 4;
+inline constexpr int recurrent_chains = simd::lanes<V> == 8 ? 2 : 4;
 
 /// σ(2u) = ½ + ½·tanh(u), for a gate whose pre-activation was stored halved (u = x/2). Same formula as
 /// math::Sigmoid<Fast> and <NamCompat>; for math::Exact the absolute error is ≤ 1.5e-7 (½ of tanh's
@@ -129,26 +135,34 @@ inline V sum_chains(const V (&a)[Chains][Acc], int q) noexcept {
     }
 }
 
-/// One batch of hidden units of an LSTM step: w = the batch's tile ([nx + nh] columns × 4 gates ×
-/// lanes), bias = 4 × lanes (i, f, o halved), c_prev / h_out / c_out = the batch's lanes.
-template <class Tier, class V>
-inline void lstm_batch(const float* w, const float* bias, const float* x, int nx, const float* h, int nh, const float* c_prev,
-                       float* h_out, float* c_out) noexcept {
+/// Pre-activations of one batch of hidden units: g[q·lanes, (q + 1)·lanes) = bias_q + Σ w·[x; h] for the
+/// Acc accumulators q. w = the batch's tile: nx columns of GX × lanes floats (gate q < GX − 1 into
+/// accumulator q, the last into LX), then nh columns of GH × lanes (last gate into LH).
+template <class V, int Acc, int GX, int LX, int GH, int LH>
+inline void recurrent_preactivations(const float* w, const float* bias, const float* x, int nx, const float* h, int nh,
+                                     float* g) noexcept {
     constexpr int lanes = simd::lanes<V>;
     constexpr int chains = recurrent_chains<V>;
-    V a[chains][4];
-    for (int q = 0; q < 4; ++q) {
+    V a[chains][Acc];
+    for (int q = 0; q < Acc; ++q) {
         a[0][q] = simd::load_aligned<V>(bias + q * lanes);
         for (int k = 1; k < chains; ++k) a[k][q] = V(0.0f);
     }
-    accumulate_columns<4, 3>(a, w, x, nx);
-    accumulate_columns<4, 3>(a, w + nx * 4 * lanes, h, nh);
+    accumulate_columns<GX, LX>(a, w, x, nx);
+    accumulate_columns<GH, LH>(a, w + nx * GX * lanes, h, nh);
+    for (int q = 0; q < Acc; ++q) simd::store_aligned(g + q * lanes, sum_chains(a, q));
+}
+
+/// LSTM state update of one batch from its pre-activations g (i, f, o halved; 4 × lanes floats).
+template <class Tier, class V>
+inline void lstm_update(const float* g, const float* c_prev, float* h_out, float* c_out) noexcept {
+    constexpr int lanes = simd::lanes<V>;
     const math::Tanh<Tier> tanh{};
-    const V i = sigmoid_of_half<Tier>(sum_chains(a, 0));
-    const V f = sigmoid_of_half<Tier>(sum_chains(a, 1));
-    const V g = tanh(sum_chains(a, 2));
-    const V o = sigmoid_of_half<Tier>(sum_chains(a, 3));
-    const V c = simd::fma(f, simd::load_aligned<V>(c_prev), i * g);
+    const V i = sigmoid_of_half<Tier>(simd::load_aligned<V>(g));
+    const V f = sigmoid_of_half<Tier>(simd::load_aligned<V>(g + lanes));
+    const V gg = tanh(simd::load_aligned<V>(g + 2 * lanes));
+    const V o = sigmoid_of_half<Tier>(simd::load_aligned<V>(g + 3 * lanes));
+    const V c = simd::fma(f, simd::load_aligned<V>(c_prev), i * gg);
     simd::store_aligned(c_out, c);
     simd::store_aligned(h_out, o * tanh(c));
 }
@@ -165,8 +179,10 @@ void LstmLayer<In, Hidden>::configure(int in, int hidden) {
     b_.resize(static_cast<std::size_t>(4 * hp_));
     h0_.resize(static_cast<std::size_t>(hp_));
     c0_.resize(static_cast<std::size_t>(hp_));
+    g_.resize(static_cast<std::size_t>(4 * hp_));
     wt_.fill(0.0f);
     b_.fill(0.0f);
+    g_.fill(0.0f);
     h0_.fill(0.0f);
     c0_.fill(0.0f);
 }
@@ -197,10 +213,16 @@ template <class Tier>
 [[gnu::flatten]] void LstmLayer<In, Hidden>::step(const float* x, const float* prev, float* state) const noexcept {
     const int nx = extent<In>(in_), nh = extent<Hidden>(h_), hp = extent<hp_static>(hp_);
     const std::size_t tile = static_cast<std::size_t>((nx + nh) * 4 * lanes);
-    for (int b = 0; b < hp / lanes; ++b) {
-        const int o = b * lanes;
-        detail::lstm_batch<Tier, V>(wt_.data() + static_cast<std::size_t>(b) * tile, b_.data() + 4 * o, x, nx, prev, nh,
-                                    prev + hp + o, state + o, state + hp + o);
+    float* g = g_.data();
+    const int batches = hp / lanes;
+    for (int b = 0; b <= batches; ++b) {  // GEMV of batch b, then the update of batch b − 1
+        if (b < batches)
+            detail::recurrent_preactivations<V, 4, 4, 3, 4, 3>(wt_.data() + static_cast<std::size_t>(b) * tile,
+                                                               b_.data() + 4 * b * lanes, x, nx, prev, nh, g + 4 * b * lanes);
+        if (b > 0) {
+            const int o = (b - 1) * lanes;
+            detail::lstm_update<Tier, V>(g + 4 * o, prev + hp + o, state + o, state + hp + o);
+        }
     }
 }
 
