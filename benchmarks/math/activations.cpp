@@ -84,6 +84,12 @@ void register_tiers(const std::string& subject) {
     register_policy(subject, "fast", P<math::Fast>{});
     register_policy(subject, "nam", P<math::NamCompat>{});
 }
+// Exact and Fast only: NamCompat is the Exact kernel for functions NAM does not approximate.
+template <template <class> class P>
+void register_exact_fast(const std::string& subject) {
+    register_policy(subject, "exact", P<math::Exact>{});
+    register_policy(subject, "fast", P<math::Fast>{});
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -93,18 +99,18 @@ int main(int argc, char** argv) {
     register_policy("CustomTanh", "a1.8_exact", math::CustomTanh<>{1.8f});
     register_policy("CustomTanh", "a1.8_fast", math::CustomTanh<math::Fast>{1.8f});
     register_policy("Fasttanh", "nam", math::Fasttanh{});
-    register_policy("GELU", "exact", math::GELU{});
+    register_exact_fast<math::GELU>("GELU");
     register_policy("GELUTanh", "exact", math::GELUTanh<>{});
     register_policy("GELUTanh", "fast", math::GELUTanh<math::Fast>{});
     register_policy("Tanhshrink", "exact", math::Tanhshrink<>{});
-    register_policy("ELU", "exact", math::ELU{});
-    register_policy("CELU", "exact", math::CELU{});
-    register_policy("SELU", "exact", math::SELU{});
-    register_policy("Mish", "exact", math::Mish{});
-    register_policy("Softplus", "exact", math::Softplus{});
-    register_policy("LogSigmoid", "exact", math::LogSigmoid{});
-    register_policy("Gaussian", "exact", math::Gaussian{});
-    register_policy("ReLUSquaredDip", "exact", math::ReLUSquaredDip{});
+    register_exact_fast<math::ELU>("ELU");
+    register_exact_fast<math::CELU>("CELU");
+    register_exact_fast<math::SELU>("SELU");
+    register_exact_fast<math::Mish>("Mish");
+    register_exact_fast<math::Softplus>("Softplus");
+    register_exact_fast<math::LogSigmoid>("LogSigmoid");
+    register_exact_fast<math::Gaussian>("Gaussian");
+    register_exact_fast<math::ReLUSquaredDip>("ReLUSquaredDip");
     register_policy("Snake", "a2.9", math::Snake{2.9f});
     register_policy("SnakeBeta", "a1_b2", math::SnakeBeta{1.0f, 2.0f});
     register_policy("SmoothHardtanh", "c1_w0.25", math::SmoothHardtanh<math::Smoothness::c1>{0.25f, 0.01f});
@@ -124,7 +130,7 @@ int main(int argc, char** argv) {
     register_gated("GatedTanhSigmoid", "fast", math::Gated<math::Tanh<math::Fast>, math::Sigmoid<math::Fast>>{});
     register_gated("GatedTanhSigmoid", "nam", math::Gated<math::Tanh<math::NamCompat>, math::Sigmoid<math::NamCompat>>{});
     register_gated("BlendedTanhSigmoid", "exact", math::Blended<math::Tanh<>, math::Sigmoid<>>{});
-    register_gated("GatedSELUSigmoid", "exact", math::Gated<math::SELU, math::Sigmoid<>>{});
+    register_gated("GatedSELUSigmoid", "exact", math::Gated<math::SELU<>, math::Sigmoid<>>{});
     // The run-time Activation (one dispatch per block) and glibc for reference.
     benchmark::RegisterBenchmark("ActivationRuntime/n4096/tanh_exact_simd", [](benchmark::State& state) {
         const math::Activation act(math::ActivationKind::tanh);

@@ -1,8 +1,10 @@
-// `nofold activations [--csv FILE] [--filter TEXT]`: the cost, accuracy and aliasing of every activation.
+// `nofold activations [--csv FILE] [--json] [--filter TEXT]`: the cost, accuracy and aliasing of every activation.
 //
-// One row per policy × tier (parameterised families once per stretch factor of Sato & Smith's study:
-// 0.1 0.2 0.5 1 2 4 8 16 32, plus CustomTanh 1.8 and Snake 2.9; SmoothHardtanh once per corner width
-// 0.1 0.2 0.5 1, outer slope 0.01). Columns:
+// One row per policy × tier (exact, fast, nam where the policy has that tier; the nam tier exists only for
+// what NAM approximates: tanh, sigmoid and what is built on them), parameterised families once per stretch
+// factor of Sato & Smith's study (0.1 0.2 0.5 1 2 4 8 16 32, plus CustomTanh 1.8 and Snake 2.9) and tier;
+// SmoothHardtanh once per corner width 0.1 0.2 0.5 1, outer slope 0.01. --json prints the rows as a JSON
+// array of objects with the CSV's keys (numbers; null where a figure is not finite). Columns:
 //   max_abs_err, max_ulp  against a long-double formula written here from activations.md (not the library's
 //                         kernels), on x = −16 … 16 step 1/256 (8193 points); max_ulp only where
 //                         |reference| ≥ 1e-6 (near zero crossings only abs error means something; fast tiers
@@ -27,6 +29,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include <memory>
 
 #include <nofold/analysis/asr.hpp>
 #include <nofold/math/math.hpp>
@@ -182,6 +186,14 @@ void add_tiers(Context& c, const std::string& name, const std::function<LD(LD)>&
     add(c, name, "", "nam", P<m::NamCompat>{}, exact_ref);
 }
 
+/// Exact and fast rows of a tiered exp-based policy (its nam tier is the exact kernel), parameters in `make`.
+template <class Make>
+void add_exact_fast(Context& c, const std::string& name, const std::string& param, Make make,
+                    const std::function<LD(LD)>& ref) {
+    add(c, name, param, "exact", make(m::Exact{}), ref);
+    add(c, name, param, "fast", make(m::Fast{}), ref);
+}
+
 void build_rows(Context& c) {
     const LD pi = 3.14159265358979323846264338327950288L;
     add_tiers<m::Tanh>(c, "tanh", [](LD x) { return std::tanh(x); });
@@ -196,35 +208,38 @@ void build_rows(Context& c) {
     add(c, "leaky_relu", "0.01", "exact", m::LeakyReLU{}, [=](LD x) { return x > 0 ? x : s01 * x; });
     add(c, "prelu", "0.25", "exact", m::PReLU{}, [](LD x) { return x > 0 ? x : 0.25L * x; });
     add(c, "rrelu", "", "exact", m::RReLU{}, [](LD x) { return x > 0 ? x : static_cast<LD>(0.5f * (0.125f + 1.0f / 3.0f)) * x; });
-    add(c, "elu", "1", "exact", m::ELU{}, [](LD x) { return x > 0 ? x : std::expm1(x); });
-    add(c, "celu", "1", "exact", m::CELU{}, [](LD x) { return x > 0 ? x : std::expm1(x); });
-    add(c, "selu", "", "exact", m::SELU{}, [](LD x) {
+    add_exact_fast(c, "elu", "1", [](auto t) { return m::ELU<decltype(t)>{}; }, [](LD x) { return x > 0 ? x : std::expm1(x); });
+    add_exact_fast(c, "celu", "1", [](auto t) { return m::CELU<decltype(t)>{}; }, [](LD x) { return x > 0 ? x : std::expm1(x); });
+    add_exact_fast(c, "selu", "", [](auto t) { return m::SELU<decltype(t)>{}; }, [](LD x) {
         return 1.0507009873554804934193349852946L * (x > 0 ? x : 1.6732632423543772848170429916717L * std::expm1(x));
     });
-    add(c, "gelu", "", "exact", m::GELU{}, [](LD x) { return 0.5L * x * std::erfc(-x / std::sqrt(2.0L)); });
+    add_exact_fast(c, "gelu", "", [](auto t) { return m::GELU<decltype(t)>{}; },
+                   [](LD x) { return 0.5L * x * std::erfc(-x / std::sqrt(2.0L)); });
     const auto gelu_tanh = [pi](LD x) { return x * sig(2 * std::sqrt(2 / pi) * (x + 0.044715L * x * x * x)); };
-    add(c, "gelu_tanh", "", "exact", m::GELUTanh<>{}, gelu_tanh);
-    add(c, "gelu_tanh", "", "fast", m::GELUTanh<m::Fast>{}, gelu_tanh);
+    add_tiers<m::GELUTanh>(c, "gelu_tanh", gelu_tanh);
     add(c, "hardsigmoid", "", "exact", m::Hardsigmoid{}, [](LD x) { return std::clamp(x + 3, 0.0L, 6.0L) / 6; });
     add(c, "hardswish", "", "exact", m::Hardswish{}, [](LD x) { return x * std::clamp(x + 3, 0.0L, 6.0L) / 6; });
-    add(c, "mish", "", "exact", m::Mish{}, [](LD x) { return x * std::tanh(std::log1p(std::exp(x))); });
-    add(c, "softplus", "1", "exact", m::Softplus{}, [](LD x) { return x > 20 ? x : std::log1p(std::exp(x)); });
+    add_exact_fast(c, "mish", "", [](auto t) { return m::Mish<decltype(t)>{}; },
+                   [](LD x) { return x * std::tanh(std::log1p(std::exp(x))); });
+    add_exact_fast(c, "softplus", "1", [](auto t) { return m::Softplus<decltype(t)>{}; },
+                   [](LD x) { return x > 20 ? x : std::log1p(std::exp(x)); });
     add(c, "softsign", "", "exact", m::Softsign{}, [](LD x) { return x / (1 + std::fabs(x)); });
     add(c, "softshrink", "0.5", "exact", m::Softshrink{}, [](LD x) { return x > 0.5L ? x - 0.5L : x < -0.5L ? x + 0.5L : 0.0L; });
     add(c, "hardshrink", "0.5", "exact", m::Hardshrink{}, [](LD x) { return std::fabs(x) > 0.5L ? x : 0.0L; });
-    add(c, "tanhshrink", "", "exact", m::Tanhshrink<>{}, [](LD x) { return x - std::tanh(x); });
-    add(c, "tanhshrink", "", "fast", m::Tanhshrink<m::Fast>{}, [](LD x) { return x - std::tanh(x); });
-    add(c, "log_sigmoid", "", "exact", m::LogSigmoid{}, [](LD x) { return std::log(sig(x)); });
+    add_tiers<m::Tanhshrink>(c, "tanhshrink", [](LD x) { return x - std::tanh(x); });
+    add_exact_fast(c, "log_sigmoid", "", [](auto t) { return m::LogSigmoid<decltype(t)>{}; },
+                   [](LD x) { return std::log(sig(x)); });
     add(c, "threshold", "0", "exact", m::Threshold{}, [](LD x) { return x > 0 ? x : 0.0L; });
-    add(c, "gaussian", "", "exact", m::Gaussian{}, [](LD x) { return std::exp(-x * x); });
+    add_exact_fast(c, "gaussian", "", [](auto t) { return m::Gaussian<decltype(t)>{}; }, [](LD x) { return std::exp(-x * x); });
     add(c, "identity", "", "exact", m::Identity{}, [](LD x) { return x; });
     const float stretches[] = {0.1f, 0.2f, 0.5f, 1.0f, 2.0f, 4.0f, 8.0f, 16.0f, 32.0f};
-    for (float s : stretches) {
+    for (float s : {0.1f, 0.2f, 0.5f, 1.0f, 1.8f, 2.0f, 4.0f, 8.0f, 16.0f, 32.0f}) {
         const LD S = s;
-        add(c, "customtanh", fmt(s), "exact", m::CustomTanh<>{s}, [S](LD x) { return std::tanh(x / S); });
+        const auto ref = [S](LD x) { return std::tanh(x / S); };
+        add(c, "customtanh", fmt(s), "exact", m::CustomTanh<>{s}, ref);
+        add(c, "customtanh", fmt(s), "fast", m::CustomTanh<m::Fast>{s}, ref);
+        add(c, "customtanh", fmt(s), "nam", m::CustomTanh<m::NamCompat>{s}, ref);
     }
-    add(c, "customtanh", "1.8", "exact", m::CustomTanh<>{1.8f}, [](LD x) { return std::tanh(x / static_cast<LD>(1.8f)); });
-    add(c, "customtanh", "1.8", "fast", m::CustomTanh<m::Fast>{1.8f}, [](LD x) { return std::tanh(x / static_cast<LD>(1.8f)); });
     for (float s : stretches) {
         const LD S = s;
         add(c, "snake", fmt(s), "exact", m::Snake{s}, [S](LD x) { return x + std::pow(std::sin(S * x), 2) / S; });
@@ -240,7 +255,8 @@ void build_rows(Context& c) {
     }
     for (float s : stretches) {
         const LD S = s;
-        add(c, "relusquareddip", fmt(s), "exact", m::ReLUSquaredDip{s}, [S](LD x) { return x >= 0 ? x * x : x * sig(S * x); });
+        add_exact_fast(c, "relusquareddip", fmt(s), [s](auto t) { return m::ReLUSquaredDip<decltype(t)>{s}; },
+                       [S](LD x) { return x >= 0 ? x * x : x * sig(S * x); });
     }
     for (float w : {0.1f, 0.2f, 0.5f, 1.0f}) {
         const LD W = w;
@@ -253,21 +269,27 @@ void build_rows(Context& c) {
     add_gated(c, "gated_tanh", "fast", m::Gated<m::Tanh<m::Fast>, m::Sigmoid<m::Fast>>{}, [](LD x) { return std::tanh(x) * sig(x); });
     add_gated(c, "gated_tanh", "nam", m::Gated<m::Tanh<m::NamCompat>, m::Sigmoid<m::NamCompat>>{},
               [](LD x) { return std::tanh(x) * sig(x); });
-    add_gated(c, "gated_selu", "exact", m::Gated<m::SELU, m::Sigmoid<>>{}, [](LD x) {
+    const auto gated_selu = [](LD x) {
         return 1.0507009873554804934193349852946L * (x > 0 ? x : 1.6732632423543772848170429916717L * std::expm1(x)) * sig(x);
-    });
+    };
+    add_gated(c, "gated_selu", "exact", m::Gated<m::SELU<>, m::Sigmoid<>>{}, gated_selu);
+    add_gated(c, "gated_selu", "fast", m::Gated<m::SELU<m::Fast>, m::Sigmoid<m::Fast>>{}, gated_selu);
     add_gated(c, "gated_relu", "exact", m::Gated<m::ReLU, m::Sigmoid<>>{}, [](LD x) { return std::max(x, 0.0L) * sig(x); });
-    add_gated(c, "blended_tanh", "exact", m::Blended<m::Tanh<>, m::Sigmoid<>>{},
-              [](LD x) { return sig(x) * std::tanh(x) + (1 - sig(x)) * x; });
+    const auto blended_tanh = [](LD x) { return sig(x) * std::tanh(x) + (1 - sig(x)) * x; };
+    add_gated(c, "blended_tanh", "exact", m::Blended<m::Tanh<>, m::Sigmoid<>>{}, blended_tanh);
+    add_gated(c, "blended_tanh", "fast", m::Blended<m::Tanh<m::Fast>, m::Sigmoid<m::Fast>>{}, blended_tanh);
+    add_gated(c, "blended_tanh", "nam", m::Blended<m::Tanh<m::NamCompat>, m::Sigmoid<m::NamCompat>>{}, blended_tanh);
 }
 
 std::function<void()> add_activations(CLI::App& app) {
     struct Options {
         std::string csv, filter;
+        bool json = false;
     };
     auto o = std::make_shared<Options>();
     app.add_option("--csv", o->csv, "also write the table as CSV to FILE");
     app.add_option("--filter", o->filter, "only rows whose name contains TEXT");
+    app.add_flag("--json", o->json, "print the rows as a JSON array instead of the table");
     return [o] {
         Context c;
         c.filter = o->filter;
@@ -291,14 +313,32 @@ std::function<void()> add_activations(CLI::App& app) {
         }
         build_rows(c);
         if (c.rows.empty()) throw UsageError("--filter matches no activation");
-        std::printf("nofold %s, SIMD %s (%d float lanes); accuracy vs long double on [-16, 16]; ASR of 4·sin at "
-                    "1249 Hz, fs = N = 48017\n",
-                    version_string, simd::arch_name, simd::lanes<simd::float_batch>);
-        std::printf("%-18s %-6s %-5s %11s %9s %9s %9s %9s\n", "name", "param", "tier", "max_abs_err", "max_ulp",
-                    "ns_scalar", "ns_simd", "asr_db");
-        for (const auto& r : c.rows)
-            std::printf("%-18s %-6s %-5s %11.3g %9.0f %9.3f %9.3f %9.2f\n", r.name.c_str(), r.param.c_str(),
-                        r.tier.c_str(), r.max_abs_err, r.max_ulp, r.ns_scalar, r.ns_simd, r.asr_db);
+        if (o->json) {
+            const auto number = [](double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); };
+            Json out = Json::array();
+            for (const auto& r : c.rows) {
+                Json row;
+                row["name"] = r.name;
+                row["param"] = r.param;
+                row["tier"] = r.tier;
+                row["max_abs_err"] = number(r.max_abs_err);
+                row["max_ulp"] = number(r.max_ulp);
+                row["ns_scalar"] = number(r.ns_scalar);
+                row["ns_simd"] = number(r.ns_simd);
+                row["asr_db"] = number(r.asr_db);
+                out.push_back(std::move(row));
+            }
+            print_json(out);
+        } else {
+            std::printf("nofold %s, SIMD %s (%d float lanes); accuracy vs long double on [-16, 16]; ASR of 4·sin at "
+                        "1249 Hz, fs = N = 48017\n",
+                        version_string, simd::arch_name, simd::lanes<simd::float_batch>);
+            std::printf("%-18s %-6s %-5s %11s %9s %9s %9s %9s\n", "name", "param", "tier", "max_abs_err", "max_ulp",
+                        "ns_scalar", "ns_simd", "asr_db");
+            for (const auto& r : c.rows)
+                std::printf("%-18s %-6s %-5s %11.3g %9.0f %9.3f %9.3f %9.2f\n", r.name.c_str(), r.param.c_str(),
+                            r.tier.c_str(), r.max_abs_err, r.max_ulp, r.ns_scalar, r.ns_simd, r.asr_db);
+        }
         if (csv) {
             std::fprintf(csv, "name,param,tier,max_abs_err,max_ulp,ns_scalar,ns_simd,asr_db\n");
             for (const auto& r : c.rows)
