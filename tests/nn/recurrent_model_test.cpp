@@ -340,7 +340,7 @@ TEST_CASE("LSTM/GRU fast tier (math::Fast gates) stays within 2e-5 x RMS of the 
     CHECK(eg <= 2e-5);
 }
 
-TEST_CASE("LSTM gate sigmoid through the cell: abs error <= 1.5e-7 (exact tier), 5.5e-7 (fast) vs long double") {
+TEST_CASE("LSTM gate sigmoid through the cell: abs error <= 1.5e-7 (exact tier; NEON 3e-7), 5.5e-7 (fast) vs long double") {
     // The cells evaluate σ(x) as ½ + ½·tanh(x/2) from rows stored halved (nn/lstm.hpp). A 1-unit LSTM with
     // W = 0, biases i = f = g = 30 (σ = tanh = 1 exactly in both tiers), c0 = 20 (so tanh(c') = tanh(21) = 1
     // exactly) and w_out = 1, b_out = 0 outputs σ(b_o) itself after one sample.
@@ -371,6 +371,9 @@ TEST_CASE("LSTM gate sigmoid through the cell: abs error <= 1.5e-7 (exact tier),
         }
         const std::string tier = mode == nn::MathMode::exact ? "exact" : "fast";
         MESSAGE(tier << " tier gate sigmoid: max abs error " << worst << " at x = " << worst_x);
-        CHECK(worst <= (mode == nn::MathMode::exact ? 1.5e-7 : 5.5e-7));
+        // 64-bit ARM with SIMD: xsimd 8.1's NEON float division is a few ULP off (README, Limitations), and
+        // the exact tanh divides: 2.1e-7 measured under qemu, so 3e-7 there.
+        const bool neon = nofold::simd::lanes<nofold::simd::float_batch> > 1 && is_arm64;
+        CHECK(worst <= (mode == nn::MathMode::exact ? (neon ? 3e-7 : 1.5e-7) : 5.5e-7));
     }
 }
