@@ -24,16 +24,26 @@ namespace dsp = nofold::dsp;
 namespace {
 constexpr long double pi_l = 3.141592653589793238462643383279502884L;
 
-// Complex amplitude of the component at `cycles` cycles per sample over y[start, start + len).
-std::complex<long double> tone(const std::vector<float>& y, std::size_t start, std::size_t len, long double cycles) {
-    std::complex<long double> s = 0;
-    for (std::size_t n = 0; n < len; ++n) s += (long double)y[start + n] * std::polar(1.0L, -2 * pi_l * cycles * (long double)n);
-    return s * (2.0L / (long double)len);
+// Complex amplitude of the component at `cycles` cycles per sample over y[start, start + len). Double
+// with the phase reduced to one turn first (error ~1e-15 per term, far below the −125 dB measured
+// here); long double would be software quad precision on 64-bit ARM, hundreds of times slower there.
+std::complex<double> tone(const std::vector<float>& y, std::size_t start, std::size_t len, long double cycles) {
+    const double c = static_cast<double>(cycles - std::floor(cycles));
+    std::complex<double> s = 0;
+    for (std::size_t n = 0; n < len; ++n) {
+        const double turns = c * static_cast<double>(n);
+        s += static_cast<double>(y[start + n]) * std::polar(1.0, -2.0 * static_cast<double>(pi_l) * (turns - std::floor(turns)));
+    }
+    return s * (2.0 / static_cast<double>(len));
 }
 
 std::vector<float> sine(std::size_t n, long double cycles) {
+    const double c = static_cast<double>(cycles - std::floor(cycles));
     std::vector<float> x(n);
-    for (std::size_t i = 0; i < n; ++i) x[i] = (float)std::sin(2 * pi_l * cycles * (long double)i);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double turns = c * static_cast<double>(i);
+        x[i] = static_cast<float>(std::sin(2.0 * static_cast<double>(pi_l) * (turns - std::floor(turns))));
+    }
     return x;
 }
 
