@@ -77,6 +77,7 @@ inline void dense_tile(const float* w, int ldw, int cols, const float* bias, con
             for (int b = 0; b < TB; ++b) acc[r][b] = v;
         }
     }
+#pragma GCC unroll 4
     for (int c = 0; c < nc; ++c) {
         V xv[TB];
         for (int b = 0; b < TB; ++b) xv[b] = load_x<V, XAlign>(x + c * ldx + t0 + b * lanes);

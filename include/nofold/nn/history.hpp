@@ -50,6 +50,19 @@ inline void ring_gather(const float* ring, int span, int pos, const float* cur, 
     for (int t = n; t < padded; ++t) dst[t] = 0.0f;
 }
 
+/// dst[c·ldd + i] = src[c·lds + i] for c < channels, i < N (N a multiple of the SIMD width; unaligned).
+template <int N>
+inline void copy_rows(const float* src, int lds, float* dst, int ldd, int channels) noexcept {
+    using V = simd::float_batch;
+    constexpr int lanes = simd::lanes<V>;
+    static_assert(N % lanes == 0, "nofold: copy_rows copies whole SIMD batches");
+    for (int c = 0; c < channels; ++c) {
+        const float* s = src + static_cast<std::size_t>(c) * static_cast<std::size_t>(lds);
+        float* d = dst + static_cast<std::size_t>(c) * static_cast<std::size_t>(ldd);
+        for (int i = 0; i < N; i += lanes) simd::store(d + i, simd::load<V>(s + i));
+    }
+}
+
 /// Pushes n frames of `channels` rows (`ld` floats apart) into the rings; returns the new position.
 inline int ring_append(float* rings, int channels, int span, int pos, const float* cur, int ld, int n) noexcept {
     if (span == 0 || n <= 0) return pos;

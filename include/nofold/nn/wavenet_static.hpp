@@ -409,8 +409,20 @@ inline void Preset<Shape, Storage>::run_layer(int n, bool fill, const Act& act, 
     weight_at += static_cast<std::size_t>(C * ldw + C + C * C + C);
     if (fill) nn::detail::ring_fill_constant(rings, C, span, x, LD);
     // the last samples of the delay line go in front of x's rows: taps up to `prefix` back read x in place
-    const int before = std::min(span, Layout::prefix);
-    nn::detail::ring_copy_last(rings, C, span, pos, before, x - before, LD);
+    // (before = the largest tap offset within the prefix; the other taps read the delay line)
+    const int before = std::min(K - 1, Layout::prefix / (d * rate_)) * d * rate_;
+    if (before == Layout::prefix && pos >= before) {  // the common case, without wrap: whole batches
+        nn::detail::copy_rows<Layout::prefix>(rings + pos - before, span, x - before, LD, C);
+    } else if (pos == 0 && before > 0) {
+        // a short delay line in order (see below): copy whole batches ending at its end; the extra floats
+        // read lie inside the arena (the rings follow the scratch rows) and land in the unused prefix
+        const int whole = (before + lanes - 1) / lanes * lanes;
+        for (int c = 0; c < C; ++c)
+            for (int i = 0; i < whole; i += lanes)
+                simd::store(x + c * LD - whole + i, simd::load<V>(rings + (c + 1) * span - whole + i));
+    } else {
+        nn::detail::ring_copy_last(rings, C, span, pos, before, x - before, LD);
+    }
     nn::detail::PastTap past[K > 1 ? K - 1 : 1] = {};
     for (int k = 0; k + 1 < K; ++k) past[k] = nn::detail::past_tap(rings, span, pos, (K - 1 - k) * d * rate_);
     nn::detail::tap_conv<V, C, C, K, 1>(cw, cb, past, x, LD, before, nb, [z, skip, &act](int r, int t, V v) {
@@ -419,7 +431,15 @@ inline void Preset<Shape, Storage>::run_layer(int n, bool fill, const Act& act, 
         float* ps = skip + r * F + t;
         simd::store_aligned(ps, simd::load_aligned<V>(ps) + y);
     });
-    pos = nn::detail::ring_append(rings, C, span, pos, x, LD, n);
+    if (n == F && pos + F <= span) {  // the common case, without wrap: whole batches
+        nn::detail::copy_rows<F>(x, LD, rings + pos, span, C);
+        pos = pos + F == span ? 0 : pos + F;
+    } else if (n >= span && span > 0) {  // a short delay line keeps the chunk's last span frames in order
+        for (int c = 0; c < C; ++c) nn::detail::copy_floats(x + c * LD + n - span, span, rings + c * span);
+        pos = 0;
+    } else {
+        pos = nn::detail::ring_append(rings, C, span, pos, x, LD, n);
+    }
     // x = x + (b + W_1x1 · z): the product rounded on its own first, as runtime::WaveNet does
     dense_bias_residual<V, C, C>(lw, C, C, C, lb, z, F, x, LD, nb);
 }
