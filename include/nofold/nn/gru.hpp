@@ -3,9 +3,9 @@
 // r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
 // n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)) (the hidden bias of n inside the reset product),
 // h' = (1 − z) ⊙ n + z ⊙ h. Gate order r, z, n.
-// Kernel (as in lstm.hpp): per batch of `lanes` hidden units, four accumulators per chain (r, z,
-// input part of n, hidden part of n) in registers, stored to a scratch; the nonlinearities of batch b
-// run after the GEMV of batch b + 1. The rows and biases of r and z are stored halved, so
+// Kernel (as in lstm.hpp): four accumulators per batch of `lanes` hidden units (r, z, input part of
+// n, hidden part of n), two batches per pass over the columns, stored to a scratch; the nonlinearities
+// of a pass run after the GEMV of the next. The rows and biases of r and z are stored halved, so
 // σ(x) = ½ + ½·tanh(x/2) (detail::sigmoid_of_half) and every gate is one tanh of the tier.
 // Weight layout (tile-major): for each hidden batch, the x columns (r, z, n × lanes floats each), then
 // the h columns (r, z, n), then 4 × lanes biases (b_ir + b_hr, b_iz + b_hz halved; b_in; b_hn).
@@ -119,15 +119,24 @@ template <class Tier>
     const std::size_t tile = static_cast<std::size_t>((3 * (nx + nh) + 4) * lanes);
     float* g = g_.data();
     const int batches = hp / lanes;
-    for (int b = 0; b <= batches; ++b) {  // GEMV of batch b, then the update of batch b − 1
-        if (b < batches) {
-            const float* w = w_.data() + static_cast<std::size_t>(b) * tile;
-            detail::recurrent_preactivations<V, 4, 3, 2, 3, 3>(w, w + 3 * (nx + nh) * lanes, x, nx, prev, nh, g + 4 * b * lanes);
+    constexpr int T = detail::recurrent_tiles<V>;
+    const std::size_t biases = static_cast<std::size_t>(3 * (nx + nh) * lanes);  // offset in a tile
+    // pass p: GEMV of batches [p·T, p·T + T), then the updates of pass p − 1's batches
+    const int passes = (batches + T - 1) / T;
+    for (int p = 0; p <= passes; ++p) {
+        if (p < passes) {
+            const int b0 = p * T;
+            const float* w = w_.data() + static_cast<std::size_t>(b0) * tile;
+            detail::recurrent_pass<V, 4, 3, 2, 3, 3>(std::min(T, batches - b0), w, tile, w + biases, tile, x, nx, prev, nh,
+                                                     g + 4 * b0 * lanes);
         }
-        if (b > 0) {
-            const int o = (b - 1) * lanes;
-            detail::gru_update<Tier, V>(g + 4 * o, prev + o, state + o);
-        }
+        if (p > 0)
+            for (int t = 0; t < T; ++t) {
+                const int b = (p - 1) * T + t;
+                if (b >= batches) break;
+                const int o = b * lanes;
+                detail::gru_update<Tier, V>(g + 4 * o, prev + o, state + o);
+            }
     }
 }
 

@@ -2,12 +2,12 @@
 // layers of nn::LstmModel, recurrent_model.hpp).
 //
 // Cell: ifgo = W·[x; h] + b, c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c').
-// Kernel, per batch of `lanes` hidden units: the four gate pre-activations of the batch accumulate in
-// registers (4 accumulators per chain, detail::recurrent_chains chains over the columns of [x; h]:
-// h(t) feeds the GEMV of t + 1, so a step is latency-bound), go to a small scratch, and the
-// nonlinearities and state update of batch b run after the GEMV of batch b + 1 (skewed), so the
-// latency-bound tanh chain of one batch overlaps the FMA-bound GEMV of the next. The rows of i, f and o
-// are stored halved (exact in float), so every gate is one tanh of the tier: σ(x) = ½ + ½·tanh(x/2)
+// Kernel: the gate pre-activations of a batch of `lanes` hidden units accumulate in registers, two
+// batches per pass over the columns of [x; h] (detail::recurrent_tiles / recurrent_chains: register
+// blocking for the latency-bound step, h(t) feeds the GEMV of t + 1), go to a small scratch, and the
+// nonlinearities and state update of a pass's batches run after the GEMV of the next pass (skewed), so
+// the latency-bound tanh chains overlap the load/FMA-bound GEMV. The rows of i, f and o are stored
+// halved (exact in float), so every gate is one tanh of the tier: σ(x) = ½ + ½·tanh(x/2)
 // (detail::sigmoid_of_half).
 // Weight layout (tile-major): for each hidden batch, for each column of [x; h], 4 gates × lanes floats.
 // Template parameters: In, Hidden: sizes or nn::dynamic. Units: none. Latency: 0.
@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 
 #include "../math/tanh.hpp"
 #include "../math/tier.hpp"
@@ -73,11 +74,17 @@ private:
 // ---------------------------------------------------------------------------------------------------
 namespace detail {
 
-/// Independent accumulator chains over the columns of a recurrent GEMV, 4 gate accumulators each: 2 with
-/// 8 lanes (AVX2 has 16 vector registers; 3 chains measured 5-10 % slower, 1 chain 10 % slower), 4 with
-/// 32 registers (AVX-512, NEON) and for scalar code.
+/// Register blocking of the recurrent GEMV: each pass over the columns of [x; h] serves recurrent_tiles
+/// batches of hidden units (one broadcast of x_j / h_j feeds all of them: on AVX2 the broadcasts are a
+/// fifth of the loads, and loads bound the 1 × 40 step), with recurrent_chains independent accumulator
+/// chains per batch (a step is latency-bound: h(t) feeds the GEMV of t + 1). 4 accumulators per batch
+/// and chain: 8 with 8 lanes (AVX2 has 16 vector registers; measured against 1 batch × 2 chains:
+/// 1x16 −4 %, 1x40 −5 %; 1 batch × 3 chains was 5-10 % slower than × 2), 16 with 32 registers
+/// (AVX-512, NEON). A last batch that has no partner runs alone with recurrent_tiles × more chains.
 template <class V>
-inline constexpr int recurrent_chains = simd::lanes<V> == 8 ? 2 : 4;
+inline constexpr int recurrent_tiles = 2;
+template <class V>
+inline constexpr int recurrent_chains = simd::lanes<V> == 8 || simd::lanes<V> == 1 ? 1 : 2;
 
 /// σ(2u) = ½ + ½·tanh(u), for a gate whose pre-activation was stored halved (u = x/2). Same formula as
 /// math::Sigmoid<Fast> and <NamCompat>; for math::Exact the absolute error is ≤ 1.5e-7 (½ of tanh's
@@ -89,68 +96,64 @@ inline V sigmoid_of_half(const V& u) noexcept {
     return simd::fma(half, math::Tanh<Tier>{}(u), half);
 }
 
-/// a[k][slot(q)] += v[j]·w[j][q] over columns j = 0 … n − 1, column j into chain j mod Chains; w holds
-/// Gates × lanes floats per column (aligned). slot(q) = q, except the last gate goes to accumulator Last
-/// (the GRU sends the input and hidden parts of n to different accumulators). Chain and slot indices
-/// are compile-time constants after unrolling, so the accumulators stay in registers.
-template <int Gates, int Last, class V, int Chains, int Acc>
-inline void accumulate_columns(V (&a)[Chains][Acc], const float* w, const float* v, int n) noexcept {
-    static_assert(Gates <= Acc && Last < Acc, "accumulate_columns: accumulator index out of range");
+/// Pre-activations of T consecutive batches of hidden units, K chains each: for batch t,
+/// g[t·Acc·lanes + q·lanes, … + lanes) = bias_q + Σ w·[x; h] for the Acc accumulators q. The tile of batch
+/// t starts at w + t·tile: nx columns of GX × lanes floats (gate q < GX − 1 into accumulator q, the last
+/// into LX), then nh columns of GH × lanes (the last gate into LH); its biases at bias + t·bias_stride.
+template <class V, int T, int K, int Acc, int GX, int LX, int GH, int LH>
+inline void recurrent_preactivations(const float* w, std::size_t tile, const float* bias, std::size_t bias_stride,
+                                     const float* x, int nx, const float* h, int nh, float* g) noexcept {
     constexpr int lanes = simd::lanes<V>;
-    constexpr int stride = Gates * lanes;
-    int j = 0;
-    for (; j + Chains <= n; j += Chains)
-        for (int k = 0; k < Chains; ++k) {
-            const V s = simd::broadcast<V>(v[j + k]);
-            const float* wc = w + (j + k) * stride;
-            for (int q = 0; q < Gates; ++q) {
-                V& acc = a[k][q + 1 < Gates ? q : Last];
-                acc = simd::fma(s, simd::load_aligned<V>(wc + q * lanes), acc);
-            }
+    V a[T][K][Acc];
+    for (int t = 0; t < T; ++t)
+        for (int q = 0; q < Acc; ++q) {
+            a[t][0][q] = simd::load_aligned<V>(bias + t * bias_stride + static_cast<std::size_t>(q * lanes));
+            for (int k = 1; k < K; ++k) a[t][k][q] = V(0.0f);
         }
-    for (int k = 0; k + 1 < Chains; ++k)
-        if (j + k < n) {
-            const V s = simd::broadcast<V>(v[j + k]);
-            const float* wc = w + (j + k) * stride;
-            for (int q = 0; q < Gates; ++q) {
-                V& acc = a[k][q + 1 < Gates ? q : Last];
-                acc = simd::fma(s, simd::load_aligned<V>(wc + q * lanes), acc);
+    // column j feeds chain j mod K of every batch
+    const auto columns = [&](const float* wc, const float* v, int n, auto gates, auto last) {
+        constexpr int G = decltype(gates)::value, L = decltype(last)::value;
+        int j = 0;
+        for (; j + K <= n; j += K)
+            for (int k = 0; k < K; ++k) {
+                const V s = simd::broadcast<V>(v[j + k]);
+                for (int t = 0; t < T; ++t)
+                    for (int q = 0; q < G; ++q) {
+                        V& acc = a[t][k][q + 1 < G ? q : L];
+                        acc = simd::fma(s, simd::load_aligned<V>(wc + t * tile + static_cast<std::size_t>(((j + k) * G + q) * lanes)), acc);
+                    }
             }
+        for (int k = 0; k + 1 < K; ++k)
+            if (j + k < n) {
+                const V s = simd::broadcast<V>(v[j + k]);
+                for (int t = 0; t < T; ++t)
+                    for (int q = 0; q < G; ++q) {
+                        V& acc = a[t][k][q + 1 < G ? q : L];
+                        acc = simd::fma(s, simd::load_aligned<V>(wc + t * tile + static_cast<std::size_t>(((j + k) * G + q) * lanes)), acc);
+                    }
+            }
+    };
+    columns(w, x, nx, std::integral_constant<int, GX>{}, std::integral_constant<int, LX>{});
+    columns(w + nx * GX * lanes, h, nh, std::integral_constant<int, GH>{}, std::integral_constant<int, LH>{});
+    for (int t = 0; t < T; ++t)
+        for (int q = 0; q < Acc; ++q) {
+            V sum = a[t][0][q];
+            for (int k = 1; k < K; ++k) sum = sum + a[t][k][q];
+            simd::store_aligned(g + (t * Acc + q) * lanes, sum);
         }
 }
 
-/// Σ_k a[k][q] (pairwise).
-template <class V, int Chains, int Acc>
-inline V sum_chains(const V (&a)[Chains][Acc], int q) noexcept {
-    if constexpr (Chains == 1) {
-        return a[0][q];
-    } else if constexpr (Chains == 2) {
-        return a[0][q] + a[1][q];
-    } else if constexpr (Chains == 3) {
-        return (a[0][q] + a[1][q]) + a[2][q];
-    } else {
-        V s = (a[0][q] + a[1][q]) + (a[2][q] + a[3][q]);
-        for (int k = 4; k < Chains; ++k) s = s + a[k][q];
-        return s;
-    }
-}
-
-/// Pre-activations of one batch of hidden units: g[q·lanes, (q + 1)·lanes) = bias_q + Σ w·[x; h] for the
-/// Acc accumulators q. w = the batch's tile: nx columns of GX × lanes floats (gate q < GX − 1 into
-/// accumulator q, the last into LX), then nh columns of GH × lanes (last gate into LH).
+/// One pass of the blocked GEMV over `count` ≤ recurrent_tiles batches (see recurrent_preactivations).
 template <class V, int Acc, int GX, int LX, int GH, int LH>
-inline void recurrent_preactivations(const float* w, const float* bias, const float* x, int nx, const float* h, int nh,
-                                     float* g) noexcept {
-    constexpr int lanes = simd::lanes<V>;
-    constexpr int chains = recurrent_chains<V>;
-    V a[chains][Acc];
-    for (int q = 0; q < Acc; ++q) {
-        a[0][q] = simd::load_aligned<V>(bias + q * lanes);
-        for (int k = 1; k < chains; ++k) a[k][q] = V(0.0f);
+inline void recurrent_pass(int count, const float* w, std::size_t tile, const float* bias, std::size_t bias_stride,
+                           const float* x, int nx, const float* h, int nh, float* g) noexcept {
+    constexpr int T = recurrent_tiles<V>, K = recurrent_chains<V>;
+    static_assert(T == 1 || T == 2, "recurrent_pass: recurrent_tiles must be 1 or 2");
+    if (count == T || T == 1) {
+        recurrent_preactivations<V, T, K, Acc, GX, LX, GH, LH>(w, tile, bias, bias_stride, x, nx, h, nh, g);
+    } else {
+        recurrent_preactivations<V, 1, K * T, Acc, GX, LX, GH, LH>(w, tile, bias, bias_stride, x, nx, h, nh, g);
     }
-    accumulate_columns<GX, LX>(a, w, x, nx);
-    accumulate_columns<GH, LH>(a, w + nx * GX * lanes, h, nh);
-    for (int q = 0; q < Acc; ++q) simd::store_aligned(g + q * lanes, sum_chains(a, q));
 }
 
 /// LSTM state update of one batch from its pre-activations g (i, f, o halved; 4 × lanes floats).
@@ -215,14 +218,22 @@ template <class Tier>
     const std::size_t tile = static_cast<std::size_t>((nx + nh) * 4 * lanes);
     float* g = g_.data();
     const int batches = hp / lanes;
-    for (int b = 0; b <= batches; ++b) {  // GEMV of batch b, then the update of batch b − 1
-        if (b < batches)
-            detail::recurrent_preactivations<V, 4, 4, 3, 4, 3>(wt_.data() + static_cast<std::size_t>(b) * tile,
-                                                               b_.data() + 4 * b * lanes, x, nx, prev, nh, g + 4 * b * lanes);
-        if (b > 0) {
-            const int o = (b - 1) * lanes;
-            detail::lstm_update<Tier, V>(g + 4 * o, prev + hp + o, state + o, state + hp + o);
+    constexpr int T = detail::recurrent_tiles<V>;
+    // pass p: GEMV of batches [p·T, p·T + T), then the updates of pass p − 1's batches
+    const int passes = (batches + T - 1) / T;
+    for (int p = 0; p <= passes; ++p) {
+        if (p < passes) {
+            const int b0 = p * T;
+            detail::recurrent_pass<V, 4, 4, 3, 4, 3>(std::min(T, batches - b0), wt_.data() + static_cast<std::size_t>(b0) * tile, tile,
+                                                     b_.data() + 4 * b0 * lanes, 4 * lanes, x, nx, prev, nh, g + 4 * b0 * lanes);
         }
+        if (p > 0)
+            for (int t = 0; t < T; ++t) {
+                const int b = (p - 1) * T + t;
+                if (b >= batches) break;
+                const int o = b * lanes;
+                detail::lstm_update<Tier, V>(g + 4 * o, prev + hp + o, state + o, state + hp + o);
+            }
     }
 }
 
