@@ -300,7 +300,8 @@ inline V GELU<Tier>::operator()(const V& x) const noexcept {
     if constexpr (detail::is_fast_v<Tier>) {
         const V xc = simd::max(x, detail::constant<V>(-1e5));  // −inf·0 would be NaN; NaN → −1e5
         const V h = detail::normal_cdf_neg_abs_fast(xc);
-        return simd::select(xc < detail::constant<V>(0.0), xc * h, xc - xc * h);
+        // x·(1 − h) as one explicit fma, so scalar and SIMD round alike whatever the compiler contracts.
+        return simd::select(xc < detail::constant<V>(0.0), xc * h, simd::fma(-xc, h, xc));
     } else {
         V n;
         const V hm = detail::constant<V>(0.5) * detail::erfc_scaled_r(x) * detail::exp_neg_square_parts(x, 0.5, n);
