@@ -1,8 +1,9 @@
 // nofold::math — the logistic sigmoid σ(x) = 1/(1 + e^−x) and SiLU x·σ(x), each with accuracy tiers.
 //
 // Kernels:
-//   Exact: e = exp(−|x|) (exp_log.hpp), σ(|x|) = 1/(1 + e), σ(−|x|) = e/(1 + e): no cancellation, so
-//          float results are within 4 ULP everywhere, subnormal tails included. NaN propagates.
+//   Exact: e = exp(−|x|) (exp_log.hpp's reduction; 2^n applied as 2^(n+64)·2^−64, one rounding for
+//          subnormal results instead of exp's two-step scaling), σ(|x|) = 1/(1 + e), σ(−|x|) = e/(1 + e): no
+//          cancellation, so float results are within 4 ULP everywhere, subnormal tails included. NaN propagates.
 //   Fast:  ½ + ½·tanh_fast(x/2) (tanh.hpp): max abs error ≤ 5e-7; exactly 0 and 1 beyond |x| = 16.
 //   NamCompat: ½·(Fasttanh(x/2) + 1), what NAM's plugin uses in its LSTM gates.
 // Units: none. Allocates: never. RT-safe: all members.

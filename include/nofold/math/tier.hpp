@@ -12,8 +12,10 @@ namespace nofold::math {
 /// Float results within 4 ULP of the correctly rounded value over the whole float range (±inf and NaN
 /// propagate as the C library does); double results within a few double ULP.
 struct Exact {};
-/// Cheaper kernels with a documented maximum absolute error (≤ 2e-6 for tanh and sigmoid) and an explicit
-/// input clamp, so ±inf, NaN and huge inputs give defined, finite results (NaN maps to the lower clamp).
+/// Cheaper kernels with a documented maximum absolute error (≤ 2e-6 for tanh and sigmoid; ≤ 1e-6·max(1, |f|)
+/// for most exp-based functions, see exponential.hpp) and an explicit input clamp, so ±inf, NaN and huge
+/// inputs give defined results (NaN maps to the lower clamp; bounded functions stay finite, unbounded ones
+/// such as ELU(+inf) give their limit).
 struct Fast {};
 /// NAM's formulas (Fasttanh and 0.5·(fasttanh(x/2) + 1) for sigmoid), for bit compatibility with NAM
 /// models run by NAM's own code. Functions NAM does not approximate use the Exact kernels.
