@@ -17,18 +17,24 @@ using nofold::analysis::Fft;
 using cplx = std::complex<double>;
 
 // Reference: X[k] = sum_n x[n] e^{-j 2 pi k n / N}, evaluated in long double with the exponent
-// reduced modulo N in integers.
+// reduced modulo N in integers (the N distinct twiddles are computed once per call: trigonometry in
+// long double is software quad precision on 64-bit ARM, where this test runs under qemu).
 std::vector<cplx> naive_dft(const std::vector<cplx>& x, int sign) {
     const std::size_t n = x.size();
     const long double pi = 3.141592653589793238462643383279502884L;
+    std::vector<long double> cs(n), sn(n);
+    for (std::size_t m = 0; m < n; ++m) {
+        const long double a = sign * -2.0L * pi * static_cast<long double>(m) / static_cast<long double>(n);
+        cs[m] = std::cos(a);
+        sn[m] = std::sin(a);
+    }
     std::vector<cplx> out(n);
     for (std::size_t k = 0; k < n; ++k) {
         long double re = 0, im = 0;
         for (std::size_t i = 0; i < n; ++i) {
-            const long double a = sign * -2.0L * pi * static_cast<long double>((k * i) % n) / static_cast<long double>(n);
-            const long double c = std::cos(a), s = std::sin(a);
-            re += x[i].real() * c - x[i].imag() * s;
-            im += x[i].real() * s + x[i].imag() * c;
+            const std::size_t m = (k * i) % n;
+            re += x[i].real() * cs[m] - x[i].imag() * sn[m];
+            im += x[i].real() * sn[m] + x[i].imag() * cs[m];
         }
         out[k] = cplx(static_cast<double>(re), static_cast<double>(im));
     }
