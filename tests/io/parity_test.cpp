@@ -6,7 +6,8 @@
 // with WARN when missed); the hard bound is 5e-5 × max(1, peak of the reference), because Core
 // rebuilt without FMA/AVX differs from these same references by up to 2.1e-5 (README "Portability
 // indication"), so summation order alone moves deep models past 1e-5, and the synthetic models
-// with outputs far above full scale (peak 55) sit several float ULPs above it.
+// with outputs far above full scale (peak 55) sit several float ULPs above it (parity_truth_test.cpp:
+// Core's own a1_standard render is 1.21e-5 from an exact double-precision evaluation).
 // Also: Core's prewarm counts (README table) equal io::nam_prewarm_samples.
 #include <doctest/doctest.h>
 
@@ -113,14 +114,11 @@ TEST_CASE("parity: nofold reproduces NAM Core's renders of every shared model" *
             for (float v : ref.samples) peak = std::max(peak, static_cast<double>(std::fabs(v)));
             WARN(r.max_error <= 1e-5);
             CHECK(r.max_error <= 5e-5 * std::max(1.0, peak));
-            // NAM mode through an LSTM: Core's renders were made with -ffp-contract=off; with FMA contraction
-            // (GCC's default with -mfma) the rounding of fast_tanh differs and the recurrent state carries it:
-            // a naive float LSTM written from the spec gives -111.8 dB without contraction and -93.2 dB with
-            // it. So that case is held to -90 dB here and the -110 dB target is a warning.
-            const bool contraction_sensitive = !exact && (std::string(c.model) == "lstm" ||
-                                                          (std::string(c.model) == "slimmable_container" && c.slim == 0.0));
-            WARN(r.error_db <= -110.0);
-            CHECK(r.error_db <= (contraction_sensitive ? -90.0 : -110.0));
+            // NAM mode through an LSTM is the sensitive case: Core's renders were made with -ffp-contract=off
+            // and the recurrent state carries every rounding difference. nofold's NamCompat kernels and the
+            // LSTM cell's nam-mode update round like unfused code whatever the build's contraction
+            // (simd::no_contract): -111.9 dB measured, -93.2 dB before.
+            CHECK(r.error_db <= -110.0);
         }
     }
 }

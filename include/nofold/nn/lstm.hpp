@@ -165,7 +165,13 @@ inline void lstm_update(const float* g, const float* c_prev, float* h_out, float
     const V f = sigmoid_of_half<Tier>(simd::load_aligned<V>(g + lanes));
     const V gg = tanh(simd::load_aligned<V>(g + 2 * lanes));
     const V o = sigmoid_of_half<Tier>(simd::load_aligned<V>(g + 3 * lanes));
-    const V c = simd::fma(f, simd::load_aligned<V>(c_prev), i * gg);
+    V c;
+    if constexpr (std::is_same_v<Tier, math::NamCompat>) {
+        // NAM's cell: two rounded products, then their sum (its reference renders have no fusion)
+        c = simd::no_contract(f * simd::load_aligned<V>(c_prev)) + simd::no_contract(i * gg);
+    } else {
+        c = simd::fma(f, simd::load_aligned<V>(c_prev), i * gg);
+    }
     simd::store_aligned(c_out, c);
     simd::store_aligned(h_out, o * tanh(c));
 }
