@@ -130,13 +130,17 @@ BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/exact, nn::MathMo
 BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/fast, nn::MathMode::fast);
 BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/nam, nn::MathMode::nam);
 BENCHMARK_CAPTURE(wavenet_lite, WaveNet/a1_lite/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(wavenet_lite, WaveNet/a1_lite/static/fast, nn::MathMode::fast);
 BENCHMARK_CAPTURE(wavenet_feather, WaveNet/a1_feather/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(wavenet_feather, WaveNet/a1_feather/static/fast, nn::MathMode::fast);
 BENCHMARK_CAPTURE(wavenet_nano, WaveNet/a1_nano/static/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(wavenet_nano, WaveNet/a1_nano/static/fast, nn::MathMode::fast);
 BENCHMARK_CAPTURE(wavenet_feather_fixed, WaveNet/a1_feather/fixed/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(wavenet_nano_fixed, WaveNet/a1_nano/fixed/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(wavenet_a2_3, WaveNet/a2_c3/static/exact, nn::MathMode::exact);
 BENCHMARK_CAPTURE(wavenet_a2_8, WaveNet/a2_c8/static/exact, nn::MathMode::exact);
+// A2 uses LeakyReLU: its fast tier is the same computation (a check that the tier switch costs nothing)
+BENCHMARK_CAPTURE(wavenet_a2_8, WaveNet/a2_c8/static/fast, nn::MathMode::fast);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/exact, a1(16, 8, true), nn::MathMode::exact);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/nam, a1(16, 8, true), nn::MathMode::nam);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_lite/runtime/exact, a1(12, 6, false), nn::MathMode::exact);

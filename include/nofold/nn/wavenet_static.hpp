@@ -13,12 +13,16 @@
 // dilated conv + input mixin (the condition is the input), ungated activation (Tanh or LeakyReLU),
 // layer1x1 on, no bottleneck/head1x1/FiLM/groups, head rechannel with kernel, dilation and bias,
 // several arrays chained, head_scale. Any other .nam shape runs on runtime::WaveNet, which shares the
-// kernels (nn/dense.hpp, nn/history.hpp) and computes bit-identical results for preset shapes.
+// kernels (nn/dense.hpp, nn/history.hpp) and computes bit-identical results for preset shapes: each
+// layer here is one fused pass (nn/detail/tap_conv.hpp: all taps + input mixin, activation and skip sum
+// in the epilogue) doing the same multiply-adds in the same order as the runtime model's gathered product.
 //
 // Template parameters: Shape (StandardShape, LiteShape, FeatherShape, NanoShape, A2Shape<3 or 8>, or a
 // user struct with the same members), Storage (nn::HeapStorage, nn::FixedStorage,
 // nn::FixedStorageUpTo<R>). Units: samples at the running rate (training rate × rate factor).
-// Latency: 0 (causal). Allocates: the HeapStorage constructor only; FixedStorage never.
+// Latency: 0 (causal). Allocates: the HeapStorage constructor only; FixedStorage never. process() uses at
+// most (K−1)·C·4·lanes floats of stack per layer for delay-line windows that wrap (A1 standard with AVX2:
+// 2 KiB; A2-8's 16-tap head: 15 KiB).
 // RT-safe: process, reset, prewarm, set_rate_factor (and set_weights, which never allocates either).
 // Reference: ../shared/specs/model-formats.md §1.1 "Presets", "A2 shape" and the weight order.
 #pragma once
@@ -441,7 +445,10 @@ inline void Preset<Shape, Storage>::run_layer(int n, bool fill, const Act& act, 
         pos = nn::detail::ring_append(rings, C, span, pos, x, LD, n);
     }
     // x = x + (b + W_1x1 · z): the product rounded on its own first, as runtime::WaveNet does
-    dense_bias_residual<V, C, C>(lw, C, C, C, lb, z, F, x, LD, nb);
+    nn::detail::tap_conv<V, C, C, 1, 0>(lw, lb, nullptr, z, F, 0, nb, [x](int r, int t, V v) {
+        float* p = x + r * LD + t;
+        simd::store_aligned(p, simd::load_aligned<V>(p) + v);
+    });
 }
 
 // The activation functor of array I in math tier M (Tanh follows the tier; LeakyReLU has one form).
