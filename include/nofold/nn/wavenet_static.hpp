@@ -200,8 +200,9 @@ private:
     template <int I, class Act, std::size_t... L>
     void run_layers(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at, std::size_t& ring_at,
                     std::index_sequence<L...>) noexcept;
-    template <int I, int L, class Act>
-    void run_layer(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at, std::size_t& ring_at) noexcept;
+    // one instantiation per kernel size, not per layer (the dilation is a run-time value): compile time
+    template <int I, int K, class Act>
+    void run_layer(int n, bool fill, const Act& act, int d, int& ring, std::size_t& weight_at, std::size_t& ring_at) noexcept;
     void run_chunk(int n, bool fill) noexcept;
     float* at(std::size_t offset) noexcept { return arena_.data() + offset; }
 
@@ -382,20 +383,19 @@ template <class Shape, class Storage>
 template <int I, class Act, std::size_t... L>
 inline void Preset<Shape, Storage>::run_layers(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at,
                                                std::size_t& ring_at, std::index_sequence<L...>) noexcept {
-    (run_layer<I, static_cast<int>(L)>(n, fill, act, ring, weight_at, ring_at), ...);
+    constexpr ArrayShape a = Shape::arrays[I];
+    (run_layer<I, a.kernels[L]>(n, fill, act, a.dilations[L], ring, weight_at, ring_at), ...);
 }
 
 // One layer: z = act(b + Σ_k W_k · x[t − (K−1−k)·d·L] + W_mix · cond), skip += z (one fused pass, the
 // current tap and the condition being one product over [x; cond]), then x = x + (b + W_1x1 · z).
 template <class Shape, class Storage>
-template <int I, int L, class Act>
-inline void Preset<Shape, Storage>::run_layer(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at,
+template <int I, int K, class Act>
+inline void Preset<Shape, Storage>::run_layer(int n, bool fill, const Act& act, int d, int& ring, std::size_t& weight_at,
                                               std::size_t& ring_at) noexcept {
     constexpr ArrayShape a = Shape::arrays[I];
     constexpr int C = a.channels;
     constexpr int F = frames;
-    constexpr int K = a.kernels[L];
-    constexpr int d = a.dilations[L];
     constexpr int ldw = K * C + 1;  // [W_0 … W_{K−1} | W_mix] per output row
     const int nb = batches_for<V>(n);
     constexpr int LD = Layout::ld;
