@@ -61,6 +61,19 @@ inline V load_x(const float* p) noexcept {
     }
 }
 
+/// One column of a register tile: acc[r][b] += w[r·ldw] · x[b·lanes] (the step every product kernel
+/// repeats; tap_conv.hpp uses it too, so both round identically).
+template <class V, XAlignment XAlign, int RB, int TB>
+inline void fma_column(const float* w, int ldw, const float* x, V (&acc)[RB][TB]) noexcept {
+    constexpr int lanes = simd::lanes<V>;
+    V xv[TB];
+    for (int b = 0; b < TB; ++b) xv[b] = load_x<V, XAlign>(x + b * lanes);
+    for (int r = 0; r < RB; ++r) {
+        const V wv = simd::broadcast<V>(w[r * ldw]);
+        for (int b = 0; b < TB; ++b) acc[r][b] = simd::fma(wv, xv[b], acc[r][b]);
+    }
+}
+
 enum class DenseMode { accumulate, bias, bias_residual };
 
 template <class V, int RB, int TB, int Cols, XAlignment XAlign, DenseMode Mode>
@@ -79,23 +92,9 @@ inline void dense_tile(const float* w, int ldw, int cols, const float* bias, con
     }
     if constexpr (Cols != dynamic) {  // compile-time width: unrolled (the loop costs a third of a column)
 #pragma GCC unroll 4
-        for (int c = 0; c < nc; ++c) {
-            V xv[TB];
-            for (int b = 0; b < TB; ++b) xv[b] = load_x<V, XAlign>(x + c * ldx + t0 + b * lanes);
-            for (int r = 0; r < RB; ++r) {
-                const V wv = simd::broadcast<V>(w[r * ldw + c]);
-                for (int b = 0; b < TB; ++b) acc[r][b] = simd::fma(wv, xv[b], acc[r][b]);
-            }
-        }
+        for (int c = 0; c < nc; ++c) fma_column<V, XAlign>(w + c, ldw, x + c * ldx + t0, acc);
     } else {  // run-time width (runtime::WaveNet): unrolling with a remainder measured slower for short rows
-        for (int c = 0; c < nc; ++c) {
-            V xv[TB];
-            for (int b = 0; b < TB; ++b) xv[b] = load_x<V, XAlign>(x + c * ldx + t0 + b * lanes);
-            for (int r = 0; r < RB; ++r) {
-                const V wv = simd::broadcast<V>(w[r * ldw + c]);
-                for (int b = 0; b < TB; ++b) acc[r][b] = simd::fma(wv, xv[b], acc[r][b]);
-            }
-        }
+        for (int c = 0; c < nc; ++c) fma_column<V, XAlign>(w + c, ldw, x + c * ldx + t0, acc);
     }
     for (int r = 0; r < RB; ++r)
         for (int b = 0; b < TB; ++b) {

@@ -27,6 +27,7 @@
 #include <utility>
 
 #include "../../simd/simd.hpp"
+#include "../dense.hpp"
 #include "../history.hpp"
 
 namespace nofold::nn::detail {
@@ -51,16 +52,8 @@ inline PastTap past_tap(const float* rings, int span, int pos, int offset) noexc
 /// acc[r][b] += Σ_{c < N} w[r·ldw + c] · x[c·ld + b·lanes], columns in order.
 template <class V, int RB, int TB, int N, int ldw>
 inline void accumulate_columns(const float* w, const float* x, int ld, V (&acc)[RB][TB]) noexcept {
-    constexpr int lanes = simd::lanes<V>;
 #pragma GCC unroll 4
-    for (int c = 0; c < N; ++c) {
-        V xv[TB];
-        for (int b = 0; b < TB; ++b) xv[b] = simd::load<V>(x + c * ld + b * lanes);
-        for (int r = 0; r < RB; ++r) {
-            const V wv = simd::broadcast<V>(w[r * ldw + c]);
-            for (int b = 0; b < TB; ++b) acc[r][b] = simd::fma(wv, xv[b], acc[r][b]);
-        }
-    }
+    for (int c = 0; c < N; ++c) fma_column<V, XAlignment::unaligned>(w + c, ldw, x + c * ld, acc);
 }
 
 /// One register tile: RB rows × TB batches, taps read from src[k] (already at the tile's first frame).
