@@ -113,25 +113,18 @@ inline void recurrent_preactivations(const float* w, std::size_t tile, const flo
     // column j feeds chain j mod K of every batch
     const auto columns = [&](const float* wc, const float* v, int n, auto gates, auto last) {
         constexpr int G = decltype(gates)::value, L = decltype(last)::value;
+        const auto column = [&](int j, int k) {  // column j into chain k of every batch
+            const V s = simd::broadcast<V>(v[j]);
+            for (int t = 0; t < T; ++t)
+                for (int q = 0; q < G; ++q) {
+                    V& acc = a[t][k][q + 1 < G ? q : L];
+                    acc = simd::fma(s, simd::load_aligned<V>(wc + t * tile + static_cast<std::size_t>((j * G + q) * lanes)), acc);
+                }
+        };
         int j = 0;
         for (; j + K <= n; j += K)
-            for (int k = 0; k < K; ++k) {
-                const V s = simd::broadcast<V>(v[j + k]);
-                for (int t = 0; t < T; ++t)
-                    for (int q = 0; q < G; ++q) {
-                        V& acc = a[t][k][q + 1 < G ? q : L];
-                        acc = simd::fma(s, simd::load_aligned<V>(wc + t * tile + static_cast<std::size_t>(((j + k) * G + q) * lanes)), acc);
-                    }
-            }
-        for (int k = 0; k + 1 < K; ++k)
-            if (j + k < n) {
-                const V s = simd::broadcast<V>(v[j + k]);
-                for (int t = 0; t < T; ++t)
-                    for (int q = 0; q < G; ++q) {
-                        V& acc = a[t][k][q + 1 < G ? q : L];
-                        acc = simd::fma(s, simd::load_aligned<V>(wc + t * tile + static_cast<std::size_t>(((j + k) * G + q) * lanes)), acc);
-                    }
-            }
+            for (int k = 0; k < K; ++k) column(j + k, k);
+        for (int k = 0; j + k < n; ++k) column(j + k, k);
     };
     columns(w, x, nx, std::integral_constant<int, GX>{}, std::integral_constant<int, LX>{});
     columns(w + nx * GX * lanes, h, nh, std::integral_constant<int, GH>{}, std::integral_constant<int, LH>{});
