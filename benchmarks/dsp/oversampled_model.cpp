@@ -18,11 +18,12 @@
 
 #include <ctime>
 #include <memory>
-#include <random>
 #include <vector>
 
 #include <nofold/dsp/oversampled_model.hpp>
 #include <nofold/nn/wavenet_presets.hpp>
+
+#include "support/model_bench.hpp"
 
 namespace dsp = nofold::dsp;
 namespace nn = nofold::nn;
@@ -30,13 +31,7 @@ namespace nn = nofold::nn;
 namespace {
 constexpr int block = 64;  // host block, base-rate samples
 
-std::vector<float> noise(std::size_t n, unsigned seed, float scale) {
-    std::mt19937 gen(seed);
-    std::uniform_real_distribution<float> d(-scale, scale);
-    std::vector<float> v(n);
-    for (float& x : v) x = d(gen);
-    return v;
-}
+using nofold::bench::noise;
 
 template <class P>
 std::unique_ptr<nofold::Model> make_model(int max_rate) {

@@ -5,31 +5,20 @@
 #include <benchmark/benchmark.h>
 
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
 #include <nofold/nn/wavenet_presets.hpp>
 #include <nofold/runtime/wavenet.hpp>
 
-#include "support/fma_peak.hpp"
+#include "support/model_bench.hpp"
 
 using namespace nofold;
 
 namespace {
 
-double peak_gflops() {
-    static const double peak = bench::measure_fma_peak_gflops(0.3);
-    return peak;
-}
-
-std::vector<float> noise(std::size_t n, unsigned seed, float scale) {
-    std::mt19937 gen(seed);
-    std::uniform_real_distribution<float> d(-scale, scale);
-    std::vector<float> v(n);
-    for (float& x : v) x = d(gen);
-    return v;
-}
+using bench::noise;
+using bench::run_model;
 
 nn::LayerArrayConfig array(int input, int channels, int head, bool head_bias, std::vector<int> dilations, int kernel = 3) {
     nn::LayerArrayConfig a;
@@ -66,29 +55,6 @@ nn::WaveNetConfig a2(int channels) {
     c.layers = {a};
     c.head_scale = 0.01f;
     return c;
-}
-
-void run_model(benchmark::State& state, Model& model) {
-    constexpr int block = 64;
-    const std::vector<float> x = noise(48000, 7, 0.25f);
-    std::vector<float> y(x.size());
-    model.prewarm();
-    std::size_t pos = 0;
-    for (auto _ : state) {
-        if (pos + block > x.size()) pos = 0;
-        model.process(x.data() + pos, y.data() + pos, block);
-        benchmark::DoNotOptimize(y.data() + pos);
-        pos += block;
-    }
-    const double samples = static_cast<double>(state.iterations()) * block;
-    state.counters["ns_per_sample"] = benchmark::Counter(samples * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-    state.counters["rt_factor_48k"] = benchmark::Counter(samples / 48000.0, benchmark::Counter::kIsRate);
-    state.counters["flops_per_sample"] = model.flops_per_sample();
-    state.counters["gflops"] = benchmark::Counter(samples * model.flops_per_sample() * 1e-9, benchmark::Counter::kIsRate);
-    state.counters["peak_gflops"] = peak_gflops();
-    state.counters["peak_fraction"] =
-        benchmark::Counter(samples * model.flops_per_sample() * 1e-9 / peak_gflops(), benchmark::Counter::kIsRate);
-    state.counters["memory_kib"] = static_cast<double>(model.memory_bytes()) / 1024.0;
 }
 
 void runtime_wavenet(benchmark::State& state, nn::WaveNetConfig cfg, nn::MathMode math) {

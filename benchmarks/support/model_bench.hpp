@@ -1,0 +1,57 @@
+// Benchmark support: the shared measurement of a model benchmark. run_model processes a -12 dBFS noise
+// signal in blocks of 64 and reports ns_per_sample, rt_factor_48k, flops_per_sample, gflops,
+// peak_gflops (measured once per program, fma_peak.hpp), peak_fraction and memory_kib; noise() makes
+// the fixed-seed random weights and inputs. Units: as the counter names say. Allocates: yes (setup).
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <random>
+#include <vector>
+
+#include <nofold/model.hpp>
+
+#include "fma_peak.hpp"
+
+namespace nofold::bench {
+
+/// Uniform noise in [−scale, scale], fixed seed.
+inline std::vector<float> noise(std::size_t n, unsigned seed, float scale) {
+    std::mt19937 gen(seed);
+    std::uniform_real_distribution<float> d(-scale, scale);
+    std::vector<float> v(n);
+    for (float& x : v) x = d(gen);
+    return v;
+}
+
+/// This program's measured FMA peak (GFLOP/s), measured on first use.
+inline double peak_gflops() {
+    static const double peak = measure_fma_peak_gflops(0.3);
+    return peak;
+}
+
+/// Times model.process over blocks of 64 samples and sets the counters listed above.
+inline void run_model(benchmark::State& state, Model& model) {
+    constexpr int block = 64;
+    const std::vector<float> x = noise(48000, 7, 0.25f);
+    std::vector<float> y(x.size());
+    model.prewarm();
+    std::size_t pos = 0;
+    for (auto _ : state) {
+        if (pos + block > x.size()) pos = 0;
+        model.process(x.data() + pos, y.data() + pos, block);
+        benchmark::DoNotOptimize(y.data() + pos);
+        pos += block;
+    }
+    const double samples = static_cast<double>(state.iterations()) * block;
+    const double flops = model.flops_per_sample();
+    state.counters["ns_per_sample"] = benchmark::Counter(samples * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["rt_factor_48k"] = benchmark::Counter(samples / 48000.0, benchmark::Counter::kIsRate);
+    state.counters["flops_per_sample"] = flops;
+    state.counters["gflops"] = benchmark::Counter(samples * flops * 1e-9, benchmark::Counter::kIsRate);
+    state.counters["peak_gflops"] = peak_gflops();
+    state.counters["peak_fraction"] = benchmark::Counter(samples * flops * 1e-9 / peak_gflops(), benchmark::Counter::kIsRate);
+    state.counters["memory_kib"] = static_cast<double>(model.memory_bytes()) / 1024.0;
+}
+
+}  // namespace nofold::bench
