@@ -9,6 +9,17 @@
 // with outputs far above full scale (peak 55) sit several float ULPs above it (parity_truth_test.cpp:
 // Core's own a1_standard render is 1.21e-5 from an exact double-precision evaluation).
 // Also: Core's prewarm counts (README table) equal io::nam_prewarm_samples.
+//
+// Whose rounding is it? The last case compares Core's render and nofold's with an independent
+// double-precision evaluation of the same weights (tests/runtime/naive_wavenet.hpp: whole-signal loops
+// written from model-formats.md §1.1, std::tanh in double). Measured (AVX2+FMA): a1_standard Core
+// 1.21e-5 / −124.5 dB from the double result, nofold 1.69e-5 / −120.4 dB (the 4 dB are not tanh: glibc
+// tanhf in place of the exact tier changes nothing; summation order is left); slimmable_wavenet both
+// 2.0e-5. So the 1e-5 target of issue 5 is below Core's own rounding on these models. Tolerance (a
+// regression guard at the measured state plus margin): nofold's max |error| against the double result at
+// most 2 × Core's, and its error-to-signal ratio at most Core's + 6 dB. wavenet_a2_max is left out: the
+// naive model and Core read that synthetic file differently (−59 dB apart, while nofold follows Core to
+// 1.05e-5); which feature the naive model treats differently is not yet known.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -20,6 +31,7 @@
 #include <nofold/io/load.hpp>
 
 #include "float_wav.hpp"
+#include "runtime/naive_wavenet.hpp"
 #include "support/alloc_counter.hpp"
 #include "support/shared_data.hpp"
 
@@ -62,7 +74,9 @@ struct Result {
     double error_db = -400.0;
 };
 
-Result compare(const std::vector<float>& y, const std::vector<float>& ref) {
+/// Max |y − ref| and the error-to-signal ratio of y against ref (a float render or a double result).
+template <class R>
+Result compare(const std::vector<float>& y, const std::vector<R>& ref) {
     Result r;
     long double e2 = 0.0L, s2 = 0.0L;
     for (std::size_t i = 0; i < ref.size(); ++i) {
@@ -73,6 +87,43 @@ Result compare(const std::vector<float>& y, const std::vector<float>& ref) {
     }
     if (e2 > 0.0L) r.error_db = static_cast<double>(10.0L * std::log10(e2 / s2));
     return r;
+}
+
+struct Render {
+    std::vector<float> output;
+    std::size_t allocations = 0;  ///< by prewarm and process
+    std::string implementation;
+};
+
+/// Core's call sequence: loaded with Core's prewarm (whole blocks of 64 zeros), then blocks of 64.
+Render render_like_core(const std::string& path, io::LoadOptions options, const nofold::test::FloatWav& input) {
+    options.prewarm = io::PrewarmPolicy::nam_core;
+    options.prewarm_block = 64;
+    options.host_sample_rate_hz = input.sample_rate_hz;
+    const io::LoadedModel m = io::load(path, options);
+    Render r;
+    r.output.resize(input.samples.size());
+    r.implementation = m.model->implementation_name();
+    std::vector<float>& y = r.output;
+    nofold::test::AllocationScope scope;
+    m.model->prewarm();
+    for (std::size_t i = 0; i < y.size(); i += 64) {
+        const int n = static_cast<int>(std::min<std::size_t>(64, y.size() - i));
+        m.model->process(input.samples.data() + i, y.data() + i, n);
+    }
+    r.allocations = scope.allocations();
+    return r;
+}
+
+// The double-precision output for `input`, with enough zeros in front that the model's state at the
+// first sample is the one Core's prewarm leaves (both are the response to silence).
+std::vector<double> double_truth(const io::ModelFile& file, const std::vector<float>& input) {
+    const auto& cfg = std::get<nofold::nn::WaveNetConfig>(file.model.config);
+    const std::size_t lead = 16384;  // above the receptive field of every model tested here
+    naive::Signal in(1, std::vector<double>(lead + input.size(), 0.0));
+    for (std::size_t i = 0; i < input.size(); ++i) in[0][lead + i] = static_cast<double>(input[i]);
+    const naive::Signal out = naive::wavenet(cfg, file.model.weights, in, naive::Options{});
+    return std::vector<double>(out[0].begin() + static_cast<std::ptrdiff_t>(lead), out[0].end());
 }
 
 }  // namespace
@@ -92,24 +143,13 @@ TEST_CASE("parity: nofold reproduces NAM Core's renders of every shared model" *
             REQUIRE(ref.samples.size() == input.samples.size());
             io::LoadOptions options;
             options.math = math;
-            options.prewarm = io::PrewarmPolicy::nam_core;
-            options.prewarm_block = 64;
-            options.host_sample_rate_hz = input.sample_rate_hz;
             if (c.slim >= 0.0) options.slimmable_size = c.slim;
-            const io::LoadedModel m = io::load((shared / "models" / (std::string(c.model) + ".nam")).string(), options);
-            std::vector<float> y(input.samples.size());
-            {
-                nofold::test::AllocationScope scope;
-                m.model->prewarm();
-                for (std::size_t i = 0; i < y.size(); i += 64) {
-                    const int n = static_cast<int>(std::min<std::size_t>(64, y.size() - i));
-                    m.model->process(input.samples.data() + i, y.data() + i, n);
-                }
-                CHECK(scope.allocations() == 0);
-            }
+            const Render render = render_like_core((shared / "models" / (std::string(c.model) + ".nam")).string(), options, input);
+            CHECK(render.allocations == 0);
+            const std::vector<float>& y = render.output;
             const Result r = compare(y, ref.samples);
             std::printf("%-28s %-9s %-6s %12.3g %10.1f  %s\n", c.model, c.slim_tag, exact ? "exact" : "nam", r.max_error,
-                        r.error_db, m.model->implementation_name());
+                        r.error_db, render.implementation.c_str());
             double peak = 0.0;
             for (float v : ref.samples) peak = std::max(peak, static_cast<double>(std::fabs(v)));
             WARN(r.max_error <= 1e-5);
@@ -138,4 +178,29 @@ TEST_CASE("parity: Core's prewarm counts (reference README table)" * doctest::sk
     // A container reports its full-size submodel's count (A2: 6347, slimmable_container: 4093).
     const io::ModelFile a2 = io::read_model_file((nofold::test::shared_dir() / "models" / "A2.nam").string());
     CHECK(io::nam_prewarm_samples(a2.children.back().model, true) == 6347);
+}
+
+TEST_CASE("parity: nofold is as close to the exact (double) result as NAM Core's own float render" *
+          doctest::skip(nofold::test::shared_dir().empty())) {
+    const auto shared = nofold::test::shared_dir();
+    nofold::test::FloatWav input;
+    REQUIRE(nofold::test::read_float_wav((shared / "reference" / "input48k.wav").string(), input));
+    std::printf("\n%-22s %12s %12s %12s %10s %10s\n", "model (exact tanh)", "core-double", "nofold-double", "nofold-core",
+                "core dB", "nofold dB");
+    for (const char* model : {"wavenet_a1_standard", "slimmable_wavenet", "wavenet"}) {
+        CAPTURE(model);
+        const std::string path = (shared / "models" / (std::string(model) + ".nam")).string();
+        nofold::test::FloatWav core;
+        REQUIRE(nofold::test::read_float_wav((shared / "reference" / (std::string(model) + ".exact.wav")).string(), core));
+        REQUIRE(core.samples.size() == input.samples.size());
+        const std::vector<float> y = render_like_core(path, io::LoadOptions{}, input).output;
+        const std::vector<double> truth = double_truth(io::read_model_file(path), input.samples);
+        const Result core_d = compare(core.samples, truth);
+        const Result ours_d = compare(y, truth);
+        const Result between = compare(y, core.samples);
+        std::printf("%-22s %12.3g %12.3g %12.3g %10.1f %10.1f\n", model, core_d.max_error, ours_d.max_error, between.max_error,
+                    core_d.error_db, ours_d.error_db);
+        CHECK(ours_d.max_error <= 2.0 * core_d.max_error);
+        CHECK(ours_d.error_db <= core_d.error_db + 6.0);
+    }
 }
