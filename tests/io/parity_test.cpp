@@ -6,7 +6,7 @@
 // with WARN when missed); the hard bound is 5e-5 × max(1, peak of the reference), because Core
 // rebuilt without FMA/AVX differs from these same references by up to 2.1e-5 (README "Portability
 // indication"), so summation order alone moves deep models past 1e-5, and the synthetic models
-// with outputs far above full scale (peak 55) sit several float ULPs above it (parity_truth_test.cpp:
+// with outputs far above full scale (peak 55) sit several float ULPs above it (the last case here:
 // Core's own a1_standard render is 1.21e-5 from an exact double-precision evaluation).
 // Also: Core's prewarm counts (README table) equal io::nam_prewarm_samples.
 //
