@@ -7,12 +7,33 @@
 //
 // xsimd 8.1 (Debian 12) cannot instantiate its AVX-512 `rsqrt`; nofold never calls it (ops.hpp
 // builds rsqrt from sqrt), so AVX-512 batches are safe with every xsimd from 8.1 on.
+//
+// xsimd 8 on 64-bit ARM divides and takes square roots of float batches with the 32-bit NEON
+// estimates (reciprocal estimate plus two Newton steps), which are off by an ULP or more, although
+// AArch64 has correctly rounded vector instructions for both. Exact-tier error bounds and bit-exact
+// NAM compatibility need IEEE results, so this header specialises those two kernels for neon64.
 #pragma once
 
 #include "../config.hpp"
 
 #ifndef NOFOLD_NO_SIMD
 #include <xsimd/xsimd.hpp>
+
+#if XSIMD_WITH_NEON64 && XSIMD_VERSION_MAJOR == 8
+// Must precede any float division or sqrt on neon64 batches in the translation unit (the usual rule
+// for explicit specialisations); nofold's headers all reach xsimd through this one.
+namespace xsimd::kernel {
+template <>
+inline batch<float, neon64> div<neon64>(batch<float, neon64> const& lhs, batch<float, neon64> const& rhs,
+                                        requires_arch<neon>) noexcept {
+    return vdivq_f32(lhs, rhs);
+}
+template <>
+inline batch<float, neon64> sqrt<neon64>(batch<float, neon64> const& x, requires_arch<neon>) noexcept {
+    return vsqrtq_f32(x);
+}
+}  // namespace xsimd::kernel
+#endif
 #endif
 
 namespace nofold::simd {

@@ -203,15 +203,9 @@ template <class T, class A>
 inline xsimd::batch<T, A> abs(const xsimd::batch<T, A>& a) noexcept {
     return xsimd::abs(a);
 }
-/// Correctly rounded square root on every architecture (xsimd 8.1's float sqrt on 64-bit ARM is a
-/// reciprocal-estimate approximation; the hardware instruction is exact, so it is used directly).
+/// Correctly rounded on every architecture (arch.hpp mends xsimd 8's estimate on 64-bit ARM).
 template <class T, class A>
 inline xsimd::batch<T, A> sqrt(const xsimd::batch<T, A>& a) noexcept {
-#if XSIMD_WITH_NEON64
-    if constexpr (std::is_same_v<T, float> && std::is_same_v<A, xsimd::neon64>) {
-        return xsimd::batch<T, A>(vsqrtq_f32(a));
-    }
-#endif
     return xsimd::sqrt(a);
 }
 template <class T, class A>
