@@ -4,7 +4,7 @@
 // object: no heap at all, for firmware built with -fno-exceptions and no malloc).
 //
 //     // firmware: weights from `nofold codegen` (a constexpr float array in file order)
-//     static nofold::nn::wavenet::fixed::Feather amp;          // ~80 KB, all inside the object
+//     static nofold::nn::wavenet::fixed::Feather amp;          // ~90 KB, all inside the object
 //     if (!amp.set_weights(Amp::weights.data(), Amp::weights.size()).ok()) halt();
 //     amp.prewarm();
 //     amp.process(in, out, n);                                 // any n >= 0
@@ -66,6 +66,19 @@ struct ArrayShape {
 };
 
 namespace detail {
+
+/// Frames per internal chunk: Shape::chunk_frames if the shape declares it, else 64. Longer chunks
+/// spread each layer's fixed cost (tap set-up, delay-line copies, calls) over more frames; the scratch
+/// rows grow with the chunk (about (3·channels + 1) · chunk floats), so a shape with a memory budget
+/// can ask for 32 (StandardShape does, to stay within 256 KiB per instance).
+template <class Shape>
+constexpr auto chunk_frames_of(int) noexcept -> decltype(Shape::chunk_frames, 0) {
+    return Shape::chunk_frames;
+}
+template <class Shape>
+constexpr int chunk_frames_of(long) noexcept {
+    return 64;
+}
 
 /// Sizes and arena offsets (in floats) of a static shape processed in chunks of F frames.
 template <class Shape, int F>
@@ -157,7 +170,8 @@ struct StaticLayout {
 template <class Shape, class Storage = HeapStorage>
 class Preset {
 public:
-    static constexpr int frames = 32;  ///< internal chunk (frames per pass over the layers)
+    /// Internal chunk (frames per pass over the layers): Shape::chunk_frames when the shape declares it, else 64.
+    static constexpr int frames = detail::chunk_frames_of<Shape>(0);
 
     /// Options: math tier and prewarm mode; HeapStorage also takes max_rate_factor (FixedStorageUpTo<R>
     /// accepts factors up to R whatever the options say).
@@ -228,9 +242,11 @@ constexpr ArrayShape a1_array(int input, int channels, int head, bool head_bias,
 }
 }  // namespace detail
 
-/// A1 "standard": 16 and 8 channels, dilations 1…512 twice.
+/// A1 "standard": 16 and 8 channels, dilations 1…512 twice. 32-frame chunks: with 64 its scratch would
+/// take it past the 256 KiB per-instance target (weights and delay lines alone are 245.7 KiB).
 struct StandardShape {
     static constexpr int array_count = 2;
+    static constexpr int chunk_frames = 32;
     static constexpr ArrayShape arrays[2] = {detail::a1_array(1, 16, 8, false, 10, detail::a1_d10),
                                              detail::a1_array(16, 8, 1, true, 10, detail::a1_d10)};
     static constexpr float default_head_scale = 0.02f;

@@ -103,24 +103,39 @@ inline void resolve_tap(const PastTap& p, const float* cur, int ldc, int before,
     ld = width;
 }
 
-template <class V, int Rows, int TB, int C, int K, int Extra, class Epilogue>
+/// Output rows in register blocks of at most MaxRB rows, as equal as possible (16 rows with MaxRB 6:
+/// 6 + 5 + 5), so that every block keeps about RB·TB accumulators busy. Block i starts at row R0.
+template <int Rows, int MaxRB>
+struct RowBlocks {
+    static constexpr int count = (Rows + MaxRB - 1) / MaxRB;
+    static constexpr int size(int i) noexcept { return Rows / count + (i < Rows % count ? 1 : 0); }
+    static constexpr int start(int i) noexcept { return i * (Rows / count) + std::min(i, Rows % count); }
+};
+
+template <class V, int Rows, int MaxRB, int TB, int C, int K, int Extra, class Epilogue, std::size_t... I>
+inline void tap_row_blocks(const float* w, const float* bias, const float* const* src, const int* ld, Epilogue& ep, int t0,
+                           std::index_sequence<I...>) noexcept {
+    using B = RowBlocks<Rows, MaxRB>;
+    constexpr int ldw = K * C + Extra;
+    (tap_tile<V, B::size(static_cast<int>(I)), TB, C, K, Extra>(w + B::start(static_cast<int>(I)) * ldw,
+                                                                 bias ? bias + B::start(static_cast<int>(I)) : nullptr, src, ld,
+                                                                 ep, B::start(static_cast<int>(I)), t0),
+     ...);
+}
+
+template <class V, int Rows, int MaxRB, int TB, int C, int K, int Extra, class Epilogue>
 inline void tap_time_tile(const float* w, const float* bias, const PastTap* past, const float* cur, int ldc, int before,
                           Epilogue& ep, int t0) noexcept {
     constexpr int lanes = simd::lanes<V>;
     constexpr int width = TB * lanes;
-    constexpr int RB = Rows >= 4 ? 4 : Rows;
-    constexpr int ldw = K * C + Extra;
     alignas(64) float buf[(K > 1 ? K - 1 : 1) * C * width];
     const float* src[K];
     int ld[K];
     for (int k = 0; k + 1 < K; ++k) resolve_tap<C>(past[k], cur, ldc, before, t0, width, buf + k * C * width, src[k], ld[k]);
     src[K - 1] = cur + t0;
     ld[K - 1] = ldc;
-    int r = 0;
-    for (; r + RB <= Rows; r += RB)
-        tap_tile<V, RB, TB, C, K, Extra>(w + r * ldw, bias ? bias + r : nullptr, src, ld, ep, r, t0);
-    if constexpr (Rows % RB != 0)
-        tap_tile<V, Rows % RB, TB, C, K, Extra>(w + r * ldw, bias ? bias + r : nullptr, src, ld, ep, r, t0);
+    tap_row_blocks<V, Rows, MaxRB, TB, C, K, Extra>(w, bias, src, ld, ep, t0,
+                                                     std::make_index_sequence<static_cast<std::size_t>(RowBlocks<Rows, MaxRB>::count)>{});
 }
 
 /// The convolution over nb batches of the chunk (see the header comment); `past` holds K−1 taps,
@@ -133,11 +148,13 @@ inline void tap_conv(const float* w, const float* bias, const PastTap* past, con
                      Epilogue&& ep) noexcept {
     static_assert(Rows >= 1 && C >= 1 && K >= 1 && Extra >= 0, "nofold: tap_conv needs Rows, C, K >= 1 and Extra >= 0");
     constexpr int lanes = simd::lanes<V>;
-    // 4 rows × 2 batches, or up to 3 rows × 3–4 batches: ≤ 12 accumulators plus the x loads in 16 registers
+    // 2 batches × up to 6 rows (≤ 12 accumulators plus 2 x loads and a broadcast weight in 16 registers:
+    // enough independent chains to cover the FMA latency), or for 3 rows or fewer 3–4 batches
     constexpr int TB = Rows >= 4 ? 2 : (Rows == 3 ? 3 : 4);
+    constexpr int MaxRB = Rows >= 4 ? 6 : Rows;
     int b = 0;
-    for (; b + TB <= nb; b += TB) tap_time_tile<V, Rows, TB, C, K, Extra>(w, bias, past, cur, ldc, before, ep, b * lanes);
-    for (; b < nb; ++b) tap_time_tile<V, Rows, 1, C, K, Extra>(w, bias, past, cur, ldc, before, ep, b * lanes);
+    for (; b + TB <= nb; b += TB) tap_time_tile<V, Rows, MaxRB, TB, C, K, Extra>(w, bias, past, cur, ldc, before, ep, b * lanes);
+    for (; b < nb; ++b) tap_time_tile<V, Rows, MaxRB, 1, C, K, Extra>(w, bias, past, cur, ldc, before, ep, b * lanes);
 }
 
 }  // namespace nofold::nn::detail
