@@ -67,11 +67,10 @@ namespace detail {
 
 /// GRU state update of one batch from its pre-activations g (r, z halved; n input part; n hidden part).
 template <class Tier, class V>
-inline void gru_update(const float* g, const float* h_prev, float* h_out) noexcept {
-    constexpr int lanes = simd::lanes<V>;
-    const V r = sigmoid_of_half<Tier>(simd::load_aligned<V>(g));
-    const V z = sigmoid_of_half<Tier>(simd::load_aligned<V>(g + lanes));
-    const V n = math::Tanh<Tier>{}(simd::fma(r, simd::load_aligned<V>(g + 3 * lanes), simd::load_aligned<V>(g + 2 * lanes)));
+inline void gru_update(const V (&g)[4], const float* h_prev, float* h_out) noexcept {
+    const V r = sigmoid_of_half<Tier>(g[0]);
+    const V z = sigmoid_of_half<Tier>(g[1]);
+    const V n = math::Tanh<Tier>{}(simd::fma(r, g[3], g[2]));
     simd::store_aligned(h_out, simd::fma(z, simd::load_aligned<V>(h_prev) - n, n));
 }
 
@@ -117,27 +116,12 @@ template <class Tier>
 [[gnu::flatten]] void GruLayer<In, Hidden>::step(const float* x, const float* prev, float* state) const noexcept {
     const int nx = extent<In>(in_), nh = extent<Hidden>(h_), hp = extent<hp_static>(hp_);
     const std::size_t tile = static_cast<std::size_t>((3 * (nx + nh) + 4) * lanes);
-    float* g = g_.data();
-    const int batches = hp / lanes;
-    constexpr int T = detail::recurrent_tiles<V>;
     const std::size_t biases = static_cast<std::size_t>(3 * (nx + nh) * lanes);  // offset in a tile
-    // pass p: GEMV of batches [p·T, p·T + T), then the updates of pass p − 1's batches
-    const int passes = (batches + T - 1) / T;
-    for (int p = 0; p <= passes; ++p) {
-        if (p < passes) {
-            const int b0 = p * T;
-            const float* w = w_.data() + static_cast<std::size_t>(b0) * tile;
-            detail::recurrent_pass<V, 4, 3, 2, 3, 3>(std::min(T, batches - b0), w, tile, w + biases, tile, x, nx, prev, nh,
-                                                     g + 4 * b0 * lanes);
-        }
-        if (p > 0)
-            for (int t = 0; t < T; ++t) {
-                const int b = (p - 1) * T + t;
-                if (b >= batches) break;
-                const int o = b * lanes;
-                detail::gru_update<Tier, V>(g + 4 * o, prev + o, state + o);
-            }
-    }
+    detail::recurrent_step<V, 4, 3, 2, 3, 3>(hp / lanes, w_.data(), tile, w_.data() + biases, tile, x, nx, prev, nh, g_.data(),
+                                             [&](int b, const V(&g)[4]) {
+                                                 const int o = b * lanes;
+                                                 detail::gru_update<Tier, V>(g, prev + o, state + o);
+                                             });
 }
 
 }  // namespace nofold::nn

@@ -4,9 +4,10 @@
 // Cell: ifgo = W·[x; h] + b, c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c').
 // Kernel: the gate pre-activations of a batch of `lanes` hidden units accumulate in registers, two
 // batches per pass over the columns of [x; h] (detail::recurrent_tiles / recurrent_chains: register
-// blocking for the latency-bound step, h(t) feeds the GEMV of t + 1), go to a small scratch, and the
-// nonlinearities and state update of a pass's batches run after the GEMV of the next pass (skewed), so
-// the latency-bound tanh chains overlap the load/FMA-bound GEMV. The rows of i, f and o are stored
+// blocking for the latency-bound step, h(t) feeds the GEMV of t + 1). Up to two batches (H ≤ 16 on
+// AVX2) the state update takes them straight from the registers; larger cells park them in a small
+// scratch and run a pass's nonlinearities after the GEMV of the next pass (skewed, detail::recurrent_step),
+// so the latency-bound tanh chains overlap the load/FMA-bound GEMV. The rows of i, f and o are stored
 // halved (exact in float), so every gate is one tanh of the tier: σ(x) = ½ + ½·tanh(x/2)
 // (detail::sigmoid_of_half).
 // Weight layout (tile-major): for each hidden batch, for each column of [x; h], 4 gates × lanes floats.
@@ -96,13 +97,13 @@ inline V sigmoid_of_half(const V& u) noexcept {
     return simd::fma(half, math::Tanh<Tier>{}(u), half);
 }
 
-/// Pre-activations of T consecutive batches of hidden units, K chains each: for batch t,
-/// g[t·Acc·lanes + q·lanes, … + lanes) = bias_q + Σ w·[x; h] for the Acc accumulators q. The tile of batch
+/// Pre-activations of T consecutive batches of hidden units, K chains each: sink(t, sum) receives, for
+/// batch t, sum[q] = bias_q + Σ w·[x; h] for the Acc accumulators q. The tile of batch
 /// t starts at w + t·tile: nx columns of GX × lanes floats (gate q < GX − 1 into accumulator q, the last
 /// into LX), then nh columns of GH × lanes (the last gate into LH); its biases at bias + t·bias_stride.
-template <class V, int T, int K, int Acc, int GX, int LX, int GH, int LH>
+template <class V, int T, int K, int Acc, int GX, int LX, int GH, int LH, class Sink>
 inline void recurrent_preactivations(const float* w, std::size_t tile, const float* bias, std::size_t bias_stride,
-                                     const float* x, int nx, const float* h, int nh, float* g) noexcept {
+                                     const float* x, int nx, const float* h, int nh, Sink&& sink) noexcept {
     constexpr int lanes = simd::lanes<V>;
     // The unroll pragmas keep a[][][] in registers at -O2 too: GCC 12 unrolls these small loops fully only
     // at -O3 by itself, and left on the stack the accumulators made -O2 builds 1.5-2x slower.
@@ -137,38 +138,75 @@ inline void recurrent_preactivations(const float* w, std::size_t tile, const flo
     columns(w, x, nx, std::integral_constant<int, GX>{}, std::integral_constant<int, LX>{});
     columns(w + nx * GX * lanes, h, nh, std::integral_constant<int, GH>{}, std::integral_constant<int, LH>{});
 #pragma GCC unroll 4
-    for (int t = 0; t < T; ++t)
+    for (int t = 0; t < T; ++t) {
+        V sum[Acc];
 #pragma GCC unroll 4
         for (int q = 0; q < Acc; ++q) {
-            V sum = a[t][0][q];
+            sum[q] = a[t][0][q];
 #pragma GCC unroll 4
-            for (int k = 1; k < K; ++k) sum = sum + a[t][k][q];
-            simd::store_aligned(g + (t * Acc + q) * lanes, sum);
+            for (int k = 1; k < K; ++k) sum[q] = sum[q] + a[t][k][q];
         }
-}
-
-/// One pass of the blocked GEMV over `count` ≤ recurrent_tiles batches (see recurrent_preactivations).
-template <class V, int Acc, int GX, int LX, int GH, int LH>
-inline void recurrent_pass(int count, const float* w, std::size_t tile, const float* bias, std::size_t bias_stride,
-                           const float* x, int nx, const float* h, int nh, float* g) noexcept {
-    constexpr int T = recurrent_tiles<V>, K = recurrent_chains<V>;
-    static_assert(T == 1 || T == 2, "recurrent_pass: recurrent_tiles must be 1 or 2");
-    if (count == T || T == 1) {
-        recurrent_preactivations<V, T, K, Acc, GX, LX, GH, LH>(w, tile, bias, bias_stride, x, nx, h, nh, g);
-    } else {
-        recurrent_preactivations<V, 1, K * T, Acc, GX, LX, GH, LH>(w, tile, bias, bias_stride, x, nx, h, nh, g);
+        sink(t, sum);
     }
 }
 
-/// LSTM state update of one batch from its pre-activations g (i, f, o halved; 4 × lanes floats).
+/// One pass of the blocked GEMV over `count` ≤ recurrent_tiles batches (see recurrent_preactivations):
+/// sink(t, sums) receives the Acc pre-activation sums of the pass's batch t.
+template <class V, int Acc, int GX, int LX, int GH, int LH, class Sink>
+inline void recurrent_pass(int count, const float* w, std::size_t tile, const float* bias, std::size_t bias_stride,
+                           const float* x, int nx, const float* h, int nh, Sink&& sink) noexcept {
+    constexpr int T = recurrent_tiles<V>, K = recurrent_chains<V>;
+    static_assert(T == 1 || T == 2, "recurrent_pass: recurrent_tiles must be 1 or 2");
+    if (count == T || T == 1) {
+        recurrent_preactivations<V, T, K, Acc, GX, LX, GH, LH>(w, tile, bias, bias_stride, x, nx, h, nh, sink);
+    } else {
+        recurrent_preactivations<V, 1, K * T, Acc, GX, LX, GH, LH>(w, tile, bias, bias_stride, x, nx, h, nh, sink);
+    }
+}
+
+/// Runs the Acc-accumulator GEMV of every batch of a recurrent cell and update(b, sums) for batch b.
+/// Sizes of at most recurrent_tiles batches go in one pass and hand the sums over in registers; larger
+/// ones store them in g (Acc × lanes floats per batch) and run the updates of pass p − 1 after the GEMV
+/// of pass p (skewed), so the latency-bound nonlinearities overlap the load/FMA-bound GEMV.
+template <class V, int Acc, int GX, int LX, int GH, int LH, class Update>
+inline void recurrent_step(int batches, const float* w, std::size_t tile, const float* bias, std::size_t bias_stride,
+                           const float* x, int nx, const float* h, int nh, float* g, Update&& update) noexcept {
+    constexpr int lanes = simd::lanes<V>, T = recurrent_tiles<V>;
+    const auto bias_of = [&](int b) { return bias + static_cast<std::size_t>(b) * bias_stride; };
+    if (batches <= T) {
+        recurrent_pass<V, Acc, GX, LX, GH, LH>(batches, w, tile, bias_of(0), bias_stride, x, nx, h, nh, update);
+        return;
+    }
+    const int passes = (batches + T - 1) / T;
+    for (int p = 0; p <= passes; ++p) {
+        if (p < passes) {
+            const int b0 = p * T;
+            float* gp = g + static_cast<std::size_t>(b0 * Acc * lanes);
+            recurrent_pass<V, Acc, GX, LX, GH, LH>(std::min(T, batches - b0), w + static_cast<std::size_t>(b0) * tile, tile,
+                                                   bias_of(b0), bias_stride, x, nx, h, nh, [gp](int t, const V(&sum)[Acc]) {
+#pragma GCC unroll 4
+                                                       for (int q = 0; q < Acc; ++q)
+                                                           simd::store_aligned(gp + (t * Acc + q) * lanes, sum[q]);
+                                                   });
+        }
+        if (p > 0)
+            for (int b = (p - 1) * T; b < std::min(p * T, batches); ++b) {
+                V sum[Acc];
+#pragma GCC unroll 4
+                for (int q = 0; q < Acc; ++q) sum[q] = simd::load_aligned<V>(g + (b * Acc + q) * lanes);
+                update(b, sum);
+            }
+    }
+}
+
+/// LSTM state update of one batch from its pre-activations g (i, f, o halved).
 template <class Tier, class V>
-inline void lstm_update(const float* g, const float* c_prev, float* h_out, float* c_out) noexcept {
-    constexpr int lanes = simd::lanes<V>;
+inline void lstm_update(const V (&g)[4], const float* c_prev, float* h_out, float* c_out) noexcept {
     const math::Tanh<Tier> tanh{};
-    const V i = sigmoid_of_half<Tier>(simd::load_aligned<V>(g));
-    const V f = sigmoid_of_half<Tier>(simd::load_aligned<V>(g + lanes));
-    const V gg = tanh(simd::load_aligned<V>(g + 2 * lanes));
-    const V o = sigmoid_of_half<Tier>(simd::load_aligned<V>(g + 3 * lanes));
+    const V i = sigmoid_of_half<Tier>(g[0]);
+    const V f = sigmoid_of_half<Tier>(g[1]);
+    const V gg = tanh(g[2]);
+    const V o = sigmoid_of_half<Tier>(g[3]);
     V c;
     if constexpr (std::is_same_v<Tier, math::NamCompat>) {
         // NAM's cell: two rounded products, then their sum (its reference renders have no fusion)
@@ -226,25 +264,11 @@ template <class Tier>
 [[gnu::flatten]] void LstmLayer<In, Hidden>::step(const float* x, const float* prev, float* state) const noexcept {
     const int nx = extent<In>(in_), nh = extent<Hidden>(h_), hp = extent<hp_static>(hp_);
     const std::size_t tile = static_cast<std::size_t>((nx + nh) * 4 * lanes);
-    float* g = g_.data();
-    const int batches = hp / lanes;
-    constexpr int T = detail::recurrent_tiles<V>;
-    // pass p: GEMV of batches [p·T, p·T + T), then the updates of pass p − 1's batches
-    const int passes = (batches + T - 1) / T;
-    for (int p = 0; p <= passes; ++p) {
-        if (p < passes) {
-            const int b0 = p * T;
-            detail::recurrent_pass<V, 4, 4, 3, 4, 3>(std::min(T, batches - b0), wt_.data() + static_cast<std::size_t>(b0) * tile, tile,
-                                                     b_.data() + 4 * b0 * lanes, 4 * lanes, x, nx, prev, nh, g + 4 * b0 * lanes);
-        }
-        if (p > 0)
-            for (int t = 0; t < T; ++t) {
-                const int b = (p - 1) * T + t;
-                if (b >= batches) break;
-                const int o = b * lanes;
-                detail::lstm_update<Tier, V>(g + 4 * o, prev + hp + o, state + o, state + hp + o);
-            }
-    }
+    detail::recurrent_step<V, 4, 4, 3, 4, 3>(hp / lanes, wt_.data(), tile, b_.data(), 4 * lanes, x, nx, prev, nh, g_.data(),
+                                             [&](int b, const V(&g)[4]) {
+                                                 const int o = b * lanes;
+                                                 detail::lstm_update<Tier, V>(g, prev + hp + o, state + o, state + hp + o);
+                                             });
 }
 
 }  // namespace nofold::nn
