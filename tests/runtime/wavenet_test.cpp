@@ -188,6 +188,46 @@ TEST_CASE("runtime WaveNet: slimmable widths slice the first c channels") {
     }
 }
 
+// Plain arrays with a fused kernel for their (channels, kernel 3) run the fused layer pass; the same
+// arrays marked slimmable at full width (allowed_channels = {channels}: same maths, same weights) take
+// the generic gathered-product path. Reference: that generic path; tolerance: bitwise, in every math
+// tier, at rate factors 1 and 2, blocks of 1, 37 and 64, and after a steady-state prewarm.
+TEST_CASE("runtime WaveNet: fused layer kernels equal the generic path bitwise") {
+    const std::vector<int> d{1, 2, 4, 8, 16, 32, 64, 128};
+    std::vector<nn::WaveNetConfig> shapes(3);
+    shapes[0].layers = {plain_array(1, 16, 8, false, d), plain_array(16, 8, 1, true, d)};
+    shapes[1] = small_two_arrays();
+    shapes[2].layers = {plain_array(1, 24, 12, false, {1, 3, 9, 27}), plain_array(24, 12, 1, true, {2, 200})};
+    for (std::size_t s = 0; s < shapes.size(); ++s)
+        for (nn::MathMode math : {nn::MathMode::exact, nn::MathMode::fast, nn::MathMode::nam})
+            for (int rate : {1, 2}) {
+                CAPTURE(s);
+                CAPTURE(static_cast<int>(math));
+                CAPTURE(rate);
+                nn::WaveNetConfig generic = shapes[s];
+                for (nn::LayerArrayConfig& a : generic.layers) a.allowed_channels = {a.channels};
+                REQUIRE(nn::weight_count(generic) == nn::weight_count(shapes[s]));
+                runtime::Options opt;
+                opt.math = math;
+                opt.max_rate_factor = 2;
+                Built f = build(shapes[s], 20 + static_cast<unsigned>(s), opt);
+                Built g = build(generic, 20 + static_cast<unsigned>(s), opt);
+                REQUIRE(f.model->set_rate_factor(rate) == RateFactorStatus::ok);
+                REQUIRE(g.model->set_rate_factor(rate) == RateFactorStatus::ok);
+                const std::vector<float> x = random_vector(1500, 30 + static_cast<unsigned>(s), 0.8f);
+                const std::vector<float> ref = run(*g.model, x, 64);
+                for (int block : {1, 37, 64}) {
+                    f.model->reset();
+                    const std::vector<float> y = run(*f.model, x, block);
+                    for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == ref[i]);
+                }
+                f.model->prewarm();
+                g.model->prewarm();
+                const std::vector<float> yf = run(*f.model, x, 64), yg = run(*g.model, x, 64);
+                for (std::size_t i = 0; i < yf.size(); ++i) REQUIRE(yf[i] == yg[i]);
+            }
+}
+
 TEST_CASE("runtime WaveNet: rate factor L multiplies every dilation (head dilation too)") {
     runtime::Options ropt;
     ropt.max_rate_factor = 4;

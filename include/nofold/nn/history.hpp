@@ -8,7 +8,7 @@
 // then one Dense product with aligned rows (dense.hpp). append() then pushes the chunk.
 //
 // Units: span and offsets in samples at the running rate. Latency: none.
-// Allocates: in the constructor only. RT-safe: gather, append, clear, fill_constant.
+// Allocates: in the constructor only. RT-safe: gather, append, clear, fill_constant, rings, position.
 #pragma once
 
 #include <algorithm>
@@ -114,6 +114,10 @@ public:
     int channels() const noexcept { return channels_; }
     int span() const noexcept { return span_; }
     std::size_t bytes() const noexcept { return ring_.bytes(); }
+    /// The rings (channel c's `span()` samples at rings() + c·span()) and the next write position, for
+    /// kernels that read the delay line in place (nn/detail/tap_conv.hpp's past_tap).
+    const float* rings() const noexcept { return ring_.data(); }
+    int position() const noexcept { return pos_; }
 
     /// dst[t] = x_c[t − offset] for t < n, then zeros up to `padded` (≥ n). `cur` is channel c's
     /// current chunk (n frames). Requires offset ≤ span().

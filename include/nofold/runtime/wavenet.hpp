@@ -7,7 +7,12 @@
 // with kernel/dilation/bias, post-stack head, head_scale from the last weight, condition_dsp (a nested
 // WaveNet whose channels are the condition), chained arrays and slimmable channel slicing.
 // Processing is chunked (nofold::chunk_frames frames, channel-major, SIMD over time); the kernels are
-// the shared ones of nn/dense.hpp and nn/history.hpp.
+// the shared ones of nn/dense.hpp and nn/history.hpp. Arrays of plain layers (ungated, no FiLM, no
+// groups, bottleneck = channels, layer1x1 on, head1x1 off, one condition channel, not slimmable) whose
+// channel count and kernel size are among fused_channel_counts × {3} run each layer's dilated conv and
+// input mixin as one register-tiled pass over the delay line in place (nn/detail/tap_conv.hpp, the
+// static presets' kernel), and the layer1x1 + residual as a second; the same multiply-adds in the same
+// order as the gathered products, so results are bit-identical either way.
 //
 // Units: samples at the running rate (training rate × rate factor). Latency: 0 (causal).
 // Allocates: constructor only (set_weights copies into storage allocated by the constructor).
@@ -17,14 +22,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <iterator>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "../math/tanh.hpp"
 #include "../model.hpp"
 #include "../nn/dense.hpp"
 #include "../nn/detail/aligned_buffer.hpp"
 #include "../nn/detail/spec_activation.hpp"
+#include "../nn/detail/tap_conv.hpp"
 #include "../nn/history.hpp"
 #include "../nn/model_config.hpp"
 #include "options.hpp"
@@ -83,11 +93,98 @@ private:
     // chunk scratch, channel-major, rows ld_ apart
     static constexpr int ld_ = chunk_frames;
     nn::detail::AlignedBuffer in_, cond_, xa_, xb_, xin_, cols_, z_, m_, out_, h1_, r1_, skip_[2], film_, cmod_, post_[2], io_, res_;
+    // fused arrays: their residual rows sit right above the condition row (row fused_rows_), so that
+    // [x; cond] is one matrix for the fused conv + input mixin
+    nn::detail::AlignedBuffer xf_;
+    int fused_rows_ = 0;
 };
 
 // =================================================================================================
 // Implementation
 // =================================================================================================
+
+namespace detail {
+
+/// Channel counts with a fused layer kernel (kernel size 3: the A1 family and the NAM example models).
+/// Each one adds two instantiations of nn::detail::tap_conv to every translation unit using WaveNet.
+inline constexpr int fused_channel_counts[] = {2, 3, 4, 6, 8, 12, 16, 24, 32};
+inline constexpr int fused_kernel = 3;
+
+/// z = b + Σ_k W_k · x[t − o_k] + W_mix · cond (rows K·C + 1 floats: [W_0 … W_{K−1} | W_mix]); the
+/// condition row follows x's C rows at the same leading dimension. Kernels with a built-in activation
+/// store z = act(z) and add it to skip; the others store the pre-activation z and leave skip alone.
+using FusedConv = void (*)(const float* w, const float* b, const nn::detail::PastTap* past, const float* x, int ld, int nb,
+                           float* z, float* skip) noexcept;
+/// x = x + (b + W · z), the product rounded on its own before the add.
+using FusedResidual = void (*)(const float* w, const float* b, const float* z, float* x, int ld, int nb) noexcept;
+
+template <int C, class Act>
+void fused_conv(const float* w, const float* b, const nn::detail::PastTap* past, const float* x, int ld, int nb, float* z,
+                float* skip) noexcept {
+    using V = simd::float_batch;
+    if constexpr (std::is_void_v<Act>) {
+        (void)skip;
+        nn::detail::tap_conv<V, C, C, fused_kernel, 1>(w, b, past, x, ld, 0, nb,
+                                                      [z, ld](int r, int t, V v) { simd::store_aligned(z + r * ld + t, v); });
+    } else {
+        nn::detail::tap_conv<V, C, C, fused_kernel, 1>(w, b, past, x, ld, 0, nb, [z, skip, ld](int r, int t, V v) {
+            const V y = Act{}(v);
+            simd::store_aligned(z + r * ld + t, y);
+            float* ps = skip + r * ld + t;
+            simd::store_aligned(ps, simd::load_aligned<V>(ps) + y);
+        });
+    }
+}
+
+template <int C>
+void fused_residual(const float* w, const float* b, const float* z, float* x, int ld, int nb) noexcept {
+    using V = simd::float_batch;
+    nn::detail::tap_conv<V, C, C, 1, 0>(w, b, nullptr, z, ld, 0, nb, [x, ld](int r, int t, V v) {
+        float* p = x + r * ld + t;
+        simd::store_aligned(p, simd::load_aligned<V>(p) + v);
+    });
+}
+
+struct FusedKernels {
+    FusedConv conv = nullptr;
+    FusedResidual residual = nullptr;
+    bool activates = false;  // conv applies the activation and adds to skip
+};
+
+/// The activation policy a fused conv applies in registers (the same one math::Activation::visit builds,
+/// so results are bit-identical to applying it row by row), or void for the others.
+template <class F>
+FusedKernels with_activation(const math::Activation& act, F pick) noexcept {
+    using math::ActivationKind;
+    const bool tanh = act.kind == ActivationKind::tanh;
+    if (tanh && act.accuracy == math::Accuracy::exact) return pick(static_cast<math::Tanh<math::Exact>*>(nullptr));
+    if (tanh && act.accuracy == math::Accuracy::fast) return pick(static_cast<math::Tanh<math::Fast>*>(nullptr));
+    if (act.kind == ActivationKind::fasttanh) return pick(static_cast<math::Fasttanh*>(nullptr));
+    return pick(static_cast<void*>(nullptr));
+}
+
+template <std::size_t... I>
+FusedKernels fused_kernels_for(int channels, int kernel, const math::Activation& act, std::index_sequence<I...>) noexcept {
+    FusedKernels k;
+    if (kernel != fused_kernel) return k;
+    const auto one = [&](auto c) {
+        constexpr int C = decltype(c)::value;
+        if (channels != C) return;
+        k = with_activation(act, [](auto* tag) {
+            using Act = std::remove_pointer_t<decltype(tag)>;
+            return FusedKernels{&fused_conv<C, Act>, &fused_residual<C>, !std::is_void_v<Act>};
+        });
+    };
+    (one(std::integral_constant<int, fused_channel_counts[I]>{}), ...);
+    return k;
+}
+
+/// The fused kernels for `channels` × `kernel` with activation `act`, or nulls when there are none.
+inline FusedKernels fused_kernels(int channels, int kernel, const math::Activation& act) noexcept {
+    return fused_kernels_for(channels, kernel, act, std::make_index_sequence<std::size(fused_channel_counts)>{});
+}
+
+}  // namespace detail
 
 struct WaveNet::Film {
     bool active = false;
@@ -106,12 +203,14 @@ struct WaveNet::Layer {
     Film films[nn::film_slot_count];
     bool l1_post_film = false;  // whether the layer1x1_post FiLM is applied in this layer
     nn::History history;
+    detail::FusedKernels fused;  // set in fused arrays: conv_w then holds [W_0 … W_{K−1} | W_mix] rows, mix_w is empty
 };
 
 struct WaveNet::Array {
     int in = 1, channels = 1, bottleneck = 1, cond = 1, skip = 1, head_out = 1, head_k = 1, head_d = 1;
     int width = 1;  // slimmable active width (= channels when not slimmed)
     bool head_bias = false, layer1x1 = true, head1x1 = false;
+    bool fused = false;  // every layer runs on the fused kernels (see the header comment)
     std::vector<int> allowed;
     std::vector<float> rechannel_w, head_w, head_b;
     std::vector<Layer> layers;
@@ -139,6 +238,7 @@ struct WeightReader {
         for (float& v : dst) v = *p++;
     }
 };
+
 
 }  // namespace detail
 
@@ -257,6 +357,22 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const Options
             max_rows = std::max({max_rows, gb, a.channels});
             a.layers.push_back(std::move(y));
         }
+        // fused layer kernels when every layer is plain (see the header comment) and (C, K) has them
+        bool fusable = a.allowed.empty() && a.cond == 1 && a.layer1x1 && !a.head1x1 && a.bottleneck == a.channels;
+        for (const Layer& y : a.layers) {
+            fusable = fusable && y.gating == nn::GatingMode::none && y.g_in == 1 && y.g_mix == 1 && y.g_l1 == 1 &&
+                      detail::fused_kernels(a.channels, y.kernel, y.prim).conv != nullptr;
+            for (const Film& f : y.films) fusable = fusable && !f.active;
+        }
+        if (fusable) {
+            a.fused = true;
+            fused_rows_ = std::max(fused_rows_, a.channels);
+            for (Layer& y : a.layers) {
+                y.fused = detail::fused_kernels(a.channels, y.kernel, y.prim);
+                y.conv_w.assign(sz(a.channels * (y.kernel * a.channels + 1)), 0.0f);
+                std::vector<float>().swap(y.mix_w);
+            }
+        }
         arrays_.push_back(std::move(a));
     }
     out_channels_ = arrays_.back().head_out;
@@ -282,6 +398,7 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const Options
                     &post_[0], &post_[1], &io_, &res_})
         b->resize(rows);
     cols_.resize(sz(max_cols) * sz(ld_));
+    if (fused_rows_ > 0) xf_.resize(sz(fused_rows_ + 1) * sz(ld_));
     return {};
 }
 
@@ -289,13 +406,23 @@ inline std::string WaveNet::set_weights(const float* weights, std::size_t count)
     if (count != weight_count_)
         return "expected " + std::to_string(weight_count_) + " weights, got " + std::to_string(count);
     detail::WeightReader r{weights, weights + count};
+    auto sz = [](int v) { return static_cast<std::size_t>(v); };
     for (Array& a : arrays_) {
         r.conv(a.rechannel_w, a.channels, a.in, 1, 1);
         for (Layer& y : a.layers) {
             const int gb = y.gate * a.bottleneck;
-            r.conv(y.conv_w, gb, a.channels, y.kernel, y.g_in);
-            r.vec(y.conv_b);
-            r.conv(y.mix_w, gb, a.cond, 1, y.g_mix);
+            if (a.fused) {  // conv [out][in][k] and mixin [out][1] → rows [W_0 … W_{K−1} | W_mix]
+                const int c = a.channels, k = y.kernel, ldw = k * c + 1;
+                for (int o = 0; o < c; ++o)
+                    for (int j = 0; j < c; ++j)
+                        for (int t = 0; t < k; ++t) y.conv_w[sz(o * ldw + t * c + j)] = *r.p++;
+                r.vec(y.conv_b);
+                for (int o = 0; o < c; ++o) y.conv_w[sz(o * ldw + k * c)] = *r.p++;
+            } else {
+                r.conv(y.conv_w, gb, a.channels, y.kernel, y.g_in);
+                r.vec(y.conv_b);
+                r.conv(y.mix_w, gb, a.cond, 1, y.g_mix);
+            }
             if (a.layer1x1) {
                 r.conv(y.l1_w, a.channels, a.bottleneck, 1, y.g_l1);
                 r.vec(y.l1_b);
@@ -377,99 +504,119 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
         const bool slim = C != a.channels;
         const int B = slim ? C : a.bottleneck;
         const int S = slim ? C : a.skip;
-        float* x = xa_.data();
+        float* x = a.fused ? rowp(xf_.data(), fused_rows_ - C) : xa_.data();
         float* xn = xb_.data();
         fill_rows<V>(nullptr, C, x, ld_, nb);
         dense_accumulate<V>(a.rechannel_w.data(), a.in, C, std::min(in_rows, a.in), layer_in, ld_, x, ld_, nb);
         float* skip = skip_[hb].data();
         if (ai == 0) fill_rows<V>(nullptr, a.skip, skip, ld_, nb);
-        for (Layer& y : a.layers) {
-            const float* cin = x;
-            if (film_slot(y, nn::FilmSlot::conv_pre).active) {
-                copy_rows(xin_.data(), x, C);
-                film(film_slot(y, nn::FilmSlot::conv_pre), xin_.data(), a.cond);
-                cin = xin_.data();
-            }
-            if (fill) y.history.fill_constant(cin, ld_);
-            const int K = y.kernel;
-            for (int k = 0; k < K; ++k) {
-                const int off = (K - 1 - k) * y.dilation * rate_int_;
-                for (int c = 0; c < C; ++c)
-                    y.history.gather(c, crow(cin, c), n, off, rowp(cols_.data(), k * a.channels + c), padded);
-            }
-            y.history.append(cin, ld_, n);
-            const int gb = y.gate * B;
+        if (a.fused) {
+            // x rows, then the condition row: [x; cond] is the matrix of the conv's current tap + mixin
+            std::copy(cond, cond + padded, rowp(xf_.data(), fused_rows_));
             float* z = z_.data();
-            const int kc = K * a.channels;
-            // gated/blended: rows [0,B) and [bottleneck, bottleneck + B) (B = bottleneck unless slimmed,
-            // and slimmable arrays are ungated)
-            fill_rows<V>(y.conv_b.data(), gb, z, ld_, nb);
-            if (!slim) {
-                dense_accumulate<V>(y.conv_w.data(), kc, gb, kc, cols_.data(), ld_, z, ld_, nb);
-            } else {
-                for (int k = 0; k < K; ++k)
-                    dense_accumulate<V>(y.conv_w.data() + k * a.channels, kc, gb, C, rowp(cols_.data(), k * a.channels), ld_, z,
-                                        ld_, nb);
+            for (Layer& y : a.layers) {
+                if (fill) y.history.fill_constant(x, ld_);
+                nn::detail::PastTap past[detail::fused_kernel - 1];
+                for (int k = 0; k + 1 < detail::fused_kernel; ++k)
+                    past[k] = nn::detail::past_tap(y.history.rings(), y.history.span(), y.history.position(),
+                                                   (detail::fused_kernel - 1 - k) * y.dilation * rate_int_);
+                y.fused.conv(y.conv_w.data(), y.conv_b.data(), past, x, ld_, nb, z, skip);
+                y.history.append(x, ld_, n);
+                if (!y.fused.activates) {
+                    for (int r = 0; r < C; ++r) nn::detail::apply_row(y.prim, rowp(z, r), padded, r);
+                    add_rows(skip, z, C);
+                }
+                y.fused.residual(y.l1_w.data(), y.l1_b.data(), z, x, ld_, nb);
             }
-            if (film_slot(y, nn::FilmSlot::conv_post).active) film(film_slot(y, nn::FilmSlot::conv_post), z, a.cond);
-            const float* cu = cond;
-            if (film_slot(y, nn::FilmSlot::input_mixin_pre).active) {
-                copy_rows(cmod_.data(), cond, a.cond);
-                film(film_slot(y, nn::FilmSlot::input_mixin_pre), cmod_.data(), a.cond);
-                cu = cmod_.data();
-            }
-            if (film_slot(y, nn::FilmSlot::input_mixin_post).active) {
-                fill_rows<V>(nullptr, gb, m_.data(), ld_, nb);
-                dense_accumulate<V>(y.mix_w.data(), a.cond, gb, a.cond, cu, ld_, m_.data(), ld_, nb);
-                film(film_slot(y, nn::FilmSlot::input_mixin_post), m_.data(), a.cond);
-                add_rows(z, m_.data(), gb);
-            } else {
-                dense_accumulate<V>(y.mix_w.data(), a.cond, gb, a.cond, cu, ld_, z, ld_, nb);
-            }
-            if (film_slot(y, nn::FilmSlot::activation_pre).active) film(film_slot(y, nn::FilmSlot::activation_pre), z, a.cond);
-            float* o = z;
-            if (y.gating == nn::GatingMode::none) {
-                for (int r = 0; r < B; ++r) nn::detail::apply_row(y.prim, rowp(z, r), padded, r);
-            } else {
-                o = out_.data();
-                const bool blended = y.gating == nn::GatingMode::blended;
-                for (int r = 0; r < B; ++r) {
-                    float* top = rowp(z, r);
-                    float* bottom = rowp(z, a.bottleneck + r);
-                    float* dst = rowp(o, r);
-                    if (blended) std::copy(top, top + padded, dst);
-                    nn::detail::apply_row(y.prim, top, padded, r);
-                    nn::detail::apply_row(y.sec, bottom, padded, r);
-                    for (int b = 0; b < nb; ++b) {
-                        const V p = simd::load_aligned<V>(top + b * lanes);
-                        const V g = simd::load_aligned<V>(bottom + b * lanes);
-                        if (blended) {
-                            const V t = simd::load_aligned<V>(dst + b * lanes);
-                            simd::store_aligned(dst + b * lanes, g * p + (V(1) - g) * t);
-                        } else {
-                            simd::store_aligned(dst + b * lanes, p * g);
+        } else {
+            for (Layer& y : a.layers) {
+                const float* cin = x;
+                if (film_slot(y, nn::FilmSlot::conv_pre).active) {
+                    copy_rows(xin_.data(), x, C);
+                    film(film_slot(y, nn::FilmSlot::conv_pre), xin_.data(), a.cond);
+                    cin = xin_.data();
+                }
+                if (fill) y.history.fill_constant(cin, ld_);
+                const int K = y.kernel;
+                for (int k = 0; k < K; ++k) {
+                    const int off = (K - 1 - k) * y.dilation * rate_int_;
+                    for (int c = 0; c < C; ++c)
+                        y.history.gather(c, crow(cin, c), n, off, rowp(cols_.data(), k * a.channels + c), padded);
+                }
+                y.history.append(cin, ld_, n);
+                const int gb = y.gate * B;
+                float* z = z_.data();
+                const int kc = K * a.channels;
+                // gated/blended: rows [0,B) and [bottleneck, bottleneck + B) (B = bottleneck unless slimmed,
+                // and slimmable arrays are ungated)
+                fill_rows<V>(y.conv_b.data(), gb, z, ld_, nb);
+                if (!slim) {
+                    dense_accumulate<V>(y.conv_w.data(), kc, gb, kc, cols_.data(), ld_, z, ld_, nb);
+                } else {
+                    for (int k = 0; k < K; ++k)
+                        dense_accumulate<V>(y.conv_w.data() + k * a.channels, kc, gb, C, rowp(cols_.data(), k * a.channels), ld_, z,
+                                            ld_, nb);
+                }
+                if (film_slot(y, nn::FilmSlot::conv_post).active) film(film_slot(y, nn::FilmSlot::conv_post), z, a.cond);
+                const float* cu = cond;
+                if (film_slot(y, nn::FilmSlot::input_mixin_pre).active) {
+                    copy_rows(cmod_.data(), cond, a.cond);
+                    film(film_slot(y, nn::FilmSlot::input_mixin_pre), cmod_.data(), a.cond);
+                    cu = cmod_.data();
+                }
+                if (film_slot(y, nn::FilmSlot::input_mixin_post).active) {
+                    fill_rows<V>(nullptr, gb, m_.data(), ld_, nb);
+                    dense_accumulate<V>(y.mix_w.data(), a.cond, gb, a.cond, cu, ld_, m_.data(), ld_, nb);
+                    film(film_slot(y, nn::FilmSlot::input_mixin_post), m_.data(), a.cond);
+                    add_rows(z, m_.data(), gb);
+                } else {
+                    dense_accumulate<V>(y.mix_w.data(), a.cond, gb, a.cond, cu, ld_, z, ld_, nb);
+                }
+                if (film_slot(y, nn::FilmSlot::activation_pre).active) film(film_slot(y, nn::FilmSlot::activation_pre), z, a.cond);
+                float* o = z;
+                if (y.gating == nn::GatingMode::none) {
+                    for (int r = 0; r < B; ++r) nn::detail::apply_row(y.prim, rowp(z, r), padded, r);
+                } else {
+                    o = out_.data();
+                    const bool blended = y.gating == nn::GatingMode::blended;
+                    for (int r = 0; r < B; ++r) {
+                        float* top = rowp(z, r);
+                        float* bottom = rowp(z, a.bottleneck + r);
+                        float* dst = rowp(o, r);
+                        if (blended) std::copy(top, top + padded, dst);
+                        nn::detail::apply_row(y.prim, top, padded, r);
+                        nn::detail::apply_row(y.sec, bottom, padded, r);
+                        for (int b = 0; b < nb; ++b) {
+                            const V p = simd::load_aligned<V>(top + b * lanes);
+                            const V g = simd::load_aligned<V>(bottom + b * lanes);
+                            if (blended) {
+                                const V t = simd::load_aligned<V>(dst + b * lanes);
+                                simd::store_aligned(dst + b * lanes, g * p + (V(1) - g) * t);
+                            } else {
+                                simd::store_aligned(dst + b * lanes, p * g);
+                            }
                         }
                     }
                 }
+                if (film_slot(y, nn::FilmSlot::activation_post).active) film(film_slot(y, nn::FilmSlot::activation_post), o, a.cond);
+                if (a.head1x1) {
+                    fill_rows<V>(y.h1_b.data(), a.skip, h1_.data(), ld_, nb);
+                    dense_accumulate<V>(y.h1_w.data(), a.bottleneck, a.skip, B, o, ld_, h1_.data(), ld_, nb);
+                    if (film_slot(y, nn::FilmSlot::head1x1_post).active) film(film_slot(y, nn::FilmSlot::head1x1_post), h1_.data(), a.cond);
+                    add_rows(skip, h1_.data(), a.skip);
+                } else {
+                    add_rows(skip, o, B);
+                }
+                if (a.layer1x1) {
+                    fill_rows<V>(y.l1_b.data(), C, r1_.data(), ld_, nb);
+                    dense_accumulate<V>(y.l1_w.data(), a.bottleneck, C, B, o, ld_, r1_.data(), ld_, nb);
+                    if (y.l1_post_film) film(film_slot(y, nn::FilmSlot::layer1x1_post), r1_.data(), a.cond);
+                    sum_rows(xn, x, r1_.data(), C);
+                } else {
+                    sum_rows(xn, x, o, C);
+                }
+                std::swap(x, xn);
             }
-            if (film_slot(y, nn::FilmSlot::activation_post).active) film(film_slot(y, nn::FilmSlot::activation_post), o, a.cond);
-            if (a.head1x1) {
-                fill_rows<V>(y.h1_b.data(), a.skip, h1_.data(), ld_, nb);
-                dense_accumulate<V>(y.h1_w.data(), a.bottleneck, a.skip, B, o, ld_, h1_.data(), ld_, nb);
-                if (film_slot(y, nn::FilmSlot::head1x1_post).active) film(film_slot(y, nn::FilmSlot::head1x1_post), h1_.data(), a.cond);
-                add_rows(skip, h1_.data(), a.skip);
-            } else {
-                add_rows(skip, o, B);
-            }
-            if (a.layer1x1) {
-                fill_rows<V>(y.l1_b.data(), C, r1_.data(), ld_, nb);
-                dense_accumulate<V>(y.l1_w.data(), a.bottleneck, C, B, o, ld_, r1_.data(), ld_, nb);
-                if (y.l1_post_film) film(film_slot(y, nn::FilmSlot::layer1x1_post), r1_.data(), a.cond);
-                sum_rows(xn, x, r1_.data(), C);
-            } else {
-                sum_rows(xn, x, o, C);
-            }
-            std::swap(x, xn);
         }
         // head rechannel over the summed skips
         if (fill) a.head_history.fill_constant(skip, ld_);
@@ -594,7 +741,7 @@ inline std::size_t WaveNet::memory_bytes() const noexcept {
     }
     for (std::size_t j = 0; j < post_w_.size(); ++j) total += vb(post_w_[j]) + vb(post_b_[j]);
     for (const auto* b : {&in_, &cond_, &xa_, &xb_, &xin_, &cols_, &z_, &m_, &out_, &h1_, &r1_, &skip_[0], &skip_[1], &film_,
-                          &cmod_, &post_[0], &post_[1], &io_, &res_})
+                          &cmod_, &post_[0], &post_[1], &io_, &res_, &xf_})
         total += b->bytes();
     if (condition_) total += condition_->memory_bytes();
     return total;
