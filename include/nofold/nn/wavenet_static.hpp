@@ -216,7 +216,8 @@ private:
                     std::index_sequence<L...>) noexcept;
     // one instantiation per kernel size, not per layer (the dilation is a run-time value): compile time
     template <int I, int K, class Act>
-    void run_layer(int n, bool fill, const Act& act, int d, int& ring, std::size_t& weight_at, std::size_t& ring_at) noexcept;
+    void run_layer(int n, bool fill, const Act& act, int d, bool residual, int& ring, std::size_t& weight_at,
+                   std::size_t& ring_at) noexcept;
     void run_chunk(int n, bool fill) noexcept;
     float* at(std::size_t offset) noexcept { return arena_.data() + offset; }
 
@@ -400,15 +401,17 @@ template <int I, class Act, std::size_t... L>
 inline void Preset<Shape, Storage>::run_layers(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at,
                                                std::size_t& ring_at, std::index_sequence<L...>) noexcept {
     constexpr ArrayShape a = Shape::arrays[I];
-    (run_layer<I, a.kernels[L]>(n, fill, act, a.dilations[L], ring, weight_at, ring_at), ...);
+    // the last layer of the last array updates no residual: nothing reads x after it
+    constexpr bool last_array = I + 1 == Layout::arrays;
+    (run_layer<I, a.kernels[L]>(n, fill, act, a.dilations[L], !last_array || L + 1 < sizeof...(L), ring, weight_at, ring_at), ...);
 }
 
 // One layer: z = act(b + Σ_k W_k · x[t − (K−1−k)·d·L] + W_mix · cond), skip += z (one fused pass, the
 // current tap and the condition being one product over [x; cond]), then x = x + (b + W_1x1 · z).
 template <class Shape, class Storage>
 template <int I, int K, class Act>
-inline void Preset<Shape, Storage>::run_layer(int n, bool fill, const Act& act, int d, int& ring, std::size_t& weight_at,
-                                              std::size_t& ring_at) noexcept {
+inline void Preset<Shape, Storage>::run_layer(int n, bool fill, const Act& act, int d, bool residual, int& ring,
+                                              std::size_t& weight_at, std::size_t& ring_at) noexcept {
     constexpr ArrayShape a = Shape::arrays[I];
     constexpr int C = a.channels;
     constexpr int F = frames;
@@ -460,6 +463,7 @@ inline void Preset<Shape, Storage>::run_layer(int n, bool fill, const Act& act, 
     } else {
         pos = nn::detail::ring_append(rings, C, span, pos, x, LD, n);
     }
+    if (!residual) return;
     // x = x + (b + W_1x1 · z): the product rounded on its own first, as runtime::WaveNet does
     nn::detail::tap_conv<V, C, C, 1, 0>(lw, lb, nullptr, z, F, 0, nb, [x](int r, int t, V v) {
         float* p = x + r * LD + t;
