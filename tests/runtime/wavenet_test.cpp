@@ -188,16 +188,18 @@ TEST_CASE("runtime WaveNet: slimmable widths slice the first c channels") {
     }
 }
 
-// Plain arrays with a fused kernel for their (channels, kernel 3) run the fused layer pass; the same
+// Plain arrays with a fused kernel for their (channels, kernel 3) run the fused layer pass (5 channels
+// have none: the last shape mixes a fused and a generic array); the same
 // arrays marked slimmable at full width (allowed_channels = {channels}: same maths, same weights) take
 // the generic gathered-product path. Reference: that generic path; tolerance: bitwise, in every math
 // tier, at rate factors 1 and 2, blocks of 1, 37 and 64, and after a steady-state prewarm.
 TEST_CASE("runtime WaveNet: fused layer kernels equal the generic path bitwise") {
     const std::vector<int> d{1, 2, 4, 8, 16, 32, 64, 128};
-    std::vector<nn::WaveNetConfig> shapes(3);
+    std::vector<nn::WaveNetConfig> shapes(4);
     shapes[0].layers = {plain_array(1, 16, 8, false, d), plain_array(16, 8, 1, true, d)};
     shapes[1] = small_two_arrays();
-    shapes[2].layers = {plain_array(1, 24, 12, false, {1, 3, 9, 27}), plain_array(24, 12, 1, true, {2, 200})};
+    shapes[2].layers = {plain_array(1, 12, 6, false, {1, 3, 9, 27}), plain_array(12, 6, 1, true, {2, 200})};
+    shapes[3].layers = {plain_array(1, 8, 5, false, {1, 70}), plain_array(8, 5, 1, true, {4, 9})};  // fused, then generic (5)
     for (std::size_t s = 0; s < shapes.size(); ++s)
         for (nn::MathMode math : {nn::MathMode::exact, nn::MathMode::fast, nn::MathMode::nam})
             for (int rate : {1, 2}) {
