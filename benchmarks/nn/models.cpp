@@ -108,10 +108,12 @@ BENCHMARK_CAPTURE(wavenet_a2_8, WaveNet/a2_c8/static/exact, nn::MathMode::exact)
 // A2 uses LeakyReLU: its fast tier is the same computation (a check that the tier switch costs nothing)
 BENCHMARK_CAPTURE(wavenet_a2_8, WaveNet/a2_c8/static/fast, nn::MathMode::fast);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/exact, a1(16, 8, true), nn::MathMode::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/fast, a1(16, 8, true), nn::MathMode::fast);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/nam, a1(16, 8, true), nn::MathMode::nam);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_lite/runtime/exact, a1(12, 6, false), nn::MathMode::exact);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_feather/runtime/exact, a1(8, 4, false), nn::MathMode::exact);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_nano/runtime/exact, a1(4, 2, false), nn::MathMode::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_nano/runtime/fast, a1(4, 2, false), nn::MathMode::fast);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a2_c3/runtime/exact, a2(3), nn::MathMode::exact);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a2_c8/runtime/exact, a2(8), nn::MathMode::exact);
 
