@@ -322,3 +322,17 @@ TEST_CASE("runtime WaveNet: process, reset, prewarm, set_rate_factor and slimmin
     b.model->set_slimmable_size(0.3);
     CHECK(scope.allocations() == 0);
 }
+
+TEST_CASE("runtime WaveNet: the fused layer path never allocates either") {
+    runtime::Options ropt;
+    ropt.max_rate_factor = 2;
+    Built b = build(a1(16, 8), 19, ropt);
+    std::vector<float> x = random_vector(1000, 18, 0.8f), y(1000);
+    nofold::test::AllocationScope scope;
+    b.model->process(x.data(), y.data(), 1000);
+    b.model->reset();
+    b.model->prewarm();
+    CHECK(b.model->set_rate_factor(2) == RateFactorStatus::ok);
+    b.model->process(x.data(), y.data(), 333);
+    CHECK(scope.allocations() == 0);
+}
