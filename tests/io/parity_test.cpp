@@ -12,14 +12,27 @@
 //
 // Whose rounding is it? The last case compares Core's render and nofold's with an independent
 // double-precision evaluation of the same weights (tests/runtime/naive_wavenet.hpp: whole-signal loops
-// written from model-formats.md §1.1, std::tanh in double). Measured (AVX2+FMA): a1_standard Core
-// 1.21e-5 / −124.5 dB from the double result, nofold 1.69e-5 / −120.4 dB (the 4 dB are not tanh: glibc
-// tanhf in place of the exact tier changes nothing; summation order is left); slimmable_wavenet both
-// 2.0e-5. So the 1e-5 target of issue 5 is below Core's own rounding on these models. Tolerance (a
-// regression guard at the measured state plus margin): nofold's max |error| against the double result at
-// most 2 × Core's, and its error-to-signal ratio at most Core's + 6 dB. wavenet_a2_max is left out: the
-// naive model and Core read that synthetic file differently (−59 dB apart, while nofold follows Core to
-// 1.05e-5); which feature the naive model treats differently is not yet known.
+// written from model-formats.md §1.1, std::tanh in double). Measured (AVX2+FMA, g++ 12, at 64cd572 with
+// the nn/ work then in progress), max |error| / error-to-signal against the double result:
+//   model                Core                 nofold
+//   wavenet_a1_standard  1.21e-5 / −124.5 dB  1.47e-5 / −120.5 dB
+//   slimmable_wavenet    2.0e-5  / −131.8 dB  2.0e-5  / −131.7 dB
+//   wavenet              1.32e-7 / −136.2 dB  1.23e-7 / −136.4 dB
+//   wavenet_a2_max       9.4e-6  / −139.0 dB  1.20e-5 / −139.5 dB  (peak 10.9; nofold−Core 1.05e-5)
+// For a1_standard the 4 dB between Core and nofold are not tanh (glibc tanhf in place of the exact tier
+// changes nothing); summation order is left. So the 1e-5 target of issue 5 is below Core's own rounding
+// on these models. Tolerance (a regression guard at the measured state plus margin, the same for every
+// model): nofold's max |error| against the double result at most 2 × Core's, and its error-to-signal
+// ratio at most Core's + 6 dB.
+// wavenet_a2_max was left out of this case until the naive model was found to be wrong, not Core or the
+// spec: its layer1x1 read only the first `channels` rows of the activation output instead of all
+// `bottleneck` rows, which matters only when bottleneck > channels — in wavenet_a2_max's condition_dsp,
+// array 0 (3 channels, bottleneck 6, layer1x1 groups 3). Bisected with identity FiLMs and one layer at a
+// time (every layer alone agreed to −143 dB; the array with two layers was −37 dB apart, and −143 dB with
+// layer 0's layer1x1 zeroed). Before the fix the naive model was −57.5 dB from nofold and −59 dB from
+// Core; after it, −139 dB from both. The spec's one Core quirk that this file exercises is real in
+// Core's render: applying layer1x1_post_film in every layer (the trainer's rule) instead of only in
+// blended layers puts the double result at max |error| 1.67, −27.2 dB from Core (checked below).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -117,12 +130,12 @@ Render render_like_core(const std::string& path, io::LoadOptions options, const 
 
 // The double-precision output for `input`, with enough zeros in front that the model's state at the
 // first sample is the one Core's prewarm leaves (both are the response to silence).
-std::vector<double> double_truth(const io::ModelFile& file, const std::vector<float>& input) {
+std::vector<double> double_truth(const io::ModelFile& file, const std::vector<float>& input, const naive::Options& options = {}) {
     const auto& cfg = std::get<nofold::nn::WaveNetConfig>(file.model.config);
     const std::size_t lead = 16384;  // above the receptive field of every model tested here
     naive::Signal in(1, std::vector<double>(lead + input.size(), 0.0));
     for (std::size_t i = 0; i < input.size(); ++i) in[0][lead + i] = static_cast<double>(input[i]);
-    const naive::Signal out = naive::wavenet(cfg, file.model.weights, in, naive::Options{});
+    const naive::Signal out = naive::wavenet(cfg, file.model.weights, in, options);
     return std::vector<double>(out[0].begin() + static_cast<std::ptrdiff_t>(lead), out[0].end());
 }
 
@@ -187,7 +200,7 @@ TEST_CASE("parity: nofold is as close to the exact (double) result as NAM Core's
     REQUIRE(nofold::test::read_float_wav((shared / "reference" / "input48k.wav").string(), input));
     std::printf("\n%-22s %12s %12s %12s %10s %10s\n", "model (exact tanh)", "core-double", "nofold-double", "nofold-core",
                 "core dB", "nofold dB");
-    for (const char* model : {"wavenet_a1_standard", "slimmable_wavenet", "wavenet"}) {
+    for (const char* model : {"wavenet_a1_standard", "slimmable_wavenet", "wavenet", "wavenet_a2_max"}) {
         CAPTURE(model);
         const std::string path = (shared / "models" / (std::string(model) + ".nam")).string();
         nofold::test::FloatWav core;
@@ -203,4 +216,25 @@ TEST_CASE("parity: nofold is as close to the exact (double) result as NAM Core's
         CHECK(ours_d.max_error <= 2.0 * core_d.max_error);
         CHECK(ours_d.error_db <= core_d.error_db + 6.0);
     }
+}
+
+TEST_CASE("parity: Core applies layer1x1_post_film only in blended layers (spec §1.1 quirk)" *
+          doctest::skip(nofold::test::shared_dir().empty())) {
+    // Reference: Core's render of wavenet_a2_max (its condition_dsp has gated and blended layers, its main
+    // array an ungated one, all with layer1x1_post_film) against the naive double model under each rule.
+    // Measured: Core's rule −139.0 dB, the trainer's rule −27.2 dB (max |error| 1.67). Bounds: −120 dB and
+    // −60 dB, so the test fails if Core's references ever follow the trainer.
+    const auto shared = nofold::test::shared_dir();
+    nofold::test::FloatWav input, core;
+    REQUIRE(nofold::test::read_float_wav((shared / "reference" / "input48k.wav").string(), input));
+    REQUIRE(nofold::test::read_float_wav((shared / "reference" / "wavenet_a2_max.exact.wav").string(), core));
+    const io::ModelFile file = io::read_model_file((shared / "models" / "wavenet_a2_max.nam").string());
+    naive::Options trainer;
+    trainer.core_film_quirk = false;
+    const Result core_rule = compare(core.samples, double_truth(file, input.samples));
+    const Result trainer_rule = compare(core.samples, double_truth(file, input.samples, trainer));
+    MESSAGE("Core's rule " << core_rule.error_db << " dB, trainer's rule " << trainer_rule.error_db << " dB (max |error| "
+                           << trainer_rule.max_error << ")");
+    CHECK(core_rule.error_db <= -120.0);
+    CHECK(trainer_rule.error_db >= -60.0);
 }

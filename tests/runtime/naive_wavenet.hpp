@@ -187,7 +187,9 @@ inline Signal wavenet(const nofold::nn::WaveNetConfig& cfg, const std::vector<fl
             if (fa(FilmSlot::activation_post).active) out = apply_film(FilmSlot::activation_post, out, B);
             Signal res = out;
             if (a.layer1x1.active) {
-                res = conv(rc, out, B, a.channels, 1, 1, a.layer1x1.groups, true, C);
+                // input: all B rows of the activation output (slimmed arrays, where B = channels: the
+                // first C). Reading only the first C rows was this model's bug when B > C (wavenet_a2_max).
+                res = conv(rc, out, B, a.channels, 1, 1, a.layer1x1.groups, true, slim ? C : B);
                 const bool apply = fa(FilmSlot::layer1x1_post).active &&
                                    (!opt.core_film_quirk || a.gating(l) == GatingMode::blended);
                 if (apply) res = apply_film(FilmSlot::layer1x1_post, res, a.channels);
