@@ -29,10 +29,13 @@
 // `bottleneck` rows, which matters only when bottleneck > channels — in wavenet_a2_max's condition_dsp,
 // array 0 (3 channels, bottleneck 6, layer1x1 groups 3). Bisected with identity FiLMs and one layer at a
 // time (every layer alone agreed to −143 dB; the array with two layers was −37 dB apart, and −143 dB with
-// layer 0's layer1x1 zeroed). Before the fix the naive model was −57.5 dB from nofold and −59 dB from
-// Core; after it, −139 dB from both. The spec's one Core quirk that this file exercises is real in
-// Core's render: applying layer1x1_post_film in every layer (the trainer's rule) instead of only in
-// blended layers puts the double result at max |error| 1.67, −27.2 dB from Core (checked below).
+// layer 0's layer1x1 zeroed). Core agrees with the spec here: in NeuralAmpModelerCore's
+// NAM/wavenet/model.cpp (Layer::Process) the layer 1×1 of a gated or blended layer takes the top
+// `bottleneck` rows of z, all of them. Before the fix the naive model was −57.5 dB from nofold and −59 dB
+// from Core; after it, −139 dB from both. The Core quirk the spec documents is also visible in
+// Core's render (that FiLM sits in the blended branch of Layer::Process only): applying layer1x1_post_film
+// in every layer (the trainer's rule) instead of only in blended layers puts the double result at max
+// |error| 1.67, −27.2 dB from Core (checked below).
 #include <doctest/doctest.h>
 
 #include <algorithm>
