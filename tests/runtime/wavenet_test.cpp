@@ -156,17 +156,22 @@ TEST_CASE("runtime WaveNet: A1 standard and nano shapes match the naive referenc
     CHECK(check_against_naive(a1(4, 2), 3, {}, {}, 64, 2500) <= 1e-5);
 }
 
+// The feature cases are held to 3e-7 × RMS, well inside the issue's 1e-5: their float rounding measures
+// 6e-8 (AVX2), while a one-argument slip in the naive model (layer1x1 reading `channels` instead of
+// `bottleneck` rows) gave 4e-7 to 2e-6 and passed the 1e-5 bound unnoticed.
+constexpr double feature_tolerance = 3e-7;
+
 TEST_CASE("runtime WaveNet: every §1.1 feature (gating, FiLM, groups, head1x1, head kernel, post head)") {
-    CHECK(check_against_naive(everything(false), 4) <= 1e-5);
+    CHECK(check_against_naive(everything(false), 4) <= feature_tolerance);
     naive::Options trainer;
     trainer.core_film_quirk = false;
     runtime::Options ropt;
     ropt.layer1x1_post_film = runtime::Layer1x1PostFilm::trainer;
-    CHECK(check_against_naive(everything(false), 5, trainer, ropt) <= 1e-5);
+    CHECK(check_against_naive(everything(false), 5, trainer, ropt) <= feature_tolerance);
 }
 
 TEST_CASE("runtime WaveNet: condition_dsp (nested WaveNet, 4-channel condition)") {
-    CHECK(check_against_naive(everything(true), 6) <= 1e-5);
+    CHECK(check_against_naive(everything(true), 6) <= feature_tolerance);
 }
 
 TEST_CASE("runtime WaveNet: nam math mode equals the reference with Fasttanh") {
