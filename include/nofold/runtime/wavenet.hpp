@@ -241,7 +241,6 @@ struct WeightReader {
     }
 };
 
-
 }  // namespace detail
 
 inline std::unique_ptr<WaveNet> WaveNet::create(const nn::WaveNetConfig& config, const Options& options,
