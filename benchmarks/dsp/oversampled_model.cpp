@@ -56,16 +56,7 @@ void bm_model(benchmark::State& state) {
         state.SkipWithError("rate factor refused");
         return;
     }
-    const std::vector<float> x = noise(48000 * L, 7, 0.25f);
-    std::vector<float> y(x.size());
-    m->prewarm();
-    std::size_t pos = 0;
-    for (auto _ : state) {
-        if (pos + block * L > x.size()) pos = 0;
-        m->process(x.data() + pos, y.data() + pos, block * L);
-        benchmark::DoNotOptimize(y.data() + pos);
-        pos += block * L;
-    }
+    nofold::bench::process_noise_blocks(state, *m, block * L);
     set_counters(state, block);
 }
 
@@ -76,16 +67,7 @@ void bm_oversampled(benchmark::State& state) {
         state.SkipWithError("rate factor refused");
         return;
     }
-    const std::vector<float> x = noise(48000, 7, 0.25f);
-    std::vector<float> y(x.size());
-    m.prewarm();
-    std::size_t pos = 0;
-    for (auto _ : state) {
-        if (pos + block > x.size()) pos = 0;
-        m.process(x.data() + pos, y.data() + pos, block);
-        benchmark::DoNotOptimize(y.data() + pos);
-        pos += block;
-    }
+    nofold::bench::process_noise_blocks(state, m, block);
     set_counters(state, block);
     state.counters["latency"] = m.latency_samples();
 }
