@@ -13,7 +13,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLA
     -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
     -DNOFOLD_BUILD_TESTS=OFF -DNOFOLD_BUILD_BENCHMARKS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" --target nofold_cli
-nofold=$build/examples/cli/nofold
+nofold=$build/tools/nofold/nofold
 "$nofold" --version
 "$nofold" selfcheck
 

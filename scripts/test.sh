@@ -24,7 +24,7 @@ configure_build_test() {  # name, extra cmake args...
     (cd "$out/$name" && ctest --output-on-failure -j"$jobs" --timeout 900)
 }
 
-stage_gcc-avx2() {  # everything: tests, benchmarks, CLI, examples
+stage_gcc-avx2() {  # everything: tests, benchmarks, the nofold program, examples
     configure_build_test gcc-avx2 -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
         -DCMAKE_CXX_FLAGS="-mavx2 -mfma"
 }
@@ -33,7 +33,7 @@ stage_gcc-avx2() {  # everything: tests, benchmarks, CLI, examples
 stage_clang-scalar-sanitize() {
     configure_build_test clang-scalar-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
         -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DNOFOLD_NO_SIMD=ON -DNOFOLD_SANITIZE=address,undefined \
-        -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_HEADER_CHECK=OFF
+        -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_BUILD_TOOLS=OFF -DNOFOLD_HEADER_CHECK=OFF
 }
 # Meson, g++, -march=native (AVX-512 here: the xsimd 8.1 trap), compiled as C++20. GCC 12 reports
 # -W(maybe-)uninitialized inside its own AVX-512 intrinsic headers when xsimd 8.1's shifts and
@@ -41,7 +41,7 @@ stage_clang-scalar-sanitize() {
 stage_meson-native() {
     rm -rf "$out/meson-native"
     CXXFLAGS="-march=native -Wno-maybe-uninitialized -Wno-uninitialized" \
-        meson setup "$out/meson-native" -Dwerror=true -Dexamples=false -Dcpp_std=c++20 -Doptimization=1 \
+        meson setup "$out/meson-native" -Dwerror=true -Dtools=false -Dcpp_std=c++20 -Doptimization=1 \
         >"$out/meson-native.configure.log" 2>&1 || { cat "$out/meson-native.configure.log"; return 1; }
     ninja -C "$out/meson-native" -j"$jobs"
     meson test -C "$out/meson-native" --print-errorlogs --num-processes "$jobs"
@@ -50,7 +50,7 @@ stage_consume() {  # install, then build tiny consumers with find_package, pkg-c
     local prefix=$out/install
     rm -rf "$prefix" "$out/consume-"*
     cmake -S "$root" -B "$out/consume-lib" -G Ninja -DNOFOLD_BUILD_TESTS=OFF -DNOFOLD_BUILD_BENCHMARKS=OFF \
-        -DNOFOLD_BUILD_EXAMPLES=OFF -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
+        -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_BUILD_TOOLS=OFF -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
     cmake --install "$out/consume-lib" >/dev/null
     cmake -S tests/consume/cmake -B "$out/consume-cmake" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
     cmake --build "$out/consume-cmake" >/dev/null
@@ -75,7 +75,7 @@ stage_aarch64() {  # NEON path, tests under qemu-aarch64
     # Under qemu the float sweeps sample every 1024th bit pattern instead of every 64th (native runs do all).
     NOFOLD_TEST_SWEEP_STRIDE=1024 configure_build_test aarch64 -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" \
         -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/aarch64-linux-gnu.cmake" -DNOFOLD_HEADER_DEPS_DIR="$deps" \
-        -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_HEADER_CHECK=OFF
+        -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_BUILD_TOOLS=OFF -DNOFOLD_HEADER_CHECK=OFF
 }
 stage_cortex-m7() {  # header-only TU for a Cortex-M7: no exceptions, no RTTI, no heap
     mkdir -p "$out/cortex-m7"

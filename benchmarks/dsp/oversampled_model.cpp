@@ -35,7 +35,7 @@ using nofold::bench::noise;
 
 template <class P>
 std::unique_ptr<nofold::Model> make_model(int max_rate) {
-    nofold::runtime::Options options;
+    nofold::nn::Options options;
     options.max_rate_factor = max_rate;
     auto m = std::make_unique<nofold::ModelFor<P>>(options);
     const std::vector<float> w = noise(P::weight_count(), 3, 0.2f);

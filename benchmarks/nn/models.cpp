@@ -57,8 +57,8 @@ nn::WaveNetConfig a2(int channels) {
     return c;
 }
 
-void runtime_wavenet(benchmark::State& state, nn::WaveNetConfig cfg, nn::MathMode math) {
-    runtime::Options opt;
+void runtime_wavenet(benchmark::State& state, nn::WaveNetConfig cfg, math::Accuracy math) {
+    nn::Options opt;
     opt.math = math;
     std::string err;
     auto m = runtime::WaveNet::create(cfg, opt, err);
@@ -72,8 +72,8 @@ void runtime_wavenet(benchmark::State& state, nn::WaveNetConfig cfg, nn::MathMod
 }
 
 template <class P>
-void static_wavenet(benchmark::State& state, nn::MathMode math) {
-    runtime::Options opt;
+void static_wavenet(benchmark::State& state, math::Accuracy math) {
+    nn::Options opt;
     opt.math = math;
     ModelFor<P> m(opt);
     std::vector<float> w = noise(P::weight_count(), 3, 0.2f);
@@ -81,40 +81,40 @@ void static_wavenet(benchmark::State& state, nn::MathMode math) {
     run_model(state, m);
 }
 
-void wavenet_standard(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::Standard>(s, m); }
-void wavenet_lite(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::Lite>(s, m); }
-void wavenet_feather(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::Feather>(s, m); }
-void wavenet_nano(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::Nano>(s, m); }
-void wavenet_a2_3(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::A2<3>>(s, m); }
-void wavenet_a2_8(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::A2<8>>(s, m); }
-void wavenet_feather_fixed(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::fixed::Feather>(s, m); }
-void wavenet_nano_fixed(benchmark::State& s, nn::MathMode m) { static_wavenet<nn::wavenet::fixed::Nano>(s, m); }
+void wavenet_standard(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::Standard>(s, m); }
+void wavenet_lite(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::Lite>(s, m); }
+void wavenet_feather(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::Feather>(s, m); }
+void wavenet_nano(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::Nano>(s, m); }
+void wavenet_a2_3(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::A2<3>>(s, m); }
+void wavenet_a2_8(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::A2<8>>(s, m); }
+void wavenet_feather_fixed(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::fixed::Feather>(s, m); }
+void wavenet_nano_fixed(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::fixed::Nano>(s, m); }
 
 }  // namespace
 
-BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/exact, nn::MathMode::exact);
-BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/fast, nn::MathMode::fast);
-BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/nam, nn::MathMode::nam);
-BENCHMARK_CAPTURE(wavenet_lite, WaveNet/a1_lite/static/exact, nn::MathMode::exact);
-BENCHMARK_CAPTURE(wavenet_lite, WaveNet/a1_lite/static/fast, nn::MathMode::fast);
-BENCHMARK_CAPTURE(wavenet_feather, WaveNet/a1_feather/static/exact, nn::MathMode::exact);
-BENCHMARK_CAPTURE(wavenet_feather, WaveNet/a1_feather/static/fast, nn::MathMode::fast);
-BENCHMARK_CAPTURE(wavenet_nano, WaveNet/a1_nano/static/exact, nn::MathMode::exact);
-BENCHMARK_CAPTURE(wavenet_nano, WaveNet/a1_nano/static/fast, nn::MathMode::fast);
-BENCHMARK_CAPTURE(wavenet_feather_fixed, WaveNet/a1_feather/fixed/exact, nn::MathMode::exact);
-BENCHMARK_CAPTURE(wavenet_nano_fixed, WaveNet/a1_nano/fixed/exact, nn::MathMode::exact);
-BENCHMARK_CAPTURE(wavenet_a2_3, WaveNet/a2_c3/static/exact, nn::MathMode::exact);
-BENCHMARK_CAPTURE(wavenet_a2_8, WaveNet/a2_c8/static/exact, nn::MathMode::exact);
+BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/exact, math::Accuracy::exact);
+BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/fast, math::Accuracy::fast);
+BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/nam, math::Accuracy::nam);
+BENCHMARK_CAPTURE(wavenet_lite, WaveNet/a1_lite/static/exact, math::Accuracy::exact);
+BENCHMARK_CAPTURE(wavenet_lite, WaveNet/a1_lite/static/fast, math::Accuracy::fast);
+BENCHMARK_CAPTURE(wavenet_feather, WaveNet/a1_feather/static/exact, math::Accuracy::exact);
+BENCHMARK_CAPTURE(wavenet_feather, WaveNet/a1_feather/static/fast, math::Accuracy::fast);
+BENCHMARK_CAPTURE(wavenet_nano, WaveNet/a1_nano/static/exact, math::Accuracy::exact);
+BENCHMARK_CAPTURE(wavenet_nano, WaveNet/a1_nano/static/fast, math::Accuracy::fast);
+BENCHMARK_CAPTURE(wavenet_feather_fixed, WaveNet/a1_feather/fixed/exact, math::Accuracy::exact);
+BENCHMARK_CAPTURE(wavenet_nano_fixed, WaveNet/a1_nano/fixed/exact, math::Accuracy::exact);
+BENCHMARK_CAPTURE(wavenet_a2_3, WaveNet/a2_c3/static/exact, math::Accuracy::exact);
+BENCHMARK_CAPTURE(wavenet_a2_8, WaveNet/a2_c8/static/exact, math::Accuracy::exact);
 // A2 uses LeakyReLU: its fast tier is the same computation (a check that the tier switch costs nothing)
-BENCHMARK_CAPTURE(wavenet_a2_8, WaveNet/a2_c8/static/fast, nn::MathMode::fast);
-BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/exact, a1(16, 8, true), nn::MathMode::exact);
-BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/fast, a1(16, 8, true), nn::MathMode::fast);
-BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/nam, a1(16, 8, true), nn::MathMode::nam);
-BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_lite/runtime/exact, a1(12, 6, false), nn::MathMode::exact);
-BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_feather/runtime/exact, a1(8, 4, false), nn::MathMode::exact);
-BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_nano/runtime/exact, a1(4, 2, false), nn::MathMode::exact);
-BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_nano/runtime/fast, a1(4, 2, false), nn::MathMode::fast);
-BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a2_c3/runtime/exact, a2(3), nn::MathMode::exact);
-BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a2_c8/runtime/exact, a2(8), nn::MathMode::exact);
+BENCHMARK_CAPTURE(wavenet_a2_8, WaveNet/a2_c8/static/fast, math::Accuracy::fast);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/exact, a1(16, 8, true), math::Accuracy::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/fast, a1(16, 8, true), math::Accuracy::fast);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_standard/runtime/nam, a1(16, 8, true), math::Accuracy::nam);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_lite/runtime/exact, a1(12, 6, false), math::Accuracy::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_feather/runtime/exact, a1(8, 4, false), math::Accuracy::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_nano/runtime/exact, a1(4, 2, false), math::Accuracy::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_nano/runtime/fast, a1(4, 2, false), math::Accuracy::fast);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a2_c3/runtime/exact, a2(3), math::Accuracy::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a2_c8/runtime/exact, a2(8), math::Accuracy::exact);
 
 BENCHMARK_MAIN();

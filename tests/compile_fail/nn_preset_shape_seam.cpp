@@ -16,6 +16,6 @@ struct BrokenShape {
 }  // namespace
 
 int main() {
-    nofold::nn::wavenet::Preset<BrokenShape> model;
+    nofold::nn::wavenet::Engine<BrokenShape> model;
     return model.latency();
 }

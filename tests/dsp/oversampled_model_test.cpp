@@ -147,7 +147,7 @@ std::unique_ptr<nofold::runtime::WaveNet> random_wavenet() {
     };
     nofold::nn::WaveNetConfig cfg;
     cfg.layers = {array(1, 8, 4, false), array(8, 4, 1, true)};
-    nofold::runtime::Options opt;
+    nofold::nn::Options opt;
     opt.max_rate_factor = 4.0;
     std::string err;
     auto m = nofold::runtime::WaveNet::create(cfg, opt, err);

@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <random>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nofold/io/load.hpp>
@@ -355,4 +357,36 @@ TEST_CASE("load: an LSTM without sample_rate prewarms with exactly one block of 
     two.model->process(zeros.data(), sink.data(), 64);
     two.model->process(x.data(), b.data(), 300);
     CHECK(a != b);
+}
+
+TEST_CASE("presets: every registry entry matches itself, names its static type and builds the static engine") {
+    // The registry (nn/preset_shapes.hpp) is the only list of preset shapes; io::presets(), match_preset's
+    // names and type names, and the loader's static instantiation are all derived from it.
+    const auto& all = io::presets();
+    REQUIRE(all.size() == 6 + std::size(nofold::nn::lstm_preset_sizes));
+    for (const io::Preset& p : all) {
+        CAPTURE(p.name);
+        nofold::nn::NestedModel net;
+        net.config = p.config;
+        const io::PresetMatch m = io::match_preset(net);
+        CHECK(m.name == p.name);
+        CHECK(m.type_name == p.type_name);
+        CHECK(!p.type_name.empty());
+        if (const auto* w = std::get_if<nofold::nn::WaveNetConfig>(&p.config)) {
+            const std::vector<float> weights(nofold::nn::weight_count(*w), 0.01f);
+            std::string error;
+            auto model = nofold::nn::wavenet::match_preset(*w, weights.data(), weights.size(), {}, error);
+            REQUIRE(model);
+            CHECK(error.empty());
+            CHECK(std::string(model->implementation_name()).rfind("static WaveNet preset", 0) == 0);
+        }
+    }
+    // a shape one field away from a preset is not matched, and the reason names the field
+    nofold::nn::NestedModel near;
+    auto wide = std::get<nofold::nn::WaveNetConfig>(all.front().config);
+    wide.layers[0].dilations.back() = 1024;
+    near.config = wide;
+    const io::PresetMatch none = io::match_preset(near);
+    CHECK(none.name.empty());
+    CHECK(none.reason.find("dilations differ") != std::string::npos);
 }

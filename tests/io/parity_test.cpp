@@ -149,8 +149,8 @@ TEST_CASE("parity: nofold reproduces NAM Core's renders of every shared model" *
     const auto shared = nofold::test::shared_dir();
     std::printf("\n%-28s %-9s %-6s %12s %10s  %s\n", "model", "size", "math", "max |err|", "err dB", "implementation");
     for (const Case& c : cases) {
-        for (const auto math : {nofold::nn::MathMode::exact, nofold::nn::MathMode::nam}) {
-            const bool exact = math == nofold::nn::MathMode::exact;
+        for (const auto math : {nofold::math::Accuracy::exact, nofold::math::Accuracy::nam}) {
+            const bool exact = math == nofold::math::Accuracy::exact;
             const std::string ref_name = std::string(c.model) + c.slim_tag + (exact ? ".exact.wav" : ".fast.wav");
             CAPTURE(ref_name);
             nofold::test::FloatWav input, ref;

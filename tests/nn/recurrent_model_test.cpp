@@ -205,19 +205,19 @@ TEST_CASE("GRU matches the naive double reference (PyTorch r, z, n; 1x8, 2x12)")
 
 TEST_CASE("Recurrent rate factor: state fed back from L samples ago, fractional L interpolated") {
     for (double L : {2.0, 3.0, 1.5, 2.25}) {
-        DynLstm m(1, 6, 2, nn::MathMode::exact, 4.0);
+        DynLstm m(1, 6, 2, math::Accuracy::exact, 4.0);
         const std::vector<float> w = random_vector(m.weight_count(), 40, 0.4f);
         REQUIRE(m.set_weights(w.data(), w.size()).empty());
         REQUIRE(m.set_rate_factor(L) == RateFactorStatus::ok);
         const std::vector<float> x = random_vector(1500, 41, 0.9f);
         CHECK(rel_error(run(m, x, 64), naive_recurrent(true, 1, 6, 2, w, x, L)) <= 1e-5);
-        DynGru g(1, 5, 1, nn::MathMode::exact, 4.0);
+        DynGru g(1, 5, 1, math::Accuracy::exact, 4.0);
         const std::vector<float> wg = random_vector(g.weight_count(), 42, 0.4f);
         REQUIRE(g.set_weights(wg.data(), wg.size()).empty());
         REQUIRE(g.set_rate_factor(L) == RateFactorStatus::ok);
         CHECK(rel_error(run(g, x, 64), naive_recurrent(false, 1, 5, 1, wg, x, L)) <= 1e-5);
     }
-    DynLstm m(1, 4, 1, nn::MathMode::exact, 2.0);
+    DynLstm m(1, 4, 1, math::Accuracy::exact, 2.0);
     CHECK(m.set_rate_factor(2.5) == RateFactorStatus::out_of_range);
     CHECK(m.set_rate_factor(0.9) == RateFactorStatus::out_of_range);
 }
@@ -283,7 +283,7 @@ TEST_CASE("LSTM reset restores h0/c0; prewarm feeds whole blocks of zeros; NaN/i
 TEST_CASE("LSTM/GRU process, reset, prewarm and set_rate_factor never allocate (static and runtime)") {
     ModelFor<nn::LstmModel<1, 16, 1>> st(1, 16, 1);
     ModelFor<nn::LstmModel<1, 40, 1>> st40(1, 40, 1);
-    ModelFor<DynLstm> dy(1, 12, 2, nn::MathMode::nam, 3.0);
+    ModelFor<DynLstm> dy(1, 12, 2, math::Accuracy::nam, 3.0);
     ModelFor<DynGru> gr(1, 12, 2);
     std::vector<float> x = random_vector(1000, 70, 0.9f), y(1000);
     nofold::test::AllocationScope scope;
@@ -326,8 +326,8 @@ TEST_CASE("static LSTM/GRU are heap-free: construct, set_weights, prewarm and pr
 
 TEST_CASE("LSTM/GRU fast tier (math::Fast gates) stays within 2e-5 x RMS of the naive exact reference") {
     // math::Fast tanh/sigmoid: abs error <= 2e-6 per gate (math/tier.hpp); the recurrence accumulates a few
-    nn::LstmModel<1, 16, 1> lstm(1, 16, 1, nn::MathMode::fast);
-    nn::GruModel<1, 12, 1> gru(1, 12, 1, nn::MathMode::fast);
+    nn::LstmModel<1, 16, 1> lstm(1, 16, 1, math::Accuracy::fast);
+    nn::GruModel<1, 12, 1> gru(1, 12, 1, math::Accuracy::fast);
     const std::vector<float> wl = random_vector(lstm.weight_count(), 90, 0.4f);
     const std::vector<float> wg = random_vector(gru.weight_count(), 91, 0.4f);
     REQUIRE(lstm.set_weights(wl.data(), wl.size()).ok());
@@ -346,7 +346,7 @@ TEST_CASE("LSTM gate sigmoid through the cell: abs error <= 1.5e-7 (exact tier; 
     // exactly) and w_out = 1, b_out = 0 outputs σ(b_o) itself after one sample.
     // Reference: 1/(1 + e^−x) in long double. Bounds: exact, ½·(tanh's 4 ULP below 1) + the last rounding;
     // fast, ½·(math::Fast tanh's 1e-6) + the last rounding.
-    for (nn::MathMode mode : {nn::MathMode::exact, nn::MathMode::fast}) {
+    for (math::Accuracy mode : {math::Accuracy::exact, math::Accuracy::fast}) {
         nn::LstmModel<1, 1, 1, 1> m(1, 1, 1, mode, 1.0);
         std::vector<float> w(m.weight_count(), 0.0f);
         REQUIRE(w.size() == 16);
@@ -369,11 +369,11 @@ TEST_CASE("LSTM gate sigmoid through the cell: abs error <= 1.5e-7 (exact tier; 
                 worst_x = bo;
             }
         }
-        const std::string tier = mode == nn::MathMode::exact ? "exact" : "fast";
+        const std::string tier = mode == math::Accuracy::exact ? "exact" : "fast";
         MESSAGE(tier << " tier gate sigmoid: max abs error " << worst << " at x = " << worst_x);
         // 64-bit ARM with SIMD: xsimd 8.1's NEON float division is a few ULP off (README, Limitations), and
         // the exact tanh divides: 2.1e-7 measured under qemu, so 3e-7 there.
         const bool neon = nofold::simd::lanes<nofold::simd::float_batch> > 1 && is_arm64;
-        CHECK(worst <= (mode == nn::MathMode::exact ? (neon ? 3e-7 : 1.5e-7) : 5.5e-7));
+        CHECK(worst <= (mode == math::Accuracy::exact ? (neon ? 3e-7 : 1.5e-7) : 5.5e-7));
     }
 }

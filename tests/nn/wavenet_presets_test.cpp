@@ -50,7 +50,7 @@ double rel_error_vs_naive(const nn::WaveNetConfig& cfg, const std::vector<float>
 
 template <class Shape, class Storage = nn::HeapStorage>
 void check_preset(unsigned seed, bool against_naive) {
-    using P = nn::wavenet::Preset<Shape, Storage>;
+    using P = nn::wavenet::Engine<Shape, Storage>;
     const nn::WaveNetConfig cfg = nn::wavenet::config_of<Shape>();
     REQUIRE(P::weight_count() == nn::weight_count(cfg));
     std::vector<float> w = rnd(P::weight_count(), seed, 0.25f);
@@ -97,8 +97,8 @@ void check_preset(unsigned seed, bool against_naive) {
 // Rate factor 2 against the runtime model at rate factor 2 (dilations × 2), bitwise.
 template <class Shape, class Storage>
 void check_rate_two(unsigned seed) {
-    using P = nn::wavenet::Preset<Shape, Storage>;
-    runtime::Options opt;
+    using P = nn::wavenet::Engine<Shape, Storage>;
+    nn::Options opt;
     opt.max_rate_factor = 2.0;
     std::vector<float> w = rnd(P::weight_count(), seed, 0.25f);
     auto st = std::make_unique<ModelFor<P>>(opt);
@@ -140,7 +140,7 @@ TEST_CASE("WaveNet presets with FixedStorage: same results as the runtime model,
     check_preset<nn::wavenet::NanoShape, nn::FixedStorage>(12, false);
     check_preset<nn::wavenet::StandardShape, nn::FixedStorage>(13, false);
     check_preset<nn::wavenet::A2Shape<3>, nn::FixedStorage>(14, false);
-    static_assert(std::is_same_v<nn::wavenet::fixed::Feather, nn::wavenet::Preset<nn::wavenet::FeatherShape, nn::FixedStorage>>);
+    static_assert(std::is_same_v<nn::wavenet::fixed::Feather, nn::wavenet::Engine<nn::wavenet::FeatherShape, nn::FixedStorage>>);
 }
 
 TEST_CASE("WaveNet presets: rate factor 2 equals the runtime model at rate 2 (heap and fixed storage)") {
@@ -200,14 +200,14 @@ TEST_CASE("WaveNet presets in the fast and NAM tiers against the naive reference
     std::vector<float> w = rnd(nn::wavenet::Standard::weight_count(), 41, 0.25f);
     w.back() = 0.5f;
     const std::vector<float> x = rnd(2000, 42, 0.8f);
-    for (const auto math : {nn::MathMode::fast, nn::MathMode::nam}) {
-        runtime::Options opt;
+    for (const auto math : {math::Accuracy::fast, math::Accuracy::nam}) {
+        nn::Options opt;
         opt.math = math;
         ModelFor<nn::wavenet::Standard> m(opt);
         REQUIRE(m.get().set_weights(w.data(), w.size()).ok());
         const std::vector<float> y = run(m, x, 64);
         naive::Options nopt;
-        nopt.nam_fast = math == nn::MathMode::nam;
+        nopt.nam_fast = math == math::Accuracy::nam;
         naive::Signal in(1, std::vector<double>(x.begin(), x.end()));
         const naive::Signal ref = naive::wavenet(cfg, w, in, nopt);
         double rms = 0, e = 0;
@@ -216,7 +216,7 @@ TEST_CASE("WaveNet presets in the fast and NAM tiers against the naive reference
             e = std::max(e, std::fabs(ref[0][i] - static_cast<double>(y[i])));
         }
         e /= std::sqrt(rms / static_cast<double>(x.size()));
-        MESSAGE(std::string(math == nn::MathMode::fast ? "fast" : "nam") << " tier: rel error vs naive " << e);
+        MESSAGE(std::string(math == math::Accuracy::fast ? "fast" : "nam") << " tier: rel error vs naive " << e);
         CHECK(e <= 2e-5);
     }
 }

@@ -44,7 +44,7 @@ std::vector<float> run(Model& m, const std::vector<float>& x, int block) {
 TEST_CASE("Linear: y[t] = b + sum_j w[j] x[t-j] (naive loop), also at rate factor 3") {
     const nn::LinearConfig cfg{37, true};
     const std::vector<float> w = rnd(38, 1, 0.5f), x = rnd(1000, 2, 1.0f);
-    runtime::Options opt;
+    nn::Options opt;
     opt.max_rate_factor = 3;
     std::string err;
     auto m = runtime::make_model(cfg, w.data(), w.size(), opt, err);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include <nofold/nn/wavenet_presets.hpp>
 #include <nofold/runtime/wavenet.hpp>
 
 #include "naive_wavenet.hpp"
@@ -43,7 +44,7 @@ struct Built {
     std::vector<float> weights;
 };
 
-Built build(const nn::WaveNetConfig& cfg, unsigned seed, runtime::Options opt = {}, float scale = 0.3f) {
+Built build(const nn::WaveNetConfig& cfg, unsigned seed, nn::Options opt = {}, float scale = 0.3f) {
     std::string err;
     Built b;
     b.model = runtime::WaveNet::create(cfg, opt, err);
@@ -76,7 +77,7 @@ double relative_error(const std::vector<float>& y, const std::vector<double>& re
     return err / std::max(rms, 1e-30);
 }
 
-double check_against_naive(const nn::WaveNetConfig& cfg, unsigned seed, naive::Options nopt = {}, runtime::Options ropt = {},
+double check_against_naive(const nn::WaveNetConfig& cfg, unsigned seed, naive::Options nopt = {}, nn::Options ropt = {},
                            int block = 64, std::size_t T = 3000) {
     Built b = build(cfg, seed, ropt);
     if (nopt.rate != 1) REQUIRE(b.model->set_rate_factor(nopt.rate) == RateFactorStatus::ok);
@@ -165,8 +166,8 @@ TEST_CASE("runtime WaveNet: every §1.1 feature (gating, FiLM, groups, head1x1, 
     CHECK(check_against_naive(everything(false), 4) <= feature_tolerance);
     naive::Options trainer;
     trainer.core_film_quirk = false;
-    runtime::Options ropt;
-    ropt.layer1x1_post_film = runtime::Layer1x1PostFilm::trainer;
+    nn::Options ropt;
+    ropt.layer1x1_post_film = nn::Layer1x1PostFilm::trainer;
     CHECK(check_against_naive(everything(false), 5, trainer, ropt) <= feature_tolerance);
 }
 
@@ -177,8 +178,8 @@ TEST_CASE("runtime WaveNet: condition_dsp (nested WaveNet, 4-channel condition)"
 TEST_CASE("runtime WaveNet: nam math mode equals the reference with Fasttanh") {
     naive::Options nopt;
     nopt.nam_fast = true;
-    runtime::Options ropt;
-    ropt.math = nn::MathMode::nam;
+    nn::Options ropt;
+    ropt.math = math::Accuracy::nam;
     CHECK(check_against_naive(small_two_arrays(), 7, nopt, ropt) <= 1e-5);
 }
 
@@ -193,20 +194,23 @@ TEST_CASE("runtime WaveNet: slimmable widths slice the first c channels") {
     }
 }
 
-// Plain arrays with a fused kernel for their (channels, kernel 3) run the fused layer pass (5 channels
-// have none: the last shape mixes a fused and a generic array); the same
+// Plain arrays with a fused kernel for their (channels, kernel) run the fused layer pass (5 channels
+// have none: the fourth shape mixes a fused and a generic array; the A2 shapes mix kernels 6 and 15); the same
 // arrays marked slimmable at full width (allowed_channels = {channels}: same maths, same weights) take
 // the generic gathered-product path. Reference: that generic path; tolerance: bitwise, in every math
 // tier, at rate factors 1 and 2, blocks of 1, 37 and 64, and after a steady-state prewarm.
 TEST_CASE("runtime WaveNet: fused layer kernels equal the generic path bitwise") {
     const std::vector<int> d{1, 2, 4, 8, 16, 32, 64, 128};
-    std::vector<nn::WaveNetConfig> shapes(4);
+    std::vector<nn::WaveNetConfig> shapes(6);
     shapes[0].layers = {plain_array(1, 16, 8, false, d), plain_array(16, 8, 1, true, d)};
     shapes[1] = small_two_arrays();
     shapes[2].layers = {plain_array(1, 12, 6, false, {1, 3, 9, 27}), plain_array(12, 6, 1, true, {2, 200})};
     shapes[3].layers = {plain_array(1, 8, 5, false, {1, 70}), plain_array(8, 5, 1, true, {4, 9})};  // fused, then generic (5)
+    shapes[4] = nn::wavenet::config_of<nn::wavenet::A2Shape<8>>();  // kernels 6 and 15, LeakyReLU in registers
+    shapes[5] = nn::wavenet::config_of<nn::wavenet::A2Shape<3>>();  // the same with ReLU applied row by row
+    shapes[5].layers[0].activations = {nn::ActivationSpec{"ReLU", {}}};
     for (std::size_t s = 0; s < shapes.size(); ++s)
-        for (nn::MathMode math : {nn::MathMode::exact, nn::MathMode::fast, nn::MathMode::nam})
+        for (math::Accuracy math : {math::Accuracy::exact, math::Accuracy::fast, math::Accuracy::nam})
             for (int rate : {1, 2}) {
                 CAPTURE(s);
                 CAPTURE(static_cast<int>(math));
@@ -214,7 +218,7 @@ TEST_CASE("runtime WaveNet: fused layer kernels equal the generic path bitwise")
                 nn::WaveNetConfig generic = shapes[s];
                 for (nn::LayerArrayConfig& a : generic.layers) a.allowed_channels = {a.channels};
                 REQUIRE(nn::weight_count(generic) == nn::weight_count(shapes[s]));
-                runtime::Options opt;
+                nn::Options opt;
                 opt.math = math;
                 opt.max_rate_factor = 2;
                 Built f = build(shapes[s], 20 + static_cast<unsigned>(s), opt);
@@ -236,7 +240,7 @@ TEST_CASE("runtime WaveNet: fused layer kernels equal the generic path bitwise")
 }
 
 TEST_CASE("runtime WaveNet: rate factor L multiplies every dilation (head dilation too)") {
-    runtime::Options ropt;
+    nn::Options ropt;
     ropt.max_rate_factor = 4;
     for (int L : {2, 3, 4}) {
         naive::Options nopt;
@@ -272,8 +276,8 @@ TEST_CASE("runtime WaveNet: block sizes 1, 7, 64, 1000 and empty blocks give the
 }
 
 TEST_CASE("runtime WaveNet: steady-state prewarm equals feeding zeros for the receptive field") {
-    runtime::Options fast_opt, zero_opt;
-    zero_opt.prewarm = runtime::PrewarmMode::zero_blocks;
+    nn::Options fast_opt, zero_opt;
+    zero_opt.prewarm = nn::PrewarmMode::zero_blocks;
     Built a = build(everything(true), 13, fast_opt);
     Built b = build(everything(true), 13, zero_opt);
     a.model->prewarm();
@@ -316,7 +320,7 @@ TEST_CASE("runtime WaveNet: weight count mismatch is reported") {
 namespace {
 // Allocations made by the audio-thread calls on a model built for rate factors up to 2.
 std::size_t audio_thread_allocations(const nn::WaveNetConfig& cfg, unsigned seed, bool slim) {
-    runtime::Options ropt;
+    nn::Options ropt;
     ropt.max_rate_factor = 2;
     Built b = build(cfg, seed, ropt);
     std::vector<float> x = random_vector(1000, 18, 0.8f), y(1000);

@@ -195,28 +195,17 @@ inline std::string write_header(const ModelFile& file_in, const CodegenOptions& 
         throw LoadError(src, "", "codegen does not support input skip, gains or conditioning inputs yet");
     const nn::NestedModel& net = file->model;
     const PresetMatch match = match_preset(net);
-    std::string alias;
+    // The static types come from the preset registry: nofold::nn::wavenet::<type> (heap) and
+    // nofold::nn::wavenet::fixed::<type> (heap-free, for firmware); LSTM presets are heap-free already.
+    std::string alias, fixed;
     if (!match.name.empty()) {
-        if (const auto* l = std::get_if<nn::LstmConfig>(&net.config))
-            alias = "nofold::ModelFor<nofold::nn::LstmModel<1, " + std::to_string(l->hidden_size) + ", " + std::to_string(l->num_layers) + ">>";
-        else if (match.name == "standard") alias = "nofold::ModelFor<nofold::nn::wavenet::Standard>";
-        else if (match.name == "lite") alias = "nofold::ModelFor<nofold::nn::wavenet::Lite>";
-        else if (match.name == "feather") alias = "nofold::ModelFor<nofold::nn::wavenet::Feather>";
-        else if (match.name == "nano") alias = "nofold::ModelFor<nofold::nn::wavenet::Nano>";
-        else if (match.name == "a2_3") alias = "nofold::ModelFor<nofold::nn::wavenet::A2<3>>";
-        else if (match.name == "a2_8") alias = "nofold::ModelFor<nofold::nn::wavenet::A2<8>>";
-    }
-    // Heap-free twin for firmware (no allocation, no exceptions): the fixed-storage preset types.
-    std::string fixed;
-    if (!match.name.empty()) {
-        if (const auto* l = std::get_if<nn::LstmConfig>(&net.config))
-            fixed = "nofold::nn::LstmModel<1, " + std::to_string(l->hidden_size) + ", " + std::to_string(l->num_layers) + ">";
-        else if (match.name == "standard") fixed = "nofold::nn::wavenet::fixed::Standard";
-        else if (match.name == "lite") fixed = "nofold::nn::wavenet::fixed::Lite";
-        else if (match.name == "feather") fixed = "nofold::nn::wavenet::fixed::Feather";
-        else if (match.name == "nano") fixed = "nofold::nn::wavenet::fixed::Nano";
-        else if (match.name == "a2_3") fixed = "nofold::nn::wavenet::fixed::A2<3>";
-        else if (match.name == "a2_8") fixed = "nofold::nn::wavenet::fixed::A2<8>";
+        if (std::holds_alternative<nn::LstmConfig>(net.config)) {
+            fixed = "nofold::nn::" + match.type_name;
+            alias = "nofold::ModelFor<" + fixed + ">";
+        } else {
+            alias = "nofold::ModelFor<nofold::nn::wavenet::" + match.type_name + ">";
+            fixed = "nofold::nn::wavenet::fixed::" + match.type_name;
+        }
     }
     const double rate = file->metadata.sample_rate_hz.value_or(file->metadata.assumed_sample_rate_hz.value_or(0.0));
     const bool has_rate = file->metadata.sample_rate_hz.has_value() || file->metadata.assumed_sample_rate_hz.has_value();
@@ -263,7 +252,7 @@ inline std::string write_header(const ModelFile& file_in, const CodegenOptions& 
         h += "    using Model = " + alias + ";\n";
     }
     h += "    /// Builds the model with these weights; null only if the generated data were edited inconsistently.\n";
-    h += "    static std::unique_ptr<nofold::Model> make(nofold::runtime::Options options = {}) {\n";
+    h += "    static std::unique_ptr<nofold::Model> make(nofold::nn::Options options = {}) {\n";
     if (recurrent) h += "        if (options.prewarm_samples < 0) options.prewarm_samples = nam_prewarm_samples;\n";
     if (!alias.empty() && !recurrent) {
         h += "        auto m = std::make_unique<Model>(options);\n";

@@ -20,17 +20,20 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../model.hpp"
-#include "../runtime/options.hpp"
+#include "../nn/options.hpp"
 #include "../nn/recurrent_model.hpp"
 #include "../nn/wavenet_presets.hpp"
+#include "../runtime/composite.hpp"
 #include "../runtime/make_model.hpp"
-#include "detail/composite_models.hpp"
 #include "load_error.hpp"
 #include "presets.hpp"
 #include "prewarm.hpp"
@@ -56,7 +59,7 @@ enum class PrewarmPolicy {
 enum class RateMismatch { refuse, adapt };
 
 struct LoadOptions {
-    nn::MathMode math = nn::MathMode::exact;
+    math::Accuracy math = math::Accuracy::exact;
     /// Slimmable width in [0, 1] applied after building (containers and slimmable WaveNets); none = full.
     std::optional<double> slimmable_size;
     /// Host rate; 0 = do not check. Models without a stored rate are assumed to run at 48 kHz (NAM).
@@ -71,7 +74,7 @@ struct LoadOptions {
     int prewarm_block = 64;
     Dispatch dispatch = Dispatch::automatic;
     double max_rate_factor = 1.0;
-    runtime::Layer1x1PostFilm layer1x1_post_film = runtime::Layer1x1PostFilm::core;
+    nn::Layer1x1PostFilm layer1x1_post_film = nn::Layer1x1PostFilm::core;
     /// Values of the conditioning inputs (GuitarML/AIDA-X knobs), in order; missing ones use the
     /// file's defaults. They are folded into the first layer's bias at load time.
     std::vector<double> parameters;
@@ -147,47 +150,39 @@ inline void fold_conditioning(ModelFile& file, const std::vector<double>& values
     file.conditioning.clear();
 }
 
-/// A static LSTM preset instantiation for the sizes io::presets() lists, or null.
-inline std::unique_ptr<Model> make_static_lstm(const nn::LstmConfig& c, const std::vector<float>& weights,
-                                              const runtime::Options& ro, std::string& error) {
+/// A static LSTM preset instantiation for the sizes of the registry (nn::lstm_preset_sizes), or null.
+template <std::size_t... I>
+std::unique_ptr<Model> make_static_lstm(const nn::LstmConfig& c, const std::vector<float>& weights, const nn::Options& ro,
+                                        std::string& error, std::index_sequence<I...>) {
     if (c.input_size != 1 || ro.max_rate_factor > 8.0) return nullptr;
     std::unique_ptr<Model> m;
-    auto make = [&](auto hidden, auto layers) {
-        constexpr int H = decltype(hidden)::value, L = decltype(layers)::value;
-        if (c.hidden_size != H || c.num_layers != L) return;
-        auto typed = std::make_unique<ModelFor<nn::LstmModel<1, H, L>>>(1, H, L, ro.math, ro.max_rate_factor);
+    auto make = [&](auto size) {
+        constexpr nn::LstmPresetSize s = nn::lstm_preset_sizes[decltype(size)::value];
+        if (m || c.hidden_size != s.hidden || c.num_layers != s.layers) return;
+        auto typed = std::make_unique<ModelFor<nn::LstmModel<1, s.hidden, s.layers>>>(1, s.hidden, s.layers, ro.math,
+                                                                                    ro.max_rate_factor);
         error = typed->get().set_weights(weights.data(), weights.size());
         typed->get().set_prewarm(ro.prewarm_samples >= 0 ? ro.prewarm_samples : 1, ro.prewarm_block);
         m = std::move(typed);
     };
-    using std::integral_constant;
-    make(integral_constant<int, 8>{}, integral_constant<int, 1>{});
-    make(integral_constant<int, 12>{}, integral_constant<int, 1>{});
-    make(integral_constant<int, 16>{}, integral_constant<int, 1>{});
-    make(integral_constant<int, 20>{}, integral_constant<int, 1>{});
-    make(integral_constant<int, 24>{}, integral_constant<int, 1>{});
-    make(integral_constant<int, 32>{}, integral_constant<int, 1>{});
-    make(integral_constant<int, 40>{}, integral_constant<int, 1>{});
-    make(integral_constant<int, 8>{}, integral_constant<int, 2>{});
-    make(integral_constant<int, 12>{}, integral_constant<int, 2>{});
-    make(integral_constant<int, 16>{}, integral_constant<int, 2>{});
+    (make(std::integral_constant<std::size_t, I>{}), ...);
     return m;
 }
 
 /// Builds one network (a leaf), recording how.
 inline std::unique_ptr<Model> build_leaf(const nn::NestedModel& net, const std::string& file_name, const std::string& path,
                                          bool has_rate, const LoadOptions& options, std::vector<DispatchInfo>& log) {
-    runtime::Options ro;
+    nn::Options ro;
     ro.math = options.math;
     ro.max_rate_factor = options.max_rate_factor;
     ro.prewarm_block = options.prewarm_block;
     ro.layer1x1_post_film = options.layer1x1_post_film;
     const bool recurrent = std::holds_alternative<nn::LstmConfig>(net.config) || std::holds_alternative<nn::GruConfig>(net.config);
-    if (options.prewarm == PrewarmPolicy::nam_core) ro.prewarm = runtime::PrewarmMode::zero_blocks;
+    if (options.prewarm == PrewarmPolicy::nam_core) ro.prewarm = nn::PrewarmMode::zero_blocks;
     // Recurrent state has no closed-form steady state: both policies feed Core's count of zeros.
     if (options.prewarm == PrewarmPolicy::nam_core || recurrent) ro.prewarm_samples = nam_prewarm_samples(net, has_rate);
     const PresetMatch match =
-        options.dispatch == Dispatch::automatic ? match_preset(net) : PresetMatch{"", "runtime implementation requested"};
+        options.dispatch == Dispatch::automatic ? match_preset(net) : PresetMatch{"", "runtime implementation requested", ""};
     std::string error;
     std::unique_ptr<Model> model;
     std::string reason = match.reason;
@@ -195,7 +190,8 @@ inline std::unique_ptr<Model> build_leaf(const nn::NestedModel& net, const std::
         if (const auto* w = std::get_if<nn::WaveNetConfig>(&net.config)) {
             model = nn::wavenet::match_preset(*w, net.weights.data(), net.weights.size(), ro, error);
         } else if (const auto* l = std::get_if<nn::LstmConfig>(&net.config)) {
-            model = make_static_lstm(*l, net.weights, ro, error);
+            model = make_static_lstm(*l, net.weights, ro, error,
+                                         std::make_index_sequence<std::size(nn::lstm_preset_sizes)>{});
         }
         if (!error.empty()) throw LoadError(file_name, path, "cannot build the model: " + error);
         if (!model) reason += ", but the static instantiation cannot run it (rate factor above 8); the runtime model does";
@@ -220,9 +216,9 @@ inline std::unique_ptr<Model> build_any(const ModelFile& file, const std::string
             children.push_back(build_any(file.children[i], file_name, cp, options, log));
         }
         if (slim)
-            model = std::make_unique<SlimmableContainerModel>(std::move(children), file.max_values);
+            model = std::make_unique<runtime::SlimmableContainerModel>(std::move(children), file.max_values);
         else
-            model = std::make_unique<SequentialModel>(std::move(children));
+            model = std::make_unique<runtime::SequentialModel>(std::move(children));
     } else {
         ModelFile folded = file;
         fold_conditioning(folded, options.parameters);
@@ -233,8 +229,9 @@ inline std::unique_ptr<Model> build_any(const ModelFile& file, const std::string
     if (wrap) {
         const auto in_gain = static_cast<float>(std::pow(10.0, file.input_gain_db / 20.0));
         const auto out_gain = static_cast<float>(std::pow(10.0, file.output_gain_db / 20.0));
-        model = std::make_unique<WrapperModel>(std::move(model), in_gain, out_gain,
-                                               file.input_skip == InputSkip::on ? WrapperModel::Skip::on : WrapperModel::Skip::off);
+        model = std::make_unique<runtime::WrapperModel>(
+            std::move(model), in_gain, out_gain,
+            file.input_skip == InputSkip::on ? runtime::WrapperModel::Skip::on : runtime::WrapperModel::Skip::off);
     }
     return model;
 }

@@ -246,7 +246,7 @@ NOFOLD_REALTIME inline void Activation::apply_gated(const float* a, const float*
         const int m = n - start < detail::gate_chunk ? n - start : detail::gate_chunk;
         apply(a + start, act_buf, m);
         gate.apply(b + start, gate_buf, m);
-        math::apply([](const auto& u, const auto& g) { return u * g; }, act_buf, gate_buf, out + start, m);
+        math::apply([](const auto& u, const auto& g) { return math::gate(u, g); }, act_buf, gate_buf, out + start, m);
     }
 }
 
@@ -263,10 +263,9 @@ NOFOLD_REALTIME inline void Activation::apply_blended(const float* a, const floa
         int i = 0;
         for (; i + w <= m; i += w) {
             const V av = simd::load<V>(a + start + i);
-            simd::store(out + start + i,
-                        simd::fma(simd::load<V>(gate_buf + i), simd::load<V>(act_buf + i) - av, av));
+            simd::store(out + start + i, math::blend(simd::load<V>(gate_buf + i), simd::load<V>(act_buf + i), av));
         }
-        for (; i < m; ++i) out[start + i] = simd::fma(gate_buf[i], act_buf[i] - a[start + i], a[start + i]);
+        for (; i < m; ++i) out[start + i] = math::blend(gate_buf[i], act_buf[i], a[start + i]);
     }
 }
 

@@ -26,8 +26,35 @@ template <class T>
 inline constexpr bool is_tier_v =
     std::is_same_v<T, Exact> || std::is_same_v<T, Fast> || std::is_same_v<T, NamCompat>;
 
-/// Run-time spelling of the tiers, used by math::Activation and the command-line program.
+/// The run-time spelling of the tiers: the one accuracy vocabulary of nofold. On a single function
+/// (math::Activation) it selects the tier above. On a model (nn::Options::math, `--math`) it selects
+/// the tier of every activation of the model, with one rule for `nam`, which reproduces NAM Core's
+/// fast-tanh build: Core approximates tanh (WaveNet layers, LSTM/GRU cells) and the recurrent gates'
+/// sigmoid, and nothing else, so under `nam` every other activation keeps the Exact tier
+/// (tier_in_model below; nn/detail/spec_activation.hpp applies it to a file's activations).
 enum class Accuracy { exact, fast, nam };
+
+/// The tier a model of accuracy `model` gives one of its activations: the model's own, except under
+/// `nam`, where only a function NAM Core approximates (`nam_approximates`: tanh, the recurrent gates)
+/// takes NamCompat and every other one stays Exact.
+constexpr Accuracy tier_in_model(Accuracy model, bool nam_approximates) noexcept {
+    return model == Accuracy::nam && !nam_approximates ? Accuracy::exact : model;
+}
+
+/// The tier tag of an Accuracy value: tier_t<Accuracy::fast> is Fast.
+template <Accuracy A>
+using tier_t = std::conditional_t<A == Accuracy::fast, Fast, std::conditional_t<A == Accuracy::nam, NamCompat, Exact>>;
+
+/// Calls f(Exact{}), f(Fast{}) or f(NamCompat{}): the switch from a run-time Accuracy to a tier type.
+template <class F>
+constexpr decltype(auto) visit_tier(Accuracy a, F&& f) {
+    switch (a) {
+        case Accuracy::fast: return f(Fast{});
+        case Accuracy::nam: return f(NamCompat{});
+        case Accuracy::exact:
+        default: return f(Exact{});
+    }
+}
 
 /// Lower-case name of a tier ("exact", "fast", "nam").
 constexpr const char* to_string(Accuracy a) noexcept {

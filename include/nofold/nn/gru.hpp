@@ -3,8 +3,8 @@
 // r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
 // n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)) (the hidden bias of n inside the reset product),
 // h' = (1 − z) ⊙ n + z ⊙ h. Gate order r, z, n.
-// Kernel (as in lstm.hpp): four accumulators per batch of `lanes` hidden units (r, z, input part of
-// n, hidden part of n), two batches per pass over the columns, stored to a scratch; the nonlinearities
+// Kernel (detail/recurrent_step.hpp, shared with LstmLayer): four accumulators per batch of `lanes`
+// hidden units (r, z, input part of n, hidden part of n), two batches per pass over the columns, stored to a scratch; the nonlinearities
 // of a pass run after the GEMV of the next. The rows and biases of r and z are stored halved, so
 // σ(x) = ½ + ½·tanh(x/2) (detail::sigmoid_of_half) and every gate is one tanh of the tier.
 // Weight layout (tile-major): for each hidden batch, the x columns (r, z, n × lanes floats each), then
@@ -17,10 +17,11 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "../math/tanh.hpp"
 #include "../simd/simd.hpp"
+#include "detail/recurrent_step.hpp"
 #include "detail/storage.hpp"
-#include "lstm.hpp"
-#include "math_mode.hpp"
+#include "../math/tier.hpp"
 
 namespace nofold::nn {
 

@@ -108,7 +108,7 @@ public:
     History() = default;
     /// `channels` rings holding `span` samples each (span may be 0: nothing is kept).
     History(int channels, int span) : channels_(channels), span_(span) {
-        ring_.resize(static_cast<std::size_t>(channels) * static_cast<std::size_t>(std::max(span, 1)));
+        ring_.resize(static_cast<std::size_t>(front) + static_cast<std::size_t>(channels) * static_cast<std::size_t>(std::max(span, 1)));
     }
 
     int channels() const noexcept { return channels_; }
@@ -116,21 +116,25 @@ public:
     std::size_t bytes() const noexcept { return ring_.bytes(); }
     /// The rings (channel c's `span()` samples at rings() + c·span()) and the next write position, for
     /// kernels that read the delay line in place (nn/detail/tap_conv.hpp's past_tap).
-    const float* rings() const noexcept { return ring_.data(); }
+    const float* rings() const noexcept { return data(); }
+    /// The same, writable, with the position, for kernels that push the chunk themselves
+    /// (nn/detail/wavenet_layer.hpp); one SIMD batch of zeros lies before rings().
+    float* rings() noexcept { return data(); }
+    int& position() noexcept { return pos_; }
     int position() const noexcept { return pos_; }
 
     /// dst[t] = x_c[t − offset] for t < n, then zeros up to `padded` (≥ n). `cur` is channel c's
     /// current chunk (n frames). Requires offset ≤ span().
     void gather(int c, const float* cur, int n, int offset, float* dst, int padded) const noexcept {
-        detail::ring_gather(ring_.data() + static_cast<std::size_t>(c) * static_cast<std::size_t>(span_), span_, pos_, cur, n,
+        detail::ring_gather(data() + static_cast<std::size_t>(c) * static_cast<std::size_t>(span_), span_, pos_, cur, n,
                             offset, dst, padded);
     }
 
     /// Push the chunk: `cur` rows are `ld` floats apart, n frames each (channels() rows).
-    void append(const float* cur, int ld, int n) noexcept { pos_ = detail::ring_append(ring_.data(), channels_, span_, pos_, cur, ld, n); }
+    void append(const float* cur, int ld, int n) noexcept { pos_ = detail::ring_append(data(), channels_, span_, pos_, cur, ld, n); }
 
     /// Every past sample of channel c becomes value[c·ld] (the steady state of a constant signal).
-    void fill_constant(const float* value, int ld) noexcept { detail::ring_fill_constant(ring_.data(), channels_, span_, value, ld); }
+    void fill_constant(const float* value, int ld) noexcept { detail::ring_fill_constant(data(), channels_, span_, value, ld); }
 
     void clear() noexcept {
         ring_.fill(0.0f);
@@ -138,6 +142,9 @@ public:
     }
 
 private:
+    static constexpr int front = simd::lanes<simd::float_batch>;  // readable floats before the rings
+    float* data() noexcept { return ring_.data() + front; }
+    const float* data() const noexcept { return ring_.data() + front; }
     int channels_ = 0;
     int span_ = 0;
     int pos_ = 0;  // where the next sample goes; the newest past sample is at pos_ − 1

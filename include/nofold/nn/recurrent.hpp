@@ -21,7 +21,7 @@
 #include "../model.hpp"
 #include "../simd/simd.hpp"
 #include "detail/storage.hpp"
-#include "math_mode.hpp"
+#include "../math/tier.hpp"
 
 namespace nofold::nn {
 
@@ -59,7 +59,7 @@ public:
         b_out_ = *w++;
         return w;
     }
-    void set_math(MathMode m) noexcept { math_ = m; }
+    void set_math(math::Accuracy m) noexcept { math_ = m; }
 
     NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept {
         with_tier([&](auto tier) {
@@ -131,16 +131,11 @@ private:
         return ring_.data() + (static_cast<std::size_t>(layer) * static_cast<std::size_t>(slots_) + static_cast<std::size_t>(s)) *
                                   static_cast<std::size_t>(sv_);
     }
-    /// Calls fn(tier tag) once for the current math mode: exact → math::Exact, fast → math::Fast, nam →
-    /// math::NamCompat (NAM Core's LSTM with fast tanh on), so the per-sample code has no branch on it.
+    /// Calls fn(tier tag) once for the model's accuracy (the gates and tanh are all functions NAM Core
+    /// approximates, so nam → math::NamCompat), so the per-sample code has no branch on it.
     template <class Fn>
     void with_tier(Fn&& fn) noexcept {
-        switch (math_) {
-            case MathMode::fast: fn(math::Fast{}); return;
-            case MathMode::nam: fn(math::NamCompat{}); return;
-            case MathMode::exact:
-            default: fn(math::Exact{}); return;
-        }
+        math::visit_tier(math::tier_in_model(math_, true), fn);
     }
     /// s_t = cell(x_t, s_{t−L}): the slot of t − floor(L), blended with t − floor(L) − 1 when Frac.
     template <class Tier, bool Frac>
@@ -186,7 +181,7 @@ private:
     int layers_ = 0, h_ = 0, hp_ = 0, sv_ = 0, slots_ = 1, pos_ = 0, delay_ = 1;
     double rate_ = 1.0, max_rate_ = 1.0;
     float frac_ = 0.0f;
-    MathMode math_ = MathMode::exact;
+    math::Accuracy math_ = math::Accuracy::exact;
     detail::Storage<detail::product(detail::product(Layers, MaxRate + 3), state_static)> ring_;
     detail::Storage<detail::product(2, state_static)> tmp_;
     detail::Storage<hp_static> w_out_;

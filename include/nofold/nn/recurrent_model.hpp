@@ -26,7 +26,7 @@ class RecurrentModel {
 
 public:
     /// For static shapes the arguments must match the template's sizes.
-    RecurrentModel(int input_size, int hidden_size, int layers, MathMode math = MathMode::exact, double max_rate = MaxRate) {
+    RecurrentModel(int input_size, int hidden_size, int layers, math::Accuracy math = math::Accuracy::exact, double max_rate = MaxRate) {
         net_.configure(input_size, hidden_size, layers, max_rate);
         net_.set_math(math);
         hidden_ = hidden_size;

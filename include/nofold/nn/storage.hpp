@@ -1,7 +1,7 @@
 // nofold::nn — storage policies of the static models: where a model's weights, state and scratch live.
 //
 //   HeapStorage              one aligned heap block, allocated by the constructor (sizes from the
-//                            shape; the largest rate factor from runtime::Options). For plug-ins and
+//                            shape; the largest rate factor from Options). For plug-ins and
 //                            loaders: a large model does not sit on the caller's stack.
 //   FixedStorage             everything inside the object (std::array sized at compile time), no heap
 //                            at all: firmware (-fno-exceptions, no malloc linked), static instances.
@@ -17,7 +17,7 @@ namespace nofold::nn {
 /// Buffers on the heap, allocated once at construction.
 struct HeapStorage {
     static constexpr bool fixed = false;
-    static constexpr int max_rate = 0;  ///< 0: chosen at run time (runtime::Options::max_rate_factor)
+    static constexpr int max_rate = 0;  ///< 0: chosen at run time (Options::max_rate_factor)
 };
 
 /// Buffers inside the object; delay lines sized for rate factors up to MaxRate.

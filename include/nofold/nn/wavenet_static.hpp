@@ -1,4 +1,4 @@
-// nofold::nn::wavenet — Preset<Shape, Storage>: a WaveNet whose shape is known at compile time (the
+// nofold::nn::wavenet — Engine<Shape, Storage>: the WaveNet engine for a shape known at compile time (the
 // standard NAM presets), with its weights, delay lines and scratch in one arena chosen by a storage
 // policy: HeapStorage (one block allocated by the constructor) or FixedStorage (a std::array inside the
 // object: no heap at all, for firmware built with -fno-exceptions and no malloc).
@@ -36,34 +36,18 @@
 #include "../math/piecewise.hpp"
 #include "../math/tanh.hpp"
 #include "../model.hpp"
-#include "../runtime/options.hpp"
+#include "options.hpp"
+#include "preset_shapes.hpp"
 #include "../simd/simd.hpp"
 #include "dense.hpp"
 #include "detail/storage.hpp"
 #include "detail/tap_conv.hpp"
+#include "detail/wavenet_layer.hpp"
 #include "history.hpp"
 #include "storage.hpp"
 #include "weight_status.hpp"
 
 namespace nofold::nn::wavenet {
-
-/// Activation of a static layer array (Tanh follows the MathMode: exact, fast, or NAM's Fasttanh).
-enum class ArrayActivation { tanh, leaky_relu };
-
-/// One layer array of a static shape. `kernels` and `dilations` point at `layers` entries each.
-struct ArrayShape {
-    int input_size;
-    int channels;
-    int head_size;
-    int head_kernel;
-    int head_dilation;
-    bool head_bias;
-    int layers;
-    const int* kernels;
-    const int* dilations;
-    ArrayActivation activation;
-    float activation_param;  ///< LeakyReLU negative slope
-};
 
 namespace detail {
 
@@ -168,14 +152,14 @@ struct StaticLayout {
 /// A static-shape WaveNet. Heap aliases: Standard, Lite, Feather, Nano, A2<C>; heap-free ones:
 /// fixed::Standard, …, fixed::A2<C>. Use through nofold::ModelFor<…> or directly.
 template <class Shape, class Storage = HeapStorage>
-class Preset {
+class Engine {
 public:
     /// Internal chunk (frames per pass over the layers): Shape::chunk_frames when the shape declares it, else 64.
     static constexpr int frames = detail::chunk_frames_of<Shape>(0);
 
     /// Options: math tier and prewarm mode; HeapStorage also takes max_rate_factor (FixedStorageUpTo<R>
     /// accepts factors up to R whatever the options say).
-    explicit Preset(const runtime::Options& options = {});
+    explicit Engine(const Options& options = {});
     /// Floats set_weights expects (head_scale included).
     static constexpr std::size_t weight_count() noexcept { return Layout::weights() + 1; }
     /// Weights in .nam order (head_scale last); nothing changes unless the count matches. Never allocates.
@@ -199,15 +183,15 @@ private:
     using V = simd::float_batch;
     static constexpr int lanes = simd::lanes<V>;
     static_assert(frames % lanes == 0, "nofold: the static WaveNet chunk must be a multiple of the SIMD width");
-    static_assert(Shape::array_count >= 1, "nofold::nn::wavenet::Preset: the shape needs at least one layer array");
-    static_assert(Layout::sizes_positive(), "nofold::nn::wavenet::Preset: channels, layers, kernels, dilations and the head's kernel and dilation must be >= 1");
-    static_assert(Layout::inputs_chain(), "nofold::nn::wavenet::Preset: arrays[0].input_size must be 1 and arrays[i].input_size must equal arrays[i-1].channels");
-    static_assert(Layout::heads_chain(), "nofold::nn::wavenet::Preset: arrays[i-1].head_size must equal arrays[i].channels and the last head_size must be 1");
+    static_assert(Shape::array_count >= 1, "nofold::nn::wavenet::Engine: the shape needs at least one layer array");
+    static_assert(Layout::sizes_positive(), "nofold::nn::wavenet::Engine: channels, layers, kernels, dilations and the head's kernel and dilation must be >= 1");
+    static_assert(Layout::inputs_chain(), "nofold::nn::wavenet::Engine: arrays[0].input_size must be 1 and arrays[i].input_size must equal arrays[i-1].channels");
+    static_assert(Layout::heads_chain(), "nofold::nn::wavenet::Engine: arrays[i-1].head_size must equal arrays[i].channels and the last head_size must be 1");
     static constexpr int fixed_size = Storage::fixed ? static_cast<int>(Layout::total(Storage::max_rate)) : dynamic;
 
-    template <MathMode M, std::size_t... I>
+    template <math::Accuracy M, std::size_t... I>
     void run_arrays(int n, bool fill, std::index_sequence<I...>) noexcept;
-    template <int I, MathMode M>
+    template <int I, math::Accuracy M>
     static auto array_activation() noexcept;
     template <int I, class Act>
     void run_array(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at, std::size_t& ring_at) noexcept;
@@ -225,69 +209,7 @@ private:
     int pos_[static_cast<std::size_t>(Layout::rings())] = {};
     int rate_ = 1, max_rate_ = 1;
     float head_scale_ = Shape::default_head_scale;
-    runtime::Options options_;
-};
-
-// =================================================================================================
-// Shapes of the standard presets
-// =================================================================================================
-namespace detail {
-inline constexpr int k3[] = {3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3};
-inline constexpr int a1_d10[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
-inline constexpr int a1_d7[] = {1, 2, 4, 8, 16, 32, 64};
-inline constexpr int a1_d13[] = {128, 256, 512, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
-inline constexpr int a2_k[] = {6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 15, 15, 6, 6, 6, 6, 6, 6, 6};
-inline constexpr int a2_d[] = {1, 3, 7, 17, 41, 101, 239, 1, 3, 7, 17, 41, 101, 239, 1, 13, 1, 3, 7, 17, 41, 101, 239};
-constexpr ArrayShape a1_array(int input, int channels, int head, bool head_bias, int layers, const int* dilations) noexcept {
-    return ArrayShape{input, channels, head, 1, 1, head_bias, layers, k3, dilations, ArrayActivation::tanh, 0.0f};
-}
-}  // namespace detail
-
-/// A1 "standard": 16 and 8 channels, dilations 1…512 twice. 32-frame chunks: with 64 its scratch would
-/// take it past the 256 KiB per-instance target (weights and delay lines alone are 245.7 KiB).
-struct StandardShape {
-    static constexpr int array_count = 2;
-    static constexpr int chunk_frames = 32;
-    static constexpr ArrayShape arrays[2] = {detail::a1_array(1, 16, 8, false, 10, detail::a1_d10),
-                                             detail::a1_array(16, 8, 1, true, 10, detail::a1_d10)};
-    static constexpr float default_head_scale = 0.02f;
-    static const char* name() noexcept { return "static WaveNet preset 'standard'"; }
-};
-/// A1 "lite": 12 and 6 channels, 7 + 13 layers.
-struct LiteShape {
-    static constexpr int array_count = 2;
-    static constexpr ArrayShape arrays[2] = {detail::a1_array(1, 12, 6, false, 7, detail::a1_d7),
-                                             detail::a1_array(12, 6, 1, true, 13, detail::a1_d13)};
-    static constexpr float default_head_scale = 0.02f;
-    static const char* name() noexcept { return "static WaveNet preset 'lite'"; }
-};
-/// A1 "feather": 8 and 4 channels, 7 + 13 layers.
-struct FeatherShape {
-    static constexpr int array_count = 2;
-    static constexpr ArrayShape arrays[2] = {detail::a1_array(1, 8, 4, false, 7, detail::a1_d7),
-                                             detail::a1_array(8, 4, 1, true, 13, detail::a1_d13)};
-    static constexpr float default_head_scale = 0.02f;
-    static const char* name() noexcept { return "static WaveNet preset 'feather'"; }
-};
-/// A1 "nano": 4 and 2 channels, 7 + 13 layers.
-struct NanoShape {
-    static constexpr int array_count = 2;
-    static constexpr ArrayShape arrays[2] = {detail::a1_array(1, 4, 2, false, 7, detail::a1_d7),
-                                             detail::a1_array(4, 2, 1, true, 13, detail::a1_d13)};
-    static constexpr float default_head_scale = 0.02f;
-    static const char* name() noexcept { return "static WaveNet preset 'nano'"; }
-};
-/// A2: one array of 23 layers (kernels 6 and 15), LeakyReLU(0.01), head kernel 16 with bias.
-template <int Channels>
-struct A2Shape {
-    static_assert(Channels == 3 || Channels == 8, "nofold: the A2 preset exists with 3 or 8 channels");
-    static constexpr int array_count = 1;
-    static constexpr ArrayShape arrays[1] = {ArrayShape{1, Channels, 1, 16, 1, true, 23, detail::a2_k, detail::a2_d,
-                                                        ArrayActivation::leaky_relu, 0.01f}};
-    static constexpr float default_head_scale = 0.01f;
-    static const char* name() noexcept {
-        return Channels == 3 ? "static WaveNet preset 'A2-3'" : "static WaveNet preset 'A2-8'";
-    }
+    Options options_;
 };
 
 // =================================================================================================
@@ -295,7 +217,7 @@ struct A2Shape {
 // =================================================================================================
 
 template <class Shape, class Storage>
-inline Preset<Shape, Storage>::Preset(const runtime::Options& options) : options_(options) {
+inline Engine<Shape, Storage>::Engine(const Options& options) : options_(options) {
     if constexpr (Storage::fixed) {
         max_rate_ = Storage::max_rate;
     } else {
@@ -306,7 +228,7 @@ inline Preset<Shape, Storage>::Preset(const runtime::Options& options) : options
 }
 
 template <class Shape, class Storage>
-inline WeightStatus Preset<Shape, Storage>::set_weights(const float* w, std::size_t count) noexcept {
+inline WeightStatus Engine<Shape, Storage>::set_weights(const float* w, std::size_t count) noexcept {
     const WeightStatus status(weight_count(), count);
     if (!status.ok()) return status;
     float* dst = at(0);
@@ -328,13 +250,8 @@ inline WeightStatus Preset<Shape, Storage>::set_weights(const float* w, std::siz
         for (int l = 0; l < a.layers; ++l) {
             // [W_0 … W_{K−1} | W_mix] rows (K·C + 1 floats), then the conv bias
             const int k = a.kernels[l];
-            const int ldw = k * c + 1;
-            for (int o = 0; o < c; ++o)
-                for (int j = 0; j < c; ++j)
-                    for (int t = 0; t < k; ++t) dst[o * ldw + t * c + j] = *w++;
-            float* bias = dst + c * ldw;
-            for (int o = 0; o < c; ++o) bias[o] = *w++;
-            for (int o = 0; o < c; ++o) dst[o * ldw + k * c] = *w++;  // input mixin [C][1]
+            float* bias = dst + c * (k * c + 1);
+            w = nn::detail::pack_layer_conv(w, c, k, dst, bias);
             dst = bias + c;
             copy(c * c);  // layer1x1
             copy(c);      // layer1x1 bias
@@ -349,7 +266,7 @@ inline WeightStatus Preset<Shape, Storage>::set_weights(const float* w, std::siz
 
 template <class Shape, class Storage>
 template <int I, class Act>
-inline void Preset<Shape, Storage>::run_array(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at,
+inline void Engine<Shape, Storage>::run_array(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at,
                                               std::size_t& ring_at) noexcept {
     constexpr ArrayShape a = Shape::arrays[I];
     constexpr int C = a.channels;
@@ -398,7 +315,7 @@ inline void Preset<Shape, Storage>::run_array(int n, bool fill, const Act& act, 
 
 template <class Shape, class Storage>
 template <int I, class Act, std::size_t... L>
-inline void Preset<Shape, Storage>::run_layers(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at,
+inline void Engine<Shape, Storage>::run_layers(int n, bool fill, const Act& act, int& ring, std::size_t& weight_at,
                                                std::size_t& ring_at, std::index_sequence<L...>) noexcept {
     constexpr ArrayShape a = Shape::arrays[I];
     // the last layer of the last array updates no residual: nothing reads x after it
@@ -410,7 +327,7 @@ inline void Preset<Shape, Storage>::run_layers(int n, bool fill, const Act& act,
 // current tap and the condition being one product over [x; cond]), then x = x + (b + W_1x1 · z).
 template <class Shape, class Storage>
 template <int I, int K, class Act>
-inline void Preset<Shape, Storage>::run_layer(int n, bool fill, const Act& act, int d, bool residual, int& ring,
+inline void Engine<Shape, Storage>::run_layer(int n, bool fill, const Act& act, int d, bool residual, int& ring,
                                               std::size_t& weight_at, std::size_t& ring_at) noexcept {
     constexpr ArrayShape a = Shape::arrays[I];
     constexpr int C = a.channels;
@@ -430,84 +347,43 @@ inline void Preset<Shape, Storage>::run_layer(int n, bool fill, const Act& act, 
     const float* lw = cb + C;
     const float* lb = lw + C * C;
     weight_at += static_cast<std::size_t>(C * ldw + C + C * C + C);
-    if (fill) nn::detail::ring_fill_constant(rings, C, span, x, LD);
-    // the last samples of the delay line go in front of x's rows: taps up to `prefix` back read x in place
-    // (before = the largest tap offset within the prefix; the other taps read the delay line)
-    const int before = std::min(K - 1, Layout::prefix / (d * rate_)) * d * rate_;
-    if (before == Layout::prefix && pos >= before) {  // the common case, without wrap: whole batches
-        nn::detail::copy_rows<Layout::prefix>(rings + pos - before, span, x - before, LD, C);
-    } else if (pos == 0 && before > 0) {
-        // a short delay line in order (see below): copy whole batches ending at its end; the extra floats
-        // read lie inside the arena (the rings follow the scratch rows) and land in the unused prefix
-        const int whole = (before + lanes - 1) / lanes * lanes;
-        for (int c = 0; c < C; ++c)
-            for (int i = 0; i < whole; i += lanes)
-                simd::store(x + c * LD - whole + i, simd::load<V>(rings + (c + 1) * span - whole + i));
-    } else {
-        nn::detail::ring_copy_last(rings, C, span, pos, before, x - before, LD);
-    }
-    nn::detail::PastTap past[K > 1 ? K - 1 : 1] = {};
-    for (int k = 0; k + 1 < K; ++k) past[k] = nn::detail::past_tap(rings, span, pos, (K - 1 - k) * d * rate_);
-    nn::detail::tap_conv<V, C, C, K, 1>(cw, cb, past, x, LD, before, nb, [z, skip, &act](int r, int t, V v) {
-        const V y = act(v);
-        simd::store_aligned(z + r * F + t, y);
-        float* ps = skip + r * F + t;
-        simd::store_aligned(ps, simd::load_aligned<V>(ps) + y);
-    });
-    if (n == F && pos + F <= span) {  // the common case, without wrap: whole batches
-        nn::detail::copy_rows<F>(x, LD, rings + pos, span, C);
-        pos = pos + F == span ? 0 : pos + F;
-    } else if (n >= span && span > 0) {  // a short delay line keeps the chunk's last span frames in order
-        for (int c = 0; c < C; ++c) nn::detail::copy_floats(x + c * LD + n - span, span, rings + c * span);
-        pos = 0;
-    } else {
-        pos = nn::detail::ring_append(rings, C, span, pos, x, LD, n);
-    }
-    if (!residual) return;
-    // x = x + (b + W_1x1 · z): the product rounded on its own first, as runtime::WaveNet does
-    nn::detail::tap_conv<V, C, C, 1, 0>(lw, lb, nullptr, z, F, 0, nb, [x](int r, int t, V v) {
-        float* p = x + r * LD + t;
-        simd::store_aligned(p, simd::load_aligned<V>(p) + v);
-    });
+    nn::detail::layer_conv<V, C, K, F, Layout::prefix>(cw, cb, {rings, span, pos}, x, LD, z, skip, d * rate_, n, fill, &act);
+    if (residual) nn::detail::layer_residual<V, C, F>(lw, lb, z, x, LD, nb);
 }
 
 // The activation functor of array I in math tier M (Tanh follows the tier; LeakyReLU has one form).
 template <class Shape, class Storage>
-template <int I, MathMode M>
-inline auto Preset<Shape, Storage>::array_activation() noexcept {
+template <int I, math::Accuracy M>
+inline auto Engine<Shape, Storage>::array_activation() noexcept {
     constexpr ArrayShape a = Shape::arrays[I];
     if constexpr (a.activation == ArrayActivation::leaky_relu) {
         return math::LeakyReLU{a.activation_param};
-    } else if constexpr (M == MathMode::fast) {
-        return math::Tanh<math::Fast>{};
-    } else if constexpr (M == MathMode::nam) {
-        return math::Fasttanh{};
     } else {
-        return math::Tanh<math::Exact>{};
+        return math::Tanh<math::tier_t<math::tier_in_model(M, true)>>{};
     }
 }
 
 template <class Shape, class Storage>
-template <MathMode M, std::size_t... I>
-inline void Preset<Shape, Storage>::run_arrays(int n, bool fill, std::index_sequence<I...>) noexcept {
+template <math::Accuracy M, std::size_t... I>
+inline void Engine<Shape, Storage>::run_arrays(int n, bool fill, std::index_sequence<I...>) noexcept {
     int ring = 0;
     std::size_t weight_at = 0, ring_at = Layout::history;
     (run_array<static_cast<int>(I)>(n, fill, array_activation<static_cast<int>(I), M>(), ring, weight_at, ring_at), ...);
 }
 
 template <class Shape, class Storage>
-inline void Preset<Shape, Storage>::run_chunk(int n, bool fill) noexcept {
+inline void Engine<Shape, Storage>::run_chunk(int n, bool fill) noexcept {
     using Arrays = std::make_index_sequence<static_cast<std::size_t>(Layout::arrays)>;
     switch (options_.math) {
-        case MathMode::fast: run_arrays<MathMode::fast>(n, fill, Arrays{}); break;
-        case MathMode::nam: run_arrays<MathMode::nam>(n, fill, Arrays{}); break;
-        case MathMode::exact:
-        default: run_arrays<MathMode::exact>(n, fill, Arrays{}); break;
+        case math::Accuracy::fast: run_arrays<math::Accuracy::fast>(n, fill, Arrays{}); break;
+        case math::Accuracy::nam: run_arrays<math::Accuracy::nam>(n, fill, Arrays{}); break;
+        case math::Accuracy::exact:
+        default: run_arrays<math::Accuracy::exact>(n, fill, Arrays{}); break;
     }
 }
 
 template <class Shape, class Storage>
-inline void Preset<Shape, Storage>::process(const float* in, float* out, int n) noexcept {
+inline void Engine<Shape, Storage>::process(const float* in, float* out, int n) noexcept {
     float* row = at(Layout::in);
     const float* head = at(Layout::arrays % 2 == 0 ? Layout::s0 : Layout::s1);
     const float scale = head_scale_;
@@ -523,17 +399,17 @@ inline void Preset<Shape, Storage>::process(const float* in, float* out, int n) 
 }
 
 template <class Shape, class Storage>
-inline void Preset<Shape, Storage>::reset() noexcept {
+inline void Engine<Shape, Storage>::reset() noexcept {
     std::fill(at(Layout::history), at(Layout::total(max_rate_)), 0.0f);
     std::fill(std::begin(pos_), std::end(pos_), 0);
 }
 
 template <class Shape, class Storage>
-inline void Preset<Shape, Storage>::prewarm() noexcept {
+inline void Engine<Shape, Storage>::prewarm() noexcept {
     reset();
     float* row = at(Layout::in);
     std::fill(row, row + frames, 0.0f);
-    if (options_.prewarm == runtime::PrewarmMode::steady_state) {
+    if (options_.prewarm == PrewarmMode::steady_state) {
         run_chunk(1, true);
         return;
     }
@@ -548,7 +424,7 @@ inline void Preset<Shape, Storage>::prewarm() noexcept {
 }
 
 template <class Shape, class Storage>
-inline int Preset<Shape, Storage>::receptive_field() const noexcept {
+inline int Engine<Shape, Storage>::receptive_field() const noexcept {
     int span = 0;
     for (int i = 0; i < Layout::arrays; ++i) {
         const ArrayShape& a = Shape::arrays[i];
@@ -559,7 +435,7 @@ inline int Preset<Shape, Storage>::receptive_field() const noexcept {
 }
 
 template <class Shape, class Storage>
-inline double Preset<Shape, Storage>::flops_per_sample() const noexcept {
+inline double Engine<Shape, Storage>::flops_per_sample() const noexcept {
     double macs = 0;
     for (int i = 0; i < Layout::arrays; ++i) {
         const ArrayShape& a = Shape::arrays[i];
@@ -571,7 +447,7 @@ inline double Preset<Shape, Storage>::flops_per_sample() const noexcept {
 }
 
 template <class Shape, class Storage>
-inline RateFactorStatus Preset<Shape, Storage>::set_rate_factor(double rate_factor) noexcept {
+inline RateFactorStatus Engine<Shape, Storage>::set_rate_factor(double rate_factor) noexcept {
     if (!(rate_factor >= 1.0) || rate_factor > static_cast<double>(max_rate_)) return RateFactorStatus::out_of_range;
     if (rate_factor != std::floor(rate_factor)) return RateFactorStatus::not_integer;
     rate_ = static_cast<int>(rate_factor);
@@ -580,22 +456,22 @@ inline RateFactorStatus Preset<Shape, Storage>::set_rate_factor(double rate_fact
 }
 
 /// The standard presets on the heap (one block per instance, allocated by the constructor).
-using Standard = Preset<StandardShape>;
-using Lite = Preset<LiteShape>;
-using Feather = Preset<FeatherShape>;
-using Nano = Preset<NanoShape>;
+using Standard = Engine<StandardShape>;
+using Lite = Engine<LiteShape>;
+using Feather = Engine<FeatherShape>;
+using Nano = Engine<NanoShape>;
 template <int Channels>
-using A2 = Preset<A2Shape<Channels>>;
+using A2 = Engine<A2Shape<Channels>>;
 
 /// The same presets with everything inside the object (no heap; rate factor 1). For other maximum rate
-/// factors use Preset<Shape, nn::FixedStorageUpTo<R>>.
+/// factors use Engine<Shape, nn::FixedStorageUpTo<R>>.
 namespace fixed {
-using Standard = Preset<StandardShape, FixedStorage>;
-using Lite = Preset<LiteShape, FixedStorage>;
-using Feather = Preset<FeatherShape, FixedStorage>;
-using Nano = Preset<NanoShape, FixedStorage>;
+using Standard = Engine<StandardShape, FixedStorage>;
+using Lite = Engine<LiteShape, FixedStorage>;
+using Feather = Engine<FeatherShape, FixedStorage>;
+using Nano = Engine<NanoShape, FixedStorage>;
 template <int Channels>
-using A2 = Preset<A2Shape<Channels>, FixedStorage>;
+using A2 = Engine<A2Shape<Channels>, FixedStorage>;
 }  // namespace fixed
 
 }  // namespace nofold::nn::wavenet

@@ -17,13 +17,13 @@
 #include "../nn/dense.hpp"
 #include "../nn/detail/spec_activation.hpp"
 #include "../nn/history.hpp"
-#include "options.hpp"
+#include "../nn/options.hpp"
 
 namespace nofold::runtime {
 
 class ConvNet final : public Model {
 public:
-    static std::unique_ptr<ConvNet> create(const nn::ConvNetConfig& config, const Options& options, std::string& error) {
+    static std::unique_ptr<ConvNet> create(const nn::ConvNetConfig& config, const nn::Options& options, std::string& error) {
         error = nn::validate(config);
         if (!error.empty()) return nullptr;
         std::unique_ptr<ConvNet> m(new ConvNet());

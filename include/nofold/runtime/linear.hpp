@@ -14,13 +14,13 @@
 #include "../nn/dense.hpp"
 #include "../nn/history.hpp"
 #include "../nn/linear_config.hpp"
-#include "options.hpp"
+#include "../nn/options.hpp"
 
 namespace nofold::runtime {
 
 class Linear final : public Model {
 public:
-    static std::unique_ptr<Linear> create(const nn::LinearConfig& config, const Options& options, std::string& error) {
+    static std::unique_ptr<Linear> create(const nn::LinearConfig& config, const nn::Options& options, std::string& error) {
         error = nn::validate(config);
         if (!error.empty()) return nullptr;
         std::unique_ptr<Linear> m(new Linear());

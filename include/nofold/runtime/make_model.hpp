@@ -13,7 +13,7 @@
 #include "../nn/recurrent_model.hpp"
 #include "convnet.hpp"
 #include "linear.hpp"
-#include "options.hpp"
+#include "../nn/options.hpp"
 #include "wavenet.hpp"
 
 namespace nofold::runtime {
@@ -23,7 +23,7 @@ using Gru = ModelFor<nn::GruModel<nn::dynamic, nn::dynamic, nn::dynamic>>;
 
 /// Null (and `error` set to one sentence) when the description is invalid or the weights do not fit.
 inline std::unique_ptr<Model> make_model(const nn::ModelConfig& config, const float* weights, std::size_t count,
-                                         const Options& options, std::string& error) {
+                                         const nn::Options& options, std::string& error) {
     error.clear();
     if (const auto* c = std::get_if<nn::WaveNetConfig>(&config)) {
         auto m = WaveNet::create(*c, options, error);
@@ -58,7 +58,7 @@ inline std::unique_ptr<Model> make_model(const nn::ModelConfig& config, const fl
 }
 
 /// Convenience for a nested model (config, weights and rate together).
-inline std::unique_ptr<Model> make_model(const nn::NestedModel& model, const Options& options, std::string& error) {
+inline std::unique_ptr<Model> make_model(const nn::NestedModel& model, const nn::Options& options, std::string& error) {
     return make_model(model.config, model.weights.data(), model.weights.size(), options, error);
 }
 

@@ -9,10 +9,10 @@
 // Processing is chunked (nofold::chunk_frames frames, channel-major, SIMD over time); the kernels are
 // the shared ones of nn/dense.hpp and nn/history.hpp. Arrays of plain layers (ungated, no FiLM, no
 // groups, bottleneck = channels, layer1x1 on, head1x1 off, one condition channel, not slimmable) whose
-// channel count is in detail::fused_channel_counts and kernel size 3 run each layer's dilated conv and
-// input mixin as one register-tiled pass over the delay line in place (nn/detail/tap_conv.hpp, the
-// static presets' kernel), and the layer1x1 + residual as a second; the same multiply-adds in the same
-// order as the gathered products, so results are bit-identical either way.
+// (channels, kernel size) pairs are in detail::fused_shapes run each layer through the static
+// engine's own layer code (nn/detail/wavenet_layer.hpp: dilated conv and input mixin as one
+// register-tiled pass over the delay line in place, then the layer1x1 + residual); the same
+// multiply-adds in the same order as the gathered products, so results are bit-identical either way.
 //
 // Units: samples at the running rate (training rate × rate factor). Latency: 0 (causal).
 // Allocates: constructor only (set_weights copies into storage allocated by the constructor).
@@ -29,15 +29,17 @@
 #include <utility>
 #include <vector>
 
+#include "../math/gating.hpp"
 #include "../math/tanh.hpp"
 #include "../model.hpp"
 #include "../nn/dense.hpp"
 #include "../nn/detail/aligned_buffer.hpp"
 #include "../nn/detail/spec_activation.hpp"
 #include "../nn/detail/tap_conv.hpp"
+#include "../nn/detail/wavenet_layer.hpp"
 #include "../nn/history.hpp"
 #include "../nn/model_config.hpp"
-#include "options.hpp"
+#include "../nn/options.hpp"
 
 namespace nofold::runtime {
 
@@ -45,7 +47,7 @@ class WaveNet final : public Model {
 public:
     /// Builds the model, or returns null and sets `error` (config invalid, unknown activation,
     /// unsupported condition_dsp). Weights are zero until set_weights.
-    static std::unique_ptr<WaveNet> create(const nn::WaveNetConfig& config, const Options& options, std::string& error);
+    static std::unique_ptr<WaveNet> create(const nn::WaveNetConfig& config, const nn::Options& options, std::string& error);
 
     /// Weights in .nam order (head_scale last). Empty string on success, else "expected N weights, got M".
     std::string set_weights(const float* weights, std::size_t count);
@@ -75,7 +77,7 @@ private:
     struct Film;
     struct Layer;
     struct Array;
-    std::string build(const nn::WaveNetConfig& config, const Options& options);
+    std::string build(const nn::WaveNetConfig& config, const nn::Options& options);
 
     std::vector<Array> arrays_;
     std::vector<std::vector<float>> post_w_, post_b_;
@@ -85,7 +87,7 @@ private:
     float head_scale_ = 1.0f;
     int in_channels_ = 1, out_channels_ = 1, cond_channels_ = 1;
     std::unique_ptr<WaveNet> condition_;
-    Options options_;
+    nn::Options options_;
     double rate_ = 1.0, max_rate_ = 1.0;
     int rate_int_ = 1;
     double flops_ = 0.0;
@@ -93,8 +95,10 @@ private:
     // chunk scratch, channel-major, rows ld_ apart
     static constexpr int ld_ = chunk_frames;
     nn::detail::AlignedBuffer in_, cond_, xa_, xb_, xin_, cols_, z_, m_, out_, h1_, r1_, skip_[2], film_, cmod_, post_[2], io_, res_;
-    // fused arrays: their residual rows sit right above the condition row (row fused_rows_), so that
-    // [x; cond] is one matrix for the fused conv + input mixin
+    // fused arrays: their residual rows (each preceded by a chunk of delay-line samples) sit right above
+    // the condition row (row fused_rows_), so that [x; cond] is one matrix for the fused conv + input mixin
+    static constexpr int xld = 2 * chunk_frames;                // a chunk of delay line, then the chunk
+    static constexpr std::size_t fused_prefix = chunk_frames;  // the first row's prefix
     nn::detail::AlignedBuffer xf_;
     int fused_rows_ = 0;
 };
@@ -105,46 +109,46 @@ private:
 
 namespace detail {
 
-/// Channel counts with a fused layer kernel (kernel size 3): the A1 family (standard 16/8, lite 12/6,
-/// feather 8/4, nano 4/2) and the NAM example models (3/2). Each one adds four instantiations of
-/// nn::detail::tap_conv (three tanh tiers and a plain one) and a residual one to every translation unit
-/// using WaveNet, about 0.4 s of compile time at -O2: wider arrays run on the generic path.
-inline constexpr int fused_channel_counts[] = {2, 3, 4, 6, 8, 12, 16};
-inline constexpr int fused_kernel = 3;
+/// (channels, kernel size) pairs with a fused layer kernel: kernel 3 with the A1 family's channel counts
+/// (standard 16/8, lite 12/6, feather 8/4, nano 4/2) and the NAM example models' (3/2), with the tanh
+/// tiers applied in registers; kernels 6 and 15 with the A2 family's (3, 8), with LeakyReLU in registers.
+/// Every pair adds its layer_conv instantiations to each translation unit that builds a runtime WaveNet
+/// (about 0.1 s each at -O2), so wider arrays run on the generic path.
+struct FusedShape {
+    int channels;
+    int kernel;
+};
+inline constexpr FusedShape fused_shapes[] = {{2, 3}, {3, 3}, {4, 3}, {6, 3}, {8, 3}, {12, 3}, {16, 3},
+                                              {3, 6}, {3, 15}, {8, 6}, {8, 15}};
 
-/// z = b + Σ_k W_k · x[t − o_k] + W_mix · cond (rows K·C + 1 floats: [W_0 … W_{K−1} | W_mix]); the
-/// condition row follows x's C rows at the same leading dimension. Kernels with a built-in activation
-/// store z = act(z) and add it to skip; the others store the pre-activation z and leave skip alone.
-using FusedConv = void (*)(const float* w, const float* b, const nn::detail::PastTap* past, const float* x, int ld, int nb,
-                           float* z, float* skip) noexcept;
-/// x = x + (b + W · z), the product rounded on its own before the add.
+/// One plain layer's conv + input mixin (nn::detail::layer_conv: the static engine's layer pass) for
+/// C channels and kernel K. Kernels with a built-in activation store z = act(z) and add it to skip; the
+/// others store the pre-activation z and leave skip alone.
+using FusedConv = void (*)(const float* w, const float* b, nn::detail::LayerRing ring, float* x, int ld, float* z,
+                           float* skip, int d, int n, bool fill, const math::Activation& act) noexcept;
+/// x = x + (b + W · z), the product rounded on its own before the add (nn::detail::layer_residual).
 using FusedResidual = void (*)(const float* w, const float* b, const float* z, float* x, int ld, int nb) noexcept;
 
-template <int C, class Act>
-void fused_conv(const float* w, const float* b, const nn::detail::PastTap* past, const float* x, int ld, int nb, float* z,
-                float* skip) noexcept {
+template <int C, int K, class Act>
+void fused_conv(const float* w, const float* b, nn::detail::LayerRing ring, float* x, int ld, float* z, float* skip, int d,
+                int n, bool fill, const math::Activation& act) noexcept {
     using V = simd::float_batch;
     if constexpr (std::is_void_v<Act>) {
-        (void)skip;
-        nn::detail::tap_conv<V, C, C, fused_kernel, 1>(w, b, past, x, ld, 0, nb,
-                                                      [z, ld](int r, int t, V v) { simd::store_aligned(z + r * ld + t, v); });
+        (void)act;
+        nn::detail::layer_conv<V, C, K, chunk_frames, chunk_frames, void>(w, b, ring, x, ld, z, skip, d, n, fill, nullptr);
+    } else if constexpr (std::is_same_v<Act, math::LeakyReLU>) {
+        const math::LeakyReLU policy{act.params[0]};
+        nn::detail::layer_conv<V, C, K, chunk_frames, chunk_frames>(w, b, ring, x, ld, z, skip, d, n, fill, &policy);
     } else {
-        nn::detail::tap_conv<V, C, C, fused_kernel, 1>(w, b, past, x, ld, 0, nb, [z, skip, ld](int r, int t, V v) {
-            const V y = Act{}(v);
-            simd::store_aligned(z + r * ld + t, y);
-            float* ps = skip + r * ld + t;
-            simd::store_aligned(ps, simd::load_aligned<V>(ps) + y);
-        });
+        (void)act;
+        static constexpr Act policy{};
+        nn::detail::layer_conv<V, C, K, chunk_frames, chunk_frames>(w, b, ring, x, ld, z, skip, d, n, fill, &policy);
     }
 }
 
 template <int C>
 void fused_residual(const float* w, const float* b, const float* z, float* x, int ld, int nb) noexcept {
-    using V = simd::float_batch;
-    nn::detail::tap_conv<V, C, C, 1, 0>(w, b, nullptr, z, ld, 0, nb, [x, ld](int r, int t, V v) {
-        float* p = x + r * ld + t;
-        simd::store_aligned(p, simd::load_aligned<V>(p) + v);
-    });
+    nn::detail::layer_residual<simd::float_batch, C, chunk_frames>(w, b, z, x, ld, nb);
 }
 
 struct FusedKernels {
@@ -153,37 +157,40 @@ struct FusedKernels {
     bool activates = false;  // conv applies the activation and adds to skip
 };
 
-/// The activation policy a fused conv applies in registers (the same one math::Activation::visit builds,
-/// so results are bit-identical to applying it row by row), or void for the others.
-template <class F>
+/// The activation policy a fused conv of kernel K applies in registers (the same one
+/// math::Activation::apply uses, so results are bit-identical to applying it row by row), or void.
+template <int K, class F>
 FusedKernels with_activation(const math::Activation& act, F pick) noexcept {
     using math::ActivationKind;
-    const bool tanh = act.kind == ActivationKind::tanh;
-    if (tanh && act.accuracy == math::Accuracy::exact) return pick(static_cast<math::Tanh<math::Exact>*>(nullptr));
-    if (tanh && act.accuracy == math::Accuracy::fast) return pick(static_cast<math::Tanh<math::Fast>*>(nullptr));
-    if (act.kind == ActivationKind::fasttanh) return pick(static_cast<math::Fasttanh*>(nullptr));
+    if constexpr (K == 3) {
+        if (act.kind == ActivationKind::fasttanh) return pick(static_cast<math::Tanh<math::NamCompat>*>(nullptr));
+        if (act.kind == ActivationKind::tanh)
+            return math::visit_tier(act.accuracy, [&](auto tier) { return pick(static_cast<math::Tanh<decltype(tier)>*>(nullptr)); });
+    } else {
+        if (act.kind == ActivationKind::leaky_relu) return pick(static_cast<math::LeakyReLU*>(nullptr));
+    }
     return pick(static_cast<void*>(nullptr));
 }
 
 template <std::size_t... I>
 FusedKernels fused_kernels_for(int channels, int kernel, const math::Activation& act, std::index_sequence<I...>) noexcept {
     FusedKernels k;
-    if (kernel != fused_kernel) return k;
-    const auto one = [&](auto c) {
-        constexpr int C = decltype(c)::value;
-        if (channels != C) return;
-        k = with_activation(act, [](auto* tag) {
+    const auto one = [&](auto i) {
+        constexpr FusedShape shape = fused_shapes[decltype(i)::value];
+        if (channels != shape.channels || kernel != shape.kernel) return;
+        k = with_activation<shape.kernel>(act, [](auto* tag) {
             using Act = std::remove_pointer_t<decltype(tag)>;
-            return FusedKernels{&fused_conv<C, Act>, &fused_residual<C>, !std::is_void_v<Act>};
+            return FusedKernels{&fused_conv<shape.channels, shape.kernel, Act>, &fused_residual<shape.channels>,
+                                !std::is_void_v<Act>};
         });
     };
-    (one(std::integral_constant<int, fused_channel_counts[I]>{}), ...);
+    (one(std::integral_constant<std::size_t, I>{}), ...);
     return k;
 }
 
 /// The fused kernels for `channels` × `kernel` with activation `act`, or nulls when there are none.
 inline FusedKernels fused_kernels(int channels, int kernel, const math::Activation& act) noexcept {
-    return fused_kernels_for(channels, kernel, act, std::make_index_sequence<std::size(fused_channel_counts)>{});
+    return fused_kernels_for(channels, kernel, act, std::make_index_sequence<std::size(fused_shapes)>{});
 }
 
 }  // namespace detail
@@ -243,7 +250,7 @@ struct WeightReader {
 
 }  // namespace detail
 
-inline std::unique_ptr<WaveNet> WaveNet::create(const nn::WaveNetConfig& config, const Options& options,
+inline std::unique_ptr<WaveNet> WaveNet::create(const nn::WaveNetConfig& config, const nn::Options& options,
                                                 std::string& error) {
     std::unique_ptr<WaveNet> m(new WaveNet());
     error = m->build(config, options);
@@ -251,7 +258,7 @@ inline std::unique_ptr<WaveNet> WaveNet::create(const nn::WaveNetConfig& config,
     return m;
 }
 
-inline std::string WaveNet::build(const nn::WaveNetConfig& config, const Options& options) {
+inline std::string WaveNet::build(const nn::WaveNetConfig& config, const nn::Options& options) {
     using nn::FilmSlot;
     std::string err = nn::validate(config);
     if (!err.empty()) return err;
@@ -322,7 +329,7 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const Options
             err = nn::detail::to_math_activation(c.activation(l), options.math, y.prim);
             if (err.empty())
                 err = nn::detail::to_math_activation(c.secondary_activation(l),
-                                                     options.math == nn::MathMode::nam ? nn::MathMode::exact : options.math, y.sec);
+                                                     options.math == math::Accuracy::nam ? math::Accuracy::exact : options.math, y.sec);
             if (!err.empty()) return "layers[" + std::to_string(ai) + "]: " + err;
             y.conv_w.resize(sz(gb * y.kernel * a.channels));
             y.conv_b.resize(sz(gb));
@@ -350,7 +357,7 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const Options
                 max_rows = std::max(max_rows, rows);
             }
             y.l1_post_film = y.films[static_cast<int>(FilmSlot::layer1x1_post)].active &&
-                             (options.layer1x1_post_film == Layer1x1PostFilm::trainer || y.gating == nn::GatingMode::blended);
+                             (options.layer1x1_post_film == nn::Layer1x1PostFilm::trainer || y.gating == nn::GatingMode::blended);
             y.history = nn::History(a.channels, (y.kernel - 1) * y.dilation * max_l);
             macs += gb * y.kernel * a.channels + gb * a.cond + (a.layer1x1 ? a.channels * a.bottleneck : 0) +
                     (a.head1x1 ? a.skip * a.bottleneck : 0);
@@ -399,7 +406,7 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const Options
                     &post_[0], &post_[1], &io_, &res_})
         b->resize(rows);
     cols_.resize(sz(max_cols) * sz(ld_));
-    if (fused_rows_ > 0) xf_.resize(sz(fused_rows_ + 1) * sz(ld_));
+    if (fused_rows_ > 0) xf_.resize(fused_prefix + sz(fused_rows_ + 1) * xld);
     return {};
 }
 
@@ -407,18 +414,12 @@ inline std::string WaveNet::set_weights(const float* weights, std::size_t count)
     if (count != weight_count_)
         return "expected " + std::to_string(weight_count_) + " weights, got " + std::to_string(count);
     detail::WeightReader r{weights, weights + count};
-    auto sz = [](int v) { return static_cast<std::size_t>(v); };
     for (Array& a : arrays_) {
         r.conv(a.rechannel_w, a.channels, a.in, 1, 1);
         for (Layer& y : a.layers) {
             const int gb = y.gate * a.bottleneck;
             if (a.fused) {  // conv [out][in][k] and mixin [out][1] → rows [W_0 … W_{K−1} | W_mix]
-                const int c = a.channels, k = y.kernel, ldw = k * c + 1;
-                for (int o = 0; o < c; ++o)
-                    for (int j = 0; j < c; ++j)
-                        for (int t = 0; t < k; ++t) y.conv_w[sz(o * ldw + t * c + j)] = *r.p++;
-                r.vec(y.conv_b);
-                for (int o = 0; o < c; ++o) y.conv_w[sz(o * ldw + k * c)] = *r.p++;
+                r.p = nn::detail::pack_layer_conv(r.p, a.channels, y.kernel, y.conv_w.data(), y.conv_b.data());
             } else {
                 r.conv(y.conv_w, gb, a.channels, y.kernel, y.g_in);
                 r.vec(y.conv_b);
@@ -505,30 +506,30 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
         const bool slim = C != a.channels;
         const int B = slim ? C : a.bottleneck;
         const int S = slim ? C : a.skip;
-        float* x = a.fused ? rowp(xf_.data(), fused_rows_ - C) : xa_.data();
+        // fused arrays keep x in xf_: rows xld floats apart, each preceded by a chunk of delay-line samples
+        float* x = a.fused ? xf_.data() + fused_prefix + static_cast<std::size_t>(fused_rows_ - C) * xld : xa_.data();
+        const int ldx = a.fused ? xld : ld_;
         float* xn = xb_.data();
-        fill_rows<V>(nullptr, C, x, ld_, nb);
-        dense_accumulate<V>(a.rechannel_w.data(), a.in, C, std::min(in_rows, a.in), layer_in, ld_, x, ld_, nb);
+        fill_rows<V>(nullptr, C, x, ldx, nb);
+        dense_accumulate<V>(a.rechannel_w.data(), a.in, C, std::min(in_rows, a.in), layer_in, ld_, x, ldx, nb);
         float* skip = skip_[hb].data();
         if (ai == 0) fill_rows<V>(nullptr, a.skip, skip, ld_, nb);
         if (a.fused) {
             // x rows, then the condition row: [x; cond] is the matrix of the conv's current tap + mixin
-            std::copy(cond, cond + padded, rowp(xf_.data(), fused_rows_));
+            std::copy(cond, cond + padded, x + static_cast<std::size_t>(C) * xld);
             float* z = z_.data();
-            for (Layer& y : a.layers) {
-                if (fill) y.history.fill_constant(x, ld_);
-                nn::detail::PastTap past[detail::fused_kernel - 1];
-                for (int k = 0; k + 1 < detail::fused_kernel; ++k)
-                    past[k] = nn::detail::past_tap(y.history.rings(), y.history.span(), y.history.position(),
-                                                   (detail::fused_kernel - 1 - k) * y.dilation * rate_int_);
-                y.fused.conv(y.conv_w.data(), y.conv_b.data(), past, x, ld_, nb, z, skip);
-                y.history.append(x, ld_, n);
+            for (std::size_t l = 0; l < a.layers.size(); ++l) {
+                Layer& y = a.layers[l];
+                y.fused.conv(y.conv_w.data(), y.conv_b.data(), {y.history.rings(), y.history.span(), y.history.position()}, x, xld,
+                             z, skip, y.dilation * rate_int_, n, fill, y.prim);
                 if (!y.fused.activates) {
                     for (int r = 0; r < C; ++r) nn::detail::apply_row(y.prim, rowp(z, r), padded, r);
                     add_rows(skip, z, C);
                 }
-                y.fused.residual(y.l1_w.data(), y.l1_b.data(), z, x, ld_, nb);
+                y.fused.residual(y.l1_w.data(), y.l1_b.data(), z, x, xld, nb);
             }
+            for (int r = 0; r < C; ++r) std::copy(x + static_cast<std::size_t>(r) * xld, x + static_cast<std::size_t>(r) * xld + padded, rowp(xa_.data(), r));
+            x = xa_.data();
         } else {
             for (Layer& y : a.layers) {
                 const float* cin = x;
@@ -592,9 +593,9 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
                             const V g = simd::load_aligned<V>(bottom + b * lanes);
                             if (blended) {
                                 const V t = simd::load_aligned<V>(dst + b * lanes);
-                                simd::store_aligned(dst + b * lanes, g * p + (V(1) - g) * t);
+                                simd::store_aligned(dst + b * lanes, math::blend_nam(g, p, t));
                             } else {
-                                simd::store_aligned(dst + b * lanes, p * g);
+                                simd::store_aligned(dst + b * lanes, math::gate(p, g));
                             }
                         }
                     }
@@ -686,7 +687,7 @@ inline void WaveNet::reset() noexcept {
 inline void WaveNet::prewarm() noexcept {
     reset();
     in_.fill(0.0f);
-    if (options_.prewarm == PrewarmMode::steady_state) {
+    if (options_.prewarm == nn::PrewarmMode::steady_state) {
         process_chunk(in_.data(), ld_, 1, res_.data(), true);
         return;
     }

@@ -68,7 +68,7 @@ struct TinyWaveNet {
         return c;
     }
     /// Builds the model with these weights; null only if the generated data were edited inconsistently.
-    static std::unique_ptr<nofold::Model> make(nofold::runtime::Options options = {}) {
+    static std::unique_ptr<nofold::Model> make(nofold::nn::Options options = {}) {
         std::string error;
         return nofold::runtime::make_model(config(), weights.data(), weights.size(), options, error);
     }

@@ -1,7 +1,7 @@
-// nofold::nn::detail — turns a model file's ActivationSpec and a MathMode into a math::Activation (the
+// nofold::nn::detail — turns a model file's ActivationSpec and a math::Accuracy into a math::Activation (the
 // catalogue's run-time activation), and applies it to one channel-major row of a chunk.
 //
-// Tier mapping (MathMode → catalogue): exact → math::Exact, fast → math::Fast, nam → NAM Core's fast-tanh
+// Tier mapping (math::Accuracy → catalogue): exact → math::Exact, fast → math::Fast, nam → NAM Core's fast-tanh
 // switch: "Tanh" becomes math::Fasttanh, every other activation keeps the Exact tier (Core approximates
 // nothing else in a WaveNet). Defaults follow the .nam spelling (ActivationSpec): PReLU {0.01}.
 // Units: none (activations are dimensionless). Latency: none.
@@ -15,22 +15,17 @@
 
 #include "../../math/activation.hpp"
 #include "../activation_spec.hpp"
-#include "../math_mode.hpp"
+#include "../../math/tier.hpp"
 
 namespace nofold::nn::detail {
 
-/// The catalogue tier a MathMode stands for (nam: see the header comment).
-constexpr math::Accuracy accuracy_for(MathMode mode) noexcept {
-    return mode == MathMode::fast ? math::Accuracy::fast : math::Accuracy::exact;
-}
 
 /// Fills `out` from `spec`; empty string on success, else the reason naming the activation.
-inline std::string to_math_activation(const ActivationSpec& spec, MathMode mode, math::Activation& out) {
+inline std::string to_math_activation(const ActivationSpec& spec, math::Accuracy mode, math::Activation& out) {
     const auto kind = math::Activation::kind_from_name(spec.name);
     if (!kind) return "unknown activation '" + spec.name + "'";
-    math::ActivationKind k = *kind;
-    if (k == math::ActivationKind::tanh && mode == MathMode::nam) k = math::ActivationKind::fasttanh;
-    out = math::Activation(k, accuracy_for(mode));
+    const math::ActivationKind k = *kind;
+    out = math::Activation(k, math::tier_in_model(mode, k == math::ActivationKind::tanh));
     if (k == math::ActivationKind::prelu) out.params[0] = 0.01f;  // the .nam default, not PyTorch's 0.25
     const std::size_t given = std::min(spec.params.size(), out.params.size());
     for (std::size_t i = 0; i < given; ++i) out.params[i] = spec.params[i];

@@ -493,7 +493,9 @@ std::function<void()> add_alias(CLI::App& app) {
     };
 }
 
-const bool registered = add_command({"alias", "measure aliasing: ASR, ESR-S, NMR-S (single tone or chromatic set)", add_alias});
 
 }  // namespace
+
+Command alias_command() { return {"alias", "measure aliasing: ASR, ESR-S, NMR-S (single tone or chromatic set)", add_alias}; }
+
 }  // namespace nofold::cli

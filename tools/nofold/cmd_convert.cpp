@@ -33,7 +33,9 @@ std::function<void()> add_convert(CLI::App& app) {
     };
 }
 
-const bool registered = add_command({"convert", "rewrite a WAV file in another sample format", add_convert});
 
 }  // namespace
+
+Command convert_command() { return {"convert", "rewrite a WAV file in another sample format", add_convert}; }
+
 }  // namespace nofold::cli

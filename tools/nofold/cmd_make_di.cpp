@@ -74,8 +74,9 @@ std::function<void()> add_make_di(CLI::App& app) {
     };
 }
 
-const bool registered =
-    add_command({"make-di", "write a DI-like plucked-guitar phrase (Karplus-Strong) to test with", add_make_di});
 
 }  // namespace
+
+Command make_di_command() { return {"make-di", "write a DI-like plucked-guitar phrase (Karplus-Strong) to test with", add_make_di}; }
+
 }  // namespace nofold::cli

@@ -1,5 +1,5 @@
-// The `nofold` program's command framework: errors with exit codes, a registry that each
-// cmd_<name>.cpp adds itself to, and the --json printer every command shares.
+// The `nofold` program's command framework: errors with exit codes, the commands (one per
+// cmd_<name>.cpp, listed in main.cpp in the order --help shows them) and the --json printer they share.
 #pragma once
 
 #include <functional>
@@ -30,13 +30,18 @@ struct Command {
     std::function<std::function<void()>(CLI::App&)> add;
 };
 
-std::vector<Command>& registry();
-
-/// Registers a command at static-initialisation time: `const bool registered = add_command({...});`
-inline bool add_command(Command c) {
-    registry().push_back(std::move(c));
-    return true;
-}
+// One function per cmd_<name>.cpp; main.cpp lists them.
+Command activations_command();
+Command alias_command();
+Command bench_command();
+Command codegen_command();
+Command convert_command();
+Command info_command();
+Command make_demo_model_command();
+Command make_di_command();
+Command plot_command();
+Command process_command();
+Command selfcheck_command();
 
 /// JSON with keys in insertion order, so `--json` output is stable and documented key by key.
 using Json = nlohmann::ordered_json;

@@ -1,4 +1,4 @@
-// nofold::io::detail — Models made of other Models: the .nam SlimmableContainer and Sequential
+// nofold::runtime — Models made of other Models: the .nam SlimmableContainer and Sequential
 // containers, and the GuitarML/AIDA-X wrapper (input gain, input skip, output gain). They hold
 // no model math of their own; they route blocks between the models they own.
 //
@@ -16,10 +16,12 @@
 #include <string>
 #include <vector>
 
-#include "../../config.hpp"
-#include "../../model.hpp"
+#include "../config.hpp"
+#include "../model.hpp"
 
-namespace nofold::io::detail {
+namespace nofold::runtime {
+
+namespace detail {
 
 /// Sets a rate factor on every model, or on none: on the first refusal the others are put back.
 inline RateFactorStatus set_rate_on_all(std::vector<std::unique_ptr<Model>>& models, double factor) noexcept {
@@ -33,6 +35,8 @@ inline RateFactorStatus set_rate_on_all(std::vector<std::unique_ptr<Model>>& mod
     }
     return RateFactorStatus::ok;
 }
+
+}  // namespace detail
 
 /// SlimmableContainer: submodel i serves sizes v < max_values[i]; the last serves the rest and is
 /// active until set_slimmable_size is called. Selecting another submodel prewarms it (as Core does).
@@ -52,7 +56,7 @@ public:
     int latency() const noexcept override { return children_[active_]->latency(); }
     int receptive_field() const noexcept override { return children_[active_]->receptive_field(); }
     double flops_per_sample() const noexcept override { return children_[active_]->flops_per_sample(); }
-    NOFOLD_REALTIME RateFactorStatus set_rate_factor(double f) noexcept override { return set_rate_on_all(children_, f); }
+    NOFOLD_REALTIME RateFactorStatus set_rate_factor(double f) noexcept override { return detail::set_rate_on_all(children_, f); }
     double rate_factor() const noexcept override { return children_[active_]->rate_factor(); }
     double max_rate_factor() const noexcept override {
         double m = children_.front()->max_rate_factor();
@@ -123,7 +127,7 @@ public:
         for (const auto& c : children_) f += c->flops_per_sample();
         return f;
     }
-    NOFOLD_REALTIME RateFactorStatus set_rate_factor(double f) noexcept override { return set_rate_on_all(children_, f); }
+    NOFOLD_REALTIME RateFactorStatus set_rate_factor(double f) noexcept override { return detail::set_rate_on_all(children_, f); }
     double rate_factor() const noexcept override { return children_.front()->rate_factor(); }
     double max_rate_factor() const noexcept override {
         double m = children_.front()->max_rate_factor();
@@ -185,4 +189,4 @@ private:
     std::array<float, chunk_frames> scratch_{};
 };
 
-}  // namespace nofold::io::detail
+}  // namespace nofold::runtime

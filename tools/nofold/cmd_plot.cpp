@@ -134,7 +134,9 @@ std::function<void()> add_plot(CLI::App& app) {
     };
 }
 
-const bool registered = add_command({"plot", "draw spectrograms of WAV files (SVG)", add_plot});
 
 }  // namespace
+
+Command plot_command() { return {"plot", "draw spectrograms of WAV files (SVG)", add_plot}; }
+
 }  // namespace nofold::cli

@@ -98,7 +98,9 @@ std::function<void()> add_selfcheck(CLI::App& app) {
     };
 }
 
-const bool registered = add_command({"selfcheck", "check this build: SIMD layer and WAV I/O", add_selfcheck});
 
 }  // namespace
+
+Command selfcheck_command() { return {"selfcheck", "check this build: SIMD layer and WAV I/O", add_selfcheck}; }
+
 }  // namespace nofold::cli

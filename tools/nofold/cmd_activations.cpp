@@ -349,8 +349,9 @@ std::function<void()> add_activations(CLI::App& app) {
     };
 }
 
-const bool registered =
-    add_command({"activations", "cost, accuracy and aliasing (ASR) of every activation", add_activations});
 
 }  // namespace
+
+Command activations_command() { return {"activations", "cost, accuracy and aliasing (ASR) of every activation", add_activations}; }
+
 }  // namespace nofold::cli

@@ -10,9 +10,11 @@
 
 namespace nofold::cli {
 
-std::vector<Command>& registry() {
-    static std::vector<Command> commands;
-    return commands;
+// Every command, in the order `nofold --help` lists them.
+std::vector<Command> commands() {
+    return {info_command(),      process_command(),         alias_command(),   bench_command(),
+            codegen_command(),   activations_command(),     plot_command(),    make_demo_model_command(),
+            make_di_command(),   convert_command(),         selfcheck_command()};
 }
 
 void print_json(const Json& value) { std::cout << value.dump(2) << '\n'; }
@@ -26,7 +28,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("nofold ") + nofold::version_string + " (SIMD: " +
                                           nofold::simd::arch_name + ")");
     std::function<void()> run;
-    for (auto& command : registry()) {
+    for (auto& command : commands()) {
         CLI::App* sub = app.add_subcommand(command.name, command.summary);
         auto action = command.add(*sub);
         sub->callback([&run, action] { run = action; });

@@ -1,13 +1,14 @@
-// nofold::runtime — options shared by the runtime-sized models.
+// nofold::nn — Options: what every model constructor takes (math tier, largest rate factor, prewarm,
+// NAM Core quirks), for static presets and run-time models alike.
 //
 // Units: max_rate_factor is a ratio (running rate / training rate); prewarm_block in samples.
 // Latency: none. Allocates: never.
 // Reference: ../shared/specs/model-formats.md §4 (prewarm), §1.1 (layer1x1_post_film quirk).
 #pragma once
 
-#include "../nn/math_mode.hpp"
+#include "../math/tier.hpp"
 
-namespace nofold::runtime {
+namespace nofold::nn {
 
 /// How prewarm() brings a model to its steady state for silence.
 enum class PrewarmMode {
@@ -23,7 +24,7 @@ enum class Layer1x1PostFilm {
 };
 
 struct Options {
-    nn::MathMode math = nn::MathMode::exact;
+    math::Accuracy math = math::Accuracy::exact;
     /// Largest integer (WaveNet) or real (LSTM/GRU) rate factor set_rate_factor will accept.
     double max_rate_factor = 1.0;
     PrewarmMode prewarm = PrewarmMode::steady_state;
@@ -35,4 +36,4 @@ struct Options {
     Layer1x1PostFilm layer1x1_post_film = Layer1x1PostFilm::core;
 };
 
-}  // namespace nofold::runtime
+}  // namespace nofold::nn

@@ -168,8 +168,9 @@ std::function<void()> add_make_demo_model(CLI::App& app) {
     };
 }
 
-const bool registered =
-    add_command({"make-demo-model", "write nofold's analytically constructed demo amp (.nam)", add_make_demo_model});
 
 }  // namespace
+
+Command make_demo_model_command() { return {"make-demo-model", "write nofold's analytically constructed demo amp (.nam)", add_make_demo_model}; }
+
 }  // namespace nofold::cli

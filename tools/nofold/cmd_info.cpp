@@ -165,7 +165,9 @@ std::function<void()> add_info(CLI::App& app) {
     };
 }
 
-const bool registered = add_command({"info", "describe a model file and how nofold runs it", add_info});
 
 }  // namespace
+
+Command info_command() { return {"info", "describe a model file and how nofold runs it", add_info}; }
+
 }  // namespace nofold::cli

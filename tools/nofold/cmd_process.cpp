@@ -39,10 +39,10 @@ struct ProcessOptions {
     OversampleChoice oversampling;
 };
 
-nn::MathMode parse_math(const std::string& s) {
-    if (s == "exact") return nn::MathMode::exact;
-    if (s == "fast") return nn::MathMode::fast;
-    if (s == "nam") return nn::MathMode::nam;
+math::Accuracy parse_math(const std::string& s) {
+    if (s == "exact") return math::Accuracy::exact;
+    if (s == "fast") return math::Accuracy::fast;
+    if (s == "nam") return math::Accuracy::nam;
     throw UsageError("--math must be exact, fast or nam (got '" + s + "')");
 }
 
@@ -134,7 +134,9 @@ std::function<void()> add_process(CLI::App& app) {
     };
 }
 
-const bool registered = add_command({"process", "run a model over a WAV file", add_process});
 
 }  // namespace
+
+Command process_command() { return {"process", "run a model over a WAV file", add_process}; }
+
 }  // namespace nofold::cli

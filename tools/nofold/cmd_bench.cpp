@@ -88,11 +88,11 @@ std::function<void()> add_bench(CLI::App& app) {
         io::LoadOptions options;
         options.max_rate_factor = o->oversampling.factor;
         if (o->math == "exact")
-            options.math = nn::MathMode::exact;
+            options.math = math::Accuracy::exact;
         else if (o->math == "fast")
-            options.math = nn::MathMode::fast;
+            options.math = math::Accuracy::fast;
         else if (o->math == "nam")
-            options.math = nn::MathMode::nam;
+            options.math = math::Accuracy::nam;
         else
             throw UsageError("--math must be exact, fast or nam");
         if (o->block < 1 || o->block > 65536) throw UsageError("--block must lie in [1, 65536]");
@@ -147,7 +147,9 @@ std::function<void()> add_bench(CLI::App& app) {
     };
 }
 
-const bool registered = add_command({"bench", "measure a model's speed on this machine", add_bench});
 
 }  // namespace
+
+Command bench_command() { return {"bench", "measure a model's speed on this machine", add_bench}; }
+
 }  // namespace nofold::cli

@@ -43,7 +43,9 @@ std::function<void()> add_codegen(CLI::App& app) {
     };
 }
 
-const bool registered = add_command({"codegen", "write a C++ header with the model's weights and shape", add_codegen});
 
 }  // namespace
+
+Command codegen_command() { return {"codegen", "write a C++ header with the model's weights and shape", add_codegen}; }
+
 }  // namespace nofold::cli
