@@ -176,12 +176,12 @@ template <std::size_t... I>
 FusedKernels fused_kernels_for(int channels, int kernel, const math::Activation& act, std::index_sequence<I...>) noexcept {
     FusedKernels k;
     const auto one = [&](auto i) {
-        constexpr FusedShape shape = fused_shapes[decltype(i)::value];
-        if (channels != shape.channels || kernel != shape.kernel) return;
-        k = with_activation<shape.kernel>(act, [](auto* tag) {
+        constexpr int C = fused_shapes[decltype(i)::value].channels;
+        constexpr int K = fused_shapes[decltype(i)::value].kernel;
+        if (channels != C || kernel != K) return;
+        k = with_activation<K>(act, [](auto* tag) {
             using Act = std::remove_pointer_t<decltype(tag)>;
-            return FusedKernels{&fused_conv<shape.channels, shape.kernel, Act>, &fused_residual<shape.channels>,
-                                !std::is_void_v<Act>};
+            return FusedKernels{&fused_conv<C, K, Act>, &fused_residual<C>, !std::is_void_v<Act>};
         });
     };
     (one(std::integral_constant<std::size_t, I>{}), ...);
