@@ -91,7 +91,7 @@ TEST_CASE("OversampledModel reports a model that cannot run that fast") {
 
 // ---------------------------------------------------------------------------------------------
 // A random-weight WaveNet, adapted with set_rate_factor, against its own ideal oversampling.
-// Analysis as metrics.md §2 with N a power of two and k0 odd (the paper's allowed alternative):
+// Analysis as docs/metrics.md §2 with N a power of two and k0 odd (the paper's allowed alternative):
 // N = 32768, k0 = 3111 (≈ 4186 Hz at 44.1 kHz). Ideal L-times oversampling (reference): the same
 // model at rate factor L fed the exact sine at L·N points per period, in steady state; its
 // spectrum by a radix-2 FFT in double, keeping the bins below N/2 (ideal decimation).

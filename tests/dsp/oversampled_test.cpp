@@ -1,4 +1,4 @@
-// Claims about include/nofold/dsp/oversampled.hpp, measured with the ASR of metrics.md §2
+// Claims about include/nofold/dsp/oversampled.hpp, measured with the ASR of docs/metrics.md §2
 // (fs = N = 44101 prime, one second, f0 = 4186 Hz = bin 4186; harmonic bins by Goertzel in long
 // double, total energy by Parseval):
 // - for a memoryless tanh(8x) model the test's analytic ideal (Fourier-Chebyshev coefficients of
@@ -40,7 +40,7 @@ struct TanhModel {
     }
 };
 
-// ASR (metrics.md §2) of y (length N = fs): E_H by Goertzel on the harmonic bins, E_Y by Parseval.
+// ASR (docs/metrics.md §2) of y (length N = fs): E_H by Goertzel on the harmonic bins, E_Y by Parseval.
 double asr_db(const std::vector<float>& y) {
     const int n = static_cast<int>(y.size());
     long double sum = 0, sum2 = 0;

@@ -1,6 +1,6 @@
 // Tests for include/nofold/nn/recurrent_model.hpp (with nn/lstm.hpp, nn/gru.hpp, nn/recurrent.hpp).
 // Independent reference: naive double-precision LSTM/GRU cells written below from the formulas of
-// ../shared/specs/model-formats.md §1.2 and §2 (PyTorch conventions), states before t = 0 equal to
+// docs/model-formats.md §3 and §7 (PyTorch conventions), states before t = 0 equal to
 // the initial state. Tolerance: max abs error ≤ 1e-5 × output RMS (or twice the network's conditioning floor,
 // measured in the test, where that is larger).
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
 // Tests for include/nofold/nn/wavenet_presets.hpp and include/nofold/nn/wavenet_static.hpp.
-// References: the naive double WaveNet of tests/runtime/naive_wavenet.hpp (spec §1.1 loops) for the
+// References: the naive double WaveNet of tests/runtime/naive_wavenet.hpp (docs/model-formats.md §2 loops) for the
 // preset outputs (max abs error ≤ 1e-5 × RMS); the runtime WaveNet for static == runtime (bitwise, heap
 // and fixed storage, rate factors 1 and 2, both prewarm modes); weight counts of the NAM example files
 // from ../shared/reference/README.md.
@@ -174,7 +174,7 @@ TEST_CASE("A1 standard fits in 256 KiB per instance") {
     MESSAGE("A1 standard memory: heap storage " << heap.memory_bytes() << " B, fixed storage " << fixed->memory_bytes() << " B");
     CHECK(heap.memory_bytes() <= 256u * 1024u);
     CHECK(fixed->memory_bytes() <= 256u * 1024u);
-    // the floor: weights + delay lines (spec §1.1 shapes), so the scratch is what the test bounds
+    // the floor: weights + delay lines (docs/model-formats.md §2.9 shapes), so the scratch is what the test bounds
     const std::size_t floor = (13802u + 2u * 1023u * (16u + 8u)) * sizeof(float);
     CHECK(heap.memory_bytes() >= floor);
 }

@@ -1,6 +1,6 @@
 // Tests for include/nofold/runtime/make_model.hpp, linear.hpp and convnet.hpp.
-// Independent references: naive double loops of the spec formulas (§1.3 FIR with w[0] on the current
-// sample; §1.4 kernel-2 dilated conv, batchnorm scale = weight/sqrt(var+eps), loc = bias − mean·scale).
+// Independent references: naive double loops of the formulas of docs/model-formats.md (§4 FIR with w[0] on the current
+// sample; §5 kernel-2 dilated conv, batchnorm scale = weight/sqrt(var+eps), loc = bias − mean·scale).
 // Tolerance: max abs error ≤ 1e-5 × output RMS.
 #include <doctest/doctest.h>
 

@@ -7,7 +7,7 @@
 //        gates in math::NamCompat (Fasttanh, sigmoid(x) = ½·(fasttanh(x/2) + 1)); WaveNet Sigmoid
 //        and everything else exact. Only for parity with Core's "fast" renders; never a silent default.
 // Units: none. Latency: none. Allocates: never.
-// Reference: ../shared/specs/model-formats.md §1.1 (Fasttanh).
+// Reference: docs/model-formats.md §2.8 (Fasttanh).
 #pragma once
 
 namespace nofold::nn {
