@@ -3,12 +3,8 @@
 # includes run down the layer order, fails (naming file, line and rule) on each kind of include that
 # runs up it, honours and polices the allow-list, and its table is the one docs/layering.md shows.
 set -uo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/common.sh"
 check=$root/scripts/check_layering.py
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
 
 # A tree with one header per area, each including only what the table allows.
 make_tree() {
@@ -28,16 +24,8 @@ make_tree() {
     printf '#pragma once\n#include "../io/load.hpp"\n#include "../analysis/asr.hpp"\n' > "$n/train/trainer.hpp"
     printf '#pragma once\n#include "io/load.hpp"\n#include "dsp/oversampled.hpp"\n' > "$n/processor.hpp"
 }
-expect_clean() {  # description
-    local out
-    out=$(python3 "$check" "$tmp/t" 2>&1) || fail "$1: exit $? on a clean tree: $out"
-}
-expect_violation() {  # description, text the report must contain
-    local out rc
-    out=$(python3 "$check" "$tmp/t" 2>&1); rc=$?
-    [[ $rc -eq 1 ]] || fail "$1: exit $rc, expected 1"
-    grep -qF -- "$2" <<<"$out" || fail "$1: report lacks '$2': $out"
-}
+expect_clean() { expect "$1" 0 "" python3 "$check" "$tmp/t"; }         # description
+expect_violation() { expect "$1" 1 "$2" python3 "$check" "$tmp/t"; }  # description, text of the report
 
 make_tree
 expect_clean "every area including what it may"
@@ -93,5 +81,4 @@ python3 "$check" --table > "$tmp/table.md"
 missing=$(grep -vxF -f "$root/docs/layering.md" "$tmp/table.md" || true)
 [[ -z $missing ]] || fail "docs/layering.md differs from check_layering.py --table in: $missing"
 
-[[ $failures -eq 0 ]] && echo "layering_test: ok"
-exit $((failures > 0))
+finish layering_test
