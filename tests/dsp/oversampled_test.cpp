@@ -17,6 +17,7 @@
 #include <nofold/dsp/oversampled.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/blocks.hpp"
 
 namespace dsp = nofold::dsp;
 
@@ -154,13 +155,8 @@ TEST_CASE("Oversampled: random block splits equal one call; process/reset/prewar
     std::vector<float> ya(n), yb(n);
     a.process(x.data(), ya.data(), n);
     std::mt19937 rng(21);
-    std::uniform_int_distribution<int> len(0, 200);
     nofold::test::AllocationScope scope;
-    for (int pos = 0; pos < n;) {
-        const int m = std::min(len(rng), n - pos);
-        b.process(x.data() + pos, yb.data() + pos, m);
-        pos += m;
-    }
+    nofold::test::random_blocks(n, 200, rng, [&](int pos, int m) { b.process(x.data() + pos, yb.data() + pos, m); });
     b.reset();
     b.prewarm();
     CHECK(scope.allocations() == 0);
