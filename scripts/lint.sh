@@ -26,5 +26,14 @@ reserved=$(grep -rnE '\b(class|struct|using|typename|int|float|double|auto|bool|
 leaks=$(grep -rn 'detail::' README.md examples 2>/dev/null || true)
 [[ -z $leaks ]] || report "detail:: named outside the library and tests:"$'\n'"$leaks"
 
+# Includes run down the layer order of docs/layering.md (known violations: scripts/layering_allow.txt),
+# and the check itself catches each kind of violation on a tree it builds.
+python3 scripts/check_layering.py || report "includes against the layer order (docs/layering.md)"
+tests/lint/layering_test.sh >/dev/null || { tests/lint/layering_test.sh; report "tests/lint/layering_test.sh failed"; }
+
+# References to docs/ resolve (page and section), and headers never point at ../shared.
+python3 scripts/check_doc_refs.py || report "unresolved documentation references"
+tests/lint/doc_refs_test.sh >/dev/null || { tests/lint/doc_refs_test.sh; report "tests/lint/doc_refs_test.sh failed"; }
+
 [[ $fail -eq 0 ]] && echo "lint: ok"
 exit $fail

@@ -55,7 +55,7 @@ public:
     virtual std::size_t memory_bytes() const noexcept = 0;
     /// Human-readable implementation, e.g. "static WaveNet preset 'standard'" or "runtime WaveNet".
     virtual const char* implementation_name() const noexcept = 0;
-    /// Slimmable models: choose the width, v in [0, 1] (spec §1.1). Others ignore it. RT-safe.
+    /// Slimmable models: choose the width, v in [0, 1] (docs/model-formats.md §2.7, §6). Others ignore it. RT-safe.
     NOFOLD_REALTIME virtual void set_slimmable_size(double /*size*/) noexcept {}
 };
 

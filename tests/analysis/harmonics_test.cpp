@@ -1,5 +1,5 @@
 // Tests for include/nofold/analysis/harmonics.hpp and sine_metrics.hpp: signals built from sines of
-// known amplitude and phase (analytic truth), spec §6's identity and sin^3 cross-checks.
+// known amplitude and phase (analytic truth), docs/metrics.md §6's identity and sin^3 cross-checks.
 #include <nofold/analysis/harmonics.hpp>
 #include <nofold/analysis/signals.hpp>
 #include <nofold/analysis/sine_metrics.hpp>
@@ -59,12 +59,12 @@ TEST_CASE("amplitudes, phases and DC of a known harmonic signal, and its exact r
         CHECK(std::abs(2.0 * m.harmonics.amplitudes[k] - std::polar(amps[k], phases[k])) < 1e-6);
     }
     CHECK(std::fabs(m.harmonics.dc - 0.125) < 1e-6);
-    // y is alias-free: ESR-S at the window's floor (spec §6: below -95 dB for any f0).
+    // y is alias-free: ESR-S at the window's floor (docs/metrics.md §6: below -95 dB for any f0).
     CHECK(m.esr_s.db < -95.0);
     CHECK(m.asr_time.db == doctest::Approx(m.esr_s.db).epsilon(1e-9));
 }
 
-TEST_CASE("identity system (spec §6): ESR-S < -120 dB bin-exact, < -95 dB for any f0 >= 27.5 Hz") {
+TEST_CASE("identity system (docs/metrics.md §6): ESR-S < -120 dB bin-exact, < -95 dB for any f0 >= 27.5 Hz") {
     const double fs = 48000;
     nofold::analysis::SineAnalyzer analyzer(48000, fs);
     {

@@ -1,6 +1,6 @@
-// Tests for include/nofold/analysis/nmr.hpp and the spec §6 cross-checks. The reference is a second,
-// naive implementation of metrics spec §5 written here in long double (direct DFT, spreading summed
-// term by term with pow as the text states); the tanh figures are the spec's own numbers.
+// Tests for include/nofold/analysis/nmr.hpp and the cross-checks of docs/metrics.md §6. The reference is a second,
+// naive implementation of docs/metrics.md §5 written here in long double (direct DFT, spreading summed
+// term by term with pow as the text states); the tanh figures are the published ones (docs/metrics.md §6).
 #include <nofold/analysis/bs1387_bands.hpp>
 #include <nofold/analysis/nmr.hpp>
 #include <nofold/analysis/signals.hpp>
@@ -22,7 +22,7 @@ namespace {
 using ld = long double;
 const ld pi_l = 3.141592653589793238462643383279502884L;
 
-// Metrics spec §5, step by step, bits = 64.
+// docs/metrics.md §5, step by step, bits = 64.
 double naive_nmr(const std::vector<double>& s, const std::vector<double>& r, double fs) {
     const int n = 2048, hop = 1024, z = 109;
     const ld df = fs / n;
@@ -103,7 +103,7 @@ double naive_nmr(const std::vector<double>& s, const std::vector<double>& r, dou
 
 }  // namespace
 
-TEST_CASE("NmrAnalyzer agrees with a naive long-double implementation of spec §5 to 1e-9") {
+TEST_CASE("NmrAnalyzer agrees with a naive long-double implementation of docs/metrics.md §5 to 1e-9") {
     std::mt19937 rng(5);
     std::normal_distribution<double> d(0, 1);
     for (double fs : {48000.0, 44100.0}) {
@@ -162,7 +162,7 @@ TEST_CASE("embedded BS.1387 band table equals ../shared/specs/bs1387_bands.csv" 
     CHECK(rows == 109);
 }
 
-TEST_CASE("spec §6: tanh(10 sin) at 1245 Hz, 44.1 kHz: ASR-time ~ -33.3 dB, NMR-S ~ +14.9 dB") {
+TEST_CASE("docs/metrics.md §6: tanh(10 sin) at 1245 Hz, 44.1 kHz: ASR-time ~ -33.3 dB, NMR-S ~ +14.9 dB") {
     const double fs = 44100, f0 = 1245;
     const auto x = nofold::analysis::sine(f0, fs, 1.0, 44100);
     std::vector<double> y(x.size());
@@ -188,7 +188,7 @@ ld bessel_i0(ld x) {
 
 }  // namespace
 
-TEST_CASE("spec §6: a 16x oversampled tanh (>= 100 dB filters, pass band to 0.45 fs) lowers ASR by > 60 dB") {
+TEST_CASE("docs/metrics.md §6: 16x oversampled tanh (>= 100 dB filters, pass band to 0.45 fs) lowers ASR by > 60 dB") {
     const double fs = 44100, f0 = 1245;
     const int factor = 16;
     const std::size_t n = 44100;

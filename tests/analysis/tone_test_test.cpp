@@ -48,7 +48,7 @@ TEST_CASE("measure_tone on tanh(10 x) at a prime rate matches a naive long-doubl
     CHECK(r.output.size() == 4001);
     CHECK(r.asr->db == doctest::Approx(naive_asr_db(r.output, 101)).epsilon(1e-9));
     CHECK(r.asr->db > -60.0);  // tanh(10 x) at -6 dBFS aliases strongly
-    // The time-domain variant reads a little above the DFT ASR (window; spec §4 says 0.1-0.7 dB).
+    // The time-domain variant reads a little above the DFT ASR (window; docs/metrics.md §4 says 0.1-0.7 dB).
     MESSAGE("ASR " << r.asr->db << " dB, time-domain ASR " << r.sine.asr_time.db << " dB");
     CHECK(std::fabs(r.sine.asr_time.db - r.asr->db) < 1.0);
 }

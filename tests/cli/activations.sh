@@ -3,7 +3,7 @@
 # the same rows in both, every tiered policy in each of its tiers, each parameterised family once per
 # stretch factor of the study (and tier), lower-case identifier names, and figures known independently of
 # the program: exact piecewise-linear functions have error 0, exact tanh is within 4 ULP (tier contract),
-# fast tanh within 2e-6 (tier contract), NAM's Fasttanh at least 3e-4 from tanh (activations.md §5), a
+# fast tanh within 2e-6 (tier contract), NAM's Fasttanh at least 3e-4 from tanh (docs/activations.md §5), a
 # linear function has no aliasing, and stretching tanh (CustomTanh α = 32 vs 1) lowers its ASR (the study).
 set -euo pipefail
 nofold=$1

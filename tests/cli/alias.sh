@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Claims about `nofold alias` as users run it: the --json keys of the README, the spec's cross-check
-# figures on the built-in tanh system (metrics.md §6: tanh(10·sin) at 1245 Hz, 44.1 kHz → NMR-S ≈ +14.9 dB),
+# Claims about `nofold alias` as users run it: the --json keys of the README, the cross-check
+# figures on the built-in tanh system (docs/metrics.md §6: tanh(10·sin) at 1245 Hz, 44.1 kHz → NMR-S ≈ +14.9 dB),
 # a linear system at the measurement floor, oversampling lowering ASR, CSV and SVG outputs.
 set -euo pipefail
 nofold=$1
@@ -20,7 +20,7 @@ tanh, ident, t1, t4 = load("tanh"), load("identity"), load("t1"), load("t4")
 for d in (tanh, ident, t1, t4):
     for key in ("asr_db", "asr", "esr_s_db", "nmr_s_db", "tones", "oversample", "filter"):
         assert key in d, (key, d)
-assert abs(tanh["nmr_s_db"] - 14.9) < 0.5, tanh            # spec §6 cross-check
+assert abs(tanh["nmr_s_db"] - 14.9) < 0.5, tanh            # docs/metrics.md §6 cross-check
 assert ident["asr_db"] < -120, ident                        # linear: no aliasing beyond float rounding
 assert abs(t1["asr_db"] - (-17.5)) < 0.5, t1                # analytic ideal at 1x (oversampling spec)
 assert t4["asr_db"] < -66 and t4["oversample"] == 4, t4     # iir_quality at 4x (issue 6 target)

@@ -2,6 +2,7 @@
 // of heap use on the calling thread, ignores other threads, and reads zero when nothing allocates.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -79,10 +80,19 @@ TEST_CASE("arithmetic on the stack counts zero") {
 }
 
 TEST_CASE("allocations on another thread are not charged to this one") {
+    // The worker allocates only once the scope is open, so a counter shared between threads would
+    // see its allocation every time (not only when the thread happens to start late). The flag is a
+    // plain atomic: waiting on it allocates nothing on either thread.
+    std::atomic<bool> scope_open{false};
     std::string made_elsewhere;
-    std::thread worker([&] { made_elsewhere = std::string(1000, 'x'); });
+    std::thread worker([&] {
+        while (!scope_open.load(std::memory_order_acquire)) std::this_thread::yield();
+        made_elsewhere = std::string(1000, 'x');
+    });
     nofold::test::AllocationScope scope;
+    scope_open.store(true, std::memory_order_release);
     worker.join();
+    const std::size_t allocations = scope.allocations();  // read before doctest allocates for its messages
     CHECK(made_elsewhere.size() == 1000);
-    CHECK(scope.allocations() == 0);
+    CHECK(allocations == 0);
 }

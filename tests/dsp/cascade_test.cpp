@@ -18,6 +18,8 @@
 #include <nofold/dsp/cascade.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/blocks.hpp"
+#include "support/signals.hpp"
 
 namespace dsp = nofold::dsp;
 
@@ -155,22 +157,17 @@ TEST_CASE("Cascade stage sizes relax with the rate") {
 
 TEST_CASE("Cascade: random block splits (n = 0 included) equal one call, without allocating") {
     const int n = 700;
-    std::mt19937 rng(11);
-    std::uniform_real_distribution<float> u(-1, 1);
-    std::vector<float> x(n);
-    for (auto& v : x) v = u(rng);
+    std::mt19937 rng(11);  // draws the signal, then every block length
+    const std::vector<float> x = nofold::test::uniform_noise(n, rng);
     auto run = [&](auto& ca, auto& cb, int f) {
         std::vector<float> ha(n * f), hb(n * f), ya(n), yb(n);
         ca.up(x.data(), ha.data(), n);
         ca.down(ha.data(), ya.data(), n);
-        std::uniform_int_distribution<int> len(0, 150);
         nofold::test::AllocationScope scope;
-        for (int pos = 0; pos < n;) {
-            const int m = std::min(len(rng), n - pos);
+        nofold::test::random_blocks(n, 150, rng, [&](int pos, int m) {
             cb.up(x.data() + pos, hb.data() + pos * f, m);
             cb.down(hb.data() + pos * f, yb.data() + pos, m);
-            pos += m;
-        }
+        });
         CHECK(scope.allocations() == 0);
         CHECK(ha == hb);
         CHECK(ya == yb);

@@ -10,19 +10,14 @@
 
 #include <nofold/dsp/fir_halfband_design.hpp>
 
+#include "support/halfband.hpp"
+
 namespace dsp = nofold::dsp;
 
 namespace {
 constexpr long double pi_l = 3.141592653589793238462643383279502884L;
 
-template <std::size_t J>
-std::vector<long double> impulse(const std::array<double, J>& g) {
-    const int centre = 2 * static_cast<int>(J) - 1;
-    std::vector<long double> h(static_cast<std::size_t>(2 * centre + 1), 0.0L);
-    h[centre] = 0.5L;
-    for (std::size_t j = 1; j <= J; ++j) h[centre + 2 * j - 1] = h[centre - 2 * j + 1] = g[j - 1];
-    return h;
-}
+using nofold::test::halfband_impulse;
 
 long double mag_db(const std::vector<long double>& h, long double f) {
     std::complex<long double> s = 0;
@@ -33,7 +28,7 @@ long double mag_db(const std::vector<long double>& h, long double f) {
 template <int J>
 void check_design(double tbw, double atten_db) {
     const auto g = dsp::fir_halfband_kaiser<J>(atten_db);
-    const auto h = impulse(g);
+    const auto h = halfband_impulse(g);
     long double worst_stop = -1000, worst_pass = 0;
     const int points = 4000;
     for (int i = 0; i <= points; ++i) {
@@ -67,7 +62,7 @@ TEST_CASE("FIR half-band: measured response meets the requested attenuation") {
     check_design<j3>(0.2, 90.0);
     // The zero-phase amplitude helper agrees with the test's DTFT.
     const auto g = dsp::fir_halfband_kaiser<j2>(100.0);
-    const auto h = impulse(g);
+    const auto h = halfband_impulse(g);
     for (double f : {0.0, 0.1, 0.24, 0.3}) {
         CHECK(std::abs(20 * std::log10(std::abs(dsp::fir_halfband_amplitude(g, f))) - (double)mag_db(h, f)) < 1e-6);
     }

@@ -18,19 +18,14 @@
 #include <nofold/dsp/fir_halfband_equiripple.hpp>
 #include <nofold/dsp/filter_preset.hpp>
 
+#include "support/halfband.hpp"
+
 namespace dsp = nofold::dsp;
 
 namespace {
 constexpr long double pi_l = 3.141592653589793238462643383279502884L;
 
-template <std::size_t J>
-std::vector<long double> impulse(const std::array<double, J>& g) {
-    const int centre = 2 * static_cast<int>(J) - 1;
-    std::vector<long double> h(static_cast<std::size_t>(2 * centre + 1), 0.0L);
-    h[centre] = 0.5L;
-    for (std::size_t j = 1; j <= J; ++j) h[centre + 2 * j - 1] = h[centre - 2 * j + 1] = g[j - 1];
-    return h;
-}
+using nofold::test::halfband_impulse;
 
 // Zero-phase amplitude from the impulse response: DTFT times e^{+j w centre}, real part.
 long double amplitude(const std::vector<long double>& h, long double f) {
@@ -69,7 +64,7 @@ long double db(long double x) { return 20 * std::log10(x); }
 template <int J>
 void check_equiripple(double tbw) {
     const auto d = dsp::fir_halfband_equiripple<J>(tbw);
-    const auto m = measure(impulse(d.g), tbw);
+    const auto m = measure(halfband_impulse(d.g), tbw);
     MESSAGE("equiripple J=" << J << " (" << 4 * J - 1 << " taps), tbw " << tbw << ": reported " << d.attenuation_db()
                             << " dB in " << d.iterations << " exchanges, measured stopband " << (double)db(m.stop_peak)
                             << " dB, passband " << (double)db(m.pass_peak) << " dB, " << m.stop_extrema << " lobes");
@@ -85,7 +80,7 @@ template <int J>
 long double best_kaiser_db(double tbw) {
     long double best = 0;
     for (double a = 40.0; a <= 200.0; a += 2.0) {
-        const auto m = measure(impulse(dsp::fir_halfband_kaiser<J>(a)), tbw, 800);
+        const auto m = measure(halfband_impulse(dsp::fir_halfband_kaiser<J>(a)), tbw, 800);
         best = std::min(best, db(std::max(m.stop_peak, m.pass_peak)));
     }
     return best;
@@ -94,8 +89,8 @@ long double best_kaiser_db(double tbw) {
 template <int J>
 void check_beats_kaiser(double tbw, double attenuation_db) {
     const auto d = dsp::fir_halfband_equiripple<J>(tbw);
-    const auto m = measure(impulse(d.g), tbw);
-    const long double kaiser_same = db(measure(impulse(dsp::fir_halfband_kaiser<J>(attenuation_db)), tbw).stop_peak);
+    const auto m = measure(halfband_impulse(d.g), tbw);
+    const long double kaiser_same = db(measure(halfband_impulse(dsp::fir_halfband_kaiser<J>(attenuation_db)), tbw).stop_peak);
     const long double kaiser_best = best_kaiser_db<J>(tbw);
     MESSAGE((4 * J - 1) << " taps at tbw " << tbw << ": equiripple " << (double)db(m.stop_peak)
                       << " dB, Kaiser (designer's beta for " << attenuation_db << " dB) " << (double)kaiser_same
@@ -111,7 +106,7 @@ void check_beats_kaiser(double tbw, double attenuation_db) {
 template <int J>
 void check_size_meets(double tbw, double attenuation_db) {
     const auto d = dsp::fir_halfband_equiripple<J>(tbw);
-    const auto m = measure(impulse(d.g), tbw);
+    const auto m = measure(halfband_impulse(d.g), tbw);
     CHECK(d.converged);
     CHECK(db(m.stop_peak) <= -attenuation_db);
     CHECK(db(m.pass_peak) <= -attenuation_db);

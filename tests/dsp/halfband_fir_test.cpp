@@ -13,8 +13,11 @@
 #include <nofold/dsp/halfband_fir.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/blocks.hpp"
+#include "support/signals.hpp"
 
 namespace dsp = nofold::dsp;
+namespace test = nofold::test;
 
 namespace {
 template <std::size_t J>
@@ -28,19 +31,12 @@ std::vector<double> naive_fir(const std::array<double, J>& g, const std::vector<
         for (std::size_t k = 0; k < h.size() && k <= n; ++k) y[n] += h[k] * x[n - k];
     return y;
 }
-std::vector<float> noise(int n, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    std::vector<float> v(static_cast<std::size_t>(n));
-    for (auto& s : v) s = u(rng);
-    return v;
-}
 }  // namespace
 
 TEST_CASE("FIR 2x upsampler equals 2h convolved with the zero-stuffed input") {
     constexpr auto g = dsp::fir_halfband_kaiser<9>(90.0);
     const int n = 300;  // several internal chunks
-    const auto x = noise(n, 5);
+    const auto x = test::uniform_noise(n, 5);
     std::vector<float> y(2 * n);
     dsp::FIRUpsampler2x<9> up(g);
     up.process(x.data(), y.data(), n);
@@ -56,7 +52,7 @@ TEST_CASE("FIR 2x upsampler equals 2h convolved with the zero-stuffed input") {
 TEST_CASE("FIR 2x downsampler equals h convolved at the full rate, kept at odd phases") {
     constexpr auto g = dsp::fir_halfband_kaiser<13>(100.0);
     const int n = 300;
-    const auto x = noise(2 * n, 6);
+    const auto x = test::uniform_noise(2 * n, 6);
     std::vector<float> y(n);
     dsp::FIRDownsampler2x<13> down(g);
     down.process(x.data(), y.data(), n);
@@ -69,21 +65,18 @@ TEST_CASE("FIR 2x downsampler equals h convolved at the full rate, kept at odd p
 TEST_CASE("FIR stages: random block splits (n = 0 included) equal one call, without allocating") {
     constexpr auto g = dsp::fir_halfband_kaiser<21>(110.0);
     const int n = 1000;
-    const auto x = noise(2 * n, 7);
+    const auto x = test::uniform_noise(2 * n, 7);
     dsp::FIRUpsampler2x<21> up_a(g), up_b(g);
     dsp::FIRDownsampler2x<21> down_a(g), down_b(g);
     std::vector<float> ua(2 * n), ub(2 * n), da(n), db(n);
     up_a.process(x.data(), ua.data(), n);
     down_a.process(x.data(), da.data(), n);
     std::mt19937 rng(8);
-    std::uniform_int_distribution<int> len(0, 150);
     nofold::test::AllocationScope scope;
-    for (int pos = 0; pos < n;) {
-        const int m = std::min(len(rng), n - pos);
+    test::random_blocks(n, 150, rng, [&](int pos, int m) {
         up_b.process(x.data() + pos, ub.data() + 2 * pos, m);
         down_b.process(x.data() + 2 * pos, db.data() + pos, m);
-        pos += m;
-    }
+    });
     up_b.reset();
     CHECK(scope.allocations() == 0);
     CHECK(ua == ub);

@@ -18,9 +18,12 @@
 #include <nofold/simd/simd.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/blocks.hpp"
+#include "support/signals.hpp"
 
 namespace dsp = nofold::dsp;
 namespace simd = nofold::simd;
+namespace test = nofold::test;
 
 namespace {
 // Reference: filter x (high rate) by H(z) with sections in z^-2, double precision.
@@ -42,19 +45,11 @@ std::vector<double> naive_halfband(const std::array<double, N>& c, const std::ve
     return out;
 }
 
-std::vector<float> noise(int n, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    std::vector<float> v(static_cast<std::size_t>(n));
-    for (auto& s : v) s = u(rng);
-    return v;
-}
-
 template <int N, dsp::IIRForm Form>
 double up_error(double tbw, unsigned seed) {
     const auto c = dsp::iir_halfband_coefs<N>(tbw);
     const int n = 500;
-    const auto x = noise(n, seed);
+    const auto x = test::uniform_noise(n, seed);
     std::vector<float> y(2 * n);
     dsp::IIRUpsampler2x<N, float, Form> up(c);
     up.process(x.data(), y.data(), n);
@@ -70,7 +65,7 @@ template <int N, dsp::IIRForm Form>
 double down_error(double tbw, unsigned seed) {
     const auto c = dsp::iir_halfband_coefs<N>(tbw);
     const int n = 400;
-    const auto x = noise(2 * n, seed);
+    const auto x = test::uniform_noise(2 * n, seed);
     std::vector<float> y(n);
     dsp::IIRDownsampler2x<N, float, Form> down(c);
     down.process(x.data(), y.data(), n);
@@ -121,7 +116,7 @@ TEST_CASE("IIR stages: batch lanes equal the scalar kernel, N odd and even") {
     const auto c5 = dsp::iir_halfband_coefs<5>(0.08);
     const int n = 100;
     std::vector<std::vector<float>> ch;
-    for (int l = 0; l < w; ++l) ch.push_back(noise(2 * n, 10 + l));
+    for (int l = 0; l < w; ++l) ch.push_back(test::uniform_noise(2 * n, 10 + l));
     std::vector<float> interleaved(static_cast<std::size_t>(2 * n * w));
     for (int i = 0; i < 2 * n; ++i)
         for (int l = 0; l < w; ++l) interleaved[i * w + l] = ch[l][i];
@@ -156,21 +151,18 @@ template <int N, dsp::IIRForm Form>
 void check_splits(double tbw, unsigned seed) {
     const auto c = dsp::iir_halfband_coefs<N>(tbw);
     const int n = 1000;
-    const auto x = noise(2 * n, seed);
+    const auto x = test::uniform_noise(2 * n, seed);
     dsp::IIRUpsampler2x<N, float, Form> up_a(c), up_b(c);
     dsp::IIRDownsampler2x<N, float, Form> down_a(c), down_b(c);
     std::vector<float> ua(2 * n), ub(2 * n), da(n), db(n);
     up_a.process(x.data(), ua.data(), n);
     down_a.process(x.data(), da.data(), n);
     std::mt19937 rng(seed + 100);
-    std::uniform_int_distribution<int> len(0, 37);
     nofold::test::AllocationScope scope;
-    for (int pos = 0; pos < n;) {
-        const int m = std::min(len(rng), n - pos);
+    test::random_blocks(n, 37, rng, [&](int pos, int m) {
         up_b.process(x.data() + pos, ub.data() + 2 * pos, m);
         down_b.process(x.data() + 2 * pos, db.data() + pos, m);
-        pos += m;
-    }
+    });
     up_b.reset();
     down_b.reset();
     CHECK(scope.allocations() == 0);
@@ -183,22 +175,19 @@ template <int N, dsp::IIRForm FormA, dsp::IIRForm FormB>
 void check_forms_equal(double tbw, unsigned seed) {
     const auto c = dsp::iir_halfband_coefs<N>(tbw);
     const int n = 777;
-    const auto x = noise(2 * n, seed);
+    const auto x = test::uniform_noise(2 * n, seed);
     dsp::IIRUpsampler2x<N, float, FormA> up_a(c);
     dsp::IIRUpsampler2x<N, float, FormB> up_b(c);
     dsp::IIRDownsampler2x<N, float, FormA> down_a(c);
     dsp::IIRDownsampler2x<N, float, FormB> down_b(c);
     std::vector<float> ua(2 * n), ub(2 * n), da(n), db(n);
     std::mt19937 rng(seed);
-    std::uniform_int_distribution<int> len(0, 50);
-    for (int pos = 0; pos < n;) {  // the same random split for both, so partial blocks are covered
-        const int m = std::min(len(rng), n - pos);
+    test::random_blocks(n, 50, rng, [&](int pos, int m) {  // the same random split for both: partial blocks
         up_a.process(x.data() + pos, ua.data() + 2 * pos, m);
         up_b.process(x.data() + pos, ub.data() + 2 * pos, m);
         down_a.process(x.data() + 2 * pos, da.data() + pos, m);
         down_b.process(x.data() + 2 * pos, db.data() + pos, m);
-        pos += m;
-    }
+    });
     CHECK(ua == ub);
     CHECK(da == db);
 }

@@ -1,5 +1,5 @@
 // Claims about include/nofold/dsp/iir_halfband_design.hpp:
-// - the designer reproduces the spec's coefficient test vectors (oversampling.md §1) to 1e-6;
+// - the designer reproduces the published coefficient test vectors (docs/oversampling.md §1) to 1e-6;
 // - the constexpr designer equals a long-double evaluation of the same closed forms with <cmath>;
 // - the response, evaluated densely in long double by the test itself, meets the attenuation the
 //   designer promises in the stopband and has passband ripple ≈ δs²/2 (power complementarity);
@@ -32,7 +32,7 @@ cld response_ld(const std::array<double, N>& c, long double f) {
     return 0.5L * (a0 + a1);
 }
 
-// Reference: the spec's closed forms, written again in long double with <cmath>.
+// Reference: the closed forms of docs/oversampling.md §1, written again in long double with <cmath>.
 template <int N>
 std::array<long double, N> coefs_ld(long double tbw) {
     const long double t = std::tan((1 - 2 * tbw) * pi_l / 4);

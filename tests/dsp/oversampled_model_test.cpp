@@ -15,6 +15,7 @@
 #include <nofold/dsp/oversampled_model.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/signals.hpp"
 
 namespace dsp = nofold::dsp;
 using nofold::RateFactorStatus;
@@ -91,7 +92,7 @@ TEST_CASE("OversampledModel reports a model that cannot run that fast") {
 
 // ---------------------------------------------------------------------------------------------
 // A random-weight WaveNet, adapted with set_rate_factor, against its own ideal oversampling.
-// Analysis as metrics.md §2 with N a power of two and k0 odd (the paper's allowed alternative):
+// Analysis as docs/metrics.md §2 with N a power of two and k0 odd (the paper's allowed alternative):
 // N = 32768, k0 = 3111 (≈ 4186 Hz at 44.1 kHz). Ideal L-times oversampling (reference): the same
 // model at rate factor L fed the exact sine at L·N points per period, in steady state; its
 // spectrum by a radix-2 FFT in double, keeping the bins below N/2 (ideal decimation).
@@ -163,10 +164,7 @@ std::unique_ptr<nofold::runtime::WaveNet> random_wavenet() {
 
 std::vector<float> wn_sine(int factor, int periods) {
     const long long len = (long long)factor * wn_n;
-    std::vector<float> x(static_cast<std::size_t>(len * periods));
-    for (std::size_t i = 0; i < x.size(); ++i)
-        x[i] = (float)(0.5L * std::sin(2 * 3.141592653589793238462643383279502884L * (long double)((long long)wn_k0 * (long long)i % len) / len));
-    return x;
+    return nofold::test::bin_sine(static_cast<std::size_t>(len * periods), wn_k0, len, 0.5L);
 }
 
 double wavenet_ideal_asr_db(int factor) {

@@ -1,4 +1,4 @@
-// Claims about include/nofold/dsp/oversampled.hpp, measured with the ASR of metrics.md §2
+// Claims about include/nofold/dsp/oversampled.hpp, measured with the ASR of docs/metrics.md §2
 // (fs = N = 44101 prime, one second, f0 = 4186 Hz = bin 4186; harmonic bins by Goertzel in long
 // double, total energy by Parseval):
 // - for a memoryless tanh(8x) model the test's analytic ideal (Fourier-Chebyshev coefficients of
@@ -17,6 +17,7 @@
 #include <nofold/dsp/oversampled.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/blocks.hpp"
 
 namespace dsp = nofold::dsp;
 
@@ -40,7 +41,7 @@ struct TanhModel {
     }
 };
 
-// ASR (metrics.md §2) of y (length N = fs): E_H by Goertzel on the harmonic bins, E_Y by Parseval.
+// ASR (docs/metrics.md §2) of y (length N = fs): E_H by Goertzel on the harmonic bins, E_Y by Parseval.
 double asr_db(const std::vector<float>& y) {
     const int n = static_cast<int>(y.size());
     long double sum = 0, sum2 = 0;
@@ -154,13 +155,8 @@ TEST_CASE("Oversampled: random block splits equal one call; process/reset/prewar
     std::vector<float> ya(n), yb(n);
     a.process(x.data(), ya.data(), n);
     std::mt19937 rng(21);
-    std::uniform_int_distribution<int> len(0, 200);
     nofold::test::AllocationScope scope;
-    for (int pos = 0; pos < n;) {
-        const int m = std::min(len(rng), n - pos);
-        b.process(x.data() + pos, yb.data() + pos, m);
-        pos += m;
-    }
+    nofold::test::random_blocks(n, 200, rng, [&](int pos, int m) { b.process(x.data() + pos, yb.data() + pos, m); });
     b.reset();
     b.prewarm();
     CHECK(scope.allocations() == 0);

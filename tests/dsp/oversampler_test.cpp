@@ -9,6 +9,7 @@
 #include <nofold/dsp/oversampler.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/signals.hpp"
 
 namespace dsp = nofold::dsp;
 
@@ -16,10 +17,7 @@ namespace {
 template <int F, class Filter>
 void same_as_cascade(dsp::FilterPreset preset) {
     const int n = 500;
-    std::mt19937 rng(F);
-    std::uniform_real_distribution<float> u(-1, 1);
-    std::vector<float> x(n);
-    for (auto& v : x) v = u(rng);
+    const std::vector<float> x = nofold::test::uniform_noise(n, F);
     dsp::Cascade<F, Filter> c(dsp::LatencyMode::integer);
     dsp::Oversampler o(*dsp::oversample_factor_from_int(F), preset, dsp::LatencyMode::integer);
     std::vector<float> hc(n * F), ho(n * F), yc(n), yo(n);

@@ -20,17 +20,16 @@
 #include <nofold/dsp/resampler.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/blocks.hpp"
+#include "support/signals.hpp"
 
 namespace dsp = nofold::dsp;
 
 namespace {
 constexpr long double pi_l = 3.141592653589793238462643383279502884L;
 
-std::vector<float> tone(int rate, int hz, int n) {
-    std::vector<float> x(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) x[i] = (float)(0.5L * std::sin(2 * pi_l * (long double)((long long)hz * i % rate) / rate));
-    return x;
-}
+// hz cycles per second at `rate`, amplitude 0.5.
+std::vector<float> tone(int rate, int hz, int n) { return nofold::test::bin_sine(static_cast<std::size_t>(n), hz, rate, 0.5L); }
 
 struct Spectrum {
     double tone_db;       // gain of the tone
@@ -111,26 +110,21 @@ TEST_CASE("Resampler 96 -> 48 kHz and 48 -> 96 kHz") {
 }
 
 TEST_CASE("Resampler: output counts, block splits and allocation") {
-    std::mt19937 rng(5);
-    std::uniform_real_distribution<float> u(-1, 1);
+    std::mt19937 rng(5);  // draws the signal, then every block length
     const int n = 5000;
-    std::vector<float> x(n);
-    for (auto& v : x) v = u(rng);
+    const std::vector<float> x = nofold::test::uniform_noise(n, rng);
     for (auto [a, b] : {std::pair{44100, 48000}, std::pair{48000, 44100}}) {
         dsp::Resampler one(a, b), split(a, b);
         std::vector<float> y1(one.max_output(n)), y2(one.max_output(n) + 64);
         y1.resize(one.process(x.data(), n, y1.data()));
         CHECK((long long)y1.size() == ((long long)n * b + a - 1) / a);
-        std::uniform_int_distribution<int> len(0, 300);
         int got = 0;
         nofold::test::AllocationScope scope;
-        for (int pos = 0; pos < n;) {
-            const int m = std::min(len(rng), n - pos);
+        nofold::test::random_blocks(n, 300, rng, [&](int pos, int m) {
             const int w = split.process(x.data() + pos, m, y2.data() + got);
             CHECK(w <= split.max_output(m));
             got += w;
-            pos += m;
-        }
+        });
         split.reset();
         CHECK(scope.allocations() == 0);
         y2.resize(got);
@@ -150,13 +144,8 @@ TEST_CASE("ResampledModel: host 44.1 kHz / model 48 kHz and the reverse, round t
             const auto x = tone(host, hz, n);
             std::vector<float> y(n);
             std::mt19937 rng(hz);
-            std::uniform_int_distribution<int> len(0, 700);
             nofold::test::AllocationScope scope;
-            for (int pos = 0; pos < n;) {
-                const int k = std::min(len(rng), n - pos);
-                m.process(x.data() + pos, y.data() + pos, k);
-                pos += k;
-            }
+            nofold::test::random_blocks(n, 700, rng, [&](int pos, int k) { m.process(x.data() + pos, y.data() + pos, k); });
             CHECK(scope.allocations() == 0);
             const auto s = analyse(y, host, hz, host / 20);
             worst = std::max(worst, s.worst_db);

@@ -14,18 +14,13 @@
 
 #include "../../examples/firmware/amp.hpp"
 #include "support/alloc_counter.hpp"
+#include "support/text_file.hpp"
 
 #ifndef NOFOLD_SOURCE_DIR
 #error "NOFOLD_SOURCE_DIR must point at the repository"
 #endif
 
 namespace {
-std::string read_text(const std::string& path) {
-    std::ifstream f(path);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
 const std::string root = NOFOLD_SOURCE_DIR;
 }  // namespace
 
@@ -34,7 +29,7 @@ TEST_CASE("the committed firmware header is what codegen writes for the demo mod
     options.name = "DemoDrive";
     options.source = "examples/models/nofold_demo_drive.nam";
     const auto file = nofold::io::read_model_file(root + "/examples/models/nofold_demo_drive.nam");
-    CHECK(nofold::io::write_header(file, options) == read_text(root + "/examples/firmware/demo_drive.hpp"));
+    CHECK(nofold::io::write_header(file, options) == nofold::test::read_text_file(root + "/examples/firmware/demo_drive.hpp"));
 }
 
 TEST_CASE("firmware amp equals the loaded model and never allocates") {

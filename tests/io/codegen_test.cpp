@@ -19,6 +19,7 @@
 
 #include "generated/lstm_1x8.hpp"
 #include "support/alloc_counter.hpp"
+#include "support/text_file.hpp"
 #include "generated/tiny_wavenet.hpp"
 
 namespace io = nofold::io;
@@ -27,12 +28,7 @@ namespace {
 
 std::filesystem::path here() { return std::filesystem::path(__FILE__).parent_path(); }
 
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
+using nofold::test::read_text_file;
 
 template <class Generated>
 void check_generated(const char* fixture, const char* header, const char* name) {
@@ -42,7 +38,7 @@ void check_generated(const char* fixture, const char* header, const char* name) 
     io::CodegenOptions options;
     options.name = name;
     options.source = std::string("tests/io/fixtures/") + fixture;
-    CHECK(io::write_header(file, options) == slurp(here() / "generated" / header));
+    CHECK(io::write_header(file, options) == read_text_file(here() / "generated" / header));
 
     REQUIRE(Generated::weights.size() == file.model.weights.size());
     CHECK(std::memcmp(Generated::weights.data(), file.model.weights.data(), file.model.weights.size() * sizeof(float)) == 0);

@@ -10,6 +10,8 @@
 
 #include <nofold/io/read.hpp>
 
+#include "support/text_file.hpp"
+
 namespace {
 
 std::filesystem::path corpus_dir() { return std::filesystem::path(__FILE__).parent_path().parent_path() / "fuzz" / "corpus"; }
@@ -27,12 +29,10 @@ TEST_CASE("fuzz corpus: every input reads or is refused with a LoadError" *
     for (const auto& entry : std::filesystem::directory_iterator(corpus_dir())) {
         if (!entry.is_regular_file()) continue;
         ++files;
-        std::ifstream in(entry.path(), std::ios::binary);
-        std::ostringstream text;
-        text << in.rdbuf();
+        const std::string text = nofold::test::read_text_file(entry.path());
         CAPTURE(entry.path().filename().string());
         try {
-            check_counts(nofold::io::read_model_text(entry.path().filename().string(), text.str()));
+            check_counts(nofold::io::read_model_text(entry.path().filename().string(), text));
             ++loaded;
         } catch (const nofold::io::LoadError& e) {
             CHECK(std::string(e.what()).find(entry.path().filename().string()) == 0);  // names the file first

@@ -18,22 +18,21 @@
 #include <nofold/io/load.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/json_text.hpp"
 
 namespace io = nofold::io;
 
 namespace {
 
-using Matrix = std::vector<std::vector<double>>;
+using nofold::test::json_matrix;
+using nofold::test::Matrix;
+std::string json_vector(const Matrix& m) { return nofold::test::json_row(m); }
 
 struct Rng {
     std::mt19937 gen;
     explicit Rng(unsigned seed) : gen(seed) {}
     Matrix matrix(int rows, int cols, double scale = 0.6) {
-        std::uniform_real_distribution<float> d(static_cast<float>(-scale), static_cast<float>(scale));
-        Matrix m(static_cast<std::size_t>(rows), std::vector<double>(static_cast<std::size_t>(cols)));
-        for (auto& r : m)
-            for (auto& x : r) x = static_cast<double>(d(gen));
-        return m;
+        return nofold::test::uniform_matrix(rows, cols, gen, static_cast<float>(scale));
     }
     std::vector<float> signal(int n) {
         std::normal_distribution<float> d(0.0f, 0.4f);
@@ -42,24 +41,6 @@ struct Rng {
         return x;
     }
 };
-
-std::string json_matrix(const Matrix& m) {
-    std::string s = "[";
-    for (std::size_t r = 0; r < m.size(); ++r) {
-        s += r ? ",[" : "[";
-        for (std::size_t c = 0; c < m[r].size(); ++c) {
-            char buf[40];
-            std::snprintf(buf, sizeof buf, "%s%.9g", c ? "," : "", m[r][c]);
-            s += buf;
-        }
-        s += "]";
-    }
-    return s + "]";
-}
-std::string json_vector(const Matrix& m) {  // a 1 x n matrix written flat
-    const std::string s = json_matrix(m);
-    return s.substr(1, s.size() - 2);
-}
 
 double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 

@@ -13,18 +13,14 @@
 #include <nofold/io/read.hpp>
 
 #include "support/shared_data.hpp"
+#include "support/text_file.hpp"
 
 namespace io = nofold::io;
 namespace nn = nofold::nn;
 
 namespace {
 
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
+using nofold::test::read_text_file;
 
 std::string weights_json(std::size_t n, float value = 0.25f) {
     std::string s = "[";
@@ -118,7 +114,7 @@ TEST_CASE("nam: wavenet.nam config and metadata, key by key" * doctest::skip(nof
     CHECK(f.metadata.loudness_db == doctest::Approx(-20.020729064941406));
     CHECK(f.metadata.date == "2024-10-09 18:32:27");
     // The last weight is head_scale and overrides the config's value. Find it in the text independently.
-    const std::string text = slurp(path);
+    const std::string text = read_text_file(path);
     const std::size_t close = text.rfind(']');
     const std::size_t comma = text.rfind(',', close);
     CHECK(c.head_scale == static_cast<float>(std::stod(text.substr(comma + 1, close - comma - 1))));
@@ -251,7 +247,7 @@ TEST_CASE("nam: shape seams between arrays and the condition are checked") {
 
 TEST_CASE("nam: truncated and non-JSON files are refused with line and column" *
           doctest::skip(nofold::test::shared_dir().empty())) {
-    const std::string text = slurp(nofold::test::shared_dir() / "models" / "wavenet_a1_standard.nam");
+    const std::string text = read_text_file(nofold::test::shared_dir() / "models" / "wavenet_a1_standard.nam");
     for (std::size_t cut : {std::size_t(0), std::size_t(1), std::size_t(100), text.size() / 2, text.size() - 1}) {
         CAPTURE(cut);
         const auto e = load_error(text.substr(0, cut), "a1.nam");

@@ -12,7 +12,7 @@
 //
 // Whose rounding is it? The last case compares Core's render and nofold's with an independent
 // double-precision evaluation of the same weights (tests/runtime/naive_wavenet.hpp: whole-signal loops
-// written from model-formats.md §1.1, std::tanh in double). Measured (AVX2+FMA, g++ 12, at 64cd572 with
+// written from docs/model-formats.md §2, std::tanh in double). Measured (AVX2+FMA, g++ 12, at 64cd572 with
 // the nn/ work then in progress), max |error| / error-to-signal against the double result:
 //   model                Core                 nofold
 //   wavenet_a1_standard  1.21e-5 / −124.5 dB  1.47e-5 / −120.5 dB
@@ -29,10 +29,10 @@
 // `bottleneck` rows, which matters only when bottleneck > channels — in wavenet_a2_max's condition_dsp,
 // array 0 (3 channels, bottleneck 6, layer1x1 groups 3). Bisected with identity FiLMs and one layer at a
 // time (every layer alone agreed to −143 dB; the array with two layers was −37 dB apart, and −143 dB with
-// layer 0's layer1x1 zeroed). Core agrees with the spec here: in NeuralAmpModelerCore's
+// layer 0's layer1x1 zeroed). Core agrees with docs/model-formats.md here: in NeuralAmpModelerCore's
 // NAM/wavenet/model.cpp (Layer::Process) the layer 1×1 of a gated or blended layer takes the top
 // `bottleneck` rows of z, all of them. Before the fix the naive model was −57.5 dB from nofold and −59 dB
-// from Core; after it, −139 dB from both. The Core quirk the spec documents is also visible in
+// from Core; after it, −139 dB from both. The Core quirk of docs/model-formats.md §2.6 is also visible in
 // Core's render (that FiLM sits in the blended branch of Layer::Process only): applying layer1x1_post_film
 // in every layer (the trainer's rule) instead of only in blended layers puts the double result at max
 // |error| 1.67, −27.2 dB from Core (checked below).
@@ -221,7 +221,7 @@ TEST_CASE("parity: nofold is as close to the exact (double) result as NAM Core's
     }
 }
 
-TEST_CASE("parity: Core applies layer1x1_post_film only in blended layers (spec §1.1 quirk)" *
+TEST_CASE("parity: Core applies layer1x1_post_film only in blended layers (docs/model-formats.md §2.6)" *
           doctest::skip(nofold::test::shared_dir().empty())) {
     // Reference: Core's render of wavenet_a2_max (its condition_dsp has gated and blended layers, its main
     // array an ungated one, all with layer1x1_post_film) against the naive double model under each rule.

@@ -10,6 +10,8 @@
 
 #include <nofold/io/read.hpp>
 
+#include "support/json_text.hpp"
+
 namespace io = nofold::io;
 namespace nn = nofold::nn;
 
@@ -17,32 +19,11 @@ namespace {
 
 struct Rng {
     std::mt19937 gen{2024};
-    std::vector<std::vector<double>> matrix(int rows, int cols) {
-        std::uniform_real_distribution<float> d(-1.0f, 1.0f);
-        std::vector<std::vector<double>> m(static_cast<std::size_t>(rows), std::vector<double>(static_cast<std::size_t>(cols)));
-        for (auto& r : m)
-            for (auto& x : r) x = static_cast<double>(d(gen));  // float-representable values
-        return m;
-    }
+    nofold::test::Matrix matrix(int rows, int cols) { return nofold::test::uniform_matrix(rows, cols, gen, 1.0f); }
 };
 
-std::string to_json(const std::vector<std::vector<double>>& m) {
-    std::string s = "[";
-    for (std::size_t r = 0; r < m.size(); ++r) {
-        s += r ? ",[" : "[";
-        for (std::size_t c = 0; c < m[r].size(); ++c) {
-            char buf[40];
-            std::snprintf(buf, sizeof buf, "%s%.9g", c ? "," : "", m[r][c]);
-            s += buf;
-        }
-        s += "]";
-    }
-    return s + "]";
-}
-std::string row(const std::vector<std::vector<double>>& m) {  // a 1×n matrix as a flat vector
-    const std::string s = to_json(m);
-    return s.substr(1, s.size() - 2);
-}
+std::string to_json(const nofold::test::Matrix& m) { return nofold::test::json_matrix(m); }
+std::string row(const nofold::test::Matrix& m) { return nofold::test::json_row(m); }
 
 io::LoadError load_error(const std::string& text) {
     try {

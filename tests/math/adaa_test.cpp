@@ -1,6 +1,6 @@
 // Claims about include/nofold/math/adaa.hpp: ADAA of a linear function is the matching FIR (exact), the
 // ill-conditioned fallback gives the limit, LinearPart::subtract equals keep, and ADAA1/ADAA2 of tanh on
-// a sine measurably reduce aliasing (ASR per metrics.md §2, computed here with a direct DFT, N prime).
+// a sine measurably reduce aliasing (ASR per docs/metrics.md §2, computed here with a direct DFT, N prime).
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -1,5 +1,5 @@
 // Claims about exp_log.hpp, exponential.hpp, piecewise.hpp, snake.hpp and smooth_hardtanh.hpp: each policy
-// against an independent long-double formula (activations.md) on a dense grid [−30, 30] step 2^-10, 20 000
+// against an independent long-double formula (docs/activations.md) on a dense grid [−30, 30] step 2^-10, 20 000
 // log-uniform random magnitudes up to 3e38 and the edge cases (0, ±subnormals, ±1e-30, ±1e30, ±inf);
 // NaN checked separately; SIMD block results equal the scalar instantiation bit for bit.
 #include <doctest/doctest.h>
@@ -133,7 +133,7 @@ TEST_CASE("exp-based PyTorch activations are within 4 ULP") {
 }
 
 TEST_CASE("Fast tier of the exp-based activations: abs error <= 1e-6 * max(1, |f|), clamped, scalar == SIMD") {
-    // Reference: the same long-double formulas as the Exact tier's test (activations.md), on the dense grid,
+    // Reference: the same long-double formulas as the Exact tier's test (docs/activations.md), on the dense grid,
     // the log-uniform magnitudes up to 3e38 and the edge cases (±inf, ±1e30, subnormals) of test_inputs().
     const auto check_fast = [](const char* name, const auto& p, const std::function<LD(LD)>& ref, double bound) {
         const auto xs = mtest::test_inputs();
@@ -351,7 +351,7 @@ TEST_CASE("antiderivatives by central differences in double (F1' = f, F2' = F1)"
     CHECK(math::CELU<>{2.0f}.antiderivative(0.0) == 0.0);
     CHECK(math::SELU<>{}.antiderivative2(0.0) == 0.0);
     check_f2("ReLUSquared", math::ReLUSquared{2.0f}, -5, 5);
-    // The spec's closed forms, checked at points (activations.md §6).
+    // The closed forms of docs/activations.md §6, checked at points.
     CHECK(math::Hardtanh{}.antiderivative2(3.0) == doctest::Approx(4.5 + 1.0 / 6 - 1.5));
     CHECK(math::Hardtanh{}.antiderivative2(-3.0) == doctest::Approx(-(4.5 + 1.0 / 6) + 1.5));
     CHECK(math::Softsign{}.antiderivative(-2.0) == doctest::Approx(2.0 - std::log(3.0)));

@@ -130,11 +130,11 @@ TEST_CASE("NamCompat tanh is NAM's Fasttanh formula, max error about 4.4e-4 agai
 }
 
 TEST_CASE("NamCompat tanh and sigmoid round exactly like NAM's float formula without contraction") {
-    // Reference: NAM's fast_tanh / fast_sigmoid (model-formats.md) evaluated in float one operation at a time,
-    // each result stored to a volatile so that no compiler setting can fuse a product into an addition (NAM
-    // Core's renders were made with -ffp-contract=off). The library must match it bit for bit on the scalar
-    // and the SIMD path whatever -ffp-contract this test was built with (GCC's default fuses with -mfma, from
-    // -O2 on: at -O3 without the barriers 45% of these results differ; the suite's default -O1 does not fuse).
+    // Reference: NAM's fast_tanh / fast_sigmoid (docs/model-formats.md §2.8) evaluated in float one operation at a
+    // time, each result stored to a volatile so that no compiler setting can fuse a product into an addition (NAM
+    // Core's renders were made with -ffp-contract=off). The library must match it bit for bit on the scalar and the
+    // SIMD path whatever -ffp-contract this test was built with (GCC's default fuses with -mfma, from -O2 on: at
+    // -O3 without the barriers 45% of these results differ; the suite's default -O1 does not fuse).
     const auto nam_tanh = [](float x) {
         volatile float a = std::fabs(x), x2 = x * x;
         volatile float ka = 2.45550750702956f * a, n1 = 2.45550750702956f + ka;

@@ -1,6 +1,6 @@
 // Tests for include/nofold/nn/recurrent_model.hpp (with nn/lstm.hpp, nn/gru.hpp, nn/recurrent.hpp).
 // Independent reference: naive double-precision LSTM/GRU cells written below from the formulas of
-// ../shared/specs/model-formats.md §1.2 and §2 (PyTorch conventions), states before t = 0 equal to
+// docs/model-formats.md §3 and §7 (PyTorch conventions), states before t = 0 equal to
 // the initial state. Tolerance: max abs error ≤ 1e-5 × output RMS (or twice the network's conditioning floor,
 // measured in the test, where that is larger).
 #include <doctest/doctest.h>
@@ -16,6 +16,9 @@
 #include <nofold/nn/recurrent_model.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/blocks.hpp"
+#include "support/compare.hpp"
+#include "support/signals.hpp"
 
 using namespace nofold;
 
@@ -26,14 +29,6 @@ constexpr bool is_arm64 = false;
 #endif
 
 namespace {
-
-std::vector<float> random_vector(std::size_t n, unsigned seed, float scale) {
-    std::mt19937 gen(seed);
-    std::uniform_real_distribution<float> dist(-scale, scale);
-    std::vector<float> v(n);
-    for (float& x : v) x = dist(gen);
-    return v;
-}
 
 double sig(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
@@ -141,23 +136,6 @@ std::vector<double> naive_recurrent(bool lstm, int in, int H, int layers, const 
     return y;
 }
 
-double rel_error(const std::vector<float>& y, const std::vector<double>& ref) {
-    double rms = 0, err = 0;
-    for (std::size_t i = 0; i < ref.size(); ++i) {
-        rms += ref[i] * ref[i];
-        err = std::max(err, std::fabs(static_cast<double>(y[i]) - ref[i]));
-    }
-    return err / std::max(std::sqrt(rms / static_cast<double>(ref.size())), 1e-30);
-}
-
-template <class M>
-std::vector<float> run(M& m, const std::vector<float>& x, int block) {
-    std::vector<float> y(x.size());
-    for (std::size_t i = 0; i < x.size(); i += static_cast<std::size_t>(block))
-        m.process(x.data() + i, y.data() + i, static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(block), x.size() - i)));
-    return y;
-}
-
 using DynLstm = nn::LstmModel<nn::dynamic, nn::dynamic, nn::dynamic>;
 using DynGru = nn::GruModel<nn::dynamic, nn::dynamic, nn::dynamic>;
 
@@ -168,11 +146,11 @@ TEST_CASE("LSTM matches the naive double reference (1x3, 1x16, 2x5, 1x40)") {
     for (Shape s : {Shape{3, 1}, Shape{16, 1}, Shape{5, 2}, Shape{40, 1}}) {
         DynLstm m(1, s.h, s.layers);
         CHECK(m.weight_count() == nn::weight_count(nn::LstmConfig{1, s.h, s.layers}));
-        const std::vector<float> w = random_vector(m.weight_count(), 20u + static_cast<unsigned>(s.h), 0.4f);
+        const std::vector<float> w = test::uniform_noise(m.weight_count(), 20u + static_cast<unsigned>(s.h), 0.4f);
         REQUIRE(m.set_weights(w.data(), w.size()).empty());
-        const std::vector<float> x = random_vector(2000, 21, 0.9f);
+        const std::vector<float> x = test::uniform_noise(2000, 21, 0.9f);
         const std::vector<double> ref = naive_recurrent(true, 1, s.h, s.layers, w, x, 1.0);
-        const double e = rel_error(run(m, x, 64), ref);
+        const double e = test::max_error_over_rms(test::run_blocks(m, x, 64), ref);
         // Conditioning floor: how far the exact (double) output moves when every float weight moves by one
         // ulp. No float implementation can be held below that; the 2x5 network sits near 1e-5 on its own.
         double floor = 0;
@@ -181,7 +159,7 @@ TEST_CASE("LSTM matches the naive double reference (1x3, 1x16, 2x5, 1x40)") {
             std::vector<float> wp = w;
             for (float& v : wp) v = (gen() & 1u) ? std::nextafter(v, 10.0f) : std::nextafter(v, -10.0f);
             const std::vector<double> moved = naive_recurrent(true, 1, s.h, s.layers, wp, x, 1.0);
-            floor = std::max(floor, rel_error(std::vector<float>(moved.begin(), moved.end()), ref));
+            floor = std::max(floor, test::max_error_over_rms(std::vector<float>(moved.begin(), moved.end()), ref));
         }
         MESSAGE("LSTM h=" << s.h << " layers=" << s.layers << " rel error " << e << " (1-ulp weight floor " << floor << ")");
         // xsimd 8.1's float division on 64-bit ARM is a refined reciprocal estimate, a few ulp off
@@ -196,26 +174,26 @@ TEST_CASE("GRU matches the naive double reference (PyTorch r, z, n; 1x8, 2x12)")
         const int h = layers == 1 ? 8 : 12;
         DynGru m(1, h, layers);
         CHECK(m.weight_count() == nn::weight_count(nn::GruConfig{1, h, layers}));
-        const std::vector<float> w = random_vector(m.weight_count(), 30u + static_cast<unsigned>(layers), 0.4f);
+        const std::vector<float> w = test::uniform_noise(m.weight_count(), 30u + static_cast<unsigned>(layers), 0.4f);
         REQUIRE(m.set_weights(w.data(), w.size()).empty());
-        const std::vector<float> x = random_vector(2000, 31, 0.9f);
-        CHECK(rel_error(run(m, x, 64), naive_recurrent(false, 1, h, layers, w, x, 1.0)) <= 1e-5);
+        const std::vector<float> x = test::uniform_noise(2000, 31, 0.9f);
+        CHECK(test::max_error_over_rms(test::run_blocks(m, x, 64), naive_recurrent(false, 1, h, layers, w, x, 1.0)) <= 1e-5);
     }
 }
 
 TEST_CASE("Recurrent rate factor: state fed back from L samples ago, fractional L interpolated") {
     for (double L : {2.0, 3.0, 1.5, 2.25}) {
         DynLstm m(1, 6, 2, math::Accuracy::exact, 4.0);
-        const std::vector<float> w = random_vector(m.weight_count(), 40, 0.4f);
+        const std::vector<float> w = test::uniform_noise(m.weight_count(), 40, 0.4f);
         REQUIRE(m.set_weights(w.data(), w.size()).empty());
         REQUIRE(m.set_rate_factor(L) == RateFactorStatus::ok);
-        const std::vector<float> x = random_vector(1500, 41, 0.9f);
-        CHECK(rel_error(run(m, x, 64), naive_recurrent(true, 1, 6, 2, w, x, L)) <= 1e-5);
+        const std::vector<float> x = test::uniform_noise(1500, 41, 0.9f);
+        CHECK(test::max_error_over_rms(test::run_blocks(m, x, 64), naive_recurrent(true, 1, 6, 2, w, x, L)) <= 1e-5);
         DynGru g(1, 5, 1, math::Accuracy::exact, 4.0);
-        const std::vector<float> wg = random_vector(g.weight_count(), 42, 0.4f);
+        const std::vector<float> wg = test::uniform_noise(g.weight_count(), 42, 0.4f);
         REQUIRE(g.set_weights(wg.data(), wg.size()).empty());
         REQUIRE(g.set_rate_factor(L) == RateFactorStatus::ok);
-        CHECK(rel_error(run(g, x, 64), naive_recurrent(false, 1, 5, 1, wg, x, L)) <= 1e-5);
+        CHECK(test::max_error_over_rms(test::run_blocks(g, x, 64), naive_recurrent(false, 1, 5, 1, wg, x, L)) <= 1e-5);
     }
     DynLstm m(1, 4, 1, math::Accuracy::exact, 2.0);
     CHECK(m.set_rate_factor(2.5) == RateFactorStatus::out_of_range);
@@ -225,14 +203,14 @@ TEST_CASE("Recurrent rate factor: state fed back from L samples ago, fractional 
 TEST_CASE("Static LSTM/GRU presets equal the runtime ones bit for bit; block sizes 0, 1, 7, 64, 1000 agree") {
     nn::LstmModel<1, 16, 1> st(1, 16, 1);
     DynLstm dy(1, 16, 1);
-    const std::vector<float> w = random_vector(st.weight_count(), 50, 0.4f);
+    const std::vector<float> w = test::uniform_noise(st.weight_count(), 50, 0.4f);
     REQUIRE(st.set_weights(w.data(), w.size()).empty());
     REQUIRE(dy.set_weights(w.data(), w.size()).empty());
-    const std::vector<float> x = random_vector(3000, 51, 0.9f);
-    const std::vector<float> ref = run(dy, x, 64);
+    const std::vector<float> x = test::uniform_noise(3000, 51, 0.9f);
+    const std::vector<float> ref = test::run_blocks(dy, x, 64);
     for (int block : {1, 7, 64, 1000}) {
         st.reset();
-        const std::vector<float> y = run(st, x, block);
+        const std::vector<float> y = test::run_blocks(st, x, block);
         for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == ref[i]);
     }
     st.reset();
@@ -244,39 +222,39 @@ TEST_CASE("Static LSTM/GRU presets equal the runtime ones bit for bit; block siz
     for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == ref[i]);
     nn::GruModel<1, 12, 2> gs(1, 12, 2);
     DynGru gd(1, 12, 2);
-    const std::vector<float> wg = random_vector(gs.weight_count(), 52, 0.4f);
+    const std::vector<float> wg = test::uniform_noise(gs.weight_count(), 52, 0.4f);
     REQUIRE(gs.set_weights(wg.data(), wg.size()).empty());
     REQUIRE(gd.set_weights(wg.data(), wg.size()).empty());
-    const std::vector<float> a = run(gs, x, 7), b = run(gd, x, 64);
+    const std::vector<float> a = test::run_blocks(gs, x, 7), b = test::run_blocks(gd, x, 64);
     for (std::size_t i = 0; i < a.size(); ++i) REQUIRE(a[i] == b[i]);
 }
 
 TEST_CASE("LSTM reset restores h0/c0; prewarm feeds whole blocks of zeros; NaN/inf read as 0") {
     DynLstm m(1, 8, 1);
-    const std::vector<float> w = random_vector(m.weight_count(), 60, 0.4f);
+    const std::vector<float> w = test::uniform_noise(m.weight_count(), 60, 0.4f);
     REQUIRE(m.set_weights(w.data(), w.size()).empty());
-    const std::vector<float> x = random_vector(500, 61, 0.9f);
-    const std::vector<float> first = run(m, x, 64);
+    const std::vector<float> x = test::uniform_noise(500, 61, 0.9f);
+    const std::vector<float> first = test::run_blocks(m, x, 64);
     m.reset();
-    const std::vector<float> again = run(m, x, 64);
+    const std::vector<float> again = test::run_blocks(m, x, 64);
     for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(first[i] == again[i]);
     // prewarm(samples=100, block=64) = 128 zeros, then the signal
     m.set_prewarm(100, 64);
     m.prewarm();
-    const std::vector<float> warmed = run(m, x, 64);
+    const std::vector<float> warmed = test::run_blocks(m, x, 64);
     std::vector<float> padded(128, 0.0f);
     padded.insert(padded.end(), x.begin(), x.end());
     const std::vector<double> ref = naive_recurrent(true, 1, 8, 1, w, padded, 1.0);
-    CHECK(rel_error(warmed, std::vector<double>(ref.begin() + 128, ref.end())) <= 1e-5);
+    CHECK(test::max_error_over_rms(warmed, std::vector<double>(ref.begin() + 128, ref.end())) <= 1e-5);
     // NaN/inf input: same as 0
     std::vector<float> bad = x, clean = x;
     bad[10] = std::nanf("");
     bad[20] = -INFINITY;
     clean[10] = clean[20] = 0.0f;
     m.reset();
-    const std::vector<float> yb = run(m, bad, 64);
+    const std::vector<float> yb = test::run_blocks(m, bad, 64);
     m.reset();
-    const std::vector<float> yc = run(m, clean, 64);
+    const std::vector<float> yc = test::run_blocks(m, clean, 64);
     for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(yb[i] == yc[i]);
 }
 
@@ -285,7 +263,7 @@ TEST_CASE("LSTM/GRU process, reset, prewarm and set_rate_factor never allocate (
     ModelFor<nn::LstmModel<1, 40, 1>> st40(1, 40, 1);
     ModelFor<DynLstm> dy(1, 12, 2, math::Accuracy::nam, 3.0);
     ModelFor<DynGru> gr(1, 12, 2);
-    std::vector<float> x = random_vector(1000, 70, 0.9f), y(1000);
+    std::vector<float> x = test::uniform_noise(1000, 70, 0.9f), y(1000);
     nofold::test::AllocationScope scope;
     for (Model* m : std::initializer_list<Model*>{&st, &st40, &dy, &gr}) {
         m->process(x.data(), y.data(), 1000);
@@ -300,9 +278,9 @@ TEST_CASE("LSTM/GRU process, reset, prewarm and set_rate_factor never allocate (
 TEST_CASE("static LSTM/GRU are heap-free: construct, set_weights, prewarm and process allocate nothing") {
     using Lstm = nn::LstmModel<1, 16, 1, 1>;
     using Gru = nn::GruModel<1, 8, 2, 1>;
-    const std::vector<float> wl = random_vector(4 * 16 * 17 + 6 * 16 + 17, 80, 0.4f);
-    const std::vector<float> wg = random_vector(3 * 8 * 9 + 6 * 8 + 3 * 8 * 16 + 6 * 8 + 9, 81, 0.4f);
-    const std::vector<float> x = random_vector(300, 82, 0.9f);
+    const std::vector<float> wl = test::uniform_noise(4 * 16 * 17 + 6 * 16 + 17, 80, 0.4f);
+    const std::vector<float> wg = test::uniform_noise(3 * 8 * 9 + 6 * 8 + 3 * 8 * 16 + 6 * 8 + 9, 81, 0.4f);
+    const std::vector<float> x = test::uniform_noise(300, 82, 0.9f);
     std::vector<float> yl(x.size()), yg(x.size());
     std::size_t heap = 1;
     {
@@ -320,21 +298,21 @@ TEST_CASE("static LSTM/GRU are heap-free: construct, set_weights, prewarm and pr
         CHECK(scope.allocations() == 0);
     }
     CHECK(heap == 0);
-    CHECK(rel_error(yl, naive_recurrent(true, 1, 16, 1, wl, x, 1.0)) <= 1e-5);
-    CHECK(rel_error(yg, naive_recurrent(false, 1, 8, 2, wg, x, 1.0)) <= 1e-5);
+    CHECK(test::max_error_over_rms(yl, naive_recurrent(true, 1, 16, 1, wl, x, 1.0)) <= 1e-5);
+    CHECK(test::max_error_over_rms(yg, naive_recurrent(false, 1, 8, 2, wg, x, 1.0)) <= 1e-5);
 }
 
 TEST_CASE("LSTM/GRU fast tier (math::Fast gates) stays within 2e-5 x RMS of the naive exact reference") {
     // math::Fast tanh/sigmoid: abs error <= 2e-6 per gate (math/tier.hpp); the recurrence accumulates a few
     nn::LstmModel<1, 16, 1> lstm(1, 16, 1, math::Accuracy::fast);
     nn::GruModel<1, 12, 1> gru(1, 12, 1, math::Accuracy::fast);
-    const std::vector<float> wl = random_vector(lstm.weight_count(), 90, 0.4f);
-    const std::vector<float> wg = random_vector(gru.weight_count(), 91, 0.4f);
+    const std::vector<float> wl = test::uniform_noise(lstm.weight_count(), 90, 0.4f);
+    const std::vector<float> wg = test::uniform_noise(gru.weight_count(), 91, 0.4f);
     REQUIRE(lstm.set_weights(wl.data(), wl.size()).ok());
     REQUIRE(gru.set_weights(wg.data(), wg.size()).ok());
-    const std::vector<float> x = random_vector(3000, 92, 0.9f);
-    const double el = rel_error(run(lstm, x, 64), naive_recurrent(true, 1, 16, 1, wl, x, 1.0));
-    const double eg = rel_error(run(gru, x, 64), naive_recurrent(false, 1, 12, 1, wg, x, 1.0));
+    const std::vector<float> x = test::uniform_noise(3000, 92, 0.9f);
+    const double el = test::max_error_over_rms(test::run_blocks(lstm, x, 64), naive_recurrent(true, 1, 16, 1, wl, x, 1.0));
+    const double eg = test::max_error_over_rms(test::run_blocks(gru, x, 64), naive_recurrent(false, 1, 12, 1, wg, x, 1.0));
     MESSAGE("fast tier: LSTM rel error " << el << ", GRU " << eg);
     CHECK(el <= 2e-5);
     CHECK(eg <= 2e-5);

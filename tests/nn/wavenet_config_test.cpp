@@ -1,7 +1,7 @@
 // Tests for include/nofold/nn/wavenet_config.hpp, lstm_config.hpp, linear_config.hpp,
 // convnet_config.hpp and model_config.hpp.
 // Independent reference: the weight counts of the NAM example files, as listed in
-// ../shared/reference/README.md (counted in the .nam files), and hand counts from spec §1.2–1.4.
+// ../shared/reference/README.md (counted in the .nam files), and hand counts from docs/model-formats.md §3–5.
 #include <doctest/doctest.h>
 
 #include <nofold/nn/model_config.hpp>
@@ -72,7 +72,7 @@ TEST_CASE("weight_count: slimmable_wavenet (3ch x10 ReLU) has 457 weights") {
     CHECK(weight_count(c) == 457u);
 }
 
-TEST_CASE("weight_count: LSTM 1x3 has 70 weights; Linear and ConvNet by hand (spec §1.2-1.4)") {
+TEST_CASE("weight_count: LSTM 1x3 has 70 weights; Linear and ConvNet by hand (docs/model-formats.md §3-5)") {
     CHECK(weight_count(LstmConfig{1, 3, 1}) == 70u);
     CHECK(weight_count(ModelConfig{LinearConfig{10, false}}) == 10u);
     CHECK(weight_count(LinearConfig{10, true}) == 11u);

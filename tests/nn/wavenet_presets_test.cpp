@@ -1,5 +1,5 @@
 // Tests for include/nofold/nn/wavenet_presets.hpp and include/nofold/nn/wavenet_static.hpp.
-// References: the naive double WaveNet of tests/runtime/naive_wavenet.hpp (spec §1.1 loops) for the
+// References: the naive double WaveNet of tests/runtime/naive_wavenet.hpp (docs/model-formats.md §2 loops) for the
 // preset outputs (max abs error ≤ 1e-5 × RMS); the runtime WaveNet for static == runtime (bitwise, heap
 // and fixed storage, rate factors 1 and 2, both prewarm modes); weight counts of the NAM example files
 // from ../shared/reference/README.md.
@@ -15,37 +15,19 @@
 
 #include "runtime/naive_wavenet.hpp"
 #include "support/alloc_counter.hpp"
+#include "support/blocks.hpp"
+#include "support/compare.hpp"
+#include "support/signals.hpp"
 
 using namespace nofold;
 
 namespace {
 
-std::vector<float> rnd(std::size_t n, unsigned seed, float scale) {
-    std::mt19937 gen(seed);
-    std::uniform_real_distribution<float> d(-scale, scale);
-    std::vector<float> v(n);
-    for (float& x : v) x = d(gen);
-    return v;
-}
-
-std::vector<float> run(Model& m, const std::vector<float>& x, int block) {
-    std::vector<float> y(x.size());
-    for (std::size_t i = 0; i < x.size(); i += static_cast<std::size_t>(block))
-        m.process(x.data() + i, y.data() + i, static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(block), x.size() - i)));
-    return y;
-}
-
 double rel_error_vs_naive(const nn::WaveNetConfig& cfg, const std::vector<float>& w, const std::vector<float>& x,
                           const std::vector<float>& y) {
     naive::Signal in(1, std::vector<double>(x.begin(), x.end()));
     const naive::Signal nref = naive::wavenet(cfg, w, in, {});
-    double rms = 0, e = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        rms += nref[0][i] * nref[0][i];
-        e = std::max(e, std::fabs(nref[0][i] - static_cast<double>(y[i])));
-    }
-    rms = std::sqrt(rms / static_cast<double>(x.size()));
-    return e / rms;
+    return test::max_error_over_rms(y, nref[0]);
 }
 
 template <class Shape, class Storage = nn::HeapStorage>
@@ -53,7 +35,7 @@ void check_preset(unsigned seed, bool against_naive) {
     using P = nn::wavenet::Engine<Shape, Storage>;
     const nn::WaveNetConfig cfg = nn::wavenet::config_of<Shape>();
     REQUIRE(P::weight_count() == nn::weight_count(cfg));
-    std::vector<float> w = rnd(P::weight_count(), seed, 0.25f);
+    std::vector<float> w = test::uniform_noise(P::weight_count(), seed, 0.25f);
     w.back() = 0.5f;
     auto st = std::make_unique<ModelFor<P>>();
     REQUIRE(st->get().set_weights(w.data(), w.size()).ok());
@@ -63,18 +45,18 @@ void check_preset(unsigned seed, bool against_naive) {
     REQUIRE(dy->set_weights(w.data(), w.size()).empty());
     CHECK(st->receptive_field() == dy->receptive_field());
     CHECK(st->flops_per_sample() == dy->flops_per_sample());
-    const std::vector<float> x = rnd(2000, seed + 1, 0.8f);
-    const std::vector<float> ref = run(*dy, x, 64);
+    const std::vector<float> x = test::uniform_noise(2000, seed + 1, 0.8f);
+    const std::vector<float> ref = test::run_blocks(*dy, x, 64);
     for (int block : {1, 7, 64, 1000}) {
         st->reset();
-        const std::vector<float> y = run(*st, x, block);
+        const std::vector<float> y = test::run_blocks(*st, x, block);
         for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == ref[i]);
     }
     // steady-state prewarm, then the same input: identical to the runtime model
     st->prewarm();
     dy->prewarm();
     {
-        const std::vector<float> y = run(*st, x, 64), r = run(*dy, x, 64);
+        const std::vector<float> y = test::run_blocks(*st, x, 64), r = test::run_blocks(*dy, x, 64);
         for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == r[i]);
     }
     if (against_naive) {
@@ -100,7 +82,7 @@ void check_rate_two(unsigned seed) {
     using P = nn::wavenet::Engine<Shape, Storage>;
     nn::Options opt;
     opt.max_rate_factor = 2.0;
-    std::vector<float> w = rnd(P::weight_count(), seed, 0.25f);
+    std::vector<float> w = test::uniform_noise(P::weight_count(), seed, 0.25f);
     auto st = std::make_unique<ModelFor<P>>(opt);
     REQUIRE(st->get().set_weights(w.data(), w.size()).ok());
     std::string err;
@@ -113,8 +95,8 @@ void check_rate_two(unsigned seed) {
     REQUIRE(st->set_rate_factor(2) == RateFactorStatus::ok);
     REQUIRE(dy->set_rate_factor(2) == RateFactorStatus::ok);
     CHECK(st->receptive_field() == dy->receptive_field());
-    const std::vector<float> x = rnd(3000, seed + 1, 0.8f);
-    const std::vector<float> ref = run(*dy, x, 64), y = run(*st, x, 37);
+    const std::vector<float> x = test::uniform_noise(3000, seed + 1, 0.8f);
+    const std::vector<float> ref = test::run_blocks(*dy, x, 64), y = test::run_blocks(*st, x, 37);
     for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == ref[i]);
 }
 
@@ -150,8 +132,8 @@ TEST_CASE("WaveNet presets: rate factor 2 equals the runtime model at rate 2 (he
 
 TEST_CASE("fixed-storage Feather: construct, set_weights, prewarm and process allocate nothing") {
     // weights as firmware has them: a constant array (here filled once, outside the counted scope)
-    static std::vector<float> weights = rnd(nn::wavenet::fixed::Feather::weight_count(), 31, 0.25f);
-    const std::vector<float> x = rnd(500, 32, 0.8f);
+    static std::vector<float> weights = test::uniform_noise(nn::wavenet::fixed::Feather::weight_count(), 31, 0.25f);
+    const std::vector<float> x = test::uniform_noise(500, 32, 0.8f);
     std::vector<float> y(x.size());
     std::size_t heap = 1;
     {
@@ -174,14 +156,14 @@ TEST_CASE("A1 standard fits in 256 KiB per instance") {
     MESSAGE("A1 standard memory: heap storage " << heap.memory_bytes() << " B, fixed storage " << fixed->memory_bytes() << " B");
     CHECK(heap.memory_bytes() <= 256u * 1024u);
     CHECK(fixed->memory_bytes() <= 256u * 1024u);
-    // the floor: weights + delay lines (spec §1.1 shapes), so the scratch is what the test bounds
+    // the floor: weights + delay lines (docs/model-formats.md §2.9 shapes), so the scratch is what the test bounds
     const std::size_t floor = (13802u + 2u * 1023u * (16u + 8u)) * sizeof(float);
     CHECK(heap.memory_bytes() >= floor);
 }
 
 TEST_CASE("match_preset finds preset shapes and leaves others to the runtime model") {
     std::string err;
-    const std::vector<float> w = rnd(nn::wavenet::Nano::weight_count(), 7, 0.3f);
+    const std::vector<float> w = test::uniform_noise(nn::wavenet::Nano::weight_count(), 7, 0.3f);
     auto m = nn::wavenet::match_preset(nn::wavenet::config_of<nn::wavenet::NanoShape>(), w.data(), w.size(), {}, err);
     REQUIRE(m);
     CHECK(std::string(m->implementation_name()) == "static WaveNet preset 'nano'");
@@ -197,15 +179,15 @@ TEST_CASE("WaveNet presets in the fast and NAM tiers against the naive reference
     // fast: math::Tanh<Fast> (abs error <= 1e-6) vs exact double tanh; nam: Fasttanh in both (the naive
     // reference evaluates NAM's formula in double), so only float rounding separates them
     const nn::WaveNetConfig cfg = nn::wavenet::config_of<nn::wavenet::StandardShape>();
-    std::vector<float> w = rnd(nn::wavenet::Standard::weight_count(), 41, 0.25f);
+    std::vector<float> w = test::uniform_noise(nn::wavenet::Standard::weight_count(), 41, 0.25f);
     w.back() = 0.5f;
-    const std::vector<float> x = rnd(2000, 42, 0.8f);
+    const std::vector<float> x = test::uniform_noise(2000, 42, 0.8f);
     for (const auto math : {math::Accuracy::fast, math::Accuracy::nam}) {
         nn::Options opt;
         opt.math = math;
         ModelFor<nn::wavenet::Standard> m(opt);
         REQUIRE(m.get().set_weights(w.data(), w.size()).ok());
-        const std::vector<float> y = run(m, x, 64);
+        const std::vector<float> y = test::run_blocks(m, x, 64);
         naive::Options nopt;
         nopt.nam_fast = math == math::Accuracy::nam;
         naive::Signal in(1, std::vector<double>(x.begin(), x.end()));
@@ -222,8 +204,8 @@ TEST_CASE("WaveNet presets in the fast and NAM tiers against the naive reference
 }
 
 TEST_CASE("static presets: NaN/inf input reads as 0, in-place processing, n = 0") {
-    std::vector<float> w = rnd(nn::wavenet::fixed::Nano::weight_count(), 51, 0.3f);
-    const std::vector<float> x = rnd(700, 52, 0.8f);
+    std::vector<float> w = test::uniform_noise(nn::wavenet::fixed::Nano::weight_count(), 51, 0.3f);
+    const std::vector<float> x = test::uniform_noise(700, 52, 0.8f);
     std::vector<float> bad = x, clean = x;
     bad[3] = std::nanf("");
     bad[100] = INFINITY;

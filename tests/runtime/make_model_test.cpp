@@ -1,6 +1,6 @@
 // Tests for include/nofold/runtime/make_model.hpp, linear.hpp and convnet.hpp.
-// Independent references: naive double loops of the spec formulas (§1.3 FIR with w[0] on the current
-// sample; §1.4 kernel-2 dilated conv, batchnorm scale = weight/sqrt(var+eps), loc = bias − mean·scale).
+// Independent references: naive double loops of the formulas of docs/model-formats.md (§4 FIR with w[0] on the current
+// sample; §5 kernel-2 dilated conv, batchnorm scale = weight/sqrt(var+eps), loc = bias − mean·scale).
 // Tolerance: max abs error ≤ 1e-5 × output RMS.
 #include <doctest/doctest.h>
 
@@ -10,40 +10,19 @@
 #include <nofold/runtime/make_model.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/blocks.hpp"
+#include "support/compare.hpp"
+#include "support/signals.hpp"
 
 using namespace nofold;
 
 namespace {
 
-std::vector<float> rnd(std::size_t n, unsigned seed, float scale) {
-    std::mt19937 gen(seed);
-    std::uniform_real_distribution<float> d(-scale, scale);
-    std::vector<float> v(n);
-    for (float& x : v) x = d(gen);
-    return v;
-}
-
-double rel_error(const std::vector<float>& y, const std::vector<double>& ref) {
-    double rms = 0, err = 0;
-    for (std::size_t i = 0; i < ref.size(); ++i) {
-        rms += ref[i] * ref[i];
-        err = std::max(err, std::fabs(static_cast<double>(y[i]) - ref[i]));
-    }
-    return err / std::max(std::sqrt(rms / static_cast<double>(ref.size())), 1e-30);
-}
-
-std::vector<float> run(Model& m, const std::vector<float>& x, int block) {
-    std::vector<float> y(x.size());
-    for (std::size_t i = 0; i < x.size(); i += static_cast<std::size_t>(block))
-        m.process(x.data() + i, y.data() + i, static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(block), x.size() - i)));
-    return y;
-}
-
 }  // namespace
 
 TEST_CASE("Linear: y[t] = b + sum_j w[j] x[t-j] (naive loop), also at rate factor 3") {
     const nn::LinearConfig cfg{37, true};
-    const std::vector<float> w = rnd(38, 1, 0.5f), x = rnd(1000, 2, 1.0f);
+    const std::vector<float> w = test::uniform_noise(38, 1, 0.5f), x = test::uniform_noise(1000, 2, 1.0f);
     nn::Options opt;
     opt.max_rate_factor = 3;
     std::string err;
@@ -60,14 +39,14 @@ TEST_CASE("Linear: y[t] = b + sum_j w[j] x[t-j] (naive loop), also at rate facto
             }
             ref[t] = acc;
         }
-        CHECK(rel_error(run(*m, x, 7), ref) <= 1e-5);
+        CHECK(test::max_error_over_rms(test::run_blocks(*m, x, 7), ref) <= 1e-5);
     }
 }
 
 TEST_CASE("ConvNet with and without batchnorm matches the naive reference") {
     for (bool bn : {false, true}) {
         nn::ConvNetConfig cfg{3, {1, 2, 4}, bn, nn::ActivationSpec{"Tanh", {}}};
-        std::vector<float> w = rnd(nn::weight_count(cfg), 3, 0.5f);
+        std::vector<float> w = test::uniform_noise(nn::weight_count(cfg), 3, 0.5f);
         // running_var and eps must be positive: rewrite those slots
         std::size_t p = 0;
         for (std::size_t i = 0; i < cfg.dilations.size(); ++i) {
@@ -81,7 +60,7 @@ TEST_CASE("ConvNet with and without batchnorm matches the naive reference") {
                 p += 3;
             }
         }
-        const std::vector<float> x = rnd(800, 4, 1.0f);
+        const std::vector<float> x = test::uniform_noise(800, 4, 1.0f);
         std::string err;
         auto m = runtime::make_model(cfg, w.data(), w.size(), {}, err);
         REQUIRE_MESSAGE(m, err);
@@ -127,7 +106,7 @@ TEST_CASE("ConvNet with and without batchnorm matches the naive reference") {
         const double hb = w[q++];
         REQUIRE(q == w.size());
         for (std::size_t t = 0; t < x.size(); ++t) ref[t] = hb + hw[0] * sig[0][t] + hw[1] * sig[1][t] + hw[2] * sig[2][t];
-        CHECK(rel_error(run(*m, x, 64), ref) <= 1e-5);
+        CHECK(test::max_error_over_rms(test::run_blocks(*m, x, 64), ref) <= 1e-5);
     }
 }
 
@@ -145,14 +124,14 @@ TEST_CASE("make_model reports weight count mismatches and unknown activations") 
 
 TEST_CASE("Linear and ConvNet never allocate while processing") {
     std::string err;
-    const std::vector<float> wl = rnd(10, 5, 0.5f);
+    const std::vector<float> wl = test::uniform_noise(10, 5, 0.5f);
     auto lin = runtime::make_model(nn::LinearConfig{10, false}, wl.data(), wl.size(), {}, err);
     nn::ConvNetConfig cfg{4, {1, 2}, false, nn::ActivationSpec{"ReLU", {}}};
-    const std::vector<float> wc = rnd(nn::weight_count(cfg), 6, 0.5f);
+    const std::vector<float> wc = test::uniform_noise(nn::weight_count(cfg), 6, 0.5f);
     auto cn = runtime::make_model(cfg, wc.data(), wc.size(), {}, err);
     REQUIRE(lin);
     REQUIRE(cn);
-    std::vector<float> x = rnd(500, 7, 1.0f), y(500);
+    std::vector<float> x = test::uniform_noise(500, 7, 1.0f), y(500);
     nofold::test::AllocationScope scope;
     for (Model* m : {lin.get(), cn.get()}) {
         m->process(x.data(), y.data(), 500);

@@ -1,5 +1,5 @@
 // Test support: a deliberately naive double-precision WaveNet written straight from
-// ../shared/specs/model-formats.md §1.1. Whole signals are kept in memory ([channel][time], zero
+// docs/model-formats.md §2. Whole signals are kept in memory ([channel][time], zero
 // before time 0); every conv is a loop over the formula y[t] = b + Σ_k W_k · x[t − (K−1−k)·d] with
 // grouped weights indexed as stored ([out][in/groups][k]); nothing is shared with the library except
 // the plain config structs.

@@ -11,6 +11,9 @@
 
 #include "naive_wavenet.hpp"
 #include "support/alloc_counter.hpp"
+#include "support/blocks.hpp"
+#include "support/compare.hpp"
+#include "support/signals.hpp"
 
 using namespace nofold;
 using nn::ActivationSpec;
@@ -18,14 +21,6 @@ using nn::FilmSlot;
 using nn::GatingMode;
 
 namespace {
-
-std::vector<float> random_vector(std::size_t n, unsigned seed, float scale) {
-    std::mt19937 gen(seed);
-    std::uniform_real_distribution<float> dist(-scale, scale);
-    std::vector<float> v(n);
-    for (float& x : v) x = dist(gen);
-    return v;
-}
 
 nn::LayerArrayConfig plain_array(int input, int channels, int head, bool head_bias, std::vector<int> dilations,
                                  std::string act = "Tanh") {
@@ -49,32 +44,10 @@ Built build(const nn::WaveNetConfig& cfg, unsigned seed, nn::Options opt = {}, f
     Built b;
     b.model = runtime::WaveNet::create(cfg, opt, err);
     REQUIRE_MESSAGE(b.model, err);
-    b.weights = random_vector(nn::weight_count(cfg), seed, scale);
+    b.weights = test::uniform_noise(nn::weight_count(cfg), seed, scale);
     b.weights.back() = 0.7f;  // head_scale
     REQUIRE(b.model->set_weights(b.weights.data(), b.weights.size()).empty());
     return b;
-}
-
-std::vector<float> run(Model& m, const std::vector<float>& x, int block) {
-    std::vector<float> y(x.size());
-    std::size_t i = 0;
-    while (i < x.size()) {
-        const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(block), x.size() - i));
-        m.process(x.data() + i, y.data() + i, n);
-        i += static_cast<std::size_t>(n);
-    }
-    return y;
-}
-
-// max |y − ref| / rms(ref)
-double relative_error(const std::vector<float>& y, const std::vector<double>& ref) {
-    double rms = 0, err = 0;
-    for (std::size_t i = 0; i < ref.size(); ++i) {
-        rms += ref[i] * ref[i];
-        err = std::max(err, std::fabs(static_cast<double>(y[i]) - ref[i]));
-    }
-    rms = std::sqrt(rms / static_cast<double>(ref.size()));
-    return err / std::max(rms, 1e-30);
 }
 
 double check_against_naive(const nn::WaveNetConfig& cfg, unsigned seed, naive::Options nopt = {}, nn::Options ropt = {},
@@ -82,11 +55,11 @@ double check_against_naive(const nn::WaveNetConfig& cfg, unsigned seed, naive::O
     Built b = build(cfg, seed, ropt);
     if (nopt.rate != 1) REQUIRE(b.model->set_rate_factor(nopt.rate) == RateFactorStatus::ok);
     if (nopt.slim >= 0) b.model->set_slimmable_size(nopt.slim);
-    std::vector<float> x = random_vector(T, seed + 1, 0.8f);
+    std::vector<float> x = test::uniform_noise(T, seed + 1, 0.8f);
     naive::Signal in(1, std::vector<double>(x.begin(), x.end()));
     const naive::Signal ref = naive::wavenet(cfg, b.weights, in, nopt);
-    const std::vector<float> y = run(*b.model, x, block);
-    const double e = relative_error(y, ref[0]);
+    const std::vector<float> y = test::run_blocks(*b.model, x, block);
+    const double e = test::max_error_over_rms(y, ref[0]);
     MESSAGE("relative error " << e);
     return e;
 }
@@ -140,7 +113,7 @@ nn::WaveNetConfig everything(bool with_condition_dsp) {
         inner.layers = {plain_array(1, 3, 4, true, {1, 2}, "Hardtanh")};
         auto nested = std::make_shared<nn::NestedModel>();
         nested->config = inner;
-        nested->weights = random_vector(nn::weight_count(inner), 99, 0.4f);
+        nested->weights = test::uniform_noise(nn::weight_count(inner), 99, 0.4f);
         c.condition_dsp = nested;
     }
     return c;
@@ -225,16 +198,16 @@ TEST_CASE("runtime WaveNet: fused layer kernels equal the generic path bitwise")
                 Built g = build(generic, 20 + static_cast<unsigned>(s), opt);
                 REQUIRE(f.model->set_rate_factor(rate) == RateFactorStatus::ok);
                 REQUIRE(g.model->set_rate_factor(rate) == RateFactorStatus::ok);
-                const std::vector<float> x = random_vector(1500, 30 + static_cast<unsigned>(s), 0.8f);
-                const std::vector<float> ref = run(*g.model, x, 64);
+                const std::vector<float> x = test::uniform_noise(1500, 30 + static_cast<unsigned>(s), 0.8f);
+                const std::vector<float> ref = test::run_blocks(*g.model, x, 64);
                 for (int block : {1, 37, 64}) {
                     f.model->reset();
-                    const std::vector<float> y = run(*f.model, x, block);
+                    const std::vector<float> y = test::run_blocks(*f.model, x, block);
                     for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == ref[i]);
                 }
                 f.model->prewarm();
                 g.model->prewarm();
-                const std::vector<float> yf = run(*f.model, x, 64), yg = run(*g.model, x, 64);
+                const std::vector<float> yf = test::run_blocks(*f.model, x, 64), yg = test::run_blocks(*g.model, x, 64);
                 for (std::size_t i = 0; i < yf.size(); ++i) REQUIRE(yf[i] == yg[i]);
             }
 }
@@ -258,13 +231,13 @@ TEST_CASE("runtime WaveNet: rate factor L multiplies every dilation (head dilati
 
 TEST_CASE("runtime WaveNet: block sizes 1, 7, 64, 1000 and empty blocks give the same output") {
     Built b = build(everything(true), 11);
-    std::vector<float> x = random_vector(2500, 12, 0.8f);
+    std::vector<float> x = test::uniform_noise(2500, 12, 0.8f);
     b.model->reset();
-    const std::vector<float> ref = run(*b.model, x, 64);
+    const std::vector<float> ref = test::run_blocks(*b.model, x, 64);
     for (int block : {1, 7, 1000}) {
         b.model->reset();
-        const std::vector<float> y = run(*b.model, x, block);
-        CHECK(relative_error(y, std::vector<double>(ref.begin(), ref.end())) <= 1e-6);
+        const std::vector<float> y = test::run_blocks(*b.model, x, block);
+        CHECK(test::max_error_over_rms(y, std::vector<double>(ref.begin(), ref.end())) <= 1e-6);
     }
     b.model->reset();
     std::vector<float> y(x.size());
@@ -272,7 +245,7 @@ TEST_CASE("runtime WaveNet: block sizes 1, 7, 64, 1000 and empty blocks give the
         b.model->process(x.data() + i, y.data() + i, 0);
         b.model->process(x.data() + i, y.data() + i, 10);
     }
-    CHECK(relative_error(y, std::vector<double>(ref.begin(), ref.end())) <= 1e-6);
+    CHECK(test::max_error_over_rms(y, std::vector<double>(ref.begin(), ref.end())) <= 1e-6);
 }
 
 TEST_CASE("runtime WaveNet: steady-state prewarm equals feeding zeros for the receptive field") {
@@ -282,28 +255,28 @@ TEST_CASE("runtime WaveNet: steady-state prewarm equals feeding zeros for the re
     Built b = build(everything(true), 13, zero_opt);
     a.model->prewarm();
     b.model->prewarm();
-    std::vector<float> x = random_vector(500, 14, 0.8f);
-    const std::vector<float> ya = run(*a.model, x, 64);
-    const std::vector<float> yb = run(*b.model, x, 64);
-    CHECK(relative_error(ya, std::vector<double>(yb.begin(), yb.end())) <= 1e-6);
+    std::vector<float> x = test::uniform_noise(500, 14, 0.8f);
+    const std::vector<float> ya = test::run_blocks(*a.model, x, 64);
+    const std::vector<float> yb = test::run_blocks(*b.model, x, 64);
+    CHECK(test::max_error_over_rms(ya, std::vector<double>(yb.begin(), yb.end())) <= 1e-6);
     // and a prewarmed model's response to silence is constant from the first sample
     a.model->prewarm();
     std::vector<float> zeros(300, 0.0f);
-    const std::vector<float> yz = run(*a.model, zeros, 64);
+    const std::vector<float> yz = test::run_blocks(*a.model, zeros, 64);
     for (float v : yz) CHECK(v == doctest::Approx(yz[0]).epsilon(1e-6));
 }
 
 TEST_CASE("runtime WaveNet: NaN and inf input samples are read as 0") {
     Built a = build(small_two_arrays(), 15);
     Built b = build(small_two_arrays(), 15);
-    std::vector<float> x = random_vector(600, 16, 0.8f);
+    std::vector<float> x = test::uniform_noise(600, 16, 0.8f);
     std::vector<float> clean = x;
     x[100] = std::nanf("");
     x[101] = INFINITY;
     x[300] = -INFINITY;
     clean[100] = clean[101] = clean[300] = 0.0f;
-    const std::vector<float> y = run(*a.model, x, 64);
-    const std::vector<float> yc = run(*b.model, clean, 64);
+    const std::vector<float> y = test::run_blocks(*a.model, x, 64);
+    const std::vector<float> yc = test::run_blocks(*b.model, clean, 64);
     for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == yc[i]);
 }
 
@@ -323,7 +296,7 @@ std::size_t audio_thread_allocations(const nn::WaveNetConfig& cfg, unsigned seed
     nn::Options ropt;
     ropt.max_rate_factor = 2;
     Built b = build(cfg, seed, ropt);
-    std::vector<float> x = random_vector(1000, 18, 0.8f), y(1000);
+    std::vector<float> x = test::uniform_noise(1000, 18, 0.8f), y(1000);
     nofold::test::AllocationScope scope;
     b.model->process(x.data(), y.data(), 1000);
     b.model->reset();

@@ -5,7 +5,7 @@
 // factor of Sato & Smith's study (0.1 0.2 0.5 1 2 4 8 16 32, plus CustomTanh 1.8 and Snake 2.9) and tier;
 // SmoothHardtanh once per corner width 0.1 0.2 0.5 1, outer slope 0.01. --json prints the rows as a JSON
 // array of objects with the CSV's keys (numbers; null where a figure is not finite). Columns:
-//   max_abs_err, max_ulp  against a long-double formula written here from activations.md (not the library's
+//   max_abs_err, max_ulp  against a long-double formula written here from docs/activations.md (not the library's
 //                         kernels), on x = −16 … 16 step 1/256 (8193 points); max_ulp only where
 //                         |reference| ≥ 1e-6 (near zero crossings only abs error means something; fast tiers
 //                         guarantee abs error, so their ULP figure in tails is large by design). Edge cases
@@ -149,7 +149,7 @@ void add_gated(Context& c, const std::string& name, const char* tier, const G& g
     c.rows.push_back(row);
 }
 
-// ---- long-double references, from the formulas in activations.md --------------------------------
+// ---- long-double references, from the formulas in docs/activations.md --------------------------------
 LD sig(LD x) { return 1.0L / (1.0L + std::exp(-x)); }
 LD tanh_nam(LD x) {
     const LD a = std::fabs(x);

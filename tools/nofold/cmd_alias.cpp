@@ -217,7 +217,7 @@ struct Summary {
     std::optional<analysis::Ratio> hesr;
 };
 
-// Mean of the linear values, then dB (metrics spec §4). ASR uses §2 when every tone is bin-exact,
+// Mean of the linear values, then dB (docs/metrics.md §4). ASR uses §2 when every tone is bin-exact,
 // otherwise Carson's time-domain variant, and says which.
 Summary summarise(const std::vector<Row>& rows) {
     Summary s;

@@ -32,7 +32,7 @@ struct AsrResult {
 /// Units: k0 in DFT bins (= Hz when N = fs). Allocates: yes (a plan and a spectrum; pass a plan of
 /// length N to the second overload to reuse it). Not real-time.
 /// Reference: T. Sato, J. O. Smith III, "Aliasing Reduction in Neural Amp Modeling by Smoothing
-/// Activations", 2025, §3 (metrics spec §2).
+/// Activations", 2025, §3 (docs/metrics.md §2).
 AsrResult asr(const double* y, std::size_t size, std::size_t k0);
 /// Same, with a caller-owned plan whose size() is the signal length.
 AsrResult asr(Fft& plan, const double* y, std::size_t k0);

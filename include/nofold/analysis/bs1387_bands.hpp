@@ -15,7 +15,7 @@ struct CriticalBand {
 /// The 109 quarter-Bark bands from 80 Hz to 18 kHz exactly as tabulated in ITU-R BS.1387-1 for the
 /// FFT-based ear model, quirks included; values as reproduced in P. Kabal, "An
 /// Examination and Interpretation of ITU-R BS.1387: Perceptual Evaluation of Audio Quality", McGill
-/// University, 2003 (metrics spec §5, bs1387_bands.csv). Units: Hz. Allocates: never (constexpr data).
+/// University, 2003 (docs/metrics.md §5). Units: Hz. Allocates: never (constexpr data).
 inline constexpr std::array<CriticalBand, 109> bs1387_bands = {{
     {80.000, 91.708, 103.445},
     {103.445, 115.216, 127.023},

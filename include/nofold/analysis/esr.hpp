@@ -25,7 +25,7 @@ enum class EsrWeighting {
 /// it treats the N samples as one period, as steady-state tests do. 0/0 gives 0; x/0 gives +inf.
 /// Units: sample_rate_hz in Hz (used by A-weighting only). Allocates: A-weighting only (an FFT plan
 /// and spectra); the others never. Not real-time.
-/// Reference: metrics spec §1; A. Wright, E.-P. Damskägg, V. Välimäki, "Real-time black-box
+/// Reference: docs/metrics.md §1; A. Wright, E.-P. Damskägg, V. Välimäki, "Real-time black-box
 /// modelling with recurrent neural networks", DAFx 2019 (pre-emphasis); IEC 61672-1:2013, Annex E.
 Ratio esr(const double* y, const double* target, std::size_t size, EsrWeighting weighting = EsrWeighting::none,
           double sample_rate_hz = 0.0);

@@ -36,7 +36,7 @@ struct Harmonics {
 /// Allocates: constructor (window, FFT plan, scratch) and analyse() (the result). Not real-time;
 /// one analyzer per thread.
 /// Reference: Carson, Wright & Bilbao, "Anti-aliasing of neural distortion effects via model fine
-/// tuning", DAFx25, §2.2 (metrics spec §3).
+/// tuning", DAFx25, §2.2 (docs/metrics.md §3).
 class HarmonicAnalyzer {
 public:
     /// Plans for segments of `size` samples at `sample_rate_hz`.

@@ -18,7 +18,7 @@ namespace nofold::analysis {
 
 /// Noise-to-mask ratio of a test signal against a reference, steady-state and frame-averaged.
 ///
-/// The simplified BS.1387 FFT ear model of the metrics spec §5: 2048-sample frames (hop 1024,
+/// The simplified BS.1387 FFT ear model of docs/metrics.md §5: 2048-sample frames (hop 1024,
 /// symmetric Hann, only frames that fit), playback level 92 dB SPL for a full-scale 1019.5 Hz sine,
 /// outer/middle-ear weighting, error spectrum = difference of weighted magnitudes, 109 quarter-Bark
 /// bands (bs1387_bands), internal noise on the reference, level-dependent spreading (exponent 0.4)
@@ -35,8 +35,8 @@ public:
     static constexpr std::size_t hop_size = 1024;
     static constexpr std::size_t band_count = 109;
 
-    /// `bits` < 64 rounds the scaled samples to integers first (a fixed-point input); the spec's
-    /// reported NMR values all use 64 (no rounding).
+    /// `bits` < 64 rounds the scaled samples to integers first (a fixed-point input); every NMR
+    /// docs/metrics.md reports uses 64 (no rounding).
     explicit NmrAnalyzer(double sample_rate_hz, int bits = 64);
 
     /// NMR of `test` against `reference`, both `size` samples. Throws if size < frame_size.
@@ -59,7 +59,7 @@ private:
         double weight;  // U[i, k]
     };
     // Unnormalised spreading of band energies `e` (already including internal noise): the bracket
-    // of spec §5.7 raised to 1/e (no division by B).
+    // of docs/metrics.md §5 step 7 raised to 1/e (no division by B).
     void spread(const double* e, double* out) const;
     void frame_power(const double* x, std::size_t start, std::vector<double>& magnitude);
 

@@ -8,7 +8,7 @@ namespace nofold::analysis {
 
 /// An energy (power) ratio such as ESR, ASR or NMR, linear and in dB (10 log10).
 ///
-/// Conventions (metrics spec §1): 0/0 is 0 (two silent signals agree perfectly), x/0 with x > 0 is
+/// Conventions (docs/metrics.md, introduction): 0/0 is 0 (two silent signals agree perfectly), x/0 with x > 0 is
 /// +inf (never NaN); 0 linear is -inf dB.
 /// Units: linear is a dimensionless energy ratio; db is decibels. Allocates: never.
 struct Ratio {

@@ -18,7 +18,7 @@ std::vector<double> sine(double f0_hz, double sample_rate_hz, double amplitude, 
 
 /// The bin-exact ASR test signal x[n] = amplitude * sin(2 pi k0 n / N) with the phase k0 n reduced
 /// modulo N in integers; periodic in N. Units: k0 in DFT bins. Allocates: yes (the result).
-/// Reference: Sato & Smith 2025, §3 (metrics spec §2).
+/// Reference: Sato & Smith 2025, §3 (docs/metrics.md §2).
 std::vector<double> bin_exact_sine(std::size_t period, std::size_t k0, double amplitude, std::size_t length);
 
 /// One tone of the chromatic test set.
@@ -32,7 +32,7 @@ struct ChromaticTone {
 /// The chromatic sine set of Carson et al.: MIDI notes 21 ... 108 at -36, -18 and -6 dBFS
 /// (264 tones, ordered by level then note). Each tone lasts `chromatic_tone_seconds`, of which the
 /// last `chromatic_analysed_seconds` are analysed. Allocates: yes (the result).
-/// Reference: Carson, Wright & Bilbao, DAFx25, §2.6 (metrics spec §4).
+/// Reference: Carson, Wright & Bilbao, DAFx25, §2.6 (docs/metrics.md §4).
 std::vector<ChromaticTone> chromatic_set();
 inline constexpr double chromatic_tone_seconds = 1.2;
 inline constexpr double chromatic_analysed_seconds = 1.0;

@@ -14,7 +14,7 @@
 
 namespace nofold::analysis {
 
-/// Metrics of one sine response against its own alias-free resynthesis y~ (metrics spec §4).
+/// Metrics of one sine response against its own alias-free resynthesis y~ (docs/metrics.md §4).
 struct SineMetrics {
     double f0_hz = 0.0;
     Ratio esr_s;     ///< ESR(y, y~): aliasing plus noise energy over band-limited energy
@@ -34,7 +34,7 @@ struct SineMetrics {
 ///
 /// Units: f0 and fs in Hz, samples in full-scale units. Allocates: constructor and measure().
 /// Not real-time; one analyzer per thread.
-/// Reference: Carson, Wright & Bilbao, DAFx25, §2.2 and §2.6 (metrics spec §3-§4).
+/// Reference: Carson, Wright & Bilbao, DAFx25, §2.2 and §2.6 (docs/metrics.md §3–4).
 class SineAnalyzer {
 public:
     SineAnalyzer(std::size_t size, double sample_rate_hz)
@@ -57,7 +57,7 @@ private:
 
 /// Harmonic ESR: sum_m (|C_ref,m| - |C_m|)^2 / sum_m |C_ref,m|^2 over the harmonics both analyses
 /// hold (phase-blind). Units: none. Allocates: never.
-/// Reference: Carson, Wright & Bilbao, DAFx25, §2.6 (metrics spec §4).
+/// Reference: Carson, Wright & Bilbao, DAFx25, §2.6 (docs/metrics.md §4).
 Ratio hesr(const Harmonics& test, const Harmonics& reference);
 
 // =============================================================================================

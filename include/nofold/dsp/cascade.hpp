@@ -42,7 +42,7 @@ enum class LatencyMode {
 /// (IIR: fractional, frequency dependent; FIR: exact at all frequencies). With
 /// LatencyMode::integer it is rounded up to an integer >= delay + 0.5 by a fractional delay.
 /// Allocates: never (buffers are members; 16 KiB at 16x). RT-safe: up, down, reset.
-/// Reference: ../shared/specs/oversampling.md §1-2.
+/// Reference: docs/oversampling.md §1–3.
 template <int Factor, class Filter = IIRQuality>
 class Cascade {
     static_assert(Factor == 1 || Factor == 2 || Factor == 4 || Factor == 8 || Factor == 16,

@@ -6,7 +6,7 @@
 // Units: transition normalised to the first stage's high rate (2x the base rate); passband edge
 // of the whole cascade = (0.5 - transition) x base rate; attenuation in dB.
 // Allocates: never.
-// Reference: ../shared/specs/oversampling.md §1-2.
+// Reference: docs/oversampling.md §1–3.
 #pragma once
 
 #include "fir_halfband_design.hpp"

@@ -10,7 +10,7 @@
 // frequencies).
 // Allocates: never.
 // Reference: J. F. Kaiser, "Nonrecursive digital filter design using the I0-sinh window function",
-// Proc. IEEE ISCAS 1974 (beta and length formulas); half-band structure: ../shared/specs/oversampling.md §2.
+// Proc. IEEE ISCAS 1974 (beta and length formulas); half-band structure: docs/oversampling.md §2.
 #pragma once
 
 #include <array>

@@ -10,7 +10,7 @@
 // Allocates: never.
 // Reference: R. A. Valenzuela, A. G. Constantinides, "Digital signal processing schemes for
 // efficient interpolation and decimation", IEE Proc. G 130(6), 1983; the elliptic closed forms are
-// restated in ../shared/specs/oversampling.md §1.
+// restated in docs/oversampling.md §1.
 #pragma once
 
 #include <array>

@@ -22,7 +22,7 @@ namespace nofold::dsp {
 /// Latency: latency() = cascade round trip + the model's own latency / Factor, base-rate samples.
 /// Allocates: only in the model's constructor and set_rate_factor, if the model does; process,
 /// reset and prewarm are RT-safe (the high-rate buffers are members: 2 × 64 × Factor floats).
-/// Reference: ../shared/specs/oversampling.md §4.
+/// Reference: docs/oversampling.md §4.
 template <class Model, int Factor, class Filter = IIRQuality>
 class Oversampled {
 public:

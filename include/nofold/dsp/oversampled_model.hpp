@@ -20,7 +20,7 @@ namespace nofold::dsp {
 /// the exact (fractional unless LatencyMode::integer) filter delay plus the inner latency / factor.
 /// Allocates: in the constructor only (the name string); process, reset, prewarm, set_rate_factor
 /// are RT-safe if the inner model's are.
-/// Reference: ../shared/specs/oversampling.md §4.
+/// Reference: docs/oversampling.md §4.
 class OversampledModel final : public Model {
 public:
     OversampledModel(std::unique_ptr<Model> inner, OversampleFactor factor, FilterPreset filter,

@@ -25,7 +25,7 @@ namespace nofold::dsp {
 /// samples (about 0.2 ms for 44.1 <-> 48 kHz).
 /// Allocates: in the constructor only (see Resampler, which may throw std::invalid_argument);
 /// process, reset, prewarm are RT-safe if the inner model's are.
-/// Reference: Carson et al. 2025, as restated in ../shared/specs/oversampling.md §4.
+/// Reference: Carson et al. 2025, as restated in docs/oversampling.md §4.
 class ResampledModel final : public Model {
 public:
     ResampledModel(std::unique_ptr<Model> inner, int host_rate_hz, int model_rate_hz, double clean_band_hz = 16000.0,

@@ -30,7 +30,7 @@ namespace nofold::dsp {
 /// and reset are RT-safe. The constructor throws std::invalid_argument when the rates are not
 /// positive, the ratio's reduced numerator exceeds 4096 phases, or the clean band is not below
 /// both Nyquist frequencies.
-/// Reference: the structure of Carson et al. 2025 (../shared/specs/oversampling.md §4).
+/// Reference: the structure of Carson et al. 2025 (docs/oversampling.md §4).
 class Resampler {
 public:
     static constexpr int halfband_coefs = 12;

@@ -13,7 +13,7 @@
 // full size); a Sequential is refused. GuitarML/AIDA-X wrappers (gain, skip) and conditioning inputs
 // are refused too (they are not part of a single network). Units: sample rate in Hz.
 // Latency: none. Allocates: yes (builds a string; offline tool code).
-// Reference: ../shared/specs/model-formats.md (weight order is the file's, unchanged).
+// Reference: docs/model-formats.md (weight order is the file's, unchanged).
 #pragma once
 
 #include <cstdio>

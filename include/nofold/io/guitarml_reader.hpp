@@ -10,7 +10,7 @@
 // is not stored in these files (44.1 kHz for these libraries): callers pass it in ReadOptions.
 //
 // Units: sample rate in Hz. Latency: none. Allocates: yes (loading only).
-// Reference: ../shared/specs/model-formats.md §2; PyTorch nn.LSTM / nn.GRU documentation (gate order).
+// Reference: docs/model-formats.md §7; PyTorch nn.LSTM / nn.GRU documentation (gate order).
 #pragma once
 
 #include <string>

@@ -10,7 +10,7 @@
 // Inputs beyond the first (`in_shape` last dimension > 1) are conditioning knobs.
 //
 // Units: gains in dB, sample rate in Hz. Latency: none. Allocates: yes (loading only).
-// Reference: ../shared/specs/model-formats.md §3; Keras LSTM/GRU layer documentation (weight shapes,
+// Reference: docs/model-formats.md §8; Keras LSTM/GRU layer documentation (weight shapes,
 // gate order, reset_after).
 #pragma once
 

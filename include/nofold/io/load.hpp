@@ -14,7 +14,7 @@
 //
 // Units: sample rates in Hz; load_ms in milliseconds. Latency: the model's (LoadedModel::model).
 // Allocates: yes — load() is not real-time; the returned model's process/reset/prewarm/setters are.
-// Reference: ../shared/specs/model-formats.md; ../shared/reference/README.md (NAM Core prewarm).
+// Reference: docs/model-formats.md (§9: NAM Core prewarm).
 #pragma once
 
 #include <chrono>

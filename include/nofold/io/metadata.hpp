@@ -6,7 +6,7 @@
 // Units: sample_rate_hz in Hz; loudness in dB (NAM's measured output loudness); input/output levels in
 // dBu (the reamp calibration); gain is NAM's dimensionless "gain" estimate.
 // Latency: none. Allocates: on construction and copy (loading only).
-// Reference: ../shared/specs/model-formats.md §1 (metadata keys), §2 (GuitarML), §3 (AIDA-X).
+// Reference: docs/model-formats.md §1 (metadata keys), §7 (GuitarML), §8 (AIDA-X).
 #pragma once
 
 #include <optional>

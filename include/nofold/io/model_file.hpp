@@ -9,7 +9,7 @@
 // input skip, conditioning inputs).
 // Units: gains in dB; sample rates in Hz; max_values are slimmable sizes in [0, 1].
 // Latency: none. Allocates: on construction and copy (loading only).
-// Reference: ../shared/specs/model-formats.md.
+// Reference: docs/model-formats.md.
 #pragma once
 
 #include <string>

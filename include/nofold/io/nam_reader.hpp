@@ -1,5 +1,5 @@
 // nofold::io::read_nam — reads a Neural Amp Modeler `.nam` file (versions 0.5 … 0.7) into a validated
-// ModelFile: WaveNet (every key of the spec, nested `condition_dsp` included), LSTM, Linear, ConvNet,
+// ModelFile: WaveNet (every key of docs/model-formats.md §2, nested `condition_dsp` included), LSTM, Linear, ConvNet,
 // SlimmableContainer and Sequential.
 //
 // Keys are interpreted by presence, not by the version string. Inside `config` every key must be
@@ -9,7 +9,7 @@
 // the reason ("expected 13802 weights, file has 13801").
 //
 // Units: sample rates in Hz. Latency: none. Allocates: yes (loading only; never on a real-time path).
-// Reference: ../shared/specs/model-formats.md §1.
+// Reference: docs/model-formats.md §1–6.
 #pragma once
 
 #include <string>

@@ -9,7 +9,7 @@
 // matches, the reason names the closest preset and its first differing field.
 //
 // Units: none. Latency: none. Allocates: yes (descriptions are built on call; loading only).
-// Reference: ../shared/specs/model-formats.md §1.1 "Presets" and the A2 shape.
+// Reference: docs/model-formats.md §2.9 "Presets and the A2 shape".
 #pragma once
 
 #include <string>

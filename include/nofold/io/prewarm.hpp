@@ -5,7 +5,7 @@
 // count − 1. LSTM/GRU: 0.5 × sample rate, or 1 when the file stores no sample_rate (which Core's
 // whole-block prewarm turns into exactly one block of zeros). Linear and ConvNet: 0.
 // Units: samples at the training rate. Latency: none. Allocates: never.
-// Reference: ../shared/specs/model-formats.md §4; ../shared/reference/README.md (prewarm column).
+// Reference: docs/model-formats.md §9.
 #pragma once
 
 #include <variant>

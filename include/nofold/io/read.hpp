@@ -3,7 +3,7 @@
 // `layers` → Keras/AIDA-X. The file is parsed once.
 //
 // Units: sample rates in Hz. Latency: none. Allocates: yes (loading only; never on a real-time path).
-// Reference: ../shared/specs/model-formats.md.
+// Reference: docs/model-formats.md.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // nofold::math — activations built on exp, log1p and erfc: ELU, CELU, SELU, GELU (erf form), GELUTanh,
-// Mish, Softplus, LogSigmoid, Tanhshrink, Gaussian and ReLUSquaredDip. PyTorch's defaults (activations.md).
+// Mish, Softplus, LogSigmoid, Tanhshrink, Gaussian and ReLUSquaredDip. PyTorch's defaults (docs/activations.md §1).
 //
 // Each is written so that no step cancels: negative tails use expm1 or e^x·(…) directly, GELU's tail uses
 // erfc(z) = e^(−z²)·R(z) with x² split exactly by an fma, Tanhshrink near 0 uses x³·T(x²). Accuracy (float,
@@ -126,7 +126,7 @@ struct Gaussian {
     V operator()(const V& x) const noexcept;
 };
 
-/// x ≥ 0 ? x² : x·σ(βx) (this library's definition, activations.md §2; β = 1).
+/// x ≥ 0 ? x² : x·σ(βx) (this library's definition, docs/activations.md §2; β = 1).
 template <class Tier = Exact>
 struct ReLUSquaredDip {
     static_assert(is_tier_v<Tier>, "math::ReLUSquaredDip<Tier>: Tier must be math::Exact, math::Fast or math::NamCompat");

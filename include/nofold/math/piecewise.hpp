@@ -1,6 +1,6 @@
 // nofold::math — piecewise-linear (and piecewise-polynomial) activations: Identity, ReLU, ReLU6,
 // LeakyReLU, PReLU, RReLU, Hardtanh, LeakyHardtanh, Hardsigmoid, Hardswish, Softsign, Softshrink,
-// Hardshrink, Threshold and ReLUSquared. Defaults are PyTorch's (activations.md §1), NAM's for
+// Hardshrink, Threshold and ReLUSquared. Defaults are PyTorch's (docs/activations.md §1), NAM's for
 // LeakyHardtanh (§4); parameters are public values so loaded models can set them.
 //
 // Exactness: each is a few float operations, so results are correctly rounded up to the single rounding
@@ -99,7 +99,7 @@ struct RReLU {
     V operator()(const V& x) const noexcept { return LeakyReLU{0.5f * (lower + upper)}(x); }
 };
 
-/// clamp(x, min_val, max_val) (PyTorch −1, 1). F1, F2: the polynomials of activations.md §6, generalised to
+/// clamp(x, min_val, max_val) (PyTorch −1, 1). F1, F2: the polynomials of docs/activations.md §6, generalised to
 /// any bounds (F1 = x²/2 inside, b·x − b²/2 beyond a bound b; F2 = x³/6 inside, b·x²/2 − b²·x/2 + b³/6).
 struct Hardtanh {
     float min_val = -1.0f;
@@ -186,7 +186,7 @@ struct Threshold {
     }
 };
 
-/// max(0, x/α)² (this library's definition, activations.md §2). F1 = α·max(0,x/α)³/3, F2 = α²·max(0,x/α)⁴/12.
+/// max(0, x/α)² (this library's definition, docs/activations.md §2). F1 = α·max(0,x/α)³/3, F2 = α²·max(0,x/α)⁴/12.
 struct ReLUSquared {
     float alpha = 1.0f;
     template <class V>

@@ -1,5 +1,5 @@
 // nofold::math — SmoothHardtanh: Hardtanh with rounded corners and leaky outer segments (the smoothed
-// Hardtanh family proposed by Sato & Smith 2025, activations.md §3; this construction is nofold's own).
+// Hardtanh family proposed by Sato & Smith 2025, docs/activations.md §3; this construction is nofold's own).
 //
 // Odd function; for a = |x|: slope 1 on [0, 1 − w], slope s on [1 + w, ∞), and on the corner
 // [1 − w, 1 + w] the slope blends as 1 + (s − 1)·B(u), u = (a − 1 + w)/(2w), with

@@ -11,7 +11,7 @@
 //   Fast:  odd rational x·P(x²)/Q(x²), P degree 3, Q degree 4 in x², near-minimax on [0, 8] (Lawson
 //          iteration), input clamped to ±8 and P scaled so the value at the clamp is ±1 exactly.
 //          Max abs error 6.3e-7 in exact arithmetic (≤ 1e-6 tested in float). ±inf → ±1, NaN → −1.
-//   NamCompat: NAM's Fasttanh (model-formats.md): max abs error ≈ 4.4e-4, unbounded for |x| > 8.56. Products
+//   NamCompat: NAM's Fasttanh (docs/model-formats.md §2.8): max abs error ≈ 4.4e-4, unbounded for |x| > 8.56. Products
 //          pass through simd::no_contract, so results equal NAM Core's (built with -ffp-contract=off) bit for
 //          bit whatever the user's -ffp-contract (≈ 20% slower than the fused form it replaced).
 // Units: none. Allocates: never. RT-safe: all members.
@@ -25,7 +25,7 @@
 namespace nofold::math {
 
 /// tanh(x), the accuracy chosen by Tier (Exact, Fast or NamCompat).
-/// Antiderivatives (exact tier whatever Tier is): F1 = ln cosh x, F2 = ∫F1 (activations.md §6).
+/// Antiderivatives (exact tier whatever Tier is): F1 = ln cosh x, F2 = ∫F1 (docs/activations.md §6).
 /// Reference: the kernels above; tested against long double tanhl in tests/math/tanh_test.cpp.
 template <class Tier = Exact>
 struct Tanh {

@@ -3,7 +3,7 @@
 // Plain data filled by loaders; the runtime models turn it into a nofold::math activation when they
 // are built. Units: none (activations are dimensionless). Latency: none. Allocates: on copy
 // (std::string, std::vector); never used on a real-time path.
-// Reference: ../shared/specs/model-formats.md §1.1 "Activation names".
+// Reference: docs/model-formats.md §2.8 "Activation names".
 #pragma once
 
 #include <string>

@@ -3,7 +3,7 @@
 // Per block: conv kernel 2 in → channels (`[out][in][2]`, bias only without batchnorm); with batchnorm
 // running_mean[C], running_var[C], weight[C], bias[C], eps; then the activation. Then a head
 // 1 × C weights and 1 bias. Units: dilations in samples at the training rate. Latency: none.
-// Allocates: on copy. Reference: ../shared/specs/model-formats.md §1.4.
+// Allocates: on copy. Reference: docs/model-formats.md §5.
 #pragma once
 
 #include <cstddef>

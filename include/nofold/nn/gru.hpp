@@ -11,7 +11,7 @@
 // the h columns (r, z, n), then 4 × lanes biases (b_ir + b_hr, b_iz + b_hz halved; b_in; b_hn).
 // Template parameters: In, Hidden (sizes or nn::dynamic). Units: none. Latency: 0.
 // Allocates: configure() of dynamic shapes only. RT-safe: step, initial_state.
-// Reference: ../shared/specs/model-formats.md §2.
+// Reference: docs/model-formats.md §7.
 #pragma once
 
 #include <algorithm>

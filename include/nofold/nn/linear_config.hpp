@@ -2,7 +2,7 @@
 //
 // `y[t] = b + Σ_j w[j]·x[t−j]` (w[0] multiplies the current sample). Weights: taps, then the bias if any.
 // Units: receptive_field in samples at the training rate. Latency: none. Allocates: never.
-// Reference: ../shared/specs/model-formats.md §1.3.
+// Reference: docs/model-formats.md §4.
 #pragma once
 
 #include <cstddef>

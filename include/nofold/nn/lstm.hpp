@@ -13,7 +13,7 @@
 // Weight layout (tile-major): for each hidden batch, for each column of [x; h], 4 gates × lanes floats.
 // Template parameters: In, Hidden: sizes or nn::dynamic. Units: none. Latency: 0.
 // Allocates: configure() of dynamic shapes only. RT-safe: step, initial_state.
-// Reference: ../shared/specs/model-formats.md §1.2 (weights i, f, g, o; bias; h0, c0; output layer).
+// Reference: docs/model-formats.md §3 (weights i, f, g, o; bias; h0, c0; output layer).
 #pragma once
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // nofold::nn — LstmConfig and GruConfig: plain descriptions of recurrent models.
 //
 // Units: sizes in features. Latency: none. Allocates: never (plain values).
-// Reference: ../shared/specs/model-formats.md §1.2 (NAM LSTM weight order, h0/c0) and §2 (PyTorch GRU
+// Reference: docs/model-formats.md §3 (NAM LSTM weight order, h0/c0) and §7 (PyTorch GRU
 // gate order r, z, n; the hidden bias of n sits inside the reset product).
 #pragma once
 

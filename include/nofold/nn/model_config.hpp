@@ -3,7 +3,7 @@
 // A NestedModel is what a .nam `condition_dsp` holds: a complete model (config + its own flat weights in
 // file order + its sample rate). Units: sample_rate_hz in Hz (0 = not stored in the file).
 // Latency: none. Allocates: on construction and copy; never on a real-time path.
-// Reference: ../shared/specs/model-formats.md §1.1 (`condition_dsp`), §1.2–1.4, §2.
+// Reference: docs/model-formats.md §2.1 (`condition_dsp`), §3–5, §7.
 #pragma once
 
 #include <variant>

@@ -3,7 +3,7 @@
 //
 // Units: max_rate_factor is a ratio (running rate / training rate); prewarm_block in samples.
 // Latency: none. Allocates: never.
-// Reference: ../shared/specs/model-formats.md §4 (prewarm), §1.1 (layer1x1_post_film quirk).
+// Reference: docs/model-formats.md §9 (prewarm), §2.6 (layer1x1_post_film).
 #pragma once
 
 #include "../math/tier.hpp"

@@ -10,7 +10,7 @@
 // firmware as is, e.g. `nn::LstmModel<1, 16, 1, 1>`); nn::dynamic sizes allocate in the constructor.
 // Units: samples at the running rate. Latency: 0. Allocates: constructor of dynamic shapes only.
 // RT-safe: process, reset, prewarm, set_rate_factor.
-// Reference: ../shared/specs/model-formats.md §1.2, §2, §4.
+// Reference: docs/model-formats.md §3, §7, §9.
 #pragma once
 
 #include "gru.hpp"

@@ -4,7 +4,7 @@
 // shapes as types. Only the standard library is used, so the loader needs nothing else.
 // Units: sizes in channels, kernel sizes in taps, dilations in samples at the model's training rate.
 // Latency: none (plain data). Allocates: on construction and copy; never on a real-time path.
-// Reference: ../shared/specs/model-formats.md §1.1 (keys, defaults, weight order).
+// Reference: docs/model-formats.md §2.1–2.2 (keys, defaults, weight order).
 #pragma once
 
 #include <array>
@@ -131,7 +131,7 @@ struct WaveNetConfig {
     std::shared_ptr<const NestedModel> condition_dsp;
 };
 
-/// Dimension modulated by a FiLM slot of `array`'s layer `layer` (spec §1.1 "FiLM details").
+/// Dimension modulated by a FiLM slot of `array`'s layer `layer` (docs/model-formats.md §2.4).
 inline int film_dim(const LayerArrayConfig& array, int layer, FilmSlot slot) noexcept {
     const int gb = array.gate_factor(layer) * array.bottleneck_size();
     switch (slot) {

@@ -3,7 +3,7 @@
 // engine). The preset types themselves (Standard, Lite, Feather, Nano, A2<C>, their heap-free fixed::
 // twins, and Engine<Shape, Storage>) are in wavenet_static.hpp, which this header includes.
 // Units: samples at the running rate. Latency: 0. Allocates: config_of and match_preset (load time).
-// Reference: ../shared/specs/model-formats.md §1.1 "Presets" and "A2 shape".
+// Reference: docs/model-formats.md §2.9 "Presets and the A2 shape".
 #pragma once
 
 #include <cstddef>

@@ -9,7 +9,7 @@
 //     amp.prewarm();
 //     amp.process(in, out, n);                                 // any n >= 0
 //
-// Shapes are the preset subset of ../shared/specs/model-formats.md §1.1: layer arrays with rechannel,
+// Shapes are the preset subset of docs/model-formats.md §2: layer arrays with rechannel,
 // dilated conv + input mixin (the condition is the input), ungated activation (Tanh or LeakyReLU),
 // layer1x1 on, no bottleneck/head1x1/FiLM/groups, head rechannel with kernel, dilation and bias,
 // several arrays chained, head_scale. Any other .nam shape runs on runtime::WaveNet, which shares the
@@ -24,7 +24,7 @@
 // most (K−1)·C·4·lanes floats of stack per layer for delay-line windows that wrap (A1 standard with AVX2:
 // 2 KiB; A2-8's 16-tap head: 15 KiB).
 // RT-safe: process, reset, prewarm, set_rate_factor (and set_weights, which never allocates either).
-// Reference: ../shared/specs/model-formats.md §1.1 "Presets", "A2 shape" and the weight order.
+// Reference: docs/model-formats.md §2.9 (presets, A2 shape) and §2.2 (weight order).
 #pragma once
 
 #include <algorithm>
@@ -111,7 +111,7 @@ struct StaticLayout {
         }
         return m;
     }
-    // Seams between arrays (model-formats.md §1.1): array i reads array i−1's x and adds to its head output.
+    // Seams between arrays (docs/model-formats.md §2.3): array i reads array i−1's x and adds to its head output.
     static constexpr bool inputs_chain() noexcept {
         for (int i = 1; i < arrays; ++i)
             if (Shape::arrays[i].input_size != Shape::arrays[i - 1].channels) return false;

@@ -5,8 +5,8 @@
 // Units: samples at the running rate; gains linear (converted from dB at construction).
 // Latency: SlimmableContainer: the active child's; Sequential: the sum; Wrapper: the inner model's.
 // Allocates: construction only. RT-safe: process, reset, prewarm, set_rate_factor, set_slimmable_size.
-// Reference: ../shared/specs/model-formats.md §1.5 (containers), §2–3 (wrappers);
-// ../shared/reference/README.md (Core resets and prewarms a newly selected submodel).
+// Reference: docs/model-formats.md §6 (containers), §7–8 (wrappers),
+// §9 (Core resets and prewarms a newly selected submodel).
 #pragma once
 
 #include <algorithm>

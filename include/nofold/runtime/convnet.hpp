@@ -3,7 +3,7 @@
 // 1 × channels head with bias. Shares the conv kernels of nn/ (history gather + dense product).
 // Units: samples at the running rate (dilations × integer rate factor). Latency: 0.
 // Allocates: create() only. RT-safe: process, reset, prewarm, set_rate_factor.
-// Reference: ../shared/specs/model-formats.md §1.4.
+// Reference: docs/model-formats.md §5.
 #pragma once
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // nofold::runtime — Linear: NAM's "Linear" model, an FIR filter `y[t] = b + Σ_j w[j]·x[t − j·L]`
 // (w[0] multiplies the current sample; L = rate factor, integer).
 // Units: samples at the running rate. Latency: 0. Allocates: create() only.
-// RT-safe: process, reset, prewarm, set_rate_factor. Reference: ../shared/specs/model-formats.md §1.3.
+// RT-safe: process, reset, prewarm, set_rate_factor. Reference: docs/model-formats.md §4.
 #pragma once
 
 #include <algorithm>

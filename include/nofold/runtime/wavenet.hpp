@@ -1,6 +1,6 @@
 // nofold::runtime — WaveNet: a NAM WaveNet whose shape is known only at run time (any .nam file).
 //
-// Covers every feature of ../shared/specs/model-formats.md §1.1: layer arrays with rechannel, dilated
+// Covers every feature of docs/model-formats.md §2: layer arrays with rechannel, dilated
 // conv + input mixin, gating none/gated/blended with per-layer primary and secondary activations,
 // bottleneck, layer1x1 on/off, head1x1, the eight FiLM slots (with NAM Core's layer1x1_post quirk as
 // an option), grouped convs (stored expanded, block-diagonal), per-layer kernel sizes, head rechannel

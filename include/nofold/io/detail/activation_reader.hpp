@@ -2,7 +2,7 @@
 // parameter filled in (defaults written out), so two specs compare equal exactly when they compute
 // the same function. Unknown names and parameters are refused, naming them.
 // Units: none. Latency: none. Allocates: loading only.
-// Reference: ../shared/specs/model-formats.md §1.1 "Activation names".
+// Reference: docs/model-formats.md §2.8 "Activation names".
 #pragma once
 
 #include <string>

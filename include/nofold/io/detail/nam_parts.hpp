@@ -1,7 +1,7 @@
 // nofold::io::detail — the pieces of the .nam reader: one function per JSON object kind.
 // Units: sizes in channels/taps, dilations in samples at the training rate, rates in Hz.
 // Latency: none. Allocates: loading only.
-// Reference: ../shared/specs/model-formats.md §1.
+// Reference: docs/model-formats.md §1–6.
 #pragma once
 
 #include <memory>

@@ -6,7 +6,7 @@
 // nothing else in a WaveNet). Defaults follow the .nam spelling (ActivationSpec): PReLU {0.01}.
 // Units: none (activations are dimensionless). Latency: none.
 // Allocates: to_math_activation (error text, PReLU slope list); apply_row never. RT-safe: apply_row.
-// Reference: ../shared/specs/model-formats.md §1.1 "Activation names", ../shared/specs/activations.md.
+// Reference: docs/model-formats.md §2.8 "Activation names", docs/activations.md.
 #pragma once
 
 #include <algorithm>
