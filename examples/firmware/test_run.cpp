@@ -22,11 +22,11 @@ namespace wn = nofold::nn::wavenet;
 // The math tier of every model's activations: exact by default; -DFIRMWARE_FAST_MATH picks the fast
 // rational tanh (the budget table's experiment, see README "Firmware budget").
 #ifdef FIRMWARE_FAST_MATH
-constexpr nofold::nn::MathMode math = nofold::nn::MathMode::fast;
+[[maybe_unused]] constexpr nofold::nn::MathMode math = nofold::nn::MathMode::fast;
 #else
-constexpr nofold::nn::MathMode math = nofold::nn::MathMode::exact;
+[[maybe_unused]] constexpr nofold::nn::MathMode math = nofold::nn::MathMode::exact;
 #endif
-nofold::runtime::Options options() noexcept {
+[[maybe_unused]] nofold::runtime::Options options() noexcept {
     nofold::runtime::Options o;
     o.math = math;
     return o;
