@@ -54,14 +54,18 @@ void hex_word(std::uint32_t v, char* s) noexcept {
     for (int i = 7; i >= 0; --i, v >>= 4) s[i] = "0123456789abcdef"[v & 15u];
 }
 
+/// Prewarms the model (set up with `loaded` = its weights fitted), runs the test signal through it
+/// between the hooks and prints its output.
 template <class Model>
-void measure(const Hooks& hooks, const char* name, Model& model, std::size_t bytes, double flops) noexcept {
+bool measure(const Hooks& hooks, const char* name, Model& model, bool loaded) noexcept {
+    model.prewarm();
     hooks.begin();
     for (int i = 0; i < samples; i += block) model.process(input + i, output + i, block);
-    hooks.end(name, bytes, flops);
+    hooks.end(name, sizeof model, model.flops_per_sample());
     char prefix[32] = "y ";
     std::strncat(prefix, name, sizeof prefix - 3);
     print_bits(hooks.print, prefix, output, samples);
+    return loaded;
 }
 
 }  // namespace
@@ -104,25 +108,18 @@ bool run(const Hooks& hooks) noexcept {
     test_signal(input, samples);
     print_bits(hooks.print, "x", input, samples);
 #if FIRMWARE_MODELS & 1
-    ok = TestNano::init(nano) && ok;
-    nano.prewarm();
-    measure(hooks, "nano", nano, sizeof nano, nano.flops_per_sample());
+    ok = measure(hooks, "nano", nano, TestNano::init(nano)) && ok;
 #endif
 #if FIRMWARE_MODELS & 2
-    ok = DemoDrive::init(feather) && ok;
-    feather.prewarm();
-    measure(hooks, "feather", feather, sizeof feather, feather.flops_per_sample());
+    ok = measure(hooks, "feather", feather, DemoDrive::init(feather)) && ok;
 #endif
 #if FIRMWARE_MODELS & 4
-    ok = TestLstm::init(lstm) && ok;
-    lstm.prewarm();
-    measure(hooks, "lstm_1x16", lstm, sizeof lstm, lstm.flops_per_sample());
+    ok = measure(hooks, "lstm_1x16", lstm, TestLstm::init(lstm)) && ok;
 #endif
 #if FIRMWARE_MODELS & 8
-    ok = nano_x2.model().set_weights(TestNano::weights.data(), TestNano::weights.size()).ok() && ok;
-    ok = nano_x2.rate_factor_status() == nofold::RateFactorStatus::ok && ok;
-    nano_x2.prewarm();
-    measure(hooks, "nano_x2_iir", nano_x2, sizeof nano_x2, nano_x2.flops_per_sample());
+    const bool x2_loaded = nano_x2.model().set_weights(TestNano::weights.data(), TestNano::weights.size()).ok() &&
+                           nano_x2.rate_factor_status() == nofold::RateFactorStatus::ok;
+    ok = measure(hooks, "nano_x2_iir", nano_x2, x2_loaded) && ok;
 #endif
     return ok;
 }
