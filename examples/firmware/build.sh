@@ -5,7 +5,8 @@
 #      Cortex-M4F and a Cortex-M33 (RP2350-class; compile + link + size only). Each image must be free of
 #      heap and exception code: newlib's allocator, sbrk, operator new/delete, __cxa_*.
 #   2. runs the M7 image in qemu-system-arm with semihosting and -icount shift=0 (60 s time-out); a fault,
-#      a stack overflow or a failed model set-up ends the run without its "done" line and fails.
+#      a stack overflow or a failed model set-up ends the run without its "done" line and fails. Two small
+#      images first prove that a fault and a stack overflow do fail a run.
 #   3. builds the host twin (tests/firmware/host_run.cpp: same code, NOFOLD_NO_SIMD) and requires every
 #      output sample to be bit-identical to the firmware's.
 # Both sides are built with -ffp-contract=off: GCC contracts a*b+c into a fused multiply-add by default in
@@ -41,20 +42,34 @@ m7=(-mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=hard)
 link firmware_m7 "${m7[@]}" &
 link firmware_m4f -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard &
 link firmware_m33 -mcpu=cortex-m33 -mfpu=fpv5-sp-d16 -mfloat-abi=hard &
+# without models, one dividing by zero, one recursing without end: the runs below must fail
+link fault_test "${m7[@]}" -DFIRMWARE_MODELS=0 -DFIRMWARE_FAULT_TEST &
+link overflow_test "${m7[@]}" -DFIRMWARE_MODELS=0 -DFIRMWARE_OVERFLOW_TEST &
 g++ "${common[@]}" -DNOFOLD_NO_SIMD "$root/tests/firmware/host_run.cpp" "$here/test_run.cpp" -o "$out/host_run" &
 for job in $(jobs -p); do wait "$job"; done
 echo "firmware: M7, M4F and M33 images link without heap or exceptions"
 arm-none-eabi-size "$out"/firmware_m7.elf "$out"/firmware_m4f.elf "$out"/firmware_m33.elf
 
+run() {  # image name: runs it, its semihosting output in $out/NAME.log; returns QEMU's status
+    rm -f "$out/$1.log"
+    timeout 60 qemu-system-arm -M mps2-an500 -nographic -monitor none -serial none \
+        -chardev file,id=semihosting,path="$out/$1.log" -semihosting-config enable=on,target=native,chardev=semihosting \
+        -icount shift=0 -kernel "$out/$1.elf" 2>"$out/$1.err"
+}
+if run fault_test || ! grep -q '^FAULT' "$out/fault_test.log"; then
+    echo "firmware: a division by zero did not fail the emulated run"; exit 1
+fi
+# the core locks up (no stack left for the fault handler) and QEMU aborts; the group hides bash's "Aborted"
+if { run overflow_test; } 2>/dev/null; then
+    echo "firmware: a stack overflow did not fail the emulated run"; exit 1
+fi
+echo "firmware: a fault and a stack overflow fail the emulated run, as they must"
 log=$out/firmware_m7.log
-rm -f "$log"
 status=0
-timeout 60 qemu-system-arm -M mps2-an500 -nographic -monitor none -serial none \
-    -chardev file,id=semihosting,path="$log" -semihosting-config enable=on,target=native,chardev=semihosting \
-    -icount shift=0 -kernel "$out/firmware_m7.elf" || status=$?
+run firmware_m7 || status=$?
 grep -E '^(budget|done|FAIL|FAULT)' "$log" || true
 if [[ $status -ne 0 ]] || ! grep -q '^done' "$log"; then
-    echo "firmware: the emulated Cortex-M7 run failed (QEMU status $status; 124 = time-out, see $log)"
+    echo "firmware: the emulated Cortex-M7 run failed (QEMU status $status; 124 = time-out; see $log, ${log%.log}.err)"
     exit 1
 fi
 "$out/host_run" "$log"

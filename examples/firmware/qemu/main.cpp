@@ -52,6 +52,13 @@ void calibrate() {
     instructions_per_tick = 2.0 * iterations / static_cast<double>(t0 - t1);  // the timer counts down
 }
 
+#if defined(FIRMWARE_OVERFLOW_TEST)
+__attribute__((noinline)) int recurse(int n) {
+    volatile int frame[16] = {n};
+    return n == 0 ? frame[0] : recurse(n - 1) + frame[1];
+}
+#endif
+
 std::uint32_t start_ticks;
 const std::uint32_t* frame;
 bool overflow = false;
@@ -88,6 +95,14 @@ extern "C" int firmware_main() {
     timer(value) = 0xFFFFFFFFu;
     timer(ctrl) = 1;
     calibrate();
+#if defined(FIRMWARE_FAULT_TEST)  // build.sh's check that a fault does fail the run: divide by zero
+    volatile int numerator = 1000, zero = 0;
+    volatile int quotient = numerator / zero;
+    static_cast<void>(quotient);
+#elif defined(FIRMWARE_OVERFLOW_TEST)  // ... and that a stack overflow does
+    volatile int depth = recurse(1 << 20);
+    static_cast<void>(depth);
+#endif
     if (!firmware_run::run({semihosting::print, begin, end})) {
         semihosting::print("FAIL: a generated header's weights do not fit its model");
         return 1;
