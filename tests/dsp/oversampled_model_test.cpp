@@ -66,6 +66,9 @@ TEST_CASE("OversampledModel equals Oversampled<> and adapts the inner model") {
     CHECK(m.latency_samples() == ref.latency());
     CHECK(m.latency() == std::lround(ref.latency()));
     CHECK(m.flops_per_sample() > 4 * 20.0);
+    CHECK(m.flops_per_sample() == ref.flops_per_sample());
+    // 2x iir_quality: one stage of 10 coefficients, 4 flops each per low-rate sample, up and down
+    CHECK(dsp::Oversampled<Shaper, 2, dsp::IIRQuality>().flops_per_sample() == 2 * 20.0 + 2 * 4 * 10);
     CHECK(std::string(m.implementation_name()).find("oversampled 4x fir_linear_phase") != std::string::npos);
 
     CHECK(m.set_rate_factor(2.0) == RateFactorStatus::ok);

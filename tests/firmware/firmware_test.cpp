@@ -1,5 +1,5 @@
-// Claims about examples/firmware: the committed generated header is exactly what `nofold codegen`
-// writes for the bundled demo model today, and the firmware amp (heap-free Fixed model) produces the
+// Claims about examples/firmware: the committed generated headers are exactly what `nofold codegen`
+// writes for the bundled demo model and the emulated firmware's test models today, and the firmware amp (heap-free Fixed model) produces the
 // same output as the model loaded from the .nam file, with no allocation at all.
 #include <doctest/doctest.h>
 
@@ -30,6 +30,24 @@ TEST_CASE("the committed firmware header is what codegen writes for the demo mod
     options.source = "examples/models/nofold_demo_drive.nam";
     const auto file = nofold::io::read_model_file(root + "/examples/models/nofold_demo_drive.nam");
     CHECK(nofold::io::write_header(file, options) == nofold::test::read_text_file(root + "/examples/firmware/demo_drive.hpp"));
+}
+
+TEST_CASE("the emulated firmware's model headers are what codegen writes for their test models") {
+    // examples/firmware/build.sh runs them on QEMU's Cortex-M7 and compares with the host (bit for bit)
+    const struct {
+        const char* name;
+        const char* model;
+        const char* header;
+    } cases[] = {{"TestNano", "tests/firmware/models/firmware_nano.nam", "examples/firmware/models/test_nano.hpp"},
+                 {"TestLstm", "tests/firmware/models/firmware_lstm_1x16.nam", "examples/firmware/models/test_lstm_1x16.hpp"}};
+    for (const auto& c : cases) {
+        CAPTURE(c.header);
+        nofold::io::CodegenOptions options;
+        options.name = c.name;
+        options.source = c.model;
+        const auto file = nofold::io::read_model_file(root + "/" + c.model);
+        CHECK(nofold::io::write_header(file, options) == read_text(root + "/" + c.header));
+    }
 }
 
 TEST_CASE("firmware amp equals the loaded model and never allocates") {

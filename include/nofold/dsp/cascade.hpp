@@ -62,6 +62,14 @@ public:
     static constexpr double filter_latency() noexcept;
     /// Coefficient count (IIR) or side taps (FIR) of stage s, 0 = next to the base rate.
     static constexpr int stage_size(int s) noexcept { return dsp::stage_size<Filter>(s); }
+    /// Arithmetic cost of up + down per base-rate sample (a multiply-add counts 2): IIR 4 flops per
+    /// coefficient and low-rate sample (two fma), FIR 3 per side tap and output pair, both directions.
+    static constexpr double flops_per_sample() noexcept {
+        double total = 0.0;
+        for (int s = 0, rate = 1; (1 << s) < Factor; ++s, rate *= 2)
+            total += 2.0 * (Filter::kind == FilterKind::iir ? 4.0 : 3.0) * stage_size(s) * rate;
+        return total;
+    }
     LatencyMode latency_mode() const noexcept { return mode_; }
 
 private:

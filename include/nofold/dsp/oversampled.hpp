@@ -36,6 +36,8 @@ public:
     /// The model's prewarm, then silence through the whole chain until the filters have settled.
     NOFOLD_REALTIME void prewarm() noexcept;
     double latency() const noexcept;
+    /// Arithmetic per base-rate sample: Factor × the model's flops_per_sample() plus the cascade's.
+    double flops_per_sample() const noexcept { return Factor * model_.flops_per_sample() + cascade_.flops_per_sample(); }
     /// What the model answered to set_rate_factor(Factor); anything but ok means the model runs at
     /// the wrong rate (for example its max_rate_factor() is below Factor).
     RateFactorStatus rate_factor_status() const noexcept { return status_; }

@@ -104,17 +104,6 @@ make_per_factor(OversampleFactor factor, LatencyMode mode) noexcept {
     }
 }
 
-// Cost of one cascade per base-rate sample: IIR 2 multiply-adds + ... = 4 flops per coefficient
-// and low-rate sample (two fma), FIR 3 flops per side tap and output pair, both directions.
-template <int Factor, class Filter>
-double cascade_flops(const Cascade<Factor, Filter>&) noexcept {
-    double total = 0.0;
-    for (int s = 0, rate = 1; (1 << s) < Factor; ++s, rate *= 2) {
-        const double per_low_sample = Filter::kind == FilterKind::iir ? 4.0 * stage_size<Filter>(s) : 3.0 * stage_size<Filter>(s);
-        total += 2.0 * per_low_sample * rate;
-    }
-    return total;
-}
 }  // namespace detail
 
 inline Oversampler::Any Oversampler::make(OversampleFactor factor, FilterPreset filter, LatencyMode mode) noexcept {
@@ -144,7 +133,7 @@ inline double Oversampler::latency() const noexcept {
 }
 inline double Oversampler::flops_per_sample() const noexcept {
     return std::visit(
-        [](const auto& per) { return std::visit([](const auto& c) { return detail::cascade_flops(c); }, per); },
+        [](const auto& per) { return std::visit([](const auto& c) { return c.flops_per_sample(); }, per); },
         cascade_);
 }
 

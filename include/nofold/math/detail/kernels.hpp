@@ -35,7 +35,10 @@ template <class V, std::size_t N>
 inline V horner(const V& x, const double (&c)[N]) noexcept {
     static_assert(N >= 1, "horner needs at least one coefficient");
     V r = constant<V>(c[N - 1]);
-    for (std::size_t i = N - 1; i-- > 0;) r = simd::fma(r, x, constant<V>(c[i]));
+    // fully unrolled, so the coefficients fold into constants: left rolled at -O2, GCC 12 for Cortex-M7
+    // copied the array to the stack and converted each double at run time (fast tanh 67 -> 24 instructions)
+#pragma GCC unroll 32
+    for (std::size_t k = 2; k <= N; ++k) r = simd::fma(r, x, constant<V>(c[N - k]));
     return r;
 }
 
