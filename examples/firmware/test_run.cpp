@@ -21,12 +21,12 @@ namespace wn = nofold::nn::wavenet;
 // The math tier of every model's activations: exact by default; -DFIRMWARE_FAST_MATH picks the fast
 // rational tanh (the budget table's experiment, see README "Firmware budget").
 #ifdef FIRMWARE_FAST_MATH
-[[maybe_unused]] constexpr nofold::nn::MathMode math = nofold::nn::MathMode::fast;
+[[maybe_unused]] constexpr nofold::math::Accuracy math = nofold::math::Accuracy::fast;
 #else
-[[maybe_unused]] constexpr nofold::nn::MathMode math = nofold::nn::MathMode::exact;
+[[maybe_unused]] constexpr nofold::math::Accuracy math = nofold::math::Accuracy::exact;
 #endif
-[[maybe_unused]] nofold::runtime::Options options() noexcept {
-    nofold::runtime::Options o;
+[[maybe_unused]] nofold::nn::Options options() noexcept {
+    nofold::nn::Options o;
     o.math = math;
     return o;
 }

@@ -196,7 +196,7 @@ struct TestLstm {
     /// The static instantiation for this shape (lstm_1x16), used through nofold::Model.
     using Model = nofold::ModelFor<nofold::nn::LstmModel<1, 16, 1>>;
     /// Builds the model with these weights; null only if the generated data were edited inconsistently.
-    static std::unique_ptr<nofold::Model> make(nofold::runtime::Options options = {}) {
+    static std::unique_ptr<nofold::Model> make(nofold::nn::Options options = {}) {
         if (options.prewarm_samples < 0) options.prewarm_samples = nam_prewarm_samples;
         auto m = std::make_unique<Model>(1, 16, 1, options.math, options.max_rate_factor);
         if (!m->get().set_weights(weights.data(), weights.size()).empty()) return nullptr;

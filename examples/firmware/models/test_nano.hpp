@@ -186,7 +186,7 @@ struct TestNano {
     /// The static instantiation for this shape (nano), used through nofold::Model.
     using Model = nofold::ModelFor<nofold::nn::wavenet::Nano>;
     /// Builds the model with these weights; null only if the generated data were edited inconsistently.
-    static std::unique_ptr<nofold::Model> make(nofold::runtime::Options options = {}) {
+    static std::unique_ptr<nofold::Model> make(nofold::nn::Options options = {}) {
         auto m = std::make_unique<Model>(options);
         if (!m->get().set_weights(weights.data(), weights.size()).empty()) return nullptr;
         return m;
