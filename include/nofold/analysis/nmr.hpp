@@ -52,15 +52,30 @@ public:
     /// Level gain applied to full-scale samples: A_max * G_L.
     double level_gain() const noexcept { return level_gain_; }
 
-private:
+    // The ear model's parts, public so that a training loss (include/nofold/train/nmr_loss.hpp) can
+    // differentiate the same computation instead of repeating it.
+    /// One non-zero bin-to-band weight U[band, bin].
     struct BandBin {
         std::size_t band;
         std::size_t bin;
         double weight;  // U[i, k]
     };
+    const std::vector<BandBin>& band_bins() const noexcept { return band_bins_; }
+    /// W_k for k = 0 ... N/2 (0 at DC).
+    const std::vector<double>& ear_weights() const noexcept { return ear_weight_; }
+    /// The symmetric Hann frame window (frame_size values).
+    const std::vector<double>& frame_window() const noexcept { return hann_; }
+    /// Masking threshold M_i (band_count values) of one reference frame, from its weighted
+    /// magnitudes W_k |R_k| (frame_size/2 + 1 values): band energies floored at 1e-12, internal
+    /// noise, spreading normalised by the flat spread, mask offset. Never allocates.
+    void frame_mask(const double* reference_weighted_magnitude, double* mask) const noexcept;
+    /// Band error energy floor: E_err,i = max(sum_k U[i,k] (W|S_k| - W|R_k|)^2, error_floor).
+    static constexpr double error_floor = 1e-12;
+
+private:
     // Unnormalised spreading of band energies `e` (already including internal noise): the bracket
     // of spec §5.7 raised to 1/e (no division by B).
-    void spread(const double* e, double* out) const;
+    void spread(const double* e, double* out) const noexcept;
     void frame_power(const double* x, std::size_t start, std::vector<double>& magnitude);
 
     double sample_rate_hz_;
@@ -135,7 +150,7 @@ inline NmrAnalyzer::NmrAnalyzer(double sample_rate_hz, int bits)
     spread(ones.data(), flat_spread_.data());
 }
 
-inline void NmrAnalyzer::spread(const double* e, double* out) const {
+inline void NmrAnalyzer::spread(const double* e, double* out) const noexcept {
     constexpr double dz = 0.25, expo = 0.4;
     constexpr std::size_t z = band_count;
     const double a_l = std::pow(10.0, -2.7 * dz);
@@ -180,30 +195,33 @@ inline void NmrAnalyzer::frame_power(const double* x, std::size_t start, std::ve
     for (std::size_t k = 0; k < magnitude.size(); ++k) magnitude[k] = ear_weight_[k] * std::abs(spectrum_[k]);
 }
 
+inline void NmrAnalyzer::frame_mask(const double* reference_weighted_magnitude, double* mask) const noexcept {
+    double ref_band[band_count], ref_spread[band_count];
+    for (std::size_t i = 0; i < band_count; ++i) ref_band[i] = 0.0;
+    for (const auto& bb : band_bins_) {
+        const double r = reference_weighted_magnitude[bb.bin];
+        ref_band[bb.band] += bb.weight * r * r;
+    }
+    for (std::size_t i = 0; i < band_count; ++i) ref_band[i] = std::max(ref_band[i], error_floor) + internal_noise_[i];
+    spread(ref_band, ref_spread);
+    for (std::size_t i = 0; i < band_count; ++i) mask[i] = mask_gain_[i] * ref_spread[i] / flat_spread_[i];
+}
+
 inline Ratio NmrAnalyzer::measure(const double* test, const double* reference, std::size_t size) {
     if (size < frame_size) throw std::invalid_argument("nofold::analysis::NmrAnalyzer: need at least 2048 samples");
     const std::size_t frames = (size - frame_size) / hop_size + 1;
-    std::vector<double> err_band(band_count), ref_band(band_count), ref_spread(band_count);
+    double err_band[band_count], mask[band_count];
     double sum = 0.0;
     for (std::size_t f = 0; f < frames; ++f) {
         frame_power(test, f * hop_size, mag_test_);
         frame_power(reference, f * hop_size, mag_ref_);
-        std::fill(err_band.begin(), err_band.end(), 0.0);
-        std::fill(ref_band.begin(), ref_band.end(), 0.0);
+        for (std::size_t i = 0; i < band_count; ++i) err_band[i] = 0.0;
         for (const auto& bb : band_bins_) {
             const double d = mag_test_[bb.bin] - mag_ref_[bb.bin];
             err_band[bb.band] += bb.weight * d * d;
-            ref_band[bb.band] += bb.weight * mag_ref_[bb.bin] * mag_ref_[bb.bin];
         }
-        for (std::size_t i = 0; i < band_count; ++i) {
-            err_band[i] = std::max(err_band[i], 1e-12);
-            ref_band[i] = std::max(ref_band[i], 1e-12) + internal_noise_[i];
-        }
-        spread(ref_band.data(), ref_spread.data());
-        for (std::size_t i = 0; i < band_count; ++i) {
-            const double mask = mask_gain_[i] * ref_spread[i] / flat_spread_[i];
-            sum += err_band[i] / mask;
-        }
+        frame_mask(mag_ref_.data(), mask);
+        for (std::size_t i = 0; i < band_count; ++i) sum += std::max(err_band[i], error_floor) / mask[i];
     }
     return Ratio::from_linear(sum / static_cast<double>(frames * band_count));
 }
