@@ -143,16 +143,21 @@ ld naive_stft(const std::vector<double>& p, const std::vector<double>& t, std::s
     ld total = 0;
     for (const auto& r : res) {
         const std::size_t n = r.fft_size, frames = (len - n) / r.hop + 1;
+        std::vector<std::complex<ld>> root(n);
+        std::vector<ld> window(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            root[i] = std::polar(1.0L, -2 * pi_l * i / n);
+            window[i] = 0.5L * (1 - std::cos(2 * pi_l * i / n));
+        }
         ld err = 0, energy = 0, log_err = 0, count = 0;
         for (std::size_t b = 0; b < items; ++b)
             for (std::size_t f = 0; f < frames; ++f)
                 for (std::size_t k = 0; k <= n / 2; ++k) {
                     std::complex<ld> xp = 0, xt = 0;
                     for (std::size_t i = 0; i < n; ++i) {
-                        const ld w = 0.5L * (1 - std::cos(2 * pi_l * i / n));
-                        const std::complex<ld> e = std::polar(1.0L, -2 * pi_l * static_cast<ld>(k * i % n) / n);
-                        xp += w * static_cast<ld>(p[b * len + f * r.hop + i]) * e;
-                        xt += w * static_cast<ld>(t[b * len + f * r.hop + i]) * e;
+                        const std::complex<ld> e = root[k * i % n];
+                        xp += window[i] * static_cast<ld>(p[b * len + f * r.hop + i]) * e;
+                        xt += window[i] * static_cast<ld>(t[b * len + f * r.hop + i]) * e;
                     }
                     const ld mp = std::sqrt(std::norm(xp) + 1e-12L), mt = std::sqrt(std::norm(xt) + 1e-12L);
                     err += (mp - mt) * (mp - mt);

@@ -69,6 +69,11 @@ void save_checkpoint(const std::string& path, const Adam<P, M>& optimiser, const
 template <class P, class M>
 Checkpoint<P, M> read_checkpoint(const std::string& path);
 
+/// The same validation and decoding for a checkpoint's bytes already in memory; `name` only labels
+/// the error messages.
+template <class P, class M>
+Checkpoint<P, M> parse_checkpoint(const std::vector<unsigned char>& bytes, const std::string& name);
+
 /// Reads a checkpoint into a live optimiser (step, settings, moments), `parameters`
 /// (optimiser.size() values) and `random`, and returns the payload. Nothing is modified unless the
 /// whole file is valid and its parameter count equals optimiser.size().
@@ -290,7 +295,13 @@ Checkpoint<P, M> read_checkpoint(const std::string& path) {
     const bool failed = std::ferror(f) != 0;
     std::fclose(f);
     if (failed) detail::checkpoint_fail(path, "read failed");
+    return parse_checkpoint<P, M>(bytes, path);
+}
 
+template <class P, class M>
+Checkpoint<P, M> parse_checkpoint(const std::vector<unsigned char>& bytes, const std::string& path) {
+    detail::check_checkpoint_type<P>();
+    detail::check_checkpoint_type<M>();
     if (bytes.size() < 8 || std::memcmp(bytes.data(), detail::checkpoint_magic, 8) != 0)
         detail::checkpoint_fail(path, "not a nofold checkpoint (bad magic)");
     if (bytes.size() < detail::checkpoint_header_size + 4)
