@@ -10,6 +10,7 @@
 
 #include "../analysis/fft.hpp"
 #include "../analysis/nmr.hpp"
+#include "detail/spectra.hpp"
 
 namespace nofold::train {
 
@@ -19,8 +20,9 @@ namespace nofold::train {
 /// value is the geometric mean exp(mean_b ln NMR_b).
 ///
 /// Gradient: the mask depends on the target only, so dL/dp flows through the band error energies
-/// E_i = sum_k U[i,k] (W_k |P_k| - W_k |T_k|)^2 only: through |P_k| (sub-gradient 0 where P_k = 0)
-/// and the linear windowed DFT. A band whose error is at or below the analyzer's 1e-12 floor
+/// E_i = sum_k U[i,k] (W_k |P_k| - W_k |T_k|)^2 only: through |P_k| and the linear windowed DFT.
+/// |P_k| takes the sub-gradient 0 where P_k = 0, which here means below 1e-13 of the frame's largest
+/// bin (the rounding noise of the transform). A band whose error is at or below the analyzer's 1e-12 floor
 /// contributes a zero gradient (the floor is constant there).
 /// T: float or double (signals); the ear model runs in double.
 /// Allocates: the constructor only; evaluate() never allocates or throws. One object per thread.
@@ -51,12 +53,11 @@ private:
 
     // NMR_b summed over frames (not yet averaged); accumulates dNMR_b/dp (unscaled) into grad.
     double item(const T* p, const T* t, double* grad) noexcept;
-    void weighted_spectrum(const T* x, complex* spectrum, double* magnitude) noexcept;
 
     analysis::NmrAnalyzer ear_;
     analysis::Fft fft_;
     std::size_t items_, frame_length_, frames_;
-    std::vector<double> frame_, mag_p_, mag_t_, bin_gradient_, mask_, item_nmr_, item_gradient_;
+    std::vector<double> mag_p_, mag_t_, bin_gradient_, mask_, item_nmr_, item_gradient_;
     std::vector<complex> spec_p_, spec_t_, full_;
 };
 
@@ -70,7 +71,6 @@ NmrLoss<T>::NmrLoss(double sample_rate_hz, std::size_t items, std::size_t frame_
     if (items == 0) throw std::invalid_argument("nofold::train::NmrLoss: need at least one item");
     if (frame_length < n_) throw std::invalid_argument("nofold::train::NmrLoss: frame length must be at least 2048 samples");
     frames_ = (frame_length - n_) / analysis::NmrAnalyzer::hop_size + 1;
-    frame_.resize(n_);
     mag_p_.resize(bins_);
     mag_t_.resize(bins_);
     bin_gradient_.resize(bins_);
@@ -83,16 +83,6 @@ NmrLoss<T>::NmrLoss(double sample_rate_hz, std::size_t items, std::size_t frame_
 }
 
 template <class T>
-void NmrLoss<T>::weighted_spectrum(const T* x, complex* spectrum, double* magnitude) noexcept {
-    const double gain = ear_.level_gain();
-    const auto& window = ear_.frame_window();
-    const auto& weight = ear_.ear_weights();
-    for (std::size_t n = 0; n < n_; ++n) frame_[n] = static_cast<double>(x[n]) * gain * window[n];
-    fft_.forward_real(frame_.data(), spectrum);
-    for (std::size_t k = 0; k < bins_; ++k) magnitude[k] = weight[k] * std::abs(spectrum[k]);
-}
-
-template <class T>
 double NmrLoss<T>::item(const T* p, const T* t, double* grad) noexcept {
     const double gain = ear_.level_gain();
     const auto& window = ear_.frame_window();
@@ -101,8 +91,15 @@ double NmrLoss<T>::item(const T* p, const T* t, double* grad) noexcept {
     double error[bands_];
     for (std::size_t f = 0; f < frames_; ++f) {
         const std::size_t start = f * analysis::NmrAnalyzer::hop_size;
-        weighted_spectrum(p + start, spec_p_.data(), mag_p_.data());
-        weighted_spectrum(t + start, spec_t_.data(), mag_t_.data());
+        detail::two_real_spectra(fft_, p + start, t + start, window.data(), gain, full_.data(), spec_p_.data(),
+                                 spec_t_.data());
+        double largest = 0.0;
+        for (std::size_t k = 0; k < bins_; ++k) {
+            const double mp = detail::magnitude(spec_p_[k]), mt = detail::magnitude(spec_t_[k]);
+            mag_p_[k] = weight[k] * mp;
+            mag_t_[k] = weight[k] * mt;
+            largest = std::max(largest, std::max(mp, mt));
+        }
         ear_.frame_mask(mag_t_.data(), mask_.data());
         for (std::size_t i = 0; i < bands_; ++i) error[i] = 0.0;
         for (const auto& bb : ear_.band_bins()) {
@@ -119,14 +116,15 @@ double NmrLoss<T>::item(const T* p, const T* t, double* grad) noexcept {
         }
         // d|P_k|/dP_k = P_k / |P_k| (0 at P_k = 0); P_k = sum_n gain w[n] x[n] e^{-j 2 pi k n / N}, so
         // dL/dx[n] = gain w[n] Re(sum_{k <= N/2} G_k e^{+j 2 pi k n / N}), G_k = a_k W_k P_k / |P_k|.
+        // P and T share one complex FFT, so a silent prediction's bins hold the transform's rounding
+        // noise (~1e-16 of the frame's largest bin) rather than exact zeros: bins below 1e-13 of the
+        // largest count as zero and take the sub-gradient 0.
+        const double zero = 1e-13 * largest;
         for (std::size_t k = 0; k < bins_; ++k) {
-            const double magnitude = std::abs(spec_p_[k]);
-            full_[k] = magnitude > 0.0 ? spec_p_[k] * (bin_gradient_[k] * weight[k] / magnitude) : complex(0.0, 0.0);
+            const double magnitude = detail::magnitude(spec_p_[k]);
+            full_[k] = magnitude > zero ? spec_p_[k] * (bin_gradient_[k] * weight[k] / magnitude) : complex(0.0, 0.0);
         }
-        for (std::size_t k = bins_; k < n_; ++k) full_[k] = complex(0.0, 0.0);
-        fft_.inverse(full_.data(), full_.data());  // (1/N) sum_k ...
-        const double scale = gain * static_cast<double>(n_);
-        for (std::size_t n = 0; n < n_; ++n) grad[start + n] += scale * window[n] * full_[n].real();
+        detail::add_half_spectrum_adjoint(fft_, full_.data(), window.data(), gain, grad + start);
     }
     return sum;
 }

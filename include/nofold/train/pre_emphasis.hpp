@@ -50,9 +50,9 @@ std::array<Biquad, 3> a_weighting_biquads(double sample_rate_hz);
 /// from a zero state (the FIR sees zeros beyond both ends of the frame), so the filter is one
 /// linear map F per frame; adjoint() applies its transpose F^T, which turns dL/d(filtered) into
 /// dL/d(unfiltered).
-/// T: float or double (signals); coefficients and recursions run in double.
-/// Allocates: the constructor only. apply()/adjoint() never allocate, throw or lock; input and
-/// output must not overlap.
+/// T: float or double (signals); coefficients, recursions and sums run in double.
+/// Allocates: the constructor only. apply()/adjoint() never allocate, throw or lock; they use the
+/// object's scratch, so one object per thread. Input and output must not overlap.
 template <class T>
 class PreEmphasisFilter {
 public:
@@ -66,17 +66,22 @@ public:
     const std::array<Biquad, 3>& sections() const noexcept { return sections_; }
 
     /// y = F x per frame.
-    void apply(const T* x, T* y, std::size_t items) const noexcept;
+    void apply(const T* x, T* y, std::size_t items) noexcept;
     /// gx = F^T gy per frame.
-    void adjoint(const T* gy, T* gx, std::size_t items) const noexcept;
+    void adjoint(const T* gy, T* gx, std::size_t items) noexcept;
 
 private:
     void run_sections(T* x) const noexcept;
+    // out[n] = sum_k h[k] padded_[n + offset(k)] for n < frame_length; the loop over n innermost so
+    // that it vectorises (each output keeps its own sum order: k ascending).
+    template <bool transpose>
+    void correlate(const T* in, T* out) noexcept;
 
     PreEmphasis kind_;
     std::size_t frame_length_;
     std::vector<double> taps_;
     std::array<Biquad, 3> sections_{};
+    std::vector<double> padded_, sum_;  // low_pass scratch: the frame with zeros around it, the sums
 };
 
 // =============================================================================================
@@ -177,7 +182,11 @@ template <class T>
 PreEmphasisFilter<T>::PreEmphasisFilter(PreEmphasis kind, double sample_rate_hz, std::size_t frame_length)
     : kind_(kind), frame_length_(frame_length) {
     if (frame_length == 0) throw std::invalid_argument("nofold::train::PreEmphasisFilter: frame length must be > 0");
-    if (kind == PreEmphasis::low_pass) taps_ = kaiser_low_pass(sample_rate_hz);
+    if (kind == PreEmphasis::low_pass) {
+        taps_ = kaiser_low_pass(sample_rate_hz);
+        padded_.assign(frame_length + taps_.size() - 1, 0.0);
+        sum_.resize(frame_length);
+    }
     if (kind == PreEmphasis::a_weighting) sections_ = a_weighting_biquads(sample_rate_hz);
 }
 
@@ -197,7 +206,25 @@ void PreEmphasisFilter<T>::run_sections(T* x) const noexcept {
 }
 
 template <class T>
-void PreEmphasisFilter<T>::apply(const T* x, T* y, std::size_t items) const noexcept {
+template <bool transpose>
+void PreEmphasisFilter<T>::correlate(const T* in, T* out) noexcept {
+    // The frame sits at padded_[c ... c + f), zeros around it (c = taps / 2).
+    // Forward:   y[n]  = sum_k h[k] x[n + c - k]  = sum_k h[k] padded_[n + 2c - k]
+    // Transpose: gx[m] = sum_k h[k] gy[m - c + k] = sum_k h[k] padded_[m + k]
+    const std::size_t f = frame_length_, taps = taps_.size(), c = taps / 2;
+    for (std::size_t n = 0; n < f; ++n) padded_[c + n] = static_cast<double>(in[n]);
+    for (std::size_t n = 0; n < f; ++n) sum_[n] = 0.0;
+    for (std::size_t k = 0; k < taps; ++k) {
+        const double h = taps_[k];
+        const double* src = padded_.data() + (transpose ? k : 2 * c - k);
+        double* dst = sum_.data();
+        for (std::size_t n = 0; n < f; ++n) dst[n] += h * src[n];
+    }
+    for (std::size_t n = 0; n < f; ++n) out[n] = static_cast<T>(sum_[n]);
+}
+
+template <class T>
+void PreEmphasisFilter<T>::apply(const T* x, T* y, std::size_t items) noexcept {
     const std::size_t f = frame_length_;
     for (std::size_t b = 0; b < items; ++b) {
         const T* xi = x + b * f;
@@ -215,25 +242,15 @@ void PreEmphasisFilter<T>::apply(const T* x, T* y, std::size_t items) const noex
             for (std::size_t n = 0; n < f; ++n) yi[n] = xi[n];
             run_sections(yi);
             break;
-        case PreEmphasis::low_pass: {
-            // y[n] = sum_k h[k] x[n + c - k], x = 0 outside the frame.
-            const std::size_t taps = taps_.size(), c = taps / 2;
-            for (std::size_t n = 0; n < f; ++n) {
-                // k ranges over taps with 0 <= n + c - k < f.
-                const std::size_t k_lo = n + c + 1 > f ? n + c + 1 - f : 0;
-                const std::size_t k_hi = std::min(taps, n + c + 1);
-                double acc = 0.0;
-                for (std::size_t k = k_lo; k < k_hi; ++k) acc += taps_[k] * static_cast<double>(xi[n + c - k]);
-                yi[n] = static_cast<T>(acc);
-            }
+        case PreEmphasis::low_pass:
+            correlate<false>(xi, yi);
             break;
-        }
         }
     }
 }
 
 template <class T>
-void PreEmphasisFilter<T>::adjoint(const T* gy, T* gx, std::size_t items) const noexcept {
+void PreEmphasisFilter<T>::adjoint(const T* gy, T* gx, std::size_t items) noexcept {
     const std::size_t f = frame_length_;
     for (std::size_t b = 0; b < items; ++b) {
         const T* gi = gy + b * f;
@@ -254,18 +271,9 @@ void PreEmphasisFilter<T>::adjoint(const T* gy, T* gx, std::size_t items) const 
             run_sections(go);
             for (std::size_t n = 0; n < f / 2; ++n) std::swap(go[n], go[f - 1 - n]);
             break;
-        case PreEmphasis::low_pass: {
-            // gx[m] = sum_n h[n + c - m] gy[n] = sum_k h[k] gy[m - c + k], gy = 0 outside the frame.
-            const std::size_t taps = taps_.size(), c = taps / 2;
-            for (std::size_t m = 0; m < f; ++m) {
-                const std::size_t k_lo = c > m ? c - m : 0;
-                const std::size_t k_hi = std::min(taps, f + c - m);
-                double acc = 0.0;
-                for (std::size_t k = k_lo; k < k_hi; ++k) acc += taps_[k] * static_cast<double>(gi[m + k - c]);
-                go[m] = static_cast<T>(acc);
-            }
+        case PreEmphasis::low_pass:
+            correlate<true>(gi, go);
             break;
-        }
         }
     }
 }

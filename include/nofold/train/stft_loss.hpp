@@ -11,6 +11,7 @@
 
 #include "../analysis/fft.hpp"
 #include "../analysis/window.hpp"
+#include "detail/spectra.hpp"
 
 namespace nofold::train {
 
@@ -57,7 +58,6 @@ private:
         double error = 0.0, energy = 0.0, log_error = 0.0;
     };
 
-    void spectrum(Plan& plan, std::size_t size, const T* x, complex* out) noexcept;
     // One pass over every item and frame of resolution r; with `grad` also adds SC and LM gradients
     // (scaled by `sc_scale` and `lm_scale`) into it.
     Sums pass(std::size_t r, const T* p, const T* t, double* grad, double sc_scale, double lm_scale) noexcept;
@@ -65,8 +65,8 @@ private:
     std::size_t items_, frame_length_;
     std::vector<StftResolution> resolutions_;
     std::vector<Plan> plans_;
-    std::vector<double> frame_, gradient_;
-    std::vector<complex> spec_p_, spec_t_;
+    std::vector<double> gradient_;
+    std::vector<complex> work_, spec_p_, spec_t_;
 };
 
 // =============================================================================================
@@ -87,16 +87,10 @@ StftLoss<T>::StftLoss(std::size_t items, std::size_t frame_length, std::vector<S
                           (frame_length - r.fft_size) / r.hop + 1});
         largest = std::max(largest, r.fft_size);
     }
-    frame_.resize(largest);
-    spec_p_.resize(largest);
-    spec_t_.resize(largest);
+    work_.resize(largest);
+    spec_p_.resize(largest / 2 + 1);
+    spec_t_.resize(largest / 2 + 1);
     gradient_.resize(items * frame_length);
-}
-
-template <class T>
-void StftLoss<T>::spectrum(Plan& plan, std::size_t size, const T* x, complex* out) noexcept {
-    for (std::size_t n = 0; n < size; ++n) frame_[n] = static_cast<double>(x[n]) * plan.window[n];
-    plan.fft.forward_real(frame_.data(), out);
 }
 
 template <class T>
@@ -109,11 +103,11 @@ typename StftLoss<T>::Sums StftLoss<T>::pass(std::size_t r, const T* p, const T*
         const std::size_t offset = b * frame_length_;
         for (std::size_t f = 0; f < plan.frames; ++f) {
             const std::size_t start = offset + f * hop;
-            spectrum(plan, size, p + start, spec_p_.data());
-            spectrum(plan, size, t + start, spec_t_.data());
+            detail::two_real_spectra(plan.fft, p + start, t + start, plan.window.data(), 1.0, work_.data(), spec_p_.data(),
+                                     spec_t_.data());
             for (std::size_t k = 0; k < bins; ++k) {
-                const double mp = std::sqrt(std::norm(spec_p_[k]) + epsilon);
-                const double mt = std::sqrt(std::norm(spec_t_[k]) + epsilon);
+                const double mp = std::sqrt(detail::power(spec_p_[k]) + epsilon);
+                const double mt = std::sqrt(detail::power(spec_t_[k]) + epsilon);
                 const double d = mp - mt, l = std::log(mp) - std::log(mt);
                 sums.error += d * d;
                 sums.energy += mt * mt;
@@ -122,14 +116,10 @@ typename StftLoss<T>::Sums StftLoss<T>::pass(std::size_t r, const T* p, const T*
                     // dL/dm_p, then dm_p/dX = X / m_p (a complex factor, as for the NMR loss).
                     const double sign = l > 0.0 ? 1.0 : l < 0.0 ? -1.0 : 0.0;
                     const double a = sc_scale * d + lm_scale * sign / mp;
-                    spec_p_[k] *= a / mp;
+                    work_[k] = spec_p_[k] * (a / mp);
                 }
             }
-            if (grad == nullptr) continue;
-            for (std::size_t k = bins; k < size; ++k) spec_p_[k] = 0.0;
-            plan.fft.inverse(spec_p_.data(), spec_p_.data());
-            const double scale = static_cast<double>(size);
-            for (std::size_t n = 0; n < size; ++n) grad[start + n] += scale * plan.window[n] * spec_p_[n].real();
+            if (grad != nullptr) detail::add_half_spectrum_adjoint(plan.fft, work_.data(), plan.window.data(), 1.0, grad + start);
         }
     }
     return sums;
