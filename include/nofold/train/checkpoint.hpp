@@ -15,13 +15,9 @@
 #include <utility>
 #include <vector>
 
-#if defined(__has_include)
-#if __has_include(<unistd.h>) && __has_include(<fcntl.h>)
+// POSIX, for fsync of the file and its folder (training runs on Linux and macOS hosts only).
 #include <fcntl.h>
 #include <unistd.h>
-#define NOFOLD_TRAIN_HAVE_FSYNC 1
-#endif
-#endif
 
 #include "adam.hpp"
 #include "random.hpp"
@@ -235,11 +231,7 @@ void save_checkpoint(const std::string& path, const Adam<P, M>& optimiser, const
     w.bytes(payload.data(), payload.size());
     w.u32(crc32(bytes.data(), bytes.size()));
 
-#ifdef NOFOLD_TRAIN_HAVE_FSYNC
     const std::string temp = path + ".tmp." + std::to_string(static_cast<long long>(::getpid()));
-#else
-    const std::string temp = path + ".tmp";
-#endif
     std::FILE* f = std::fopen(temp.c_str(), "wb");
     if (f == nullptr) detail::checkpoint_fail(path, "cannot create temporary '" + temp + "': " + detail::errno_text());
     auto abandon = [&](const std::string& why) {
@@ -255,9 +247,7 @@ void save_checkpoint(const std::string& path, const Adam<P, M>& optimiser, const
         if (progress) progress(done, bytes.size());
     }
     if (std::fflush(f) != 0) abandon("flush failed: " + detail::errno_text());
-#ifdef NOFOLD_TRAIN_HAVE_FSYNC
     if (::fsync(::fileno(f)) != 0) abandon("fsync failed: " + detail::errno_text());
-#endif
     if (std::fclose(f) != 0) {
         std::remove(temp.c_str());
         detail::checkpoint_fail(path, "close failed: " + detail::errno_text());
@@ -267,7 +257,6 @@ void save_checkpoint(const std::string& path, const Adam<P, M>& optimiser, const
         std::remove(temp.c_str());
         detail::checkpoint_fail(path, "rename of the temporary failed: " + why);
     }
-#ifdef NOFOLD_TRAIN_HAVE_FSYNC
     // Make the rename itself durable.
     const auto slash = path.find_last_of('/');
     const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
@@ -276,7 +265,6 @@ void save_checkpoint(const std::string& path, const Adam<P, M>& optimiser, const
         ::fsync(dir);
         ::close(dir);
     }
-#endif
 }
 
 template <class P, class M>
