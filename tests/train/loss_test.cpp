@@ -52,7 +52,8 @@ std::vector<double> perturbed(std::mt19937& rng, const std::vector<double>& t, d
 
 TEST_CASE("ESR and DC losses: values equal long-double formulas, gradients match finite differences") {
     std::mt19937 rng(1);
-    for (auto [items, len] : {std::pair<std::size_t, std::size_t>{1, 1}, {3, 37}, {5, 2}, {2, 101}}) {
+    for (const auto& shape : {std::pair<std::size_t, std::size_t>{1, 1}, {3, 37}, {5, 2}, {2, 101}}) {
+        const std::size_t items = shape.first, len = shape.second;  // not a structured binding: lambdas capture these
         CAPTURE(items);
         CAPTURE(len);
         const auto t = random_signal(rng, items * len);
@@ -175,7 +176,8 @@ ld naive_stft(const std::vector<double>& p, const std::vector<double>& t, std::s
 TEST_CASE("multi-resolution STFT loss: value equals a naive long-double DFT, gradient matches finite differences") {
     std::mt19937 rng(5);
     const std::vector<nofold::train::StftResolution> res{{64, 16}, {32, 8}, {16, 5}};
-    for (auto [items, len] : {std::pair<std::size_t, std::size_t>{3, 131}, {1, 64}}) {
+    for (const auto& shape : {std::pair<std::size_t, std::size_t>{3, 131}, {1, 64}}) {
+        const std::size_t items = shape.first, len = shape.second;
         CAPTURE(items);
         CAPTURE(len);
         const auto t = random_signal(rng, items * len);

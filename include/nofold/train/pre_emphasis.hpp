@@ -66,11 +66,13 @@ public:
     const std::array<Biquad, 3>& sections() const noexcept { return sections_; }
 
     /// y = F x per frame.
-    void apply(const T* x, T* y, std::size_t items) noexcept;
+    void apply(const T* x, T* y, std::size_t items) noexcept { run<false>(x, y, items); }
     /// gx = F^T gy per frame.
-    void adjoint(const T* gy, T* gx, std::size_t items) noexcept;
+    void adjoint(const T* gy, T* gx, std::size_t items) noexcept { run<true>(gy, gx, items); }
 
 private:
+    template <bool transpose>
+    void run(const T* in, T* out, std::size_t items) noexcept;
     void run_sections(T* x) const noexcept;
     // out[n] = sum_k h[k] padded_[n + offset(k)] for n < frame_length; the loop over n innermost so
     // that it vectorises (each output keeps its own sum order: k ascending).
@@ -224,55 +226,40 @@ void PreEmphasisFilter<T>::correlate(const T* in, T* out) noexcept {
 }
 
 template <class T>
-void PreEmphasisFilter<T>::apply(const T* x, T* y, std::size_t items) noexcept {
+template <bool transpose>
+void PreEmphasisFilter<T>::run(const T* in, T* out, std::size_t items) noexcept {
     const std::size_t f = frame_length_;
     for (std::size_t b = 0; b < items; ++b) {
-        const T* xi = x + b * f;
-        T* yi = y + b * f;
+        const T* x = in + b * f;
+        T* y = out + b * f;
         switch (kind_) {
         case PreEmphasis::none:
-            for (std::size_t n = 0; n < f; ++n) yi[n] = xi[n];
+            for (std::size_t n = 0; n < f; ++n) y[n] = x[n];
             break;
-        case PreEmphasis::high_pass:
-            yi[0] = xi[0];
-            for (std::size_t n = 1; n < f; ++n)
-                yi[n] = static_cast<T>(static_cast<double>(xi[n]) - high_pass_coefficient * static_cast<double>(xi[n - 1]));
-            break;
-        case PreEmphasis::a_weighting:
-            for (std::size_t n = 0; n < f; ++n) yi[n] = xi[n];
-            run_sections(yi);
-            break;
-        case PreEmphasis::low_pass:
-            correlate<false>(xi, yi);
+        case PreEmphasis::high_pass: {
+            // Forward y[n] = x[n] - a x[n-1]; transpose gx[m] = gy[m] - a gy[m+1].
+            auto term = [&](std::size_t n, std::size_t m) {
+                return static_cast<T>(static_cast<double>(x[n]) - high_pass_coefficient * static_cast<double>(x[m]));
+            };
+            if constexpr (!transpose) {
+                y[0] = x[0];
+                for (std::size_t n = 1; n < f; ++n) y[n] = term(n, n - 1);
+            } else {
+                for (std::size_t n = 0; n + 1 < f; ++n) y[n] = term(n, n + 1);
+                y[f - 1] = x[f - 1];
+            }
             break;
         }
-    }
-}
-
-template <class T>
-void PreEmphasisFilter<T>::adjoint(const T* gy, T* gx, std::size_t items) noexcept {
-    const std::size_t f = frame_length_;
-    for (std::size_t b = 0; b < items; ++b) {
-        const T* gi = gy + b * f;
-        T* go = gx + b * f;
-        switch (kind_) {
-        case PreEmphasis::none:
-            for (std::size_t n = 0; n < f; ++n) go[n] = gi[n];
-            break;
-        case PreEmphasis::high_pass:
-            for (std::size_t m = 0; m + 1 < f; ++m)
-                go[m] = static_cast<T>(static_cast<double>(gi[m]) - high_pass_coefficient * static_cast<double>(gi[m + 1]));
-            go[f - 1] = gi[f - 1];
-            break;
         case PreEmphasis::a_weighting:
             // A causal LTI map from a zero state is a lower-triangular Toeplitz matrix; its transpose
             // is the same filter run backwards in time.
-            for (std::size_t n = 0; n < f; ++n) go[n] = gi[f - 1 - n];
-            run_sections(go);
-            for (std::size_t n = 0; n < f / 2; ++n) std::swap(go[n], go[f - 1 - n]);
+            for (std::size_t n = 0; n < f; ++n) y[n] = transpose ? x[f - 1 - n] : x[n];
+            run_sections(y);
+            if constexpr (transpose)
+                for (std::size_t n = 0; n < f / 2; ++n) std::swap(y[n], y[f - 1 - n]);
             break;
         case PreEmphasis::low_pass:
-            correlate<true>(gi, go);
+            correlate<transpose>(x, y);
             break;
         }
     }
