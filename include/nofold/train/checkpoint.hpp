@@ -318,7 +318,7 @@ Checkpoint<P, M> parse_checkpoint(const std::vector<unsigned char>& bytes, const
     // The payload size sits at the end of the header.
     detail::ByteReader size_reader(bytes.data() + detail::checkpoint_header_size - 8);
     const std::uint64_t payload_size = size_reader.u64();
-    if (payload_size > available - data_bytes || payload_size != available - data_bytes)
+    if (payload_size != available - data_bytes)
         detail::checkpoint_fail(path, "truncated or has trailing bytes (" + std::to_string(bytes.size()) +
                                           " bytes; header expects " +
                                           std::to_string(detail::checkpoint_header_size + data_bytes + payload_size + 4) + ")");
