@@ -70,6 +70,19 @@ TEST_CASE("training tones: MIDI uniform on [21, 127], f0 = 440 * 2^((l - 69) / 1
     CHECK(nofold::train::ToneSource(2024, 1).next().midi_note != nofold::train::ToneSource(2024, 2).next().midi_note);
 }
 
+TEST_CASE("validation tones: 88 notes 21 ... 108 at -20 dBFS, phase 0") {
+    const auto v = nofold::train::validation_tones();
+    REQUIRE(v.size() == 88);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        CHECK(v[i].midi_note == 21.0 + static_cast<double>(i));
+        CHECK(v[i].amplitude == doctest::Approx(std::pow(10.0, -20.0 / 20.0)).epsilon(1e-15));
+        CHECK(v[i].phase == 0.0);
+    }
+    CHECK(v[48].f0_hz == 440.0);  // A4
+    CHECK(v[0].f0_hz == doctest::Approx(27.5).epsilon(1e-15));
+    CHECK(v[87].f0_hz == doctest::Approx(4186.009044809578).epsilon(1e-14));  // C8
+}
+
 TEST_CASE("render_tone equals the long-double formula over 1.2 s; tone_length floors") {
     CHECK(nofold::train::tone_length(1.2, 44100) == 52920);
     CHECK(nofold::train::tone_length(1.05, 48000) == 50400);

@@ -47,6 +47,18 @@ private:
     Random random_;
 };
 
+/// The validation tones of the fine-tune: MIDI notes 21 ... 108 (88 tones, the piano range), each at
+/// -20 dBFS (amplitude 0.1) and phase 0, f0 = 440 * 2^((note - 69) / 12) in double.
+/// Allocates: the result. Reference: model selection in docs/training.md.
+inline std::vector<Tone> validation_tones() {
+    std::vector<Tone> tones;
+    for (int note = 21; note <= 108; ++note) {
+        const double l = static_cast<double>(note);
+        tones.push_back({l, 440.0 * std::exp2((l - 69.0) / 12.0), 0.1, 0.0});
+    }
+    return tones;
+}
+
 /// Samples of a tone lasting `seconds`: floor(seconds * fs).
 inline std::size_t tone_length(double seconds, double sample_rate_hz) noexcept {
     return static_cast<std::size_t>(std::floor(seconds * sample_rate_hz));
