@@ -75,7 +75,7 @@ private:
     void run(const T* in, T* out, std::size_t items) noexcept;
     void run_sections(T* x) const noexcept;
     // out[n] = sum_k h[k] padded_[n + offset(k)] for n < frame_length; the loop over n innermost so
-    // that it vectorises (each output keeps its own sum order: k ascending).
+    // that it vectorises.
     template <bool transpose>
     void correlate(const T* in, T* out) noexcept;
 
@@ -216,10 +216,26 @@ void PreEmphasisFilter<T>::correlate(const T* in, T* out) noexcept {
     const std::size_t f = frame_length_, taps = taps_.size(), c = taps / 2;
     for (std::size_t n = 0; n < f; ++n) padded_[c + n] = static_cast<double>(in[n]);
     for (std::size_t n = 0; n < f; ++n) sum_[n] = 0.0;
-    for (std::size_t k = 0; k < taps; ++k) {
+    auto source = [&](std::size_t k) { return padded_.data() + (transpose ? k : 2 * c - k); };
+    double* dst = sum_.data();
+    // Eight, then four taps per sweep: a sweep is bound by loads and stores of the sums, not by multiplies.
+    std::size_t k = 0;
+    for (; k + 8 <= taps; k += 8) {
+        const double* h = taps_.data() + k;
+        const double *s0 = source(k), *s1 = source(k + 1), *s2 = source(k + 2), *s3 = source(k + 3);
+        const double *s4 = source(k + 4), *s5 = source(k + 5), *s6 = source(k + 6), *s7 = source(k + 7);
+        for (std::size_t n = 0; n < f; ++n)
+            dst[n] += h[0] * s0[n] + h[1] * s1[n] + h[2] * s2[n] + h[3] * s3[n] + h[4] * s4[n] + h[5] * s5[n] +
+                      h[6] * s6[n] + h[7] * s7[n];
+    }
+    for (; k + 4 <= taps; k += 4) {
+        const double h0 = taps_[k], h1 = taps_[k + 1], h2 = taps_[k + 2], h3 = taps_[k + 3];
+        const double *s0 = source(k), *s1 = source(k + 1), *s2 = source(k + 2), *s3 = source(k + 3);
+        for (std::size_t n = 0; n < f; ++n) dst[n] += h0 * s0[n] + h1 * s1[n] + h2 * s2[n] + h3 * s3[n];
+    }
+    for (; k < taps; ++k) {
         const double h = taps_[k];
-        const double* src = padded_.data() + (transpose ? k : 2 * c - k);
-        double* dst = sum_.data();
+        const double* src = source(k);
         for (std::size_t n = 0; n < f; ++n) dst[n] += h * src[n];
     }
     for (std::size_t n = 0; n < f; ++n) out[n] = static_cast<T>(sum_[n]);
