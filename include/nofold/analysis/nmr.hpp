@@ -85,7 +85,8 @@ private:
     std::vector<double> hann_;
     std::vector<double> ear_weight_;  // W_k, k = 0 ... N/2
     std::vector<BandBin> band_bins_;
-    std::vector<double> internal_noise_, mask_gain_, flat_spread_, centre_hz_;
+    std::vector<double> internal_noise_, mask_gain_, flat_spread_;
+    std::vector<double> upper_slope_, lower_gain_;  // per band: 10^((-2.4 - 23/f_c) dz), g_L,m
     std::vector<double> frame_, mag_test_, mag_ref_;
     std::vector<std::complex<double>> spectrum_;
 };
@@ -140,7 +141,9 @@ inline NmrAnalyzer::NmrAnalyzer(double sample_rate_hz, int bits)
             const double hi = std::min(band.upper_hz, (static_cast<double>(k) + 0.5) * df);
             if (hi > lo) band_bins_.push_back({i, k, (hi - lo) / df});
         }
-        centre_hz_.push_back(band.center_hz);
+        upper_slope_.push_back(std::pow(10.0, (-2.4 - 23.0 / band.center_hz) * 0.25));
+        const double a_l = std::pow(10.0, -2.7 * 0.25);
+        lower_gain_.push_back((1.0 - std::pow(a_l, static_cast<double>(i + 1))) / (1.0 - a_l));
         internal_noise_.push_back(std::pow(10.0, 1.456 * std::pow(band.center_hz / 1000.0, -0.8) / 10.0));
         const double offset_db = i <= 48 ? 3.0 : 0.25 * static_cast<double>(i) * 0.25;
         mask_gain_.push_back(std::pow(10.0, -offset_db / 10.0));
@@ -156,10 +159,9 @@ inline void NmrAnalyzer::spread(const double* e, double* out) const noexcept {
     const double a_l = std::pow(10.0, -2.7 * dz);
     double e_hat_pow[z], a_u_pow[z];
     for (std::size_t m = 0; m < z; ++m) {
-        const double a_u = std::pow(10.0, (-2.4 - 23.0 / centre_hz_[m]) * dz) * std::pow(e[m], 0.2 * dz);
-        const double g_l = (1.0 - std::pow(a_l, static_cast<double>(m + 1))) / (1.0 - a_l);
+        const double a_u = upper_slope_[m] * std::pow(e[m], 0.2 * dz);
         const double g_u = (1.0 - std::pow(a_u, static_cast<double>(z - m))) / (1.0 - a_u);
-        const double e_hat = e[m] / (g_l + g_u - 1.0);
+        const double e_hat = e[m] / (lower_gain_[m] + g_u - 1.0);
         e_hat_pow[m] = std::pow(e_hat, expo);  // (a^k E)^e = (a^e)^k E^e
         a_u_pow[m] = std::pow(a_u, expo);
     }
@@ -171,16 +173,51 @@ inline void NmrAnalyzer::spread(const double* e, double* out) const noexcept {
         run = e_hat_pow[i] + a_l_pow * run;
         lower[i] = run;
     }
-    // upper[i] = sum_{m < i} (a_u,m^e)^(i - m) E^_m^e.
+    // upper[i] = sum_{m < i} (a_u,m^e)^(i - m) E^_m^e. Each source band m is a chain of products
+    // p *= a_u,m^e; four chains advance together (the single chain is bound by multiply latency),
+    // and every upper[i] still receives its terms in ascending m.
     for (std::size_t i = 0; i < z; ++i) upper[i] = 0.0;
-    for (std::size_t m = 0; m < z; ++m) {
+    std::size_t m = 0;
+    for (; m + 4 <= z; m += 4) {
+        const double* a = a_u_pow + m;
+        const double* w = e_hat_pow + m;
+        double p0 = a[0], p1 = a[1], p2 = a[2], p3 = a[3];
+        // The first three targets above m see only the chains already started.
+        upper[m + 1] += p0 * w[0];
+        p0 *= a[0];
+        upper[m + 2] += p0 * w[0];
+        upper[m + 2] += p1 * w[1];
+        p0 *= a[0];
+        p1 *= a[1];
+        upper[m + 3] += p0 * w[0];
+        upper[m + 3] += p1 * w[1];
+        upper[m + 3] += p2 * w[2];
+        p0 *= a[0];
+        p1 *= a[1];
+        p2 *= a[2];
+        for (std::size_t i = m + 4; i < z; ++i) {
+            upper[i] += p0 * w[0];
+            upper[i] += p1 * w[1];
+            upper[i] += p2 * w[2];
+            upper[i] += p3 * w[3];
+            p0 *= a[0];
+            p1 *= a[1];
+            p2 *= a[2];
+            p3 *= a[3];
+        }
+    }
+    for (; m < z; ++m) {
         double p = a_u_pow[m];
         for (std::size_t i = m + 1; i < z; ++i) {
             upper[i] += p * e_hat_pow[m];
             p *= a_u_pow[m];
         }
     }
-    for (std::size_t i = 0; i < z; ++i) out[i] = std::pow(lower[i] + upper[i], 1.0 / expo);
+    // x^(1/0.4) = x^2 sqrt(x).
+    for (std::size_t i = 0; i < z; ++i) {
+        const double x = lower[i] + upper[i];
+        out[i] = x * x * std::sqrt(x);
+    }
 }
 
 inline void NmrAnalyzer::frame_power(const double* x, std::size_t start, std::vector<double>& magnitude) {
