@@ -52,15 +52,30 @@ public:
     /// Level gain applied to full-scale samples: A_max * G_L.
     double level_gain() const noexcept { return level_gain_; }
 
-private:
+    // The ear model's parts, public so that a training loss (include/nofold/train/nmr_loss.hpp) can
+    // differentiate the same computation instead of repeating it.
+    /// One non-zero bin-to-band weight U[band, bin].
     struct BandBin {
         std::size_t band;
         std::size_t bin;
         double weight;  // U[i, k]
     };
+    const std::vector<BandBin>& band_bins() const noexcept { return band_bins_; }
+    /// W_k for k = 0 ... N/2 (0 at DC).
+    const std::vector<double>& ear_weights() const noexcept { return ear_weight_; }
+    /// The symmetric Hann frame window (frame_size values).
+    const std::vector<double>& frame_window() const noexcept { return hann_; }
+    /// Masking threshold M_i (band_count values) of one reference frame, from its weighted
+    /// magnitudes W_k |R_k| (frame_size/2 + 1 values): band energies floored at 1e-12, internal
+    /// noise, spreading normalised by the flat spread, mask offset. Never allocates.
+    void frame_mask(const double* reference_weighted_magnitude, double* mask) const noexcept;
+    /// Band error energy floor: E_err,i = max(sum_k U[i,k] (W|S_k| - W|R_k|)^2, error_floor).
+    static constexpr double error_floor = 1e-12;
+
+private:
     // Unnormalised spreading of band energies `e` (already including internal noise): the bracket
     // of docs/metrics.md §5 step 7 raised to 1/e (no division by B).
-    void spread(const double* e, double* out) const;
+    void spread(const double* e, double* out) const noexcept;
     void frame_power(const double* x, std::size_t start, std::vector<double>& magnitude);
 
     double sample_rate_hz_;
@@ -70,7 +85,8 @@ private:
     std::vector<double> hann_;
     std::vector<double> ear_weight_;  // W_k, k = 0 ... N/2
     std::vector<BandBin> band_bins_;
-    std::vector<double> internal_noise_, mask_gain_, flat_spread_, centre_hz_;
+    std::vector<double> internal_noise_, mask_gain_, flat_spread_;
+    std::vector<double> upper_slope_, lower_gain_;  // per band: 10^((-2.4 - 23/f_c) dz), g_L,m
     std::vector<double> frame_, mag_test_, mag_ref_;
     std::vector<std::complex<double>> spectrum_;
 };
@@ -125,7 +141,9 @@ inline NmrAnalyzer::NmrAnalyzer(double sample_rate_hz, int bits)
             const double hi = std::min(band.upper_hz, (static_cast<double>(k) + 0.5) * df);
             if (hi > lo) band_bins_.push_back({i, k, (hi - lo) / df});
         }
-        centre_hz_.push_back(band.center_hz);
+        upper_slope_.push_back(std::pow(10.0, (-2.4 - 23.0 / band.center_hz) * 0.25));
+        const double a_l = std::pow(10.0, -2.7 * 0.25);
+        lower_gain_.push_back((1.0 - std::pow(a_l, static_cast<double>(i + 1))) / (1.0 - a_l));
         internal_noise_.push_back(std::pow(10.0, 1.456 * std::pow(band.center_hz / 1000.0, -0.8) / 10.0));
         const double offset_db = i <= 48 ? 3.0 : 0.25 * static_cast<double>(i) * 0.25;
         mask_gain_.push_back(std::pow(10.0, -offset_db / 10.0));
@@ -135,16 +153,15 @@ inline NmrAnalyzer::NmrAnalyzer(double sample_rate_hz, int bits)
     spread(ones.data(), flat_spread_.data());
 }
 
-inline void NmrAnalyzer::spread(const double* e, double* out) const {
+inline void NmrAnalyzer::spread(const double* e, double* out) const noexcept {
     constexpr double dz = 0.25, expo = 0.4;
     constexpr std::size_t z = band_count;
     const double a_l = std::pow(10.0, -2.7 * dz);
     double e_hat_pow[z], a_u_pow[z];
     for (std::size_t m = 0; m < z; ++m) {
-        const double a_u = std::pow(10.0, (-2.4 - 23.0 / centre_hz_[m]) * dz) * std::pow(e[m], 0.2 * dz);
-        const double g_l = (1.0 - std::pow(a_l, static_cast<double>(m + 1))) / (1.0 - a_l);
+        const double a_u = upper_slope_[m] * std::pow(e[m], 0.2 * dz);
         const double g_u = (1.0 - std::pow(a_u, static_cast<double>(z - m))) / (1.0 - a_u);
-        const double e_hat = e[m] / (g_l + g_u - 1.0);
+        const double e_hat = e[m] / (lower_gain_[m] + g_u - 1.0);
         e_hat_pow[m] = std::pow(e_hat, expo);  // (a^k E)^e = (a^e)^k E^e
         a_u_pow[m] = std::pow(a_u, expo);
     }
@@ -156,16 +173,51 @@ inline void NmrAnalyzer::spread(const double* e, double* out) const {
         run = e_hat_pow[i] + a_l_pow * run;
         lower[i] = run;
     }
-    // upper[i] = sum_{m < i} (a_u,m^e)^(i - m) E^_m^e.
+    // upper[i] = sum_{m < i} (a_u,m^e)^(i - m) E^_m^e. Each source band m is a chain of products
+    // p *= a_u,m^e; four chains advance together (the single chain is bound by multiply latency),
+    // and every upper[i] still receives its terms in ascending m.
     for (std::size_t i = 0; i < z; ++i) upper[i] = 0.0;
-    for (std::size_t m = 0; m < z; ++m) {
+    std::size_t m = 0;
+    for (; m + 4 <= z; m += 4) {
+        const double* a = a_u_pow + m;
+        const double* w = e_hat_pow + m;
+        double p0 = a[0], p1 = a[1], p2 = a[2], p3 = a[3];
+        // The first three targets above m see only the chains already started.
+        upper[m + 1] += p0 * w[0];
+        p0 *= a[0];
+        upper[m + 2] += p0 * w[0];
+        upper[m + 2] += p1 * w[1];
+        p0 *= a[0];
+        p1 *= a[1];
+        upper[m + 3] += p0 * w[0];
+        upper[m + 3] += p1 * w[1];
+        upper[m + 3] += p2 * w[2];
+        p0 *= a[0];
+        p1 *= a[1];
+        p2 *= a[2];
+        for (std::size_t i = m + 4; i < z; ++i) {
+            upper[i] += p0 * w[0];
+            upper[i] += p1 * w[1];
+            upper[i] += p2 * w[2];
+            upper[i] += p3 * w[3];
+            p0 *= a[0];
+            p1 *= a[1];
+            p2 *= a[2];
+            p3 *= a[3];
+        }
+    }
+    for (; m < z; ++m) {
         double p = a_u_pow[m];
         for (std::size_t i = m + 1; i < z; ++i) {
             upper[i] += p * e_hat_pow[m];
             p *= a_u_pow[m];
         }
     }
-    for (std::size_t i = 0; i < z; ++i) out[i] = std::pow(lower[i] + upper[i], 1.0 / expo);
+    // x^(1/0.4) = x^2 sqrt(x).
+    for (std::size_t i = 0; i < z; ++i) {
+        const double x = lower[i] + upper[i];
+        out[i] = x * x * std::sqrt(x);
+    }
 }
 
 inline void NmrAnalyzer::frame_power(const double* x, std::size_t start, std::vector<double>& magnitude) {
@@ -180,30 +232,33 @@ inline void NmrAnalyzer::frame_power(const double* x, std::size_t start, std::ve
     for (std::size_t k = 0; k < magnitude.size(); ++k) magnitude[k] = ear_weight_[k] * std::abs(spectrum_[k]);
 }
 
+inline void NmrAnalyzer::frame_mask(const double* reference_weighted_magnitude, double* mask) const noexcept {
+    double ref_band[band_count], ref_spread[band_count];
+    for (std::size_t i = 0; i < band_count; ++i) ref_band[i] = 0.0;
+    for (const auto& bb : band_bins_) {
+        const double r = reference_weighted_magnitude[bb.bin];
+        ref_band[bb.band] += bb.weight * r * r;
+    }
+    for (std::size_t i = 0; i < band_count; ++i) ref_band[i] = std::max(ref_band[i], error_floor) + internal_noise_[i];
+    spread(ref_band, ref_spread);
+    for (std::size_t i = 0; i < band_count; ++i) mask[i] = mask_gain_[i] * ref_spread[i] / flat_spread_[i];
+}
+
 inline Ratio NmrAnalyzer::measure(const double* test, const double* reference, std::size_t size) {
     if (size < frame_size) throw std::invalid_argument("nofold::analysis::NmrAnalyzer: need at least 2048 samples");
     const std::size_t frames = (size - frame_size) / hop_size + 1;
-    std::vector<double> err_band(band_count), ref_band(band_count), ref_spread(band_count);
+    double err_band[band_count], mask[band_count];
     double sum = 0.0;
     for (std::size_t f = 0; f < frames; ++f) {
         frame_power(test, f * hop_size, mag_test_);
         frame_power(reference, f * hop_size, mag_ref_);
-        std::fill(err_band.begin(), err_band.end(), 0.0);
-        std::fill(ref_band.begin(), ref_band.end(), 0.0);
+        for (std::size_t i = 0; i < band_count; ++i) err_band[i] = 0.0;
         for (const auto& bb : band_bins_) {
             const double d = mag_test_[bb.bin] - mag_ref_[bb.bin];
             err_band[bb.band] += bb.weight * d * d;
-            ref_band[bb.band] += bb.weight * mag_ref_[bb.bin] * mag_ref_[bb.bin];
         }
-        for (std::size_t i = 0; i < band_count; ++i) {
-            err_band[i] = std::max(err_band[i], 1e-12);
-            ref_band[i] = std::max(ref_band[i], 1e-12) + internal_noise_[i];
-        }
-        spread(ref_band.data(), ref_spread.data());
-        for (std::size_t i = 0; i < band_count; ++i) {
-            const double mask = mask_gain_[i] * ref_spread[i] / flat_spread_[i];
-            sum += err_band[i] / mask;
-        }
+        frame_mask(mag_ref_.data(), mask);
+        for (std::size_t i = 0; i < band_count; ++i) sum += std::max(err_band[i], error_floor) / mask[i];
     }
     return Ratio::from_linear(sum / static_cast<double>(frames * band_count));
 }
