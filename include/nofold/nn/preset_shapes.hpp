@@ -42,6 +42,13 @@ inline constexpr int a2_d[] = {1, 3, 7, 17, 41, 101, 239, 1, 3, 7, 17, 41, 101, 
 constexpr ArrayShape a1_array(int input, int channels, int head, bool head_bias, int layers, const int* dilations) noexcept {
     return ArrayShape{input, channels, head, 1, 1, head_bias, layers, k3, dilations, ArrayActivation::tanh, 0.0f};
 }
+/// The A1 shapes below standard: C1 then C2 channels, 7 layers (dilations 1…64) then 13 (128…512, 1…512).
+template <int C1, int C2>
+struct A1SmallShape {
+    static constexpr int array_count = 2;
+    static constexpr ArrayShape arrays[2] = {a1_array(1, C1, C2, false, 7, a1_d7), a1_array(C1, C2, 1, true, 13, a1_d13)};
+    static constexpr float default_head_scale = 0.02f;
+};
 }  // namespace detail
 
 /// A1 "standard": 16 and 8 channels, dilations 1…512 twice. 32-frame chunks: with 64 its scratch would
@@ -57,31 +64,19 @@ struct StandardShape {
     static const char* name() noexcept { return "static WaveNet preset 'standard'"; }
 };
 /// A1 "lite": 12 and 6 channels, 7 + 13 layers.
-struct LiteShape {
-    static constexpr int array_count = 2;
-    static constexpr ArrayShape arrays[2] = {detail::a1_array(1, 12, 6, false, 7, detail::a1_d7),
-                                             detail::a1_array(12, 6, 1, true, 13, detail::a1_d13)};
-    static constexpr float default_head_scale = 0.02f;
+struct LiteShape : detail::A1SmallShape<12, 6> {
     static constexpr const char* key = "lite";
     static constexpr const char* type_name = "Lite";
     static const char* name() noexcept { return "static WaveNet preset 'lite'"; }
 };
 /// A1 "feather": 8 and 4 channels, 7 + 13 layers.
-struct FeatherShape {
-    static constexpr int array_count = 2;
-    static constexpr ArrayShape arrays[2] = {detail::a1_array(1, 8, 4, false, 7, detail::a1_d7),
-                                             detail::a1_array(8, 4, 1, true, 13, detail::a1_d13)};
-    static constexpr float default_head_scale = 0.02f;
+struct FeatherShape : detail::A1SmallShape<8, 4> {
     static constexpr const char* key = "feather";
     static constexpr const char* type_name = "Feather";
     static const char* name() noexcept { return "static WaveNet preset 'feather'"; }
 };
 /// A1 "nano": 4 and 2 channels, 7 + 13 layers.
-struct NanoShape {
-    static constexpr int array_count = 2;
-    static constexpr ArrayShape arrays[2] = {detail::a1_array(1, 4, 2, false, 7, detail::a1_d7),
-                                             detail::a1_array(4, 2, 1, true, 13, detail::a1_d13)};
-    static constexpr float default_head_scale = 0.02f;
+struct NanoShape : detail::A1SmallShape<4, 2> {
     static constexpr const char* key = "nano";
     static constexpr const char* type_name = "Nano";
     static const char* name() noexcept { return "static WaveNet preset 'nano'"; }
