@@ -1,0 +1,89 @@
+// nofold::math — derivatives of the catalogue's activations, one table beside the policies (the
+// backward passes of train/ read them; nothing on an audio path does).
+//
+//     derivative(act, x, fx) = f'(x), given x and the already computed fx = f(x)
+//
+// Where f' is cheapest from f (tanh: 1 − f², sigmoid: f·(1 − f)), fx is used; otherwise x. Kinks take
+// the one-sided value PyTorch's autograd takes (ReLU'(0) = 0, Hardtanh' = 0 at the clip points).
+// Tiers do not matter here: the derivative is that of the exact function (a fast or NAM tier differs
+// from it by its documented error). Kinds without an entry make has_derivative() false, and the
+// trainers refuse them at set-up ("not trainable yet: <name>"), never guess a gradient.
+// Template parameter: T (float or double, scalar). Units: none. Allocates: never.
+// Reference: docs/activations.md (the definitions the policies implement).
+#pragma once
+
+#include <cmath>
+
+#include "activation.hpp"
+
+namespace nofold::math {
+
+/// Whether derivative() knows `kind`.
+constexpr bool has_derivative(ActivationKind kind) noexcept {
+    using K = ActivationKind;
+    switch (kind) {
+        case K::identity:
+        case K::tanh:
+        case K::sigmoid:
+        case K::relu:
+        case K::leaky_relu:
+        case K::prelu:
+        case K::hardtanh:
+        case K::leaky_hardtanh:
+        case K::relu6:
+        case K::softsign:
+        case K::silu:
+        case K::elu:
+        case K::selu:
+        case K::celu:
+        case K::custom_tanh:
+        case K::snake:
+        case K::snake_beta:
+        case K::relu_squared:
+        case K::gaussian: return true;
+        default: return false;
+    }
+}
+
+/// f'(x) for an activation whose has_derivative(kind) is true (0 otherwise). PReLU uses params[0].
+template <class T>
+T derivative(const Activation& act, T x, T fx) noexcept {
+    using K = ActivationKind;
+    const T p0 = static_cast<T>(act.params[0]), p1 = static_cast<T>(act.params[1]);
+    const T p2 = static_cast<T>(act.params[2]), p3 = static_cast<T>(act.params[3]);
+    const T one = 1;
+    switch (act.kind) {
+        case K::identity: return one;
+        case K::tanh: return one - fx * fx;
+        case K::sigmoid: return fx * (one - fx);
+        case K::relu: return x > 0 ? one : T(0);
+        case K::leaky_relu:
+        case K::prelu: return x > 0 ? one : p0;
+        case K::hardtanh: return x > p0 && x < p1 ? one : T(0);
+        case K::leaky_hardtanh: return x < p0 ? p2 : x > p1 ? p3 : one;  // min, max, slope below, slope above
+        case K::relu6: return x > 0 && x < 6 ? one : T(0);
+        case K::softsign: {
+            const T d = one + std::abs(x);
+            return one / (d * d);
+        }
+        case K::silu: {
+            const T s = one / (one + std::exp(-x));
+            return s * (one + x * (one - s));
+        }
+        case K::elu: return x > 0 ? one : p0 * std::exp(x);
+        case K::selu: {
+            const T scale = static_cast<T>(1.0507009873554804934193349852946L);
+            const T alpha = static_cast<T>(1.6732632423543772848170429916717L);
+            return x > 0 ? scale : scale * alpha * std::exp(x);
+        }
+        case K::celu: return x > 0 ? one : std::exp(x / p0);
+        case K::custom_tanh: return (one - fx * fx) / p0;
+        case K::snake: return one + std::sin(2 * p0 * x);
+        case K::snake_beta: return one + p0 / p1 * std::sin(2 * p0 * x);
+        case K::relu_squared: return x > 0 ? 2 * x / (p0 * p0) : T(0);  // f = max(0, x/α)²
+        case K::gaussian: return -2 * x * fx;
+        default: return T(0);
+    }
+}
+
+}  // namespace nofold::math

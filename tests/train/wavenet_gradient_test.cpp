@@ -1,0 +1,212 @@
+// Claims about include/nofold/math/derivative.hpp and include/nofold/train/wavenet_gradient.hpp:
+// every derivative in the table equals a central finite difference of the policy itself (double);
+// the trainer's forward pass is the inference engine's model (runtime::WaveNet, float, same weights);
+// its gradient equals central finite differences of its own forward pass in double on odd shapes,
+// chained arrays, kernels 1 to 6, dilations, head kernels and biases, and the nano and A2-3 shapes;
+// shapes it cannot train are refused by name; and Adam over its gradient learns a waveshaper.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nofold/nn/wavenet_presets.hpp>
+#include <nofold/runtime/wavenet.hpp>
+#include <nofold/train/adam.hpp>
+#include <nofold/train/losses.hpp>
+#include <nofold/train/wavenet_gradient.hpp>
+
+namespace nn = nofold::nn;
+namespace math = nofold::math;
+namespace train = nofold::train;
+
+namespace {
+
+std::vector<double> random_values(std::size_t n, unsigned seed, double scale) {
+    std::mt19937 gen(seed);
+    std::uniform_real_distribution<double> d(-scale, scale);
+    std::vector<double> v(n);
+    for (double& x : v) x = d(gen);
+    return v;
+}
+
+nn::LayerArrayConfig array(int input, int channels, int head, std::vector<int> kernels, std::vector<int> dilations,
+                           std::vector<std::string> activations, int head_kernel, int head_dilation, bool head_bias) {
+    nn::LayerArrayConfig a;
+    a.input_size = input;
+    a.channels = channels;
+    a.kernel_sizes = std::move(kernels);
+    a.dilations = std::move(dilations);
+    for (const std::string& name : activations) a.activations.push_back(nn::ActivationSpec{name, {}});
+    a.head.out_channels = head;
+    a.head.kernel_size = head_kernel;
+    a.head.dilation = head_dilation;
+    a.head.bias = head_bias;
+    return a;
+}
+
+// Two chained arrays with odd sizes, per-layer kernels and activations, a dilated head with bias.
+nn::WaveNetConfig odd_shape() {
+    nn::WaveNetConfig c;
+    c.layers = {array(1, 3, 2, {3, 2, 1}, {1, 3, 2}, {"Tanh", "LeakyReLU", "SiLU"}, 2, 2, true),
+                array(3, 2, 1, {2, 4}, {5, 1}, {"Snake", "SELU"}, 3, 1, true)};
+    return c;
+}
+
+// max |g − fd| / max |fd| over every parameter, fd the central difference of L = Σ r·y in double.
+double gradient_error(const nn::WaveNetConfig& config, int n, unsigned seed, double weight_scale) {
+    std::string error;
+    auto model = train::WaveNetGradient<double>::create(config, error);
+    REQUIRE_MESSAGE(model, error);
+    std::vector<double> p = random_values(model->parameter_count(), seed, weight_scale);
+    p.back() = 0.7;  // head_scale
+    const std::vector<double> x = random_values(static_cast<std::size_t>(n), seed + 1, 1.0);
+    const std::vector<double> r = random_values(static_cast<std::size_t>(n), seed + 2, 1.0);
+    std::vector<double> y(static_cast<std::size_t>(n)), g(p.size(), 0.0);
+    model->forward(p.data(), x.data(), n, y.data());
+    model->backward(p.data(), r.data(), g.data());
+    const auto loss = [&](const std::vector<double>& q) {
+        model->forward(q.data(), x.data(), n, y.data());
+        double s = 0;
+        for (int t = 0; t < n; ++t) s += r[static_cast<std::size_t>(t)] * y[static_cast<std::size_t>(t)];
+        return s;
+    };
+    double worst = 0, scale = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        const double h = 1e-6 * std::max(1.0, std::abs(p[i]));
+        std::vector<double> q = p;
+        q[i] = p[i] + h;
+        const double up = loss(q);
+        q[i] = p[i] - h;
+        const double down = loss(q);
+        const double fd = (up - down) / (2 * h);
+        worst = std::max(worst, std::abs(fd - g[i]));
+        scale = std::max(scale, std::abs(fd));
+    }
+    REQUIRE(scale > 0);
+    return worst / scale;
+}
+
+}  // namespace
+
+TEST_CASE("derivative table: every entry equals a central difference of the policy (double)") {
+    int checked = 0;
+    for (int k = 0; k < math::activation_kind_count; ++k) {
+        const auto kind = static_cast<math::ActivationKind>(k);
+        if (!math::has_derivative(kind)) continue;
+        math::Activation act(kind);
+        if (kind == math::ActivationKind::custom_tanh) act.params[0] = 1.8f;
+        if (kind == math::ActivationKind::snake) act.params[0] = 2.9f;
+        if (kind == math::ActivationKind::snake_beta) act.params = {2.0f, 0.5f, 0, 0};
+        if (kind == math::ActivationKind::relu_squared) act.params[0] = 1.5f;
+        if (kind == math::ActivationKind::elu || kind == math::ActivationKind::celu) act.params[0] = 0.7f;
+        CAPTURE(math::to_string(kind));
+        act.visit([&](const auto& f) {
+            for (double x = -3.05; x < 3.0; x += 0.1) {  // steps miss the kinks at 0, ±1, 6
+                const double h = 1e-6;
+                const double fd = (f(x + h) - f(x - h)) / (2 * h);
+                CHECK(std::abs(math::derivative<double>(act, x, f(x)) - fd) <= 1e-7 * std::max(1.0, std::abs(fd)));
+            }
+        });
+        ++checked;
+    }
+    CHECK(checked >= 19);
+}
+
+TEST_CASE("WaveNet gradient: the forward pass equals the inference engine (runtime::WaveNet, float)") {
+    for (const nn::WaveNetConfig& config : {odd_shape(), nn::wavenet::config_of<nn::wavenet::NanoShape>(),
+                                            nn::wavenet::config_of<nn::wavenet::A2Shape<3>>()}) {
+        std::string error;
+        auto model = train::WaveNetGradient<double>::create(config, error);
+        REQUIRE_MESSAGE(model, error);
+        auto fmodel = train::WaveNetGradient<float>::create(config, error);
+        REQUIRE(fmodel);
+        const std::vector<double> p = random_values(model->parameter_count(), 11, 0.3);
+        const std::vector<float> pf(p.begin(), p.end());
+        const int n = 3000;
+        const std::vector<double> x = random_values(n, 12, 0.8);
+        const std::vector<float> xf(x.begin(), x.end());
+        auto engine = nofold::runtime::WaveNet::create(config, {}, error);
+        REQUIRE_MESSAGE(engine, error);
+        REQUIRE(engine->set_weights(pf.data(), pf.size()).empty());
+        std::vector<float> ye(n), yf(n);
+        engine->process(xf.data(), ye.data(), n);
+        std::vector<double> y(n);
+        model->forward(p.data(), x.data(), n, y.data());
+        fmodel->forward(pf.data(), xf.data(), n, yf.data());
+        double rms = 0, err = 0, errf = 0, energy = 0, energy_f = 0;
+        for (int t = 0; t < n; ++t) {
+            rms += y[t] * y[t];
+            err = std::max(err, std::abs(y[t] - ye[t]));
+            errf = std::max(errf, std::abs(static_cast<double>(yf[t]) - ye[t]));
+            energy += static_cast<double>(ye[t]) * ye[t];
+            energy_f += static_cast<double>(yf[t]) * yf[t];
+        }
+        rms = std::sqrt(rms / n);
+        REQUIRE(rms > 1e-3);
+        CHECK(err <= 1e-5 * rms);    // float engine against the double trainer
+        CHECK(errf <= 1e-5 * rms);   // the float trainer against the float engine
+        CHECK(std::abs(energy_f - energy) <= 1e-6 * energy);  // a loss computed by either agrees to 1e-6
+    }
+}
+
+TEST_CASE("WaveNet gradient: central finite differences in double, odd shape and preset shapes") {
+    CHECK(gradient_error(odd_shape(), 61, 21, 0.5) <= 1e-5);
+    CHECK(gradient_error(nn::wavenet::config_of<nn::wavenet::NanoShape>(), 150, 22, 0.3) <= 1e-5);
+    CHECK(gradient_error(nn::wavenet::config_of<nn::wavenet::A2Shape<3>>(), 260, 23, 0.3) <= 1e-5);
+}
+
+TEST_CASE("WaveNet gradient: shapes it cannot train yet are refused by key") {
+    const auto refused = [](nn::WaveNetConfig c) {
+        std::string error;
+        CHECK(!train::WaveNetGradient<double>::create(c, error));
+        return error;
+    };
+    nn::WaveNetConfig gated = odd_shape();
+    gated.layers[0].gating_modes = {nn::GatingMode::gated};
+    CHECK(refused(gated) == "not trainable yet: layers[0].gating_mode");
+    nn::WaveNetConfig film = odd_shape();
+    film.layers[1].film(nn::FilmSlot::conv_post).active = true;
+    CHECK(refused(film) == "not trainable yet: layers[1].FiLM");
+    nn::WaveNetConfig fast = odd_shape();
+    fast.layers[0].activations[0] = nn::ActivationSpec{"Hardswish", {}};
+    CHECK(refused(fast) == "not trainable yet: layers[0].activation Hardswish");
+}
+
+TEST_CASE("WaveNet gradient: Adam learns a waveshaper and one-pole filter to ESR <= 1e-3") {
+    // target: y[t] = 0.5·y[t−1] + 0.5·tanh(2·x[t]); the model's receptive field (16) covers the pole's
+    // memory to 0.5^16. Deterministic: fixed seeds, one thread.
+    nn::WaveNetConfig c;
+    c.layers = {array(1, 6, 1, {3}, {1, 2, 4, 8}, {"Tanh"}, 1, 1, true)};
+    std::string error;
+    auto model = train::WaveNetGradient<float>::create(c, error);
+    REQUIRE(model);
+    const std::vector<double> init = random_values(model->parameter_count(), 31, 0.3);
+    std::vector<float> p(init.begin(), init.end());
+    p.back() = 1.0f;
+    train::AdamSettings s;
+    s.learning_rate = 5e-3;
+    train::Adam<float> adam(p.size(), s);
+    const int n = 1024;
+    std::mt19937 gen(32);
+    std::normal_distribution<float> noise(0.0f, 0.6f);
+    std::vector<float> x(n), t(n), y(n), dy(n), g(p.size());
+    float esr = 1;
+    for (int step = 0; step < 1500; ++step) {
+        float state = 0;
+        for (int i = 0; i < n; ++i) {
+            x[i] = noise(gen);
+            state = 0.5f * state + 0.5f * std::tanh(2.0f * x[i]);
+            t[i] = state;
+        }
+        model->forward(p.data(), x.data(), n, y.data());
+        esr = train::esr_loss(y.data(), t.data(), n, dy.data());
+        std::fill(g.begin(), g.end(), 0.0f);
+        model->backward(p.data(), dy.data(), g.data());
+        REQUIRE(adam.step(p.data(), g.data()));
+    }
+    MESSAGE("ESR after 1500 steps: " << esr);
+    CHECK(esr <= 1e-3);
+}
