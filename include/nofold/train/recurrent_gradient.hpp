@@ -1,0 +1,299 @@
+// nofold::train — RecurrentGradient<T>: a multi-layer LSTM or GRU with its dense output (and the
+// GuitarML input skip), forward and reverse mode over one frame, for truncated back-propagation
+// through time: the state at the end of a frame is kept for the next one, and the gradient stops at
+// the frame's start.
+//
+//     reset()                       state = h0/c0 (LSTM) or zeros (GRU); the next frame's gradient
+//                                   reaches h0 and c0
+//     forward(params, x, n, y)      y for x[0 … n) from the current state; stores the frame
+//     backward(params, dy, grad)    grad += dL/dparams for that frame
+//     carry()                       the frame's last state becomes the next frame's initial state
+//
+// Cells (PyTorch conventions, exact σ and tanh in T):
+//   LSTM  [i f g o] = W·[x; h] + b,  c' = σ(f)c + σ(i)tanh(g),  h' = σ(o)tanh(c')
+//   GRU   r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(… z …), n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),
+//         h' = (1 − z) ⊙ n + z ⊙ h
+//   y = W_out · h_top + b_out (+ x when skip).
+// Parameters are the flat weights nn::LstmModel / nn::GruModel take (.nam LSTM order: per layer
+// W (4H × (I + H), rows [W_ih | W_hh]), b (4H), h0, c0; GRU: per layer W_ih, W_hh, b_ih, b_hh; then
+// W_out, b_out), so a trained vector loads into the inference engine as it is.
+// Template parameter: T (float or double). Units: samples. Allocates: forward, when n grows.
+// Reference: docs/model-formats.md §3 (LSTM) and §7 (GuitarML), docs/training.md §3.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <vector>
+
+namespace nofold::train {
+
+enum class Cell { lstm, gru };
+
+template <class T>
+class RecurrentGradient {
+public:
+    /// `layers` cells of `hidden` units on `inputs` inputs; skip adds the first input to the output.
+    RecurrentGradient(Cell cell, int inputs, int hidden, int layers, bool skip = false);
+
+    std::size_t parameter_count() const noexcept { return count_; }
+    /// Back to the initial state (h0/c0 from `params` for an LSTM, zeros for a GRU).
+    void reset(const T* params);
+    /// y[t] for x[t·inputs …], t < n, from the current state.
+    void forward(const T* params, const T* x, int n, T* y);
+    /// grad += dL/dparams of the last forward() (the state it started from counts as a constant, except
+    /// h0/c0 right after reset()).
+    void backward(const T* params, const T* dy, T* grad);
+    /// The last forward()'s final state becomes the initial state of the next one.
+    void carry();
+
+private:
+    int gates() const noexcept { return cell_ == Cell::lstm ? 4 : 3; }
+    int in_of(int l) const noexcept { return l == 0 ? inputs_ : h_; }
+    std::size_t layer_size(int l) const noexcept;
+    T sigmoid(T v) const noexcept { return T(1) / (T(1) + std::exp(-v)); }
+
+    Cell cell_;
+    int inputs_, h_, layers_;
+    bool skip_;
+    std::size_t count_ = 0;
+    std::vector<std::size_t> offset_;  // first parameter of each layer
+    std::size_t out_ = 0;              // W_out, then b_out
+    bool from_reset_ = true;
+    int n_ = 0;
+    std::vector<T> x_;
+    std::vector<T> h0_, c0_;      // layers × H: state at the frame's start
+    std::vector<T> act_;          // n × layers × G·H: activated gates (LSTM i f g o; GRU r z n)
+    std::vector<T> hn_;           // GRU: n × layers × H: W_hn h + b_hn
+    std::vector<T> h_seq_, c_seq_;  // n × layers × H
+    std::vector<T> dh_, dc_, da_, dx_;
+};
+
+// =================================================================================================
+// Implementation
+// =================================================================================================
+
+template <class T>
+RecurrentGradient<T>::RecurrentGradient(Cell cell, int inputs, int hidden, int layers, bool skip)
+    : cell_(cell), inputs_(inputs), h_(hidden), layers_(layers), skip_(skip) {
+    for (int l = 0; l < layers_; ++l) {
+        offset_.push_back(count_);
+        count_ += layer_size(l);
+    }
+    out_ = count_;
+    count_ += static_cast<std::size_t>(h_) + 1;
+    h0_.assign(static_cast<std::size_t>(layers_ * h_), T(0));
+    c0_.assign(h0_.size(), T(0));
+}
+
+template <class T>
+std::size_t RecurrentGradient<T>::layer_size(int l) const noexcept {
+    const std::size_t g = static_cast<std::size_t>(gates() * h_), i = static_cast<std::size_t>(in_of(l)), h = static_cast<std::size_t>(h_);
+    return cell_ == Cell::lstm ? g * (i + h) + g + 2 * h : g * (i + h) + 2 * g;
+}
+
+template <class T>
+void RecurrentGradient<T>::reset(const T* p) {
+    std::fill(h0_.begin(), h0_.end(), T(0));
+    std::fill(c0_.begin(), c0_.end(), T(0));
+    if (cell_ == Cell::lstm)
+        for (int l = 0; l < layers_; ++l) {
+            const std::size_t s = offset_[static_cast<std::size_t>(l)] + static_cast<std::size_t>(4 * h_ * (in_of(l) + h_) + 4 * h_);
+            for (int j = 0; j < h_; ++j) {
+                h0_[static_cast<std::size_t>(l * h_ + j)] = p[s + static_cast<std::size_t>(j)];
+                c0_[static_cast<std::size_t>(l * h_ + j)] = p[s + static_cast<std::size_t>(h_ + j)];
+            }
+        }
+    from_reset_ = true;
+}
+
+template <class T>
+void RecurrentGradient<T>::carry() {
+    if (n_ == 0) return;
+    const std::size_t last = static_cast<std::size_t>((n_ - 1) * layers_ * h_);
+    std::copy(h_seq_.begin() + static_cast<std::ptrdiff_t>(last), h_seq_.begin() + static_cast<std::ptrdiff_t>(last + h0_.size()), h0_.begin());
+    if (cell_ == Cell::lstm)
+        std::copy(c_seq_.begin() + static_cast<std::ptrdiff_t>(last), c_seq_.begin() + static_cast<std::ptrdiff_t>(last + c0_.size()), c0_.begin());
+    from_reset_ = false;
+}
+
+template <class T>
+void RecurrentGradient<T>::forward(const T* p, const T* x, int n, T* y) {
+    n_ = n;
+    const int H = h_, G = gates(), L = layers_;
+    const std::size_t step_h = static_cast<std::size_t>(L * H), step_g = static_cast<std::size_t>(L * G * H);
+    x_.assign(x, x + static_cast<std::size_t>(n) * static_cast<std::size_t>(inputs_));
+    act_.assign(static_cast<std::size_t>(n) * step_g, T(0));
+    h_seq_.assign(static_cast<std::size_t>(n) * step_h, T(0));
+    c_seq_.assign(cell_ == Cell::lstm ? h_seq_.size() : 0, T(0));
+    hn_.assign(cell_ == Cell::gru ? h_seq_.size() : 0, T(0));
+    std::vector<T>& pre = da_;
+    pre.assign(static_cast<std::size_t>(G * H), T(0));
+    for (int t = 0; t < n; ++t) {
+        for (int l = 0; l < L; ++l) {
+            const std::size_t o = offset_[static_cast<std::size_t>(l)];
+            const int I = in_of(l);
+            const T* in = l == 0 ? x_.data() + static_cast<std::size_t>(t * inputs_) : h_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>((l - 1) * H);
+            const T* hp = t == 0 ? h0_.data() + l * H : h_seq_.data() + static_cast<std::size_t>(t - 1) * step_h + static_cast<std::size_t>(l * H);
+            T* hs = h_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
+            T* a = act_.data() + static_cast<std::size_t>(t) * step_g + static_cast<std::size_t>(l * G * H);
+            if (cell_ == Cell::lstm) {
+                const T* W = p + o;  // 4H × (I + H)
+                const T* b = W + 4 * H * (I + H);
+                for (int r = 0; r < 4 * H; ++r) {
+                    T s = b[r];
+                    const T* row = W + r * (I + H);
+                    for (int j = 0; j < I; ++j) s += row[j] * in[j];
+                    for (int j = 0; j < H; ++j) s += row[I + j] * hp[j];
+                    pre[static_cast<std::size_t>(r)] = s;
+                }
+                const T* cp = t == 0 ? c0_.data() + l * H : c_seq_.data() + static_cast<std::size_t>(t - 1) * step_h + static_cast<std::size_t>(l * H);
+                T* cs = c_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
+                for (int j = 0; j < H; ++j) {
+                    const T i = sigmoid(pre[static_cast<std::size_t>(j)]), f = sigmoid(pre[static_cast<std::size_t>(H + j)]);
+                    const T g = std::tanh(pre[static_cast<std::size_t>(2 * H + j)]), og = sigmoid(pre[static_cast<std::size_t>(3 * H + j)]);
+                    a[j] = i;
+                    a[H + j] = f;
+                    a[2 * H + j] = g;
+                    a[3 * H + j] = og;
+                    cs[j] = f * cp[j] + i * g;
+                    hs[j] = og * std::tanh(cs[j]);
+                }
+            } else {
+                const T* Wi = p + o;                 // 3H × I
+                const T* Wh = Wi + 3 * H * I;        // 3H × H
+                const T* bi = Wh + 3 * H * H;        // 3H
+                const T* bh = bi + 3 * H;            // 3H
+                T* hn = hn_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
+                for (int r = 0; r < 3 * H; ++r) {
+                    T sx = bi[r], sh = bh[r];
+                    for (int j = 0; j < I; ++j) sx += Wi[r * I + j] * in[j];
+                    for (int j = 0; j < H; ++j) sh += Wh[r * H + j] * hp[j];
+                    if (r < 2 * H) {
+                        pre[static_cast<std::size_t>(r)] = sx + sh;
+                    } else {
+                        pre[static_cast<std::size_t>(r)] = sx;
+                        hn[r - 2 * H] = sh;
+                    }
+                }
+                for (int j = 0; j < H; ++j) {
+                    const T r = sigmoid(pre[static_cast<std::size_t>(j)]), z = sigmoid(pre[static_cast<std::size_t>(H + j)]);
+                    const T nn = std::tanh(pre[static_cast<std::size_t>(2 * H + j)] + r * hn[j]);
+                    a[j] = r;
+                    a[H + j] = z;
+                    a[2 * H + j] = nn;
+                    hs[j] = (T(1) - z) * nn + z * hp[j];
+                }
+            }
+        }
+        const T* top = h_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>((L - 1) * H);
+        T s = p[out_ + static_cast<std::size_t>(H)];
+        for (int j = 0; j < H; ++j) s += p[out_ + static_cast<std::size_t>(j)] * top[j];
+        y[t] = skip_ ? s + x_[static_cast<std::size_t>(t * inputs_)] : s;
+    }
+}
+
+template <class T>
+void RecurrentGradient<T>::backward(const T* p, const T* dy, T* g) {
+    const int H = h_, G = gates(), L = layers_, n = n_;
+    const std::size_t step_h = static_cast<std::size_t>(L * H), step_g = static_cast<std::size_t>(L * G * H);
+    dh_.assign(step_h, T(0));  // dL/dh of every layer at the step being processed (recurrent part)
+    dc_.assign(step_h, T(0));
+    da_.assign(static_cast<std::size_t>(G * H), T(0));
+    dx_.assign(static_cast<std::size_t>(std::max(inputs_, H)), T(0));
+    for (int t = n - 1; t >= 0; --t) {
+        // output layer
+        const T* top = h_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>((L - 1) * H);
+        g[out_ + static_cast<std::size_t>(H)] += dy[t];
+        for (int j = 0; j < H; ++j) {
+            g[out_ + static_cast<std::size_t>(j)] += dy[t] * top[j];
+            dh_[static_cast<std::size_t>((L - 1) * H + j)] += p[out_ + static_cast<std::size_t>(j)] * dy[t];
+        }
+        for (int l = L - 1; l >= 0; --l) {
+            const std::size_t o = offset_[static_cast<std::size_t>(l)];
+            const int I = in_of(l);
+            const T* in = l == 0 ? x_.data() + static_cast<std::size_t>(t * inputs_) : h_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>((l - 1) * H);
+            const T* hp = t == 0 ? h0_.data() + l * H : h_seq_.data() + static_cast<std::size_t>(t - 1) * step_h + static_cast<std::size_t>(l * H);
+            const T* a = act_.data() + static_cast<std::size_t>(t) * step_g + static_cast<std::size_t>(l * G * H);
+            T* dh = dh_.data() + l * H;
+            std::fill(dx_.begin(), dx_.end(), T(0));
+            if (cell_ == Cell::lstm) {
+                const T* cs = c_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
+                const T* cp = t == 0 ? c0_.data() + l * H : c_seq_.data() + static_cast<std::size_t>(t - 1) * step_h + static_cast<std::size_t>(l * H);
+                T* dc = dc_.data() + l * H;
+                for (int j = 0; j < H; ++j) {
+                    const T i = a[j], f = a[H + j], gg = a[2 * H + j], og = a[3 * H + j];
+                    const T tc = std::tanh(cs[j]);
+                    const T dcj = dc[j] + dh[j] * og * (T(1) - tc * tc);
+                    da_[static_cast<std::size_t>(j)] = dcj * gg * i * (T(1) - i);
+                    da_[static_cast<std::size_t>(H + j)] = dcj * cp[j] * f * (T(1) - f);
+                    da_[static_cast<std::size_t>(2 * H + j)] = dcj * i * (T(1) - gg * gg);
+                    da_[static_cast<std::size_t>(3 * H + j)] = dh[j] * tc * og * (T(1) - og);
+                    dc[j] = dcj * f;  // to the previous step
+                }
+                const T* W = p + o;
+                T* gW = g + o;
+                std::fill(dh, dh + H, T(0));  // rebuilt below as dL/dh_{t−1}
+                for (int r = 0; r < 4 * H; ++r) {
+                    const T d = da_[static_cast<std::size_t>(r)];
+                    const T* row = W + r * (I + H);
+                    T* grow = gW + r * (I + H);
+                    for (int j = 0; j < I; ++j) {
+                        grow[j] += d * in[j];
+                        dx_[static_cast<std::size_t>(j)] += row[j] * d;
+                    }
+                    for (int j = 0; j < H; ++j) {
+                        grow[I + j] += d * hp[j];
+                        dh[j] += row[I + j] * d;
+                    }
+                    gW[4 * H * (I + H) + r] += d;
+                }
+                if (t == 0 && from_reset_) {
+                    T* gs = g + o + static_cast<std::size_t>(4 * H * (I + H) + 4 * H);
+                    for (int j = 0; j < H; ++j) {
+                        gs[j] += dh[j];
+                        gs[H + j] += dc[j];
+                    }
+                }
+            } else {
+                const T* Wi = p + o;
+                const T* Wh = Wi + 3 * H * I;
+                T* gWi = g + o;
+                T* gWh = gWi + 3 * H * I;
+                T* gbi = gWh + 3 * H * H;
+                T* gbh = gbi + 3 * H;
+                const T* hn = hn_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
+                // da_: [r, z, n] pre-activation gradients of the input part; dhn in dc_'s layer slot
+                T* dhn = dc_.data() + l * H;
+                for (int j = 0; j < H; ++j) {
+                    const T r = a[j], z = a[H + j], nn = a[2 * H + j];
+                    const T dn = dh[j] * (T(1) - z) * (T(1) - nn * nn);
+                    da_[static_cast<std::size_t>(2 * H + j)] = dn;
+                    dhn[j] = dn * r;
+                    da_[static_cast<std::size_t>(j)] = dn * hn[j] * r * (T(1) - r);
+                    da_[static_cast<std::size_t>(H + j)] = dh[j] * (hp[j] - nn) * z * (T(1) - z);
+                    dh[j] *= z;  // the direct path h' = … + z ⊙ h
+                }
+                for (int r = 0; r < 3 * H; ++r) {
+                    const T d = da_[static_cast<std::size_t>(r)];
+                    const T dhh = r < 2 * H ? d : dhn[r - 2 * H];  // hidden part: r, z share the sum; n goes through r ⊙ hn
+                    for (int j = 0; j < I; ++j) {
+                        gWi[r * I + j] += d * in[j];
+                        dx_[static_cast<std::size_t>(j)] += Wi[r * I + j] * d;
+                    }
+                    for (int j = 0; j < H; ++j) {
+                        gWh[r * H + j] += dhh * hp[j];
+                        dh[j] += Wh[r * H + j] * dhh;
+                    }
+                    gbi[r] += d;
+                    gbh[r] += dhh;
+                }
+            }
+            // the input of layer l at step t is h of layer l − 1 at step t
+            if (l > 0)
+                for (int j = 0; j < H; ++j) dh_[static_cast<std::size_t>((l - 1) * H + j)] += dx_[static_cast<std::size_t>(j)];
+        }
+    }
+}
+
+}  // namespace nofold::train
