@@ -46,7 +46,7 @@ TEST_CASE("the emulated firmware's model headers are what codegen writes for the
         options.name = c.name;
         options.source = c.model;
         const auto file = nofold::io::read_model_file(root + "/" + c.model);
-        CHECK(nofold::io::write_header(file, options) == read_text(root + "/" + c.header));
+        CHECK(nofold::io::write_header(file, options) == nofold::test::read_text_file(root + "/" + c.header));
     }
 }
 
