@@ -16,7 +16,10 @@
 #include <nofold/runtime/wavenet.hpp>
 #include <nofold/train/adam.hpp>
 #include <nofold/train/losses.hpp>
+#include <nofold/train/recurrent_gradient.hpp>
 #include <nofold/train/wavenet_gradient.hpp>
+
+#include "support/alloc_counter.hpp"
 
 namespace nn = nofold::nn;
 namespace math = nofold::math;
@@ -209,4 +212,32 @@ TEST_CASE("WaveNet gradient: Adam learns a waveshaper and one-pole filter to ESR
     }
     MESSAGE("ESR after 1500 steps: " << esr);
     CHECK(esr <= 1e-3);
+}
+
+TEST_CASE("training step (WaveNet and LSTM forward, backward, Adam) allocates nothing after the first") {
+    std::string error;
+    auto wavenet = train::WaveNetGradient<float>::create(nn::wavenet::config_of<nn::wavenet::NanoShape>(), error);
+    REQUIRE(wavenet);
+    train::RecurrentGradient<float> lstm(train::Cell::lstm, 1, 8, 2, true);
+    std::vector<float> pw(wavenet->parameter_count(), 0.05f), pl(lstm.parameter_count(), 0.05f);
+    std::vector<float> gw(pw.size()), gl(pl.size());
+    train::Adam<float> adam_w(pw.size(), {}), adam_l(pl.size(), {});
+    const int n = 512;
+    std::vector<float> x(n, 0.3f), y(n), dy(n, 0.01f);
+    const auto step = [&] {
+        wavenet->forward(pw.data(), x.data(), n, y.data());
+        wavenet->backward(pw.data(), dy.data(), gw.data());
+        adam_w.step(pw.data(), gw.data());
+        lstm.reset(pl.data());
+        lstm.forward(pl.data(), x.data(), n, y.data());
+        lstm.backward(pl.data(), dy.data(), gl.data());
+        lstm.carry();
+        adam_l.step(pl.data(), gl.data());
+    };
+    step();
+    nofold::test::AllocationScope scope;
+    step();
+    step();
+    CHECK(scope.allocations() == 0);
+    CHECK(scope.deallocations() == 0);
 }
