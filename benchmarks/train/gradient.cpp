@@ -1,0 +1,97 @@
+// Training step costs: forward + backward + Adam of nofold's trainers (train/wavenet_gradient.hpp,
+// train/recurrent_gradient.hpp) per sample per batch item, one thread, batch 4 items x 4410 kept
+// samples (the DAFx25 frame; the TCN frames are preceded by their receptive field − 1 of warm-up, whose
+// cost counts). Shapes: the DAFx25/NAM standard TCN (16 then 8 channels, 2 x 10 layers, kernel 3),
+// nano, LSTM 1x40 (GuitarML), LSTM 1x16, GRU 1x16. Counters: ns_per_sample_item, peak_fraction (the
+// inference model's FLOPs per sample x 3 for forward + backward, against this program's FMA peak).
+// The same-run anchor is benchmarks/train/pytorch_anchor.py (PyTorch, when installed).
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nofold/nn/recurrent_model.hpp>
+#include <nofold/nn/wavenet_presets.hpp>
+#include <nofold/runtime/wavenet.hpp>
+#include <nofold/train/adam.hpp>
+#include <nofold/train/losses.hpp>
+#include <nofold/train/recurrent_gradient.hpp>
+#include <nofold/train/wavenet_gradient.hpp>
+
+#include "support/model_bench.hpp"
+
+namespace {
+
+namespace nn = nofold::nn;
+namespace train = nofold::train;
+constexpr int items = 4, kept = 4410;
+
+void report(benchmark::State& state, double flops_per_sample) {
+    const double sample_items = static_cast<double>(state.iterations()) * items * kept;
+    state.counters["ns_per_sample_item"] =
+        benchmark::Counter(sample_items * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["peak_fraction"] =
+        benchmark::Counter(sample_items * 3.0 * flops_per_sample * 1e-9 / nofold::bench::peak_gflops(), benchmark::Counter::kIsRate);
+}
+
+void wavenet_step(benchmark::State& state, nn::WaveNetConfig config) {
+    std::string error;
+    auto model = train::WaveNetGradient<float>::create(config, error);
+    auto engine = nofold::runtime::WaveNet::create(config, {}, error);
+    if (!model || !engine) {
+        state.SkipWithError(error.c_str());
+        return;
+    }
+    const int warm = model->history(), n = warm + kept;
+    std::vector<float> p = nofold::bench::noise(model->parameter_count(), 1, 0.1f);
+    const std::vector<float> x = nofold::bench::noise(static_cast<std::size_t>(n) * items, 2, 0.5f);
+    const std::vector<float> t = nofold::bench::noise(static_cast<std::size_t>(n) * items, 3, 0.5f);
+    std::vector<float> y(n), dy(n, 0.0f), g(p.size());
+    train::Adam<float> adam(p.size(), {});
+    for (auto _ : state) {
+        std::fill(g.begin(), g.end(), 0.0f);
+        for (int b = 0; b < items; ++b) {
+            model->forward(p.data(), x.data() + b * n, n, y.data());
+            train::esr_loss(y.data() + warm, t.data() + b * n + warm, kept, dy.data() + warm);
+            model->backward(p.data(), dy.data(), g.data());
+        }
+        adam.step(p.data(), g.data());
+    }
+    report(state, engine->flops_per_sample());
+}
+
+void recurrent_step(benchmark::State& state, train::Cell cell, int hidden) {
+    train::RecurrentGradient<float> model(cell, 1, hidden, 1);
+    std::vector<float> p = nofold::bench::noise(model.parameter_count(), 1, 0.1f);
+    const std::vector<float> x = nofold::bench::noise(static_cast<std::size_t>(kept) * items, 2, 0.5f);
+    const std::vector<float> t = nofold::bench::noise(static_cast<std::size_t>(kept) * items, 3, 0.5f);
+    std::vector<float> y(kept), dy(kept), g(p.size());
+    train::Adam<float> adam(p.size(), {});
+    for (auto _ : state) {
+        std::fill(g.begin(), g.end(), 0.0f);
+        for (int b = 0; b < items; ++b) {
+            model.reset(p.data());
+            model.forward(p.data(), x.data() + b * kept, kept, y.data());
+            train::esr_loss(y.data(), t.data() + b * kept, kept, dy.data());
+            model.backward(p.data(), dy.data(), g.data());
+        }
+        adam.step(p.data(), g.data());
+    }
+    const double gates = cell == train::Cell::lstm ? 4.0 : 3.0;
+    report(state, 2.0 * gates * hidden * (1 + hidden) + 2.0 * hidden);
+}
+
+void tcn_standard(benchmark::State& s) { wavenet_step(s, nn::wavenet::config_of<nn::wavenet::StandardShape>()); }
+void tcn_nano(benchmark::State& s) { wavenet_step(s, nn::wavenet::config_of<nn::wavenet::NanoShape>()); }
+void lstm_1x40(benchmark::State& s) { recurrent_step(s, train::Cell::lstm, 40); }
+void lstm_1x16(benchmark::State& s) { recurrent_step(s, train::Cell::lstm, 16); }
+void gru_1x16(benchmark::State& s) { recurrent_step(s, train::Cell::gru, 16); }
+
+}  // namespace
+
+BENCHMARK(tcn_standard)->Name("TrainStep/wavenet/standard")->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(tcn_nano)->Name("TrainStep/wavenet/nano")->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK(lstm_1x40)->Name("TrainStep/lstm/1x40")->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK(lstm_1x16)->Name("TrainStep/lstm/1x16")->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK(gru_1x16)->Name("TrainStep/gru/1x16")->Unit(benchmark::kMillisecond)->MinTime(1.0);
