@@ -26,6 +26,7 @@
 
 #include "io/codegen.hpp"
 #include "io/load.hpp"
+#include "io/write.hpp"
 
 #include "analysis/asr.hpp"
 #include "analysis/esr.hpp"
