@@ -101,5 +101,39 @@ expect 0 '' -- "$nofold" make-demo-model "$tmp/demo.nam"
 cmp -s "$tmp/demo.nam" "$root/examples/models/nofold_demo_drive.nam" ||
     { echo "FAIL: make-demo-model output differs from examples/models/nofold_demo_drive.nam"; failures=$((failures + 1)); }
 
+# make-target: usage and file errors, and latency compensation (the compensated output is the kept one
+# shifted by compensated_samples, sample for sample; same length as the input; a failed write leaves OUT).
+"$nofold" make-di "$tmp/di.wav" --seconds 0.5 >/dev/null
+expect 2 'circuit' -- "$nofold" make-target --circuit triode "$tmp/di.wav" "$tmp/t.wav"
+expect 2 'internal-rate' -- "$nofold" make-target --circuit diode_clipper "$tmp/di.wav" "$tmp/t.wav" --internal-rate 8
+expect 2 'input file' -- "$nofold" make-target --circuit diode_clipper "$tmp/di.wav" "$tmp/di.wav"
+expect 1 'does not exist' -- "$nofold" make-target --circuit diode_clipper "$tmp/di.wav" "$tmp/nowhere/t.wav"
+expect 1 'missing.wav' -- "$nofold" make-target --circuit diode_clipper "$tmp/missing.wav" "$tmp/t.wav"
+"$nofold" make-target --circuit diode_clipper "$tmp/di.wav" "$tmp/comp.wav" --drive 12 --json >"$tmp/mt.json" &&
+"$nofold" make-target --circuit diode_clipper "$tmp/di.wav" "$tmp/keep.wav" --drive 12 --latency keep >/dev/null &&
+python3 - "$tmp" <<'PY' || { echo "FAIL: make-target latency compensation"; failures=$((failures + 1)); }
+import json, struct, sys
+tmp = sys.argv[1]
+def floats(path):
+    raw = open(path, "rb").read()
+    pos, fmt, data = 12, None, None
+    while pos + 8 <= len(raw):
+        cid, size = raw[pos:pos+4], struct.unpack("<I", raw[pos+4:pos+8])[0]
+        body = raw[pos+8:pos+8+size]
+        if cid == b"fmt ": fmt = struct.unpack("<HHIIHH", body[:16])
+        if cid == b"data": data = body
+        pos += 8 + size + (size & 1)
+    assert fmt[0] == 3 and fmt[5] == 32, fmt
+    return struct.unpack("<%df" % (len(data) // 4), data)
+j = json.load(open(tmp + "/mt.json"))
+assert j["circuit"] == "diode_clipper" and j["internal_rate"] == 16 and j["max_newton_iterations"] <= 12, j
+d = j["compensated_samples"]
+assert d == round(j["latency_samples"]) and d > 0, j
+comp, keep = floats(tmp + "/comp.wav"), floats(tmp + "/keep.wav")
+assert len(comp) == len(keep) == j["frames"] == 24000, (len(comp), len(keep))
+assert all(comp[i] == keep[i + d] for i in range(len(comp) - d)), "not a shift"
+assert 0.3 < max(abs(x) for x in comp) == j["peak_output"] < 1.0, j
+PY
+
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "all CLI contract checks passed"

@@ -1,6 +1,6 @@
 // Claims about include/nofold/io/write.hpp (and atomic_file.hpp, detail/sha256.hpp):
 // - writing a model's own weights back gives the input file byte for byte, on every shared model and
-//   every readable fixture (tests/io/fixtures, tests/fuzz/corpus);
+//   every readable fixture (tests/io/fixtures, tests/fuzz/corpus, examples/models);
 // - perturbed weights read back exactly, and nothing but weight numbers changed (reference: a
 //   parallel walk of the two JSON trees, independent of the writers' walkers); for .nam the new
 //   numbers sit in the file's `weights` arrays in the given order (reference: reading the array by hand);
@@ -48,7 +48,8 @@ void spit(const fs::path& p, const std::string& text) {
 /// Every model file the tests can reach that nofold reads.
 std::vector<fs::path> readable_models() {
     std::vector<fs::path> out;
-    std::vector<fs::path> folders = {tests_dir() / "io" / "fixtures", tests_dir() / "fuzz" / "corpus"};
+    std::vector<fs::path> folders = {tests_dir() / "io" / "fixtures", tests_dir() / "fuzz" / "corpus",
+                                     tests_dir().parent_path() / "examples" / "models"};
     if (!nofold::test::shared_dir().empty()) folders.push_back(nofold::test::shared_dir() / "models");
     for (const fs::path& folder : folders) {
         if (!fs::is_directory(folder)) continue;

@@ -1,7 +1,8 @@
 // nofold::dsp::DiodeClipper — a white-box reference device: the classic diode clipper (a series
 // resistor into a capacitor to ground, shunted by two antiparallel diodes), simulated at 16× or 32×
-// the audio rate and brought back with nofold's own half-band cascades, so that its output is free
-// of aliasing by construction. It gives training targets, demos and a true reference (ESR-R, NMR-R)
+// the audio rate and brought back with nofold's own half-band cascades (16× ↔ 2×) and a Kaiser
+// low-pass whose stop band starts at fs/2 (2× ↔ 1×), so that its output is free of aliasing by
+// construction: nothing above fs/2 folds back, at any drive. It gives training targets, demos and a true reference (ESR-R, NMR-R)
 // where no recording exists.
 //
 // Circuit (node voltage v, input voltage u):  C·dv/dt = (u − v)/R − 2·Is·sinh(v / (n·Vt)).
@@ -29,6 +30,7 @@
 
 #include "../config.hpp"
 #include "cascade.hpp"
+#include "fir_halfband_design.hpp"
 
 namespace nofold::dsp {
 
@@ -67,10 +69,78 @@ private:
     int max_iterations_ = 0;
 };
 
+namespace detail {
+
+/// Linear-phase Kaiser low-pass between 2× and 1× the audio rate: passband to 0.45·fs, stopband
+/// from 0.5·fs, 120 dB. Unlike a half-band stage, whose transition band straddles Nyquist, it lets
+/// nothing above fs/2 fold back when decimating, and no image below 0.5·fs remain when interpolating.
+/// Units: up() reads n base-rate samples and writes 2n; down() reads 2n and writes n.
+/// Latency: (length − 1)/2 samples at 2× for each direction (exact, all frequencies).
+/// Allocates: never. RT-safe: up, down, reset.
+/// Reference: J. F. Kaiser, ISCAS 1974 (window, β and length), as in fir_halfband_design.hpp.
+class BandLimiter2x {
+public:
+    // Kaiser's length estimate for 120 dB (+3 dB margin) over a transition of 0.05·fs = 0.025 of the 2× rate.
+    static constexpr int length = 2 * static_cast<int>((123.0 - 7.95) / (14.36 * 0.025) / 2.0 + 1.0) + 1;
+    static constexpr int chunk = 64;  // base-rate frames per call at most
+
+    BandLimiter2x() noexcept {
+        const double beta = kaiser_beta(123.0), i0 = dsp::detail::cx_bessel_i0(beta), fc = 0.2375;  // cycles per 2× sample
+        const double half = (length - 1) / 2.0;
+        double sum = 0.0;
+        for (int k = 0; k < length; ++k) {
+            const double t = k - half, r = t / half;
+            const double ideal = t == 0.0 ? 2.0 * fc : std::sin(2.0 * dsp::detail::pi * fc * t) / (dsp::detail::pi * t);
+            h_[static_cast<std::size_t>(k)] = ideal * dsp::detail::cx_bessel_i0(beta * std::sqrt(std::max(0.0, 1.0 - r * r))) / i0;
+            sum += h_[static_cast<std::size_t>(k)];
+        }
+        for (double& x : h_) x /= sum;  // unity gain at DC
+    }
+    static constexpr double latency_2x() noexcept { return (length - 1) / 2.0; }
+
+    NOFOLD_REALTIME void up(const float* in, float* out, int n) noexcept {
+        for (int i = 0; i < n; ++i) {
+            up_[static_cast<std::size_t>(length - 1 + 2 * i)] = 2.0f * in[i];
+            up_[static_cast<std::size_t>(length + 2 * i)] = 0.0f;
+        }
+        for (int j = 0; j < 2 * n; ++j) out[j] = static_cast<float>(dot(up_.data() + j, j % 2, 2));  // k ≡ j: nonzero
+        shift(up_, 2 * n);
+    }
+    NOFOLD_REALTIME void down(const float* in, float* out, int n) noexcept {
+        std::copy(in, in + 2 * n, down_.begin() + (length - 1));
+        for (int i = 0; i < n; ++i) out[i] = static_cast<float>(dot(down_.data() + 2 * i, 0, 1));
+        shift(down_, 2 * n);
+    }
+    NOFOLD_REALTIME void reset() noexcept {
+        up_.fill(0.0f);
+        down_.fill(0.0f);
+    }
+
+private:
+    using Buffer = std::array<float, length - 1 + 2 * chunk>;
+    // Σ h[k]·window[length − 1 − k] over the taps k = first, first + step, ... (an interpolator's
+    // zero-stuffed input is zero at every other tap: step 2 skips those).
+    double dot(const float* window, int first, int step) const noexcept {
+        double acc = 0.0;
+        for (int k = first; k < length; k += step) acc += h_[static_cast<std::size_t>(k)] * window[length - 1 - k];
+        return acc;
+    }
+    static void shift(Buffer& b, int consumed) noexcept {
+        std::copy(b.begin() + consumed, b.begin() + consumed + (length - 1), b.begin());
+    }
+
+    std::array<double, length> h_{};
+    Buffer up_{};
+    Buffer down_{};
+};
+
+}  // namespace detail
+
 /// Internal simulation rate as a multiple of the audio rate.
 enum class InternalRate { x16 = 16, x32 = 32 };
 
-/// The circuit between an up- and a down-sampling cascade (FIRLinearPhase, ≈ 110 dB stop band).
+/// The circuit between up- and down-sampling chains: BandLimiter2x (1× ↔ 2×, 120 dB from fs/2),
+/// FIRLinearPhase half-band cascades (2× ↔ 16×, ≈ 110 dB) and, at 32×, one more half-band.
 class DiodeClipper {
 public:
     DiodeClipper(double sample_rate_hz, const DiodeClipperParams& p = {}, InternalRate rate = InternalRate::x16) noexcept;
@@ -84,8 +154,8 @@ public:
     const DiodeClipperCircuit& circuit() const noexcept { return circuit_; }
 
 private:
-    static constexpr int chunk = 64;       // base-rate frames per inner block
-    using Outer = Cascade<16, FIRLinearPhase>;
+    static constexpr int chunk = detail::BandLimiter2x::chunk;  // base-rate frames per inner block
+    using Outer = Cascade<8, FIRLinearPhase>;  // 2× ↔ 16×
     // 16× ↔ 32×. At InternalRate::x32 the circuit runs between its up and down; at x16 both run after
     // the circuit, so the two rates share one linear path and one latency.
     using Inner = Cascade<2, FIRLinearPhase>;
@@ -94,9 +164,11 @@ private:
     double drive_ = 1.0;
     double latency_;
     DiodeClipperCircuit circuit_;
+    detail::BandLimiter2x band_;
     Outer outer_;
     Inner inner_;
     std::array<float, chunk> in_{};
+    std::array<float, chunk * 2> x2_{};
     std::array<float, chunk * 16> x16_{};
     std::array<float, chunk * 32> x32_{};
 };
@@ -163,11 +235,12 @@ inline std::complex<long double> DiodeClipperCircuit::small_signal_response(long
 
 inline DiodeClipper::DiodeClipper(double sample_rate_hz, const DiodeClipperParams& p, InternalRate rate) noexcept
     : rate_(rate),
-      latency_(Outer::filter_latency() + Inner::filter_latency() / 16.0),
+      latency_(detail::BandLimiter2x::latency_2x() + Outer::filter_latency() / 2.0 + Inner::filter_latency() / 16.0),
       circuit_(sample_rate_hz * static_cast<int>(rate), p) {}
 
 inline void DiodeClipper::reset() noexcept {
     circuit_.reset();
+    band_.reset();
     outer_.reset();
     inner_.reset();
 }
@@ -179,7 +252,8 @@ inline void DiodeClipper::process(const float* in, float* out, int n) noexcept {
             const float x = in[done + i];
             in_[static_cast<std::size_t>(i)] = std::isfinite(x) ? static_cast<float>(drive_ * x) : 0.0f;
         }
-        outer_.up(in_.data(), x16_.data(), m);
+        band_.up(in_.data(), x2_.data(), m);
+        outer_.up(x2_.data(), x16_.data(), 2 * m);
         const int m16 = 16 * m;
         if (rate_ == InternalRate::x32) {
             inner_.up(x16_.data(), x32_.data(), m16);
@@ -191,7 +265,8 @@ inline void DiodeClipper::process(const float* in, float* out, int n) noexcept {
             inner_.up(x16_.data(), x32_.data(), m16);
         }
         inner_.down(x32_.data(), x16_.data(), m16);
-        outer_.down(x16_.data(), out + done, m);
+        outer_.down(x16_.data(), x2_.data(), 2 * m);
+        band_.down(x2_.data(), out + done, m);
         done += m;
     }
 }
