@@ -11,7 +11,6 @@
 // to a temporary file beside OUT and renamed over it when complete; OUT must not be IN.
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <memory>
 
 #include <nofold/dsp/diode_clipper.hpp>
@@ -30,30 +29,6 @@ struct MakeTargetOptions {
     std::string latency = "compensate";
     bool json = false;
 };
-
-/// write_wav to a temporary name in OUT's folder, then rename: a failed or killed run never leaves
-/// a half-written OUT.
-void write_wav_atomically(const std::string& path, const Audio& audio) {
-    namespace fs = std::filesystem;
-    const fs::path target(path);
-    const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::error_code ec;
-    if (!fs::is_directory(folder, ec)) throw FileError(path + ": the output folder " + folder.string() + " does not exist");
-    const fs::path temp = folder / ("." + target.filename().string() + ".nofold-tmp-" +
-                                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + ".wav");
-    try {
-        write_wav(temp.string(), audio);
-    } catch (...) {
-        fs::remove(temp, ec);
-        throw;
-    }
-    fs::rename(temp, target, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(temp, ignored);
-        throw FileError(path + ": cannot write the file: " + ec.message());
-    }
-}
 
 std::function<void()> add_make_target(CLI::App& app) {
     auto o = std::make_shared<MakeTargetOptions>();
@@ -97,7 +72,11 @@ std::function<void()> add_make_target(CLI::App& app) {
         }
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         audio.format = SampleFormat::float32;
-        write_wav_atomically(o->output, audio);
+        try {  // a failed or killed run never leaves a half-written OUT
+            io::replace_file_atomically(o->output, [&](const std::string& temp) { write_wav(temp, audio); });
+        } catch (const io::WriteError& e) {
+            throw FileError(e.what());
+        }
         if (o->json) {
             Json j;
             j["circuit"] = o->circuit;

@@ -18,6 +18,7 @@
 #include "runtime/make_model.hpp"
 
 #include "dsp/dc_blocker.hpp"
+#include "dsp/diode_clipper.hpp"
 #include "dsp/oversampled.hpp"
 #include "dsp/oversampled_model.hpp"
 #include "dsp/oversampler.hpp"

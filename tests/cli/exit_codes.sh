@@ -3,6 +3,7 @@
 # each failure with a one-line "nofold: ..." message; WAV formats round-trip; stereo is per channel.
 set -u
 nofold=$1
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
@@ -64,18 +65,12 @@ expect 2 'unknown sample format' -- "$nofold" convert "$tmp/stereo_float.wav" "$
 
 for fmt in pcm16 pcm24 pcm32 float; do
     expect 0 '' -- "$nofold" convert "$tmp/stereo_float.wav" "$tmp/$fmt.wav" --format "$fmt" --gain -6.0206
-    python3 - "$tmp/$fmt.wav" "$fmt" <<'PY' || failures=$((failures + 1))
-import math, struct, sys, wave
+    python3 - "$tmp/$fmt.wav" "$fmt" "$here" <<'PY' || failures=$((failures + 1))
+import math, struct, sys
 path, fmt = sys.argv[1], sys.argv[2]
-raw = open(path, "rb").read()
-# Walk the chunks: read fmt and data without trusting offsets.
-pos, info, data = 12, None, None
-while pos + 8 <= len(raw):
-    cid, size = raw[pos:pos+4], struct.unpack("<I", raw[pos+4:pos+8])[0]
-    body = raw[pos+8:pos+8+size]
-    if cid == b"fmt ": info = struct.unpack("<HHIIHH", body[:16])
-    if cid == b"data": data = body
-    pos += 8 + size + (size & 1)
+sys.path.insert(0, sys.argv[3])
+import wav_chunks
+info, data = wav_chunks.read(path)
 tag, ch, rate, _, _, bits = info
 want_bits = {"pcm16": 16, "pcm24": 24, "pcm32": 32, "float": 32}[fmt]
 assert ch == 2 and rate == 48000 and bits == want_bits, (fmt, info)
@@ -111,18 +106,13 @@ expect 1 'does not exist' -- "$nofold" make-target --circuit diode_clipper "$tmp
 expect 1 'missing.wav' -- "$nofold" make-target --circuit diode_clipper "$tmp/missing.wav" "$tmp/t.wav"
 "$nofold" make-target --circuit diode_clipper "$tmp/di.wav" "$tmp/comp.wav" --drive 12 --json >"$tmp/mt.json" &&
 "$nofold" make-target --circuit diode_clipper "$tmp/di.wav" "$tmp/keep.wav" --drive 12 --latency keep >/dev/null &&
-python3 - "$tmp" <<'PY' || { echo "FAIL: make-target latency compensation"; failures=$((failures + 1)); }
+python3 - "$tmp" "$here" <<'PY' || { echo "FAIL: make-target latency compensation"; failures=$((failures + 1)); }
 import json, struct, sys
 tmp = sys.argv[1]
+sys.path.insert(0, sys.argv[2])
+import wav_chunks
 def floats(path):
-    raw = open(path, "rb").read()
-    pos, fmt, data = 12, None, None
-    while pos + 8 <= len(raw):
-        cid, size = raw[pos:pos+4], struct.unpack("<I", raw[pos+4:pos+8])[0]
-        body = raw[pos+8:pos+8+size]
-        if cid == b"fmt ": fmt = struct.unpack("<HHIIHH", body[:16])
-        if cid == b"data": data = body
-        pos += 8 + size + (size & 1)
+    fmt, data = wav_chunks.read(path)
     assert fmt[0] == 3 and fmt[5] == 32, fmt
     return struct.unpack("<%df" % (len(data) // 4), data)
 j = json.load(open(tmp + "/mt.json"))
