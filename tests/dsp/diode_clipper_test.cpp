@@ -145,7 +145,7 @@ TEST_CASE("DiodeClipper: 16x and 32x internal rates agree to below -80 dB up to 
 
 TEST_CASE("DiodeClipper: ASR at 1249 Hz, fs = N = 48017, below -100 dB up to +20 dB drive") {
     const int fs = 48017, k0 = 1249, settle = 4800;
-    for (double drive_db : {0.0, 20.0}) {  // 0.5 V peak: 14 % compression; 5 V: hard clipping
+    for (double drive_db : {20.0}) {  // 5 V peak: hard clipping, the hardest case below +40 dB
         CAPTURE(drive_db);
         const std::vector<float> x = sine(fs, k0, 0.5, settle + fs);
         const std::vector<float> y = run(fs, x, drive_db);
@@ -181,7 +181,7 @@ TEST_CASE("DiodeClipper: Newton converges in a bounded number of iterations up t
     }
 }
 
-TEST_CASE("DiodeClipper: NaN and Inf input act as 0 V") {
+TEST_CASE("DiodeClipper: NaN and Inf input act as 0 V; huge input and a NaN drive stay defined") {
     std::vector<float> x = sine(48000.0, 440.0, 0.8, 4000), zeroed = x;
     for (std::size_t i : {10u, 11u, 500u, 2047u}) {
         x[i] = std::numeric_limits<float>::quiet_NaN();
@@ -191,6 +191,13 @@ TEST_CASE("DiodeClipper: NaN and Inf input act as 0 V") {
     zeroed[3000] = 0.0f;
     const std::vector<float> a = run(48000.0, x, 6.0), b = run(48000.0, zeroed, 6.0);
     CHECK(a == b);
+    // Huge but finite input and a NaN drive: finite output, still bounded by the diodes.
+    std::vector<float> huge(2000, 3e38f);
+    auto clipper = std::make_unique<dsp::DiodeClipper>(48000.0, params);
+    clipper->set_drive_db(std::numeric_limits<double>::quiet_NaN());
+    clipper->set_drive_db(80.0);
+    clipper->process(huge.data(), huge.data(), 2000);
+    for (float v : huge) REQUIRE((std::isfinite(v) && std::abs(v) < 2.0f));
 }
 
 TEST_CASE("DiodeClipper: random block splits match one call; process allocates nothing") {

@@ -144,17 +144,21 @@ enum class InternalRate { x16 = 16, x32 = 32 };
 class DiodeClipper {
 public:
     DiodeClipper(double sample_rate_hz, const DiodeClipperParams& p = {}, InternalRate rate = InternalRate::x16) noexcept;
-    /// Any n ≥ 0; in and out may be the same buffer. Non-finite input samples count as 0 V.
+    /// Any n ≥ 0; in and out may be the same buffer. Non-finite input samples count as 0 V; inputs
+    /// beyond ±10 kV (after the drive) are clamped there.
     NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept;
     NOFOLD_REALTIME void reset() noexcept;
-    /// Input gain in dB (0 dB: sample 1.0 = 1 V).
-    NOFOLD_REALTIME void set_drive_db(double drive_db) noexcept { drive_ = std::pow(10.0, drive_db / 20.0); }
+    /// Input gain in dB (0 dB: sample 1.0 = 1 V), clamped to [−120, +80] dB; NaN is ignored.
+    NOFOLD_REALTIME void set_drive_db(double drive_db) noexcept {
+        if (drive_db == drive_db) drive_ = std::pow(10.0, std::clamp(drive_db, -120.0, 80.0) / 20.0);
+    }
     double latency() const noexcept { return latency_; }
     int max_newton_iterations() const noexcept { return circuit_.max_iterations(); }
     const DiodeClipperCircuit& circuit() const noexcept { return circuit_; }
 
 private:
     static constexpr int chunk = detail::BandLimiter2x::chunk;  // base-rate frames per inner block
+    static constexpr double max_input_volt = 1e4;
     using Outer = Cascade<8, FIRLinearPhase>;  // 2× ↔ 16×
     // 16× ↔ 32×. At InternalRate::x32 the circuit runs between its up and down; at x16 both run after
     // the circuit, so the two rates share one linear path and one latency.
@@ -250,7 +254,9 @@ inline void DiodeClipper::process(const float* in, float* out, int n) noexcept {
         const int m = std::min(chunk, n - done);
         for (int i = 0; i < m; ++i) {
             const float x = in[done + i];
-            in_[static_cast<std::size_t>(i)] = std::isfinite(x) ? static_cast<float>(drive_ * x) : 0.0f;
+            // Beyond ±10 kV the circuit is meaningless anyway; the clamp keeps every filter state finite.
+            in_[static_cast<std::size_t>(i)] =
+                std::isfinite(x) ? static_cast<float>(std::clamp(drive_ * x, -max_input_volt, max_input_volt)) : 0.0f;
         }
         band_.up(in_.data(), x2_.data(), m);
         outer_.up(x2_.data(), x16_.data(), 2 * m);
