@@ -19,6 +19,7 @@
 
 #include "dsp/dc_blocker.hpp"
 #include "dsp/diode_clipper.hpp"
+#include "dsp/diode_clipper_model.hpp"
 #include "dsp/oversampled.hpp"
 #include "dsp/oversampled_model.hpp"
 #include "dsp/oversampler.hpp"

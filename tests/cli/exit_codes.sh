@@ -125,5 +125,10 @@ assert all(comp[i] == keep[i + d] for i in range(len(comp) - d)), "not a shift"
 assert 0.3 < max(abs(x) for x in comp) == j["peak_output"] < 1.0, j
 PY
 
+# The device as a built-in system for `alias` (dsp::DiodeClipperModel): alias-free at +20 dB drive.
+"$nofold" alias builtin:diode_clipper:20 --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["asr_db"] < -100, d' ||
+    { echo "FAIL: alias builtin:diode_clipper:20"; failures=$((failures + 1)); }
+expect 2 'diode_clipper' -- "$nofold" alias builtin:diode_clipper:loud
+
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "all CLI contract checks passed"

@@ -8,7 +8,8 @@
 //   at 16× are that small);
 // - ASR at f0 = 1249 Hz, fs = N = 48017 (analysis/asr.hpp) is below −100 dB up to +20 dB drive;
 // - Newton's iteration count stays bounded up to +40 dB drive and the output stays within ±1 V;
-// - NaN/Inf input samples act as 0 V; random block splits give the same output; process allocates nothing.
+// - NaN/Inf input samples act as 0 V; random block splits give the same output; process allocates nothing;
+// - DiodeClipperModel (the nofold::Model view) is the device: same output, and rate factor L = the device at L·fs.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -21,6 +22,7 @@
 
 #include <nofold/analysis/asr.hpp>
 #include <nofold/dsp/diode_clipper.hpp>
+#include <nofold/dsp/diode_clipper_model.hpp>
 
 #include "support/alloc_counter.hpp"
 
@@ -217,4 +219,25 @@ TEST_CASE("DiodeClipper: random block splits match one call; process allocates n
     clipper->reset();
     CHECK(scope.allocations() == 0);
     CHECK(y == whole);
+}
+
+TEST_CASE("DiodeClipperModel: the device behind nofold::Model; rate factor L runs it at L times the rate") {
+    const std::vector<float> x = sine(48000.0, 440.0, 0.7, 2000);
+    auto model = std::make_unique<dsp::DiodeClipperModel>(48000.0, 6.0);
+    std::vector<float> y(x.size());
+    model->prewarm();
+    model->process(x.data(), y.data(), static_cast<int>(x.size()));
+    CHECK(y == run(48000.0, x, 6.0));
+    CHECK(model->latency() == static_cast<int>(std::lround(model->device().latency())));
+
+    CHECK(model->set_rate_factor(0.5) == nofold::RateFactorStatus::out_of_range);
+    CHECK(model->set_rate_factor(17.0) == nofold::RateFactorStatus::out_of_range);
+    {
+        nofold::test::AllocationScope scope;
+        CHECK(model->set_rate_factor(2.0) == nofold::RateFactorStatus::ok);
+        model->process(x.data(), y.data(), static_cast<int>(x.size()));
+        CHECK(scope.allocations() == 0);
+    }
+    CHECK(model->rate_factor() == 2.0);
+    CHECK(y == run(96000.0, x, 6.0));
 }

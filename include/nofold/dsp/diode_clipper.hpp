@@ -152,9 +152,15 @@ public:
     NOFOLD_REALTIME void set_drive_db(double drive_db) noexcept {
         if (drive_db == drive_db) drive_ = std::pow(10.0, std::clamp(drive_db, -120.0, 80.0) / 20.0);
     }
+    /// Changes the audio rate (the filters do not depend on it; the circuit's step does) and resets.
+    NOFOLD_REALTIME void set_sample_rate_hz(double sample_rate_hz) noexcept {
+        circuit_ = DiodeClipperCircuit(sample_rate_hz * static_cast<int>(rate_), params_);
+        reset();
+    }
     double latency() const noexcept { return latency_; }
     int max_newton_iterations() const noexcept { return circuit_.max_iterations(); }
     const DiodeClipperCircuit& circuit() const noexcept { return circuit_; }
+    InternalRate internal_rate() const noexcept { return rate_; }
 
 private:
     static constexpr int chunk = detail::BandLimiter2x::chunk;  // base-rate frames per inner block
@@ -165,6 +171,7 @@ private:
     using Inner = Cascade<2, FIRLinearPhase>;
 
     InternalRate rate_;
+    DiodeClipperParams params_;
     double drive_ = 1.0;
     double latency_;
     DiodeClipperCircuit circuit_;
@@ -239,6 +246,7 @@ inline std::complex<long double> DiodeClipperCircuit::small_signal_response(long
 
 inline DiodeClipper::DiodeClipper(double sample_rate_hz, const DiodeClipperParams& p, InternalRate rate) noexcept
     : rate_(rate),
+      params_(p),
       latency_(detail::BandLimiter2x::latency_2x() + Outer::filter_latency() / 2.0 + Inner::filter_latency() / 16.0),
       circuit_(sample_rate_hz * static_cast<int>(rate), p) {}
 
