@@ -28,6 +28,7 @@
 
 #include "io/codegen.hpp"
 #include "io/load.hpp"
+#include "io/nam_writer.hpp"
 #include "io/write.hpp"
 
 #include "analysis/asr.hpp"
