@@ -18,6 +18,8 @@
 #include "runtime/make_model.hpp"
 
 #include "dsp/dc_blocker.hpp"
+#include "dsp/diode_clipper.hpp"
+#include "dsp/diode_clipper_model.hpp"
 #include "dsp/oversampled.hpp"
 #include "dsp/oversampled_model.hpp"
 #include "dsp/oversampler.hpp"
@@ -26,6 +28,8 @@
 
 #include "io/codegen.hpp"
 #include "io/load.hpp"
+#include "io/nam_writer.hpp"
+#include "io/write.hpp"
 
 #include "analysis/asr.hpp"
 #include "analysis/esr.hpp"

@@ -3,6 +3,7 @@
 # each failure with a one-line "nofold: ..." message; WAV formats round-trip; stereo is per channel.
 set -u
 nofold=$1
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
@@ -64,18 +65,12 @@ expect 2 'unknown sample format' -- "$nofold" convert "$tmp/stereo_float.wav" "$
 
 for fmt in pcm16 pcm24 pcm32 float; do
     expect 0 '' -- "$nofold" convert "$tmp/stereo_float.wav" "$tmp/$fmt.wav" --format "$fmt" --gain -6.0206
-    python3 - "$tmp/$fmt.wav" "$fmt" <<'PY' || failures=$((failures + 1))
-import math, struct, sys, wave
+    python3 - "$tmp/$fmt.wav" "$fmt" "$here" <<'PY' || failures=$((failures + 1))
+import math, struct, sys
 path, fmt = sys.argv[1], sys.argv[2]
-raw = open(path, "rb").read()
-# Walk the chunks: read fmt and data without trusting offsets.
-pos, info, data = 12, None, None
-while pos + 8 <= len(raw):
-    cid, size = raw[pos:pos+4], struct.unpack("<I", raw[pos+4:pos+8])[0]
-    body = raw[pos+8:pos+8+size]
-    if cid == b"fmt ": info = struct.unpack("<HHIIHH", body[:16])
-    if cid == b"data": data = body
-    pos += 8 + size + (size & 1)
+sys.path.insert(0, sys.argv[3])
+import wav_chunks
+info, data = wav_chunks.read(path)
 tag, ch, rate, _, _, bits = info
 want_bits = {"pcm16": 16, "pcm24": 24, "pcm32": 32, "float": 32}[fmt]
 assert ch == 2 and rate == 48000 and bits == want_bits, (fmt, info)
@@ -100,6 +95,40 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 expect 0 '' -- "$nofold" make-demo-model "$tmp/demo.nam"
 cmp -s "$tmp/demo.nam" "$root/examples/models/nofold_demo_drive.nam" ||
     { echo "FAIL: make-demo-model output differs from examples/models/nofold_demo_drive.nam"; failures=$((failures + 1)); }
+
+# make-target: usage and file errors, and latency compensation (the compensated output is the kept one
+# shifted by compensated_samples, sample for sample; same length as the input; a failed write leaves OUT).
+"$nofold" make-di "$tmp/di.wav" --seconds 0.5 >/dev/null
+expect 2 'circuit' -- "$nofold" make-target --circuit triode "$tmp/di.wav" "$tmp/t.wav"
+expect 2 'internal-rate' -- "$nofold" make-target --circuit diode_clipper "$tmp/di.wav" "$tmp/t.wav" --internal-rate 8
+expect 2 'input file' -- "$nofold" make-target --circuit diode_clipper "$tmp/di.wav" "$tmp/di.wav"
+expect 1 'does not exist' -- "$nofold" make-target --circuit diode_clipper "$tmp/di.wav" "$tmp/nowhere/t.wav"
+expect 1 'missing.wav' -- "$nofold" make-target --circuit diode_clipper "$tmp/missing.wav" "$tmp/t.wav"
+"$nofold" make-target --circuit diode_clipper "$tmp/di.wav" "$tmp/comp.wav" --drive 12 --json >"$tmp/mt.json" &&
+"$nofold" make-target --circuit diode_clipper "$tmp/di.wav" "$tmp/keep.wav" --drive 12 --latency keep >/dev/null &&
+python3 - "$tmp" "$here" <<'PY' || { echo "FAIL: make-target latency compensation"; failures=$((failures + 1)); }
+import json, struct, sys
+tmp = sys.argv[1]
+sys.path.insert(0, sys.argv[2])
+import wav_chunks
+def floats(path):
+    fmt, data = wav_chunks.read(path)
+    assert fmt[0] == 3 and fmt[5] == 32, fmt
+    return struct.unpack("<%df" % (len(data) // 4), data)
+j = json.load(open(tmp + "/mt.json"))
+assert j["circuit"] == "diode_clipper" and j["internal_rate"] == 16 and j["max_newton_iterations"] <= 12, j
+d = j["compensated_samples"]
+assert d == round(j["latency_samples"]) and d > 0, j
+comp, keep = floats(tmp + "/comp.wav"), floats(tmp + "/keep.wav")
+assert len(comp) == len(keep) == j["frames"] == 24000, (len(comp), len(keep))
+assert all(comp[i] == keep[i + d] for i in range(len(comp) - d)), "not a shift"
+assert 0.3 < max(abs(x) for x in comp) == j["peak_output"] < 1.0, j
+PY
+
+# The device as a built-in system for `alias` (dsp::DiodeClipperModel): alias-free at +20 dB drive.
+"$nofold" alias builtin:diode_clipper:20 --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["asr_db"] < -100, d' ||
+    { echo "FAIL: alias builtin:diode_clipper:20"; failures=$((failures + 1)); }
+expect 2 'diode_clipper' -- "$nofold" alias builtin:diode_clipper:loud
 
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "all CLI contract checks passed"

@@ -39,6 +39,7 @@ Command convert_command();
 Command info_command();
 Command make_demo_model_command();
 Command make_di_command();
+Command make_target_command();
 Command plot_command();
 Command process_command();
 Command selfcheck_command();

@@ -8,6 +8,7 @@
 // layout (W_ih, W_hh, b_ih, b_hh per layer, gate order r, z, n). `skip` = 1 adds the input to the
 // output. Inputs beyond the first are conditioning knobs (ModelFile::conditioning). The sample rate
 // is not stored in these files (44.1 kHz for these libraries): callers pass it in ReadOptions.
+// The top-level `nofold_training` array (io/write.hpp's training records) is skipped silently.
 //
 // Units: sample rate in Hz. Latency: none. Allocates: yes (loading only).
 // Reference: docs/model-formats.md §7; PyTorch nn.LSTM / nn.GRU documentation (gate order).
@@ -51,7 +52,7 @@ inline ModelFile read_guitarml_root(const Source& src, double sample_rate_hz) {
     ModelFile file;
     file.metadata.format = FileFormat::guitarml;
     for (std::size_t i = 0; i < root.size(); ++i)
-        if (root.key(i) != "model_data" && root.key(i) != "state_dict")
+        if (root.key(i) != "model_data" && root.key(i) != "state_dict" && root.key(i) != "nofold_training")
             file.warnings.push_back(json::path_member("$", root.key(i)) + ": unknown top-level key ignored");
 
     const std::string mp = "$.model_data";

@@ -7,7 +7,8 @@
 // they are rearranged into nofold's flat orders (NAM LSTM layout with zero h0/c0; nn::GruConfig
 // layout with gate order r, z, n). AIDA-X extras: `in_skip` (y = x + net(x)), `in_gain` and
 // `out_gain` in dB, `samplerate` in Hz, and optional `input_batch`/`output_batch` golden vectors.
-// Inputs beyond the first (`in_shape` last dimension > 1) are conditioning knobs.
+// Inputs beyond the first (`in_shape` last dimension > 1) are conditioning knobs. The top-level
+// `nofold_training` array (io/write.hpp's training records) is skipped silently.
 //
 // Units: gains in dB, sample rate in Hz. Latency: none. Allocates: yes (loading only).
 // Reference: docs/model-formats.md §8; Keras LSTM/GRU layer documentation (weight shapes,
@@ -65,7 +66,7 @@ inline ModelFile read_keras_root(const Source& src) {
     for (std::size_t i = 0; i < root.size(); ++i) {
         const std::string& k = root.key(i);
         if (k != "in_shape" && k != "layers" && k != "in_skip" && k != "in_gain" && k != "out_gain" && k != "samplerate" &&
-            k != "input_batch" && k != "output_batch")
+            k != "input_batch" && k != "output_batch" && k != "nofold_training")
             file.warnings.push_back(json::path_member("$", k) + ": unknown top-level key ignored");
     }
     const int inputs = last_dimension(src, src.require(root, "in_shape", "$"), "$.in_shape");
