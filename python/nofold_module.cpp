@@ -151,13 +151,15 @@ public:
         io::LoadedModel loaded;
         instances_.push_back(build_instance(recipe_, &loaded));
         model_rate_hz_ = loaded.model_sample_rate_hz;
+        latency_ = instances_.front()->latency();
+        receptive_field_ = instances_.front()->receptive_field();
         info_ = info_dict(recipe_, loaded, *instances_.front());
     }
 
     const Recipe& recipe() const { return recipe_; }
     py::dict info() const { return py::module_::import("copy").attr("deepcopy")(info_); }
-    int latency() const { return instances_.front()->latency(); }
-    int receptive_field() const { return instances_.front()->receptive_field(); }
+    int latency() const { return latency_; }
+    int receptive_field() const { return receptive_field_; }
     double sample_rate() const { return recipe_.host_rate_hz != 0 ? recipe_.host_rate_hz : model_rate_hz_; }
 
     /// x: float32 or float64 (anything else is converted to float64), 1-D or channels × samples.
@@ -218,6 +220,7 @@ private:
 
     Recipe recipe_;
     double model_rate_hz_ = 48000.0;
+    int latency_ = 0, receptive_field_ = 0;  // the same for every instance; read without the mutex
     py::dict info_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<Model>> instances_;
@@ -231,10 +234,10 @@ nn::MathMode parse_math(const std::string& s) {
     throw std::invalid_argument("math must be exact, fast or nam (got '" + s + "')");
 }
 
-std::unique_ptr<PyModel> load(const std::string& path, std::optional<double> sample_rate, const std::string& math,
+std::unique_ptr<PyModel> load(const py::object& path, std::optional<double> sample_rate, const std::string& math,
                               std::optional<double> slim) {
     Recipe r;
-    r.path = path;
+    r.path = py::str(py::module_::import("os").attr("fspath")(path));  // str or pathlib.Path
     r.options.math = parse_math(math);
     if (sample_rate) {
         if (!(*sample_rate > 0.0)) throw std::invalid_argument("sample_rate must be a positive number of Hz");
@@ -245,7 +248,7 @@ std::unique_ptr<PyModel> load(const std::string& path, std::optional<double> sam
     r.options.prewarm_block = 64;
     {
         py::gil_scoped_release release;
-        r.file = std::make_shared<const io::ModelFile>(io::read_model_file(path, r.options.read));
+        r.file = std::make_shared<const io::ModelFile>(io::read_model_file(r.path, r.options.read));
     }
     return std::make_unique<PyModel>(std::move(r));
 }
@@ -549,7 +552,11 @@ PYBIND11_MODULE(nofold, m) {
         .def_property_readonly("latency", &PyModel::latency, "latency in samples (rounded)")
         .def_property_readonly("receptive_field", &PyModel::receptive_field, "receptive field in samples")
         .def_property_readonly("sample_rate", &PyModel::sample_rate, "rate process() expects, Hz")
-        .def_property_readonly("info", &PyModel::info, "the keys of `nofold info --json`, as a dict");
+        .def_property_readonly("info", &PyModel::info, "the keys of `nofold info --json`, as a dict")
+        .def("__repr__", [](const PyModel& model) {
+            return "<nofold.Model '" + model.recipe().path + "', " + std::to_string(model.recipe().oversample) +
+                   "x, " + std::to_string(std::lround(model.sample_rate())) + " Hz>";
+        });
 
     m.def("load", &load, py::arg("path"), py::arg("sample_rate") = py::none(), py::arg("math") = "exact",
           py::arg("slim") = py::none(),

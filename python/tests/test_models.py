@@ -72,7 +72,7 @@ def test_streaming_reset_and_dtypes():
     model.reset()
     halves = np.concatenate([model.process(x[:10001]), model.process(x[10001:])])
     np.testing.assert_array_equal(halves, whole)  # state carries across calls
-    y64 = nofold.load(str(DEMO_MODEL)).process(x.astype(np.float64))
+    y64 = nofold.load(DEMO_MODEL).process(x.astype(np.float64))  # a pathlib.Path works too
     assert y64.dtype == np.float64
     np.testing.assert_array_equal(y64, whole.astype(np.float64))
     strided = np.zeros(2 * len(x), dtype=np.float32)
