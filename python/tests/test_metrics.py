@@ -138,3 +138,19 @@ def test_activation_catalogue_rows_match_the_program(cli):
     assert np.all(np.isnan(table["ns_simd"]))
     timed = nofold.activations("relu6", as_frame=False)
     assert list(timed["name"]) == ["relu6"] and timed["ns_simd"][0] > 0
+
+
+def test_tables_are_dataframes_with_pandas_and_dicts_without():
+    try:
+        import pandas
+    except ImportError:
+        pandas = None
+    table = nofold.activations("relu6", timing=False)
+    columns = ["name", "param", "tier", "max_abs_err", "max_ulp", "ns_scalar", "ns_simd", "asr_db"]
+    if pandas is None:
+        assert isinstance(table, dict) and list(table) == columns
+        with pytest.raises(ImportError):
+            nofold.activations("relu6", timing=False, as_frame=True)
+    else:
+        assert isinstance(table, pandas.DataFrame) and list(table.columns) == columns and len(table) == 1
+    assert isinstance(nofold.activations("relu6", timing=False, as_frame=False), dict)
