@@ -20,7 +20,7 @@
 //                         analysis::asr (Bluestein FFT of the prime length; E_A summed directly).
 //                         Gated rows feed the same sine to both inputs.
 // Units: errors in the function's units, times in ns per element, ASR in dB. Allocates: yes; takes about
-// 6 s with timing (0.5 s without) on one core. Not real-time. Timing uses std::clock (process CPU time).
+// 6 s with timing (0.6 s without) on one core. Not real-time. Timing uses std::clock (process CPU time).
 // Reference: the activations spec (activations.md); T. Sato, J. O. Smith III, "Aliasing Reduction in Neural Amp
 // Modeling by Smoothing Activations", 2025.
 #pragma once
