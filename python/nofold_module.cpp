@@ -271,6 +271,7 @@ std::unique_ptr<PyModel> oversampled(const PyModel& model, int factor, const std
 std::unique_ptr<PyModel> resampled(const PyModel& model, int host_rate_hz) {
     Recipe r = model.recipe();
     if (r.host_rate_hz != 0) throw std::invalid_argument("resampled: the model is already resampled");
+    if (host_rate_hz <= 0) throw std::invalid_argument("resampled: host_rate must be a positive number of Hz");
     if (r.options.host_sample_rate_hz > 0.0)
         throw std::invalid_argument("resampled: load the model without sample_rate, the resampler adapts it");
     r.host_rate_hz = host_rate_hz;

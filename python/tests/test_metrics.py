@@ -154,3 +154,22 @@ def test_tables_are_dataframes_with_pandas_and_dicts_without():
     else:
         assert isinstance(table, pandas.DataFrame) and list(table.columns) == columns and len(table) == 1
     assert isinstance(nofold.activations("relu6", timing=False, as_frame=False), dict)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: metrics.bandlimit(np.zeros(0), 1000, 48000),
+        lambda: metrics.bandlimit(np.zeros(100), 0, 48000),
+        lambda: metrics.bandlimit(np.zeros(100), float("nan"), 48000),
+        lambda: metrics.bandlimit(np.zeros(100), 1000, float("inf")),
+        lambda: metrics.nmr(np.zeros(4096), np.zeros(4096), float("inf")),
+        lambda: metrics.nmr(np.zeros(100), np.zeros(100), 48000),
+        lambda: metrics.sine_metrics(np.zeros(4096), 30000, 48000),
+        lambda: metrics.asr(np.zeros((2, 5)), 1),
+        lambda: metrics.esr(np.zeros(10), np.zeros(10), pre_emphasis="x"),
+    ],
+)
+def test_bad_arguments_raise_value_errors(call):
+    with pytest.raises(ValueError):
+        call()

@@ -106,6 +106,12 @@ def test_errors_are_python_exceptions_with_the_programs_message(cli, tmp_path):
         nofold.oversampled(model, 2, filter="cubic")
     with pytest.raises(ValueError, match="1-D .* or 2-D"):
         model.process(np.zeros((1, 2, 3), dtype=np.float32))
+    with pytest.raises(ValueError, match="host_rate must be a positive"):
+        nofold.resampled(model, 0)
+    with pytest.raises(ValueError, match="Resampler: "):
+        nofold.resampled(model, 1000)  # the clean band (16 kHz) does not fit below 500 Hz
+    with pytest.raises(nofold.LoadError, match="slimmable size must lie in"):
+        nofold.load(str(DEMO_MODEL), slim=2.0)
 
 
 def test_process_releases_the_gil():
