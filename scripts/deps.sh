@@ -3,7 +3,8 @@
 #   scripts/deps.sh demo   what the demo needs (compiler, CMake, xsimd, the CLI's libraries)
 #   scripts/deps.sh test   everything the full test run needs (adds clang, Meson, test/benchmark
 #                          libraries, the aarch64 and Cortex-M cross compilers, qemu (user
-#                          mode for aarch64, qemu-system-arm for the emulated Cortex-M7), LV2 tools)
+#                          mode for aarch64, qemu-system-arm for the emulated Cortex-M7), LV2 tools, and
+#                          pybind11, NumPy and pytest for the Python module)
 # Prints what it installs; installs nothing when everything is present. Uses sudo when not root.
 set -euo pipefail
 mode=${1:-test}
@@ -11,7 +12,9 @@ mode=${1:-test}
 demo_packages=(g++ cmake ninja-build pkg-config python3 libxsimd-dev nlohmann-json3-dev libsndfile1-dev libcli11-dev)
 test_packages=("${demo_packages[@]}" clang libclang-rt-14-dev meson doctest-dev libbenchmark-dev
                g++-aarch64-linux-gnu qemu-user qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi
-               libstdc++-arm-none-eabi-newlib binutils-arm-none-eabi lv2-dev lilv-utils librsvg2-bin)
+               libstdc++-arm-none-eabi-newlib binutils-arm-none-eabi lv2-dev lilv-utils librsvg2-bin
+               python3-dev python3-venv python3-setuptools python3-wheel pybind11-dev python3-pybind11
+               python3-numpy python3-pytest)
 
 case $mode in
   demo) wanted=("${demo_packages[@]}") ;;

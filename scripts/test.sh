@@ -24,9 +24,12 @@ configure_build_test() {  # name, extra cmake args...
     (cd "$out/$name" && ctest --output-on-failure -j"$jobs" --timeout 900)
 }
 
-stage_gcc-avx2() {  # everything: tests, benchmarks, the nofold program, examples
+# Debian's interpreter (the one python3-numpy and python3-pytest are for), even when another python3
+# comes first on PATH.
+python=$(command -v /usr/bin/python3 || command -v python3)
+stage_gcc-avx2() {  # everything: tests, benchmarks, the nofold program, examples, the Python module and its pytest suite
     configure_build_test gcc-avx2 -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
-        -DCMAKE_CXX_FLAGS="-mavx2 -mfma"
+        -DCMAKE_CXX_FLAGS="-mavx2 -mfma" -DNOFOLD_BUILD_PYTHON=ON -DPython3_EXECUTABLE="$python"
 }
 # clang, scalar kernels (NOFOLD_NO_SIMD), AddressSanitizer + UndefinedBehaviorSanitizer, -Werror: three
 # of CI's requirements in one build, to stay within 30 minutes on 2 cores.
@@ -66,6 +69,14 @@ stage_consume() {  # install, then build tiny consumers with find_package, pkg-c
     meson setup "$out/consume-meson" "$out/consume-meson-src" >/dev/null
     ninja -C "$out/consume-meson" >/dev/null
     "$out/consume-meson/consumer"
+    # The README's Python install (offline, Debian's pybind11/NumPy) from a copy of the sources (pip builds
+    # in the tree it is given), at -O1 to keep CI short.
+    mkdir -p "$out/consume-python-src"
+    cp -r include python setup.py pyproject.toml README.md "$out/consume-python-src/"
+    "$python" -m venv --system-site-packages "$out/consume-venv"
+    NOFOLD_CXXFLAGS=-O1 "$out/consume-venv/bin/pip" install -q --no-build-isolation --no-index \
+        "$out/consume-python-src" >/dev/null
+    (cd "$out" && "$out/consume-venv/bin/python" -c "import nofold; print('python module', nofold.__version__)")
 }
 stage_aarch64() {  # NEON path, tests under qemu-aarch64
     local deps=$out/aarch64-header-deps

@@ -32,15 +32,6 @@ struct InfoOptions {
 
 Json optional_number(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
-std::vector<double> slimmable_values(const io::ModelFile& f) {
-    if (f.architecture == io::Architecture::slimmable_container) return f.max_values;
-    std::vector<double> widths;
-    if (const auto* w = std::get_if<nn::WaveNetConfig>(&f.model.config))
-        for (const auto& a : w->layers)
-            for (int c : a.allowed_channels) widths.push_back(c);
-    return widths;
-}
-
 std::function<void()> add_info(CLI::App& app) {
     auto o = std::make_shared<InfoOptions>();
     app.add_option("model", o->model, "model file (.nam, GuitarML or AIDA-X JSON)")->required();
@@ -96,7 +87,7 @@ std::function<void()> add_info(CLI::App& app) {
             j["dispatch"] = dispatch;
             j["load_ms"] = m.load_ms;
             j["nam_prewarm_samples"] = prewarm;
-            j["slimmable"] = slimmable_values(f);
+            j["slimmable"] = f.slimmable_values();
             j["input_skip"] = f.input_skip == io::InputSkip::on;
             j["input_gain_db"] = f.input_gain_db;
             j["output_gain_db"] = f.output_gain_db;
@@ -144,7 +135,7 @@ std::function<void()> add_info(CLI::App& app) {
         for (const auto& d : m.dispatch)
             std::printf("  %s: %s — %s\n", d.path.c_str(), d.implementation.c_str(), d.reason.c_str());
         std::printf("load time       %.2f ms\n", m.load_ms);
-        const auto slim = slimmable_values(f);
+        const auto slim = f.slimmable_values();
         if (!slim.empty()) {
             std::printf("slimmable       %s", f.architecture == io::Architecture::slimmable_container ? "max values" : "widths");
             for (double v : slim) std::printf(" %g", v);

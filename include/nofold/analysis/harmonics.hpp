@@ -80,7 +80,8 @@ inline HarmonicAnalyzer::HarmonicAnalyzer(std::size_t size, double sample_rate_h
       window_(chebyshev_window(size, window_attenuation_db, WindowSymmetry::periodic)),
       scratch_(size),
       spectrum_(size / 2 + 1) {
-    if (!(sample_rate_hz > 0.0)) throw std::invalid_argument("nofold::analysis::HarmonicAnalyzer: fs must be positive");
+    if (!(sample_rate_hz > 0.0 && std::isfinite(sample_rate_hz)))
+        throw std::invalid_argument("nofold::analysis::HarmonicAnalyzer: fs must be positive and finite");
     for (double v : window_) window_sum_ += v;
     ripple_ = std::pow(10.0, window_attenuation_db / 20.0);
 }

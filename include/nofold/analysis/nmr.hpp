@@ -109,7 +109,8 @@ inline NmrAnalyzer::NmrAnalyzer(double sample_rate_hz, int bits)
       mag_test_(frame_size / 2 + 1),
       mag_ref_(frame_size / 2 + 1),
       spectrum_(frame_size / 2 + 1) {
-    if (!(sample_rate_hz > 0.0)) throw std::invalid_argument("nofold::analysis::NmrAnalyzer: fs must be positive");
+    if (!(sample_rate_hz > 0.0 && std::isfinite(sample_rate_hz)))
+        throw std::invalid_argument("nofold::analysis::NmrAnalyzer: fs must be positive and finite");
     if (bits < 2 || bits > 64) throw std::invalid_argument("nofold::analysis::NmrAnalyzer: bits must be 2 ... 64");
     const double n = static_cast<double>(frame_size);
     // Level: a full-scale sine at 1019.5 Hz reads 92 dB SPL; g_p corrects the Hann window's

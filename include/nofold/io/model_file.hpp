@@ -13,6 +13,7 @@
 #pragma once
 
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "../nn/model_config.hpp"
@@ -87,6 +88,16 @@ struct ModelFile {
     }
     bool is_container() const noexcept {
         return architecture == Architecture::slimmable_container || architecture == Architecture::sequential;
+    }
+    /// What a slimmable size selects from: a SlimmableContainer's max_values, else the channel widths a
+    /// slimmable WaveNet allows (layer arrays in order); empty when the model is not slimmable.
+    std::vector<double> slimmable_values() const {
+        if (architecture == Architecture::slimmable_container) return max_values;
+        std::vector<double> widths;
+        if (const auto* w = std::get_if<nn::WaveNetConfig>(&model.config))
+            for (const auto& a : w->layers)
+                for (int c : a.allowed_channels) widths.push_back(c);
+        return widths;
     }
 };
 
