@@ -15,26 +15,20 @@
 #include <nofold/train/losses.hpp>
 #include <nofold/train/recurrent_gradient.hpp>
 
+#include "support/finite_difference.hpp"
+
 namespace nn = nofold::nn;
 namespace train = nofold::train;
 
 namespace {
 
-std::vector<double> random_values(std::size_t n, unsigned seed, double scale) {
-    std::mt19937 gen(seed);
-    std::uniform_real_distribution<double> d(-scale, scale);
-    std::vector<double> v(n);
-    for (double& x : v) x = d(gen);
-    return v;
-}
-
 // max |g − fd| / max |fd| of L = Σ r·y over the second frame (carried) or the first (after reset).
 double gradient_error(train::Cell cell, int hidden, int layers, bool skip, bool carried, unsigned seed) {
     train::RecurrentGradient<double> base(cell, 1, hidden, layers, skip);
-    std::vector<double> p = random_values(base.parameter_count(), seed, 0.5);
+    std::vector<double> p = nofold::test::uniform_values(base.parameter_count(), seed, 0.5);
     const int n = 40;
-    const std::vector<double> x0 = random_values(n, seed + 1, 1.0), x1 = random_values(n, seed + 2, 1.0);
-    const std::vector<double> r = random_values(n, seed + 3, 1.0);
+    const std::vector<double> x0 = nofold::test::uniform_values(n, seed + 1, 1.0), x1 = nofold::test::uniform_values(n, seed + 2, 1.0);
+    const std::vector<double> r = nofold::test::uniform_values(n, seed + 3, 1.0);
     std::vector<double> y(n);
     base.reset(p.data());
     if (carried) {  // the state at the second frame's start is a constant of that frame
@@ -54,25 +48,13 @@ double gradient_error(train::Cell cell, int hidden, int layers, bool skip, bool 
         for (int t = 0; t < n; ++t) s += r[static_cast<std::size_t>(t)] * y[static_cast<std::size_t>(t)];
         return s;
     };
-    double worst = 0, scale = 0;
-    for (std::size_t i = 0; i < p.size(); ++i) {
-        const double h = 1e-6;
-        std::vector<double> q = p;
-        q[i] = p[i] + h;
-        const double up = loss(q);
-        q[i] = p[i] - h;
-        const double fd = (up - loss(q)) / (2 * h);
-        worst = std::max(worst, std::abs(fd - g[i]));
-        scale = std::max(scale, std::abs(fd));
-    }
-    REQUIRE(scale > 0);
-    return worst / scale;
+    return nofold::test::gradient_error(p, g, loss);
 }
 
 template <class Engine>
 double engine_error(train::Cell cell, int hidden, int layers) {
     train::RecurrentGradient<double> model(cell, 1, hidden, layers);
-    const std::vector<double> p = random_values(model.parameter_count(), 7, 0.4);
+    const std::vector<double> p = nofold::test::uniform_values(model.parameter_count(), 7, 0.4);
     const std::vector<float> pf(p.begin(), p.end());
     Engine engine(1, hidden, layers);
     REQUIRE(engine.weight_count() == model.parameter_count());
@@ -82,7 +64,7 @@ double engine_error(train::Cell cell, int hidden, int layers) {
     const int n = 1000;
     double worst = 0, rms = 0;
     for (int frame = 0; frame < 3; ++frame) {  // state carried across frames, like the engine's
-        const std::vector<double> x = random_values(n, 8 + static_cast<unsigned>(frame), 0.9);
+        const std::vector<double> x = nofold::test::uniform_values(n, 8 + static_cast<unsigned>(frame), 0.9);
         const std::vector<float> xf(x.begin(), x.end());
         std::vector<double> y(n);
         std::vector<float> ye(n);
@@ -124,7 +106,7 @@ TEST_CASE("recurrent gradient: Adam with truncated BPTT learns a waveshaper with
     // target y[t] = 0.6·y[t−1] + 0.4·tanh(2·x[t]); LSTM 1x8, frames of 256 with the state carried,
     // one Adam step per frame (the DAFx25 schedule's shape). Deterministic.
     train::RecurrentGradient<float> model(train::Cell::lstm, 1, 8, 1);
-    const std::vector<double> init = random_values(model.parameter_count(), 50, 0.3);
+    const std::vector<double> init = nofold::test::uniform_values(model.parameter_count(), 50, 0.3);
     std::vector<float> p(init.begin(), init.end());
     train::AdamSettings s;
     s.learning_rate = 1e-2;

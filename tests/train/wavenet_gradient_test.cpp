@@ -19,6 +19,8 @@
 #include <nofold/train/recurrent_gradient.hpp>
 #include <nofold/train/wavenet_gradient.hpp>
 
+#include "support/finite_difference.hpp"
+
 #include "support/alloc_counter.hpp"
 
 namespace nn = nofold::nn;
@@ -26,14 +28,6 @@ namespace math = nofold::math;
 namespace train = nofold::train;
 
 namespace {
-
-std::vector<double> random_values(std::size_t n, unsigned seed, double scale) {
-    std::mt19937 gen(seed);
-    std::uniform_real_distribution<double> d(-scale, scale);
-    std::vector<double> v(n);
-    for (double& x : v) x = d(gen);
-    return v;
-}
 
 nn::LayerArrayConfig array(int input, int channels, int head, std::vector<int> kernels, std::vector<int> dilations,
                            std::vector<std::string> activations, int head_kernel, int head_dilation, bool head_bias) {
@@ -63,10 +57,10 @@ double gradient_error(const nn::WaveNetConfig& config, int n, unsigned seed, dou
     std::string error;
     auto model = train::WaveNetGradient<double>::create(config, error);
     REQUIRE_MESSAGE(model, error);
-    std::vector<double> p = random_values(model->parameter_count(), seed, weight_scale);
+    std::vector<double> p = nofold::test::uniform_values(model->parameter_count(), seed, weight_scale);
     p.back() = 0.7;  // head_scale
-    const std::vector<double> x = random_values(static_cast<std::size_t>(n), seed + 1, 1.0);
-    const std::vector<double> r = random_values(static_cast<std::size_t>(n), seed + 2, 1.0);
+    const std::vector<double> x = nofold::test::uniform_values(static_cast<std::size_t>(n), seed + 1, 1.0);
+    const std::vector<double> r = nofold::test::uniform_values(static_cast<std::size_t>(n), seed + 2, 1.0);
     std::vector<double> y(static_cast<std::size_t>(n)), g(p.size(), 0.0);
     model->forward(p.data(), x.data(), n, y.data());
     model->backward(p.data(), r.data(), g.data());
@@ -76,20 +70,7 @@ double gradient_error(const nn::WaveNetConfig& config, int n, unsigned seed, dou
         for (int t = 0; t < n; ++t) s += r[static_cast<std::size_t>(t)] * y[static_cast<std::size_t>(t)];
         return s;
     };
-    double worst = 0, scale = 0;
-    for (std::size_t i = 0; i < p.size(); ++i) {
-        const double h = 1e-6 * std::max(1.0, std::abs(p[i]));
-        std::vector<double> q = p;
-        q[i] = p[i] + h;
-        const double up = loss(q);
-        q[i] = p[i] - h;
-        const double down = loss(q);
-        const double fd = (up - down) / (2 * h);
-        worst = std::max(worst, std::abs(fd - g[i]));
-        scale = std::max(scale, std::abs(fd));
-    }
-    REQUIRE(scale > 0);
-    return worst / scale;
+    return nofold::test::gradient_error(p, g, loss);
 }
 
 }  // namespace
@@ -126,10 +107,10 @@ TEST_CASE("WaveNet gradient: the forward pass equals the inference engine (runti
         REQUIRE_MESSAGE(model, error);
         auto fmodel = train::WaveNetGradient<float>::create(config, error);
         REQUIRE(fmodel);
-        const std::vector<double> p = random_values(model->parameter_count(), 11, 0.3);
+        const std::vector<double> p = nofold::test::uniform_values(model->parameter_count(), 11, 0.3);
         const std::vector<float> pf(p.begin(), p.end());
         const int n = 3000;
-        const std::vector<double> x = random_values(n, 12, 0.8);
+        const std::vector<double> x = nofold::test::uniform_values(n, 12, 0.8);
         const std::vector<float> xf(x.begin(), x.end());
         auto engine = nofold::runtime::WaveNet::create(config, {}, error);
         REQUIRE_MESSAGE(engine, error);
@@ -186,7 +167,7 @@ TEST_CASE("WaveNet gradient: Adam learns a waveshaper and one-pole filter to ESR
     std::string error;
     auto model = train::WaveNetGradient<float>::create(c, error);
     REQUIRE(model);
-    const std::vector<double> init = random_values(model->parameter_count(), 31, 0.3);
+    const std::vector<double> init = nofold::test::uniform_values(model->parameter_count(), 31, 0.3);
     std::vector<float> p(init.begin(), init.end());
     p.back() = 1.0f;
     train::AdamSettings s;
