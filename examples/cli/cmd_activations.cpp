@@ -35,6 +35,7 @@
 #include <nofold/analysis/asr.hpp>
 #include <nofold/math/math.hpp>
 
+#include "atomic_file.hpp"
 #include "command.hpp"
 
 namespace nofold::cli {
@@ -306,11 +307,8 @@ std::function<void()> add_activations(CLI::App& app) {
         const double two_pi = 6.283185307179586476925286766559;
         for (int i = 0; i < 48017; ++i)
             c.sine.push_back(static_cast<float>(4.0 * std::sin(two_pi * 1249.0 * i / 48017.0)));
-        std::FILE* csv = nullptr;
-        if (!o->csv.empty()) {
-            csv = std::fopen(o->csv.c_str(), "w");
-            if (!csv) throw FileError("cannot write " + o->csv);
-        }
+        std::unique_ptr<AtomicFile> csv;  // opened first: an unwritable path fails before the long run
+        if (!o->csv.empty()) csv = std::make_unique<AtomicFile>(o->csv);
         build_rows(c);
         if (c.rows.empty()) throw UsageError("--filter matches no activation");
         if (o->json) {
@@ -340,11 +338,15 @@ std::function<void()> add_activations(CLI::App& app) {
                             r.tier.c_str(), r.max_abs_err, r.max_ulp, r.ns_scalar, r.ns_simd, r.asr_db);
         }
         if (csv) {
-            std::fprintf(csv, "name,param,tier,max_abs_err,max_ulp,ns_scalar,ns_simd,asr_db\n");
-            for (const auto& r : c.rows)
-                std::fprintf(csv, "%s,%s,%s,%.6g,%.0f,%.4f,%.4f,%.3f\n", r.name.c_str(), r.param.c_str(),
-                             r.tier.c_str(), r.max_abs_err, r.max_ulp, r.ns_scalar, r.ns_simd, r.asr_db);
-            std::fclose(csv);
+            std::string text = "name,param,tier,max_abs_err,max_ulp,ns_scalar,ns_simd,asr_db\n";
+            char line[512];
+            for (const auto& r : c.rows) {
+                std::snprintf(line, sizeof line, "%s,%s,%s,%.6g,%.0f,%.4f,%.4f,%.3f\n", r.name.c_str(), r.param.c_str(),
+                              r.tier.c_str(), r.max_abs_err, r.max_ulp, r.ns_scalar, r.ns_simd, r.asr_db);
+                text += line;
+            }
+            csv->write(text);
+            csv->commit();
         }
     };
 }

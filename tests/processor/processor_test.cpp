@@ -13,6 +13,7 @@
 #include <nofold/processor.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/simple_model.hpp"
 
 namespace {
 
@@ -219,23 +220,10 @@ TEST_CASE("block contract: n = 0 does nothing, huge blocks and NaN input are han
 
 namespace {
 /// y = x delayed by nothing, but reporting a latency, so the polled value says which model is active.
-class LatencyModel final : public nofold::Model {
+class LatencyModel final : public nofold::test::SimpleModel {
 public:
-    explicit LatencyModel(int latency) : latency_(latency) {}
+    explicit LatencyModel(int latency) : SimpleModel(latency) {}
     void process(const float* in, float* out, int n) noexcept override { std::copy(in, in + n, out); }
-    void reset() noexcept override {}
-    void prewarm() noexcept override {}
-    int latency() const noexcept override { return latency_; }
-    int receptive_field() const noexcept override { return 1; }
-    double flops_per_sample() const noexcept override { return 0; }
-    nofold::RateFactorStatus set_rate_factor(double) noexcept override { return nofold::RateFactorStatus::ok; }
-    double rate_factor() const noexcept override { return 1; }
-    double max_rate_factor() const noexcept override { return 1; }
-    std::size_t memory_bytes() const noexcept override { return sizeof(*this); }
-    const char* implementation_name() const noexcept override { return "latency test model"; }
-
-private:
-    int latency_;
 };
 }  // namespace
 

@@ -32,6 +32,8 @@
 #include <nofold/io/load.hpp>
 #include <nofold/processor.hpp>
 
+#include "support/simple_model.hpp"
+
 namespace dsp = nofold::dsp;
 
 namespace {
@@ -241,44 +243,24 @@ TEST_CASE("sample rule: every loaded model kind, alone, oversampled and resample
 namespace {
 /// y = k·x + c for finite x, NaN otherwise: a model that does NOT follow the rule, so the Processor's
 /// own guards (input, crossfade, DC blocker) are what is tested.
-class CarelessModel final : public nofold::Model {
+class CarelessModel final : public nofold::test::SimpleModel {
 public:
     explicit CarelessModel(float k) : k_(k) {}
     void process(const float* in, float* out, int n) noexcept override {
         for (int i = 0; i < n; ++i) out[i] = std::isfinite(in[i]) && std::fabs(in[i]) <= nofold::simd::max_signal ? k_ * in[i] + 0.01f
                                                                                                                       : in[i] - in[i];
     }
-    void reset() noexcept override {}
-    void prewarm() noexcept override {}
-    int latency() const noexcept override { return 0; }
-    int receptive_field() const noexcept override { return 1; }
-    double flops_per_sample() const noexcept override { return 2; }
-    nofold::RateFactorStatus set_rate_factor(double) noexcept override { return nofold::RateFactorStatus::ok; }
-    double rate_factor() const noexcept override { return 1; }
-    double max_rate_factor() const noexcept override { return 1; }
-    std::size_t memory_bytes() const noexcept override { return sizeof(*this); }
-    const char* implementation_name() const noexcept override { return "careless test model"; }
 
 private:
     float k_;
 };
 
 /// Feeds a NaN-producing model's output (a model whose weights overflow) straight at the Processor.
-class OverflowingModel final : public nofold::Model {
+class OverflowingModel final : public nofold::test::SimpleModel {
 public:
     void process(const float* in, float* out, int n) noexcept override {
         for (int i = 0; i < n; ++i) out[i] = in[i] * 3e38f * 3e38f;  // ±inf for any non-zero input
     }
-    void reset() noexcept override {}
-    void prewarm() noexcept override {}
-    int latency() const noexcept override { return 0; }
-    int receptive_field() const noexcept override { return 1; }
-    double flops_per_sample() const noexcept override { return 2; }
-    nofold::RateFactorStatus set_rate_factor(double) noexcept override { return nofold::RateFactorStatus::ok; }
-    double rate_factor() const noexcept override { return 1; }
-    double max_rate_factor() const noexcept override { return 1; }
-    std::size_t memory_bytes() const noexcept override { return sizeof(*this); }
-    const char* implementation_name() const noexcept override { return "overflowing test model"; }
 };
 }  // namespace
 

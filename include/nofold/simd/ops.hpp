@@ -93,8 +93,15 @@ inline void store(std::int64_t* p, std::int64_t v) noexcept { *p = v; }
 inline void store_aligned(float* p, float v) noexcept { *p = v; }
 inline void store_aligned(double* p, double v) noexcept { *p = v; }
 
-inline float fma(float a, float b, float c) noexcept { return std::fma(a, b, c); }
-inline double fma(double a, double b, double c) noexcept { return std::fma(a, b, c); }
+// Fused where the batches are (see simd::fused_multiply_add), so a scalar tail rounds like a lane.
+inline float fma(float a, float b, float c) noexcept {
+    if constexpr (fused_multiply_add) return std::fma(a, b, c);
+    else return a * b + c;
+}
+inline double fma(double a, double b, double c) noexcept {
+    if constexpr (fused_multiply_add) return std::fma(a, b, c);
+    else return a * b + c;
+}
 inline float min(float a, float b) noexcept { return a < b ? a : b; }
 inline double min(double a, double b) noexcept { return a < b ? a : b; }
 inline float max(float a, float b) noexcept { return a > b ? a : b; }
