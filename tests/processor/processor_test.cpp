@@ -18,7 +18,7 @@
 namespace {
 
 // A memoryless model y = k·x (+ c), enough to see gains and crossfades exactly.
-class AffineModel final : public nofold::Model {
+class AffineModel final : public nofold::test::SimpleModel {
 public:
     AffineModel(float k, float c) : k_(k), c_(c) {}
     void process(const float* in, float* out, int n) noexcept override {
@@ -26,14 +26,6 @@ public:
     }
     void reset() noexcept override { ++resets; }
     void prewarm() noexcept override { ++prewarms; }
-    int latency() const noexcept override { return 0; }
-    int receptive_field() const noexcept override { return 1; }
-    double flops_per_sample() const noexcept override { return 2; }
-    nofold::RateFactorStatus set_rate_factor(double) noexcept override { return nofold::RateFactorStatus::ok; }
-    double rate_factor() const noexcept override { return 1; }
-    double max_rate_factor() const noexcept override { return 1; }
-    std::size_t memory_bytes() const noexcept override { return sizeof(*this); }
-    const char* implementation_name() const noexcept override { return "affine test model"; }
     int resets = 0;
     int prewarms = 0;
 
