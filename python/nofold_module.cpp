@@ -227,10 +227,10 @@ private:
     std::vector<float> block_in_, block_out_;
 };
 
-nn::MathMode parse_math(const std::string& s) {
-    if (s == "exact") return nn::MathMode::exact;
-    if (s == "fast") return nn::MathMode::fast;
-    if (s == "nam") return nn::MathMode::nam;
+math::Accuracy parse_math(const std::string& s) {
+    if (s == "exact") return math::Accuracy::exact;
+    if (s == "fast") return math::Accuracy::fast;
+    if (s == "nam") return math::Accuracy::nam;
     throw std::invalid_argument("math must be exact, fast or nam (got '" + s + "')");
 }
 

@@ -2,8 +2,8 @@
 # Builds nofold in every configuration CI covers and runs the tests. Usage:
 #   scripts/test.sh            all stages (what .ci/run runs)
 #   scripts/test.sh quick      the main build only (g++, AVX2+FMA, -Werror)
-#   scripts/test.sh STAGE...   chosen stages: lint gcc-avx2 clang-scalar-sanitize meson-native consume
-#                              aarch64 cortex-m7
+#   scripts/test.sh STAGE...   chosen stages: lint gcc-avx2 clang-scalar-sanitize meson-native
+#                              default-flags fuzz consume aarch64 cortex-m7
 # Build trees go to out/<stage>. Installs missing Debian packages first (scripts/deps.sh test).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,6 +37,18 @@ stage_clang-scalar-sanitize() {
     configure_build_test clang-scalar-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
         -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DNOFOLD_NO_SIMD=ON -DNOFOLD_SANITIZE=address,undefined \
         -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_BUILD_TOOLS=OFF -DNOFOLD_HEADER_CHECK=OFF
+    tsan_processor
+}
+# ThreadSanitizer on the Processor tests only (the swap protocol with a UI thread polling every
+# query): one binary, about 2.5 min to build and 10 s to run on 2 cores.
+tsan_processor() {
+    rm -rf "$out/tsan"
+    cmake -S "$root" -B "$out/tsan" -G Ninja "${werror[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+        -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DNOFOLD_SANITIZE=thread -DNOFOLD_BUILD_BENCHMARKS=OFF \
+        -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_BUILD_TOOLS=OFF -DNOFOLD_HEADER_CHECK=OFF >"$out/tsan.configure.log" 2>&1 ||
+        { cat "$out/tsan.configure.log"; return 1; }
+    cmake --build "$out/tsan" -j"$jobs" --target nofold_tests_processor
+    TSAN_OPTIONS="halt_on_error=1" "$out/tsan/tests/nofold_tests_processor"
 }
 # Meson, g++, -march=native (AVX-512 here: the xsimd 8.1 trap), compiled as C++20. GCC 12 reports
 # -W(maybe-)uninitialized inside its own AVX-512 intrinsic headers when xsimd 8.1's shifts and
@@ -48,6 +60,22 @@ stage_meson-native() {
         >"$out/meson-native.configure.log" 2>&1 || { cat "$out/meson-native.configure.log"; return 1; }
     ninja -C "$out/meson-native" -j"$jobs"
     meson test -C "$out/meson-native" --print-errorlogs --num-processes "$jobs"
+}
+# What a user gets without -m flags (x86-64: SSE2, no fused multiply-add), on both build systems: the
+# suites whose claims depend on the instruction set (bit identity of SIMD and scalar paths, ULP
+# bounds, filters). -O2; both builds in parallel halves of the machine.
+stage_default-flags() {
+    rm -rf "$out/default-cmake" "$out/default-meson"
+    cmake -S "$root" -B "$out/default-cmake" -G Ninja "${werror[@]}" -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_BUILD_TOOLS=OFF \
+        -DNOFOLD_HEADER_CHECK=OFF >"$out/default-cmake.configure.log" 2>&1 ||
+        { cat "$out/default-cmake.configure.log"; return 1; }
+    meson setup "$out/default-meson" -Dwerror=true -Dtools=false -Doptimization=2 \
+        >"$out/default-meson.configure.log" 2>&1 || { cat "$out/default-meson.configure.log"; return 1; }
+    cmake --build "$out/default-cmake" -j"$jobs" --target nofold_tests_math nofold_tests_dsp nofold_tests_simd nofold_tests_runtime
+    (cd "$out/default-cmake" && ctest --output-on-failure -j"$jobs" -R '^(math|dsp|simd|runtime)$')
+    ninja -C "$out/default-meson" -j"$jobs" tests/nofold_tests_math tests/nofold_tests_dsp
+    meson test -C "$out/default-meson" --no-rebuild --print-errorlogs math dsp
 }
 stage_consume() {  # install, then build tiny consumers with find_package, pkg-config and a Meson subproject
     local prefix=$out/install
@@ -107,11 +135,14 @@ stage_cortex-m7() {  # Cortex-M: heap-free compile checks, then the firmware boo
     # M7/M4F/M33 images without heap, the M7 one run in qemu-system-arm, output bit-identical to the host's
     "$root/examples/firmware/build.sh" "$out/cortex-m7"
 }
+stage_fuzz() {  # the three libFuzzer harnesses, 60 s each, run side by side (tests/fuzz/run.sh ci)
+    WORK="$out/fuzz" "$root/tests/fuzz/run.sh" ci 60
+}
 stage_lint() {
     "$root/scripts/lint.sh"
 }
 
-all_stages=(lint gcc-avx2 clang-scalar-sanitize meson-native consume aarch64 cortex-m7)
+all_stages=(lint gcc-avx2 clang-scalar-sanitize meson-native default-flags fuzz consume aarch64 cortex-m7)
 if [[ $# -eq 0 ]]; then
     stages=("${all_stages[@]}")
 elif [[ $1 == quick ]]; then

@@ -65,6 +65,10 @@
 #define NOFOLD_ASSERT(cond) assert(cond)
 #endif
 
+#ifndef NOFOLD_NO_EXCEPTIONS
+#include <stdexcept>
+#endif
+
 namespace nofold {
 
 /// Library version as compiled in (same values as the NOFOLD_VERSION_* macros).
@@ -83,5 +87,18 @@ inline constexpr std::size_t alignment = 64;
 /// Internal processing chunk in frames. Models split host blocks of any length into chunks of
 /// at most this many frames, so the cost per sample does not depend on the host block size.
 inline constexpr int chunk_frames = 64;
+
+namespace detail {
+/// Reports bad construction arguments: throws std::invalid_argument(message), or under
+/// NOFOLD_NO_EXCEPTIONS returns, and the caller falls back to the defined state its documentation
+/// names (so such headers stay usable in firmware).
+inline void raise_invalid_argument(const char* message) {
+#ifndef NOFOLD_NO_EXCEPTIONS
+    throw std::invalid_argument(message);
+#else
+    (void)message;
+#endif
+}
+}  // namespace detail
 
 }  // namespace nofold

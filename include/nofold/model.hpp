@@ -23,9 +23,9 @@ enum class RateFactorStatus {
     out_of_range,  ///< below 1 or above max_rate_factor(); nothing changed
 };
 
-/// Abstract mono model. Input samples that are NaN or ±inf are replaced by 0 before they reach any
-/// state, so a bad sample affects the output for at most the receptive field (WaveNet) and never
-/// poisons recurrent state.
+/// Abstract mono model. Input samples follow nofold's sample rule (simd::sanitize: NaN and ±inf read
+/// as 0, magnitudes clamped to 2^64) before they reach any state, so a bad sample affects the output
+/// for at most the receptive field (WaveNet) and never poisons recurrent state.
 class Model {
 public:
     virtual ~Model() = default;

@@ -11,6 +11,7 @@
 #include "config.hpp"
 #include "dsp/dc_blocker.hpp"
 #include "model.hpp"
+#include "simd/ops.hpp"
 
 namespace nofold {
 
@@ -65,8 +66,13 @@ struct StageGains {
 /// Before the first model arrives the output is silence; the first model starts at full level at
 /// the block where it is taken over (so an offline render equals the model's own output).
 /// Units: samples at the host rate. Latency: latency() = the active model's latency.
-/// Allocates: submit (the hand-over slot) and the constructor; process, reset and latency never.
-/// Threads: one audio thread calls process/reset; any other single thread calls submit/collect_retired.
+/// Allocates: submit (the hand-over slot) and the constructor; process, reset and the queries never.
+/// Threads (README "Processor threading contract"): process/reset on the audio thread, one call at a
+/// time; submit/collect_retired on one other thread, one call at a time (overlapping calls trip
+/// NOFOLD_ASSERT in debug builds); the queries latency, has_model, crossfading, crossfade_samples and
+/// gains_for from any thread at any time: they read atomics the audio thread publishes, never a model.
+/// Samples: every sample the models, the crossfade and the DC blocker receive obeys simd::sanitize
+/// (NaN/inf read as 0), so the output is always finite and one bad sample never mutes the stream.
 class Processor {
 public:
     explicit Processor(const ProcessorSettings& settings = {}) noexcept;
@@ -85,9 +91,13 @@ public:
     /// Audio thread: reset the active model's state and the DC blocker; finishes a pending crossfade.
     NOFOLD_REALTIME void reset() noexcept;
 
-    int latency() const noexcept { return active_ ? active_->model->latency() : 0; }
-    bool has_model() const noexcept { return active_ != nullptr; }
-    bool crossfading() const noexcept { return incoming_ != nullptr; }
+    /// Any thread: the active model's latency as of the audio thread's last block (0 before the first).
+    int latency() const noexcept { return latency_.load(std::memory_order_relaxed); }
+    /// Any thread: whether the audio thread has taken a model over.
+    bool has_model() const noexcept { return has_model_.load(std::memory_order_relaxed); }
+    /// Any thread: whether a crossfade to a new model is under way.
+    bool crossfading() const noexcept { return crossfading_.load(std::memory_order_relaxed); }
+    /// Any thread (fixed at construction).
     int crossfade_samples() const noexcept { return fade_samples_; }
     /// The gains applied for a model with this info under these settings.
     static StageGains gains_for(const ProcessorSettings& settings, const ModelInfo& info) noexcept;
@@ -99,6 +109,19 @@ private:
         float output_gain = 1.0f;
     };
     void run_slot(Slot* slot, const float* in, float* out, int n) noexcept;
+    void publish() noexcept;
+    // Debug check of the one-caller-at-a-time rule for one side (audio or loader).
+    struct CallGuard {
+        explicit CallGuard(std::atomic<bool>& busy) noexcept : busy_(busy) {
+            const bool was = busy_.exchange(true, std::memory_order_acquire);
+            NOFOLD_ASSERT(!was && "nofold::Processor: two threads called the same side at once");
+            (void)was;
+        }
+        ~CallGuard() { busy_.store(false, std::memory_order_release); }
+        CallGuard(const CallGuard&) = delete;
+        CallGuard& operator=(const CallGuard&) = delete;
+        std::atomic<bool>& busy_;
+    };
 
     ProcessorSettings settings_;
     dsp::DcBlocker dc_;
@@ -113,6 +136,13 @@ private:
     std::atomic<Slot*> pending_{nullptr};
     std::atomic<Slot*> retired_{nullptr};
     static_assert(std::atomic<Slot*>::is_always_lock_free, "the model hand-over must be lock-free");
+
+    // What other threads may read (published by the audio thread at every state change).
+    std::atomic<int> latency_{0};
+    std::atomic<bool> has_model_{false};
+    std::atomic<bool> crossfading_{false};
+    std::atomic<bool> audio_busy_{false};
+    std::atomic<bool> loader_busy_{false};
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -148,6 +178,7 @@ inline SubmitStatus Processor::submit(std::unique_ptr<Model>& model, const Model
     if (std::isfinite(info.sample_rate_hz) && std::fabs(info.sample_rate_hz - settings_.sample_rate_hz) > 1e-6)
         return SubmitStatus::sample_rate_mismatch;
     NOFOLD_ASSERT(model != nullptr);
+    const CallGuard guard(loader_busy_);
     if (pending_.load(std::memory_order_acquire) != nullptr) return SubmitStatus::busy;
     const StageGains g = gains_for(settings_, info);
     auto slot = std::make_unique<Slot>();
@@ -160,6 +191,7 @@ inline SubmitStatus Processor::submit(std::unique_ptr<Model>& model, const Model
 }
 
 inline int Processor::collect_retired() noexcept {
+    const CallGuard guard(loader_busy_);
     Slot* old = retired_.exchange(nullptr, std::memory_order_acq_rel);
     delete old;
     return old ? 1 : 0;
@@ -170,12 +202,21 @@ inline void Processor::run_slot(Slot* slot, const float* in, float* out, int n) 
         std::fill(out, out + n, 0.0f);
         return;
     }
-    for (int i = 0; i < n; ++i) out[i] = in[i] * slot->input_gain;
+    for (int i = 0; i < n; ++i) out[i] = simd::sanitize(in[i]) * slot->input_gain;
     slot->model->process(out, out, n);
-    for (int i = 0; i < n; ++i) out[i] *= slot->output_gain;
+    // Extreme weights or gains can make a model's output non-finite: caught here, before the
+    // crossfade and the DC blocker keep it.
+    for (int i = 0; i < n; ++i) out[i] = simd::sanitize(out[i] * slot->output_gain);
+}
+
+inline void Processor::publish() noexcept {
+    latency_.store(active_ ? active_->model->latency() : 0, std::memory_order_relaxed);
+    has_model_.store(active_ != nullptr, std::memory_order_relaxed);
+    crossfading_.store(incoming_ != nullptr, std::memory_order_relaxed);
 }
 
 inline void Processor::process(const float* in, float* out, int n) noexcept {
+    const CallGuard guard(audio_busy_);
     // Take over a pending model only when the previous retiree has been collected, so the retired_
     // slot is always free when the crossfade ends.
     if (!incoming_ && retired_.load(std::memory_order_acquire) == nullptr) {
@@ -186,6 +227,7 @@ inline void Processor::process(const float* in, float* out, int n) noexcept {
             } else {
                 active_ = next;  // nothing to fade from: the first model starts at once
             }
+            publish();
         }
     }
     float old_out[chunk_frames];
@@ -205,6 +247,7 @@ inline void Processor::process(const float* in, float* out, int n) noexcept {
                 if (active_) retired_.store(active_, std::memory_order_release);
                 active_ = incoming_;
                 incoming_ = nullptr;
+                publish();
             }
         }
         if (settings_.dc_block == DcBlock::on) {
@@ -217,6 +260,7 @@ inline void Processor::process(const float* in, float* out, int n) noexcept {
 }
 
 inline void Processor::reset() noexcept {
+    const CallGuard guard(audio_busy_);
     if (incoming_) {
         if (active_) retired_.store(active_, std::memory_order_release);
         active_ = incoming_;
@@ -224,6 +268,7 @@ inline void Processor::reset() noexcept {
     }
     if (active_) active_->model->reset();
     dc_.reset();
+    publish();
 }
 
 }  // namespace nofold

@@ -22,6 +22,7 @@
 #include "support/alloc_counter.hpp"
 #include "support/blocks.hpp"
 #include "support/signals.hpp"
+#include "support/simple_model.hpp"
 
 namespace dsp = nofold::dsp;
 
@@ -84,21 +85,11 @@ void check_direction(int in_rate, int out_rate) {
 }
 
 /// The identity at the model's rate (with the Model interface).
-class Identity final : public nofold::Model {
+class Identity final : public nofold::test::SimpleModel {
 public:
     void process(const float* in, float* out, int n) noexcept override {
         for (int i = 0; i < n; ++i) out[i] = in[i];
     }
-    void reset() noexcept override {}
-    void prewarm() noexcept override {}
-    int latency() const noexcept override { return 0; }
-    int receptive_field() const noexcept override { return 1; }
-    double flops_per_sample() const noexcept override { return 0; }
-    nofold::RateFactorStatus set_rate_factor(double) noexcept override { return nofold::RateFactorStatus::ok; }
-    double rate_factor() const noexcept override { return 1; }
-    double max_rate_factor() const noexcept override { return 1; }
-    std::size_t memory_bytes() const noexcept override { return sizeof(*this); }
-    const char* implementation_name() const noexcept override { return "identity"; }
 };
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iterator>
 #include <random>
 #include <string>
@@ -370,4 +371,54 @@ TEST_CASE("presets: every registry entry matches itself, names its static type a
     const io::PresetMatch none = io::match_preset(near);
     CHECK(none.name.empty());
     CHECK(none.reason.find("dilations differ") != std::string::npos);
+}
+
+// Issue 17: a container of many children got the per-model state budget once per child (a 777 KB
+// file asked for 3.9 GB). The budget now covers the whole model, children summed, and the rate
+// factor it is built for; past it the load is refused with the sizes. Reference: the children's
+// own memory_bytes(), measured here by loading one of them alone.
+TEST_CASE("load: the memory budget covers all children together and the rate factor") {
+    const std::string linear = R"({"architecture": "Linear", "sample_rate": 48000, "config": {"receptive_field": 4096, "bias": false}, "weights": [)" +
+                               [] {
+                                   std::string w = "0.5";
+                                   for (int i = 1; i < 4096; ++i) w += ", 0";
+                                   return w;
+                               }() + "]}";
+    const std::size_t one = load_text(linear).model->memory_bytes();
+    std::string children = linear;
+    for (int i = 1; i < 40; ++i) children += ", " + linear;
+    const std::string seq = R"({"architecture": "Sequential", "config": {"models": [)" + children + R"(]}, "weights": []})";
+    io::LoadOptions options;
+    options.max_memory_bytes = 40 * one;  // exactly enough
+    CHECK(load_text(seq, options).model->memory_bytes() >= 40 * one);
+    options.max_memory_bytes = 20 * one;
+    CHECK_THROWS_WITH_AS(load_text(seq, options), doctest::Contains("too large: the model needs more than"), io::LoadError);
+    io::LoadOptions fast;
+    fast.max_rate_factor = 1e9;  // `--rate 2000000000 --adapt model` used to end in std::bad_alloc
+    CHECK_THROWS_WITH_AS(load_text(linear, fast), doctest::Contains("rate factor"), io::LoadError);
+}
+
+// Issue 17: a legal 15 KB WaveNet with 341 layers of dilation 65536 spent 27 s in NAM-style prewarm.
+// Past LoadOptions::max_nam_prewarm_samples the steady-state fill is used and a warning says so.
+// Reference: the same file loaded with the steady-state policy gives the same samples after prewarm
+// (the two policies agree for a causal WaveNet, the NAM-parity tests' own claim).
+TEST_CASE("load: NAM-style prewarm beyond the limit falls back to the steady-state fill, with a warning") {
+    const auto file = std::filesystem::path(__FILE__).parent_path().parent_path() / "fuzz" / "corpus" / "nam_wavenet_tiny.json";
+    REQUIRE(std::filesystem::exists(file));
+    io::LoadOptions nam;
+    nam.prewarm = io::PrewarmPolicy::nam_core;
+    io::LoadedModel within = io::load(file.string(), nam);
+    CHECK(within.warnings.empty());
+    nam.max_nam_prewarm_samples = 2;
+    io::LoadedModel capped = io::load(file.string(), nam);
+    REQUIRE(capped.warnings.size() == 1);
+    CHECK(capped.warnings[0].find("steady-state fill is used instead") != std::string::npos);
+    io::LoadedModel steady = io::load(file.string(), io::LoadOptions{});
+    capped.model->prewarm();
+    steady.model->prewarm();
+    const std::vector<float> x = Rng(4).signal(300);
+    std::vector<float> a(x.size()), b(x.size());
+    capped.model->process(x.data(), a.data(), 300);
+    steady.model->process(x.data(), b.data(), 300);
+    CHECK(a == b);
 }

@@ -93,7 +93,9 @@ TEST_CASE("exp-based PyTorch activations are within 4 ULP") {
         std::vector<float> core, tail;
         for (float x : mtest::test_inputs()) (x >= -3.0f ? core : tail).push_back(x);
         check_policy("GELU (x >= -3)", math::GELU<>{}, gelu_ref, 8, 0.0L, 0.0, core);
-        check_policy("GELU (x < -3)", math::GELU<>{}, gelu_ref, 12, 0.0L, 0.0, tail);
+        // Without a fused multiply-add (simd::fused_multiply_add false: x86 without FMA3) the x² split
+        // is not exact: 14 ULP measured there, so the claim is 16.
+        check_policy("GELU (x < -3)", math::GELU<>{}, gelu_ref, nofold::simd::fused_multiply_add ? 12 : 16, 0.0L, 0.0, tail);
     }
     // ½(1 + tanh u) = σ(2u) exactly; the σ form keeps the long-double reference accurate in the tail.
     const auto gelu_tanh_ref = [](LD x) {
@@ -113,7 +115,8 @@ TEST_CASE("exp-based PyTorch activations are within 4 ULP") {
             worst = std::max(worst, static_cast<double>(std::fabs((y[i] - r) / r) / ((4 + 3 * std::fabs(z)) * 0x1p-24L)));
         }
         MESSAGE("GELUTanh (x < -1): max relative error / bound = " << worst);
-        CHECK(worst <= 1.0);
+        // Without a fused multiply-add z carries one more rounding: 1.08 × the bound measured there.
+        CHECK(worst <= (nofold::simd::fused_multiply_add ? 1.0 : 1.25));
     }
     check_policy("Mish", math::Mish<>{}, [](LD x) {
         if (x > 100) return x;

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <thread>
@@ -12,11 +13,12 @@
 #include <nofold/processor.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/simple_model.hpp"
 
 namespace {
 
 // A memoryless model y = k·x (+ c), enough to see gains and crossfades exactly.
-class AffineModel final : public nofold::Model {
+class AffineModel final : public nofold::test::SimpleModel {
 public:
     AffineModel(float k, float c) : k_(k), c_(c) {}
     void process(const float* in, float* out, int n) noexcept override {
@@ -24,14 +26,6 @@ public:
     }
     void reset() noexcept override { ++resets; }
     void prewarm() noexcept override { ++prewarms; }
-    int latency() const noexcept override { return 0; }
-    int receptive_field() const noexcept override { return 1; }
-    double flops_per_sample() const noexcept override { return 2; }
-    nofold::RateFactorStatus set_rate_factor(double) noexcept override { return nofold::RateFactorStatus::ok; }
-    double rate_factor() const noexcept override { return 1; }
-    double max_rate_factor() const noexcept override { return 1; }
-    std::size_t memory_bytes() const noexcept override { return sizeof(*this); }
-    const char* implementation_name() const noexcept override { return "affine test model"; }
     int resets = 0;
     int prewarms = 0;
 
@@ -214,4 +208,64 @@ TEST_CASE("block contract: n = 0 does nothing, huge blocks and NaN input are han
     CHECK(non_finite == 0);
     CHECK(big[12345] == 0.0f);
     CHECK(big.back() == 0.125f);
+}
+
+namespace {
+/// y = x delayed by nothing, but reporting a latency, so the polled value says which model is active.
+class LatencyModel final : public nofold::test::SimpleModel {
+public:
+    explicit LatencyModel(int latency) : SimpleModel(latency) {}
+    void process(const float* in, float* out, int n) noexcept override { std::copy(in, in + n, out); }
+};
+}  // namespace
+
+// Issue 17: latency() read from a UI thread dereferenced the active model while the audio thread
+// retired it and the loader freed it (a crash at -O2, a data race under ThreadSanitizer). Three
+// threads run the documented protocol here while a fourth polls every query; CI runs this file's
+// binary under TSan too (scripts/test.sh, clang-scalar-sanitize stage), where any race fails it.
+TEST_CASE("queries from a UI thread during repeated swaps: defined values, no race") {
+    auto s = plain_settings();
+    s.crossfade_ms = 0.5;  // 24 samples: many swaps complete within the run
+    nofold::Processor p(s);
+    std::atomic<bool> stop{false};
+    std::atomic<int> swaps{0};
+    std::atomic<long> polls{0};
+    std::atomic<int> bad_latency{0};
+    std::thread loader([&] {
+        for (int i = 0; !stop.load(); ++i) {
+            std::unique_ptr<nofold::Model> m = std::make_unique<LatencyModel>(10 + i % 5);
+            while (!stop.load() && p.submit(m, {}) != nofold::SubmitStatus::accepted) {
+                p.collect_retired();
+                std::this_thread::yield();
+            }
+            if (m == nullptr) ++swaps;
+        }
+        while (p.collect_retired() != 0) {
+        }
+    });
+    std::thread ui([&] {
+        while (!stop.load()) {
+            const int latency = p.latency();
+            if (p.has_model() ? latency < 10 || latency > 14 : latency != 0) ++bad_latency;
+            (void)p.crossfading();
+            (void)p.crossfade_samples();
+            (void)nofold::Processor::gains_for(s, {});
+            ++polls;
+        }
+    });
+    float block[37] = {};
+    // Until enough swaps and polls have overlapped (bounded by 10 s of wall time on a loaded machine).
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (long blocks = 0; (swaps.load() < 200 || polls.load() < 10000) && std::chrono::steady_clock::now() < give_up; ++blocks) {
+        p.process(block, block, 37);
+        if (blocks % 64 == 63) p.reset();
+        std::this_thread::yield();
+    }
+    stop = true;
+    loader.join();
+    ui.join();
+    CHECK(swaps.load() >= 20);
+    CHECK(polls.load() >= 1000);
+    CHECK(bad_latency.load() == 0);
+    MESSAGE(swaps.load(), " swaps, ", polls.load(), " polls");
 }

@@ -15,6 +15,15 @@
 #if !defined(NOFOLD_TEST_SANITIZED) && defined(__GLIBC__)
 #define NOFOLD_TEST_HOOK_MALLOC 1
 #endif
+// ThreadSanitizer's runtime defines operator new/delete itself (not replaceable at link time): its
+// builds count nothing, and only run the race tests (scripts/test.sh, tsan_processor).
+#if defined(__SANITIZE_THREAD__)
+#define NOFOLD_TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define NOFOLD_TEST_TSAN 1
+#endif
+#endif
 
 namespace {
 thread_local std::size_t thread_allocations = 0;
@@ -96,6 +105,7 @@ int posix_memalign(void** out, std::size_t align, std::size_t n) {
 #endif
 
 // ---- operator new/delete ----
+#ifndef NOFOLD_TEST_TSAN
 namespace {
 void* counted_new(std::size_t n) {
     ++thread_allocations;
@@ -142,3 +152,4 @@ void operator delete(void* p, std::align_val_t) noexcept { counted_delete(p); }
 void operator delete[](void* p, std::align_val_t) noexcept { counted_delete(p); }
 void operator delete(void* p, std::size_t, std::align_val_t) noexcept { counted_delete(p); }
 void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { counted_delete(p); }
+#endif  // NOFOLD_TEST_TSAN

@@ -5,10 +5,12 @@
 // with the CSV's keys (numbers; null where a figure is not finite).
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include <nofold/analysis/activation_catalogue.hpp>
 
+#include "atomic_file.hpp"
 #include "command.hpp"
 
 namespace nofold::cli {
@@ -24,11 +26,8 @@ std::function<void()> add_activations(CLI::App& app) {
     app.add_option("--filter", o->filter, "only rows whose name contains TEXT");
     app.add_flag("--json", o->json, "print the rows as a JSON array instead of the table");
     return [o] {
-        std::FILE* csv = nullptr;
-        if (!o->csv.empty()) {
-            csv = std::fopen(o->csv.c_str(), "w");
-            if (!csv) throw FileError("cannot write " + o->csv);
-        }
+        std::unique_ptr<AtomicFile> csv;  // opened first: an unwritable path fails before the long run
+        if (!o->csv.empty()) csv = std::make_unique<AtomicFile>(o->csv);
         const auto rows = analysis::activation_catalogue(o->filter);
         if (rows.empty()) throw UsageError("--filter matches no activation");
         if (o->json) {
@@ -58,11 +57,15 @@ std::function<void()> add_activations(CLI::App& app) {
                             r.tier.c_str(), r.max_abs_err, r.max_ulp, r.ns_scalar, r.ns_simd, r.asr_db);
         }
         if (csv) {
-            std::fprintf(csv, "name,param,tier,max_abs_err,max_ulp,ns_scalar,ns_simd,asr_db\n");
-            for (const auto& r : rows)
-                std::fprintf(csv, "%s,%s,%s,%.6g,%.0f,%.4f,%.4f,%.3f\n", r.name.c_str(), r.param.c_str(),
-                             r.tier.c_str(), r.max_abs_err, r.max_ulp, r.ns_scalar, r.ns_simd, r.asr_db);
-            std::fclose(csv);
+            std::string text = "name,param,tier,max_abs_err,max_ulp,ns_scalar,ns_simd,asr_db\n";
+            char line[512];
+            for (const auto& r : rows) {
+                std::snprintf(line, sizeof line, "%s,%s,%s,%.6g,%.0f,%.4f,%.4f,%.3f\n", r.name.c_str(), r.param.c_str(),
+                              r.tier.c_str(), r.max_abs_err, r.max_ulp, r.ns_scalar, r.ns_simd, r.asr_db);
+                text += line;
+            }
+            csv->write(text);
+            csv->commit();
         }
     };
 }

@@ -29,9 +29,11 @@
 #include <nofold/io/load.hpp>
 #include <nofold/model.hpp>
 
+#include "atomic_file.hpp"
 #include "command.hpp"
 #include "oversampling.hpp"
 #include "svg.hpp"
+#include "wav.hpp"
 #include "progress.hpp"
 
 namespace nofold::cli {
@@ -261,8 +263,7 @@ std::string db_text(double db) {
 }
 
 void write_csv(const std::string& path, const std::vector<Row>& rows) {
-    std::ofstream f(path);
-    if (!f) throw FileError(path + ": cannot write");
+    std::ostringstream f;
     f << "midi_note,f0_hz,amp_dbfs,sample_rate_hz,asr_kind,asr_db,asr_time_db,esr_s_db,nmr_s_db,hesr_db\n";
     char buf[512];
     for (const auto& r : rows) {
@@ -277,7 +278,7 @@ void write_csv(const std::string& path, const std::vector<Row>& rows) {
         }
         f << '\n';
     }
-    if (!f) throw FileError(path + ": write failed");
+    write_file_atomically(path, f.str());
 }
 
 // ---- SVG ---------------------------------------------------------------------------------------
@@ -409,7 +410,7 @@ std::function<void()> add_alias(CLI::App& app) {
     return [o, fs_opt] {
         validate_oversampling(OversampleChoice{o->oversample, o->filter, "fractional"});
         const auto preset = dsp::filter_preset_from_name(o->filter.c_str());
-        if (!(o->settle_seconds >= 2.0)) throw UsageError("--settle must be at least 2 seconds");
+        if (!(o->settle_seconds >= 2.0 && o->settle_seconds <= 600.0)) throw UsageError("--settle must lie in [2, 600] seconds");
         SystemSpec system{o->model, o->oversample, *preset};
         std::optional<SystemSpec> reference;
         if (!o->reference.empty()) reference = SystemSpec{o->reference, 1, *preset};
@@ -422,7 +423,8 @@ std::function<void()> add_alias(CLI::App& app) {
         std::vector<Tone> tones;
         if (o->chromatic) {
             const double fs = fs_opt->count() > 0 ? o->fs_hz : (model_rate_hz > 0 ? model_rate_hz : 48000.0);
-            if (fs != std::floor(fs) || fs < 8000) throw UsageError("--fs must be an integer rate of at least 8000 Hz");
+            if (!(fs == std::floor(fs) && fs >= 8000 && fs <= max_wav_rate_hz))
+                throw UsageError("--fs must be an integer rate in [8000, 768000] Hz");
             for (const auto& c : analysis::chromatic_set()) {
                 Tone t;
                 t.midi_note = c.midi_note;
@@ -435,8 +437,8 @@ std::function<void()> add_alias(CLI::App& app) {
                 tones.push_back(t);
             }
         } else {
-            if (o->fs_hz != std::floor(o->fs_hz) || o->fs_hz < 8000)
-                throw UsageError("--fs must be an integer rate of at least 8000 Hz");
+            if (!(o->fs_hz == std::floor(o->fs_hz) && o->fs_hz >= 8000 && o->fs_hz <= max_wav_rate_hz))
+                throw UsageError("--fs must be an integer rate in [8000, 768000] Hz");
             if (!(o->f0_hz > 0 && o->f0_hz < o->fs_hz / 2)) throw UsageError("--f0 must be between 0 and fs/2");
             if (!(o->amp_dbfs <= 20)) throw UsageError("--amp must be a level in dBFS (at most +20)");
             Tone t;

@@ -6,6 +6,7 @@
 #include <nofold/io/codegen.hpp>
 #include <nofold/io/read.hpp>
 
+#include "atomic_file.hpp"
 #include "command.hpp"
 
 namespace nofold::cli {
@@ -27,7 +28,7 @@ std::function<void()> add_codegen(CLI::App& app) {
         io::CodegenOptions options;
         options.name = o->name;
         options.source = o->model;
-        if (o->slim > 1.0 || (o->slim < 0.0 && o->slim != -1.0)) throw UsageError("--slim must lie in [0, 1]");
+        if (o->slim != -1.0 && !(o->slim >= 0.0 && o->slim <= 1.0)) throw UsageError("--slim must lie in [0, 1]");
         if (o->slim >= 0.0) options.slimmable_size = o->slim;
         std::string text;
         try {
@@ -36,10 +37,7 @@ std::function<void()> add_codegen(CLI::App& app) {
             if (e.reason().find("--name") != std::string::npos) throw UsageError(e.reason());
             throw FileError(e.what());
         }
-        std::ofstream out(o->output, std::ios::binary);
-        out << text;
-        out.close();
-        if (!out) throw FileError("cannot write " + o->output);
+        write_file_atomically(o->output, text);
     };
 }
 

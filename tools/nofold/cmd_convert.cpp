@@ -25,11 +25,11 @@ std::function<void()> add_convert(CLI::App& app) {
     return [options] {
         Audio audio = read_wav(options->input);
         if (!options->format.empty()) audio.format = parse_sample_format(options->format);
-        if (!std::isfinite(options->gain_db)) throw UsageError("--gain must be a finite number of dB");
+        if (!(std::fabs(options->gain_db) <= 100.0)) throw UsageError("--gain must lie in [-100, 100] dB");
         const auto gain = static_cast<float>(std::pow(10.0, options->gain_db / 20.0));
         for (auto& channel : audio.channels)
             for (float& x : channel) x *= gain;
-        write_wav(options->output, audio);
+        warn_non_finite(options->output, write_wav(options->output, audio));
     };
 }
 

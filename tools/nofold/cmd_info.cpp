@@ -42,10 +42,8 @@ std::function<void()> add_info(CLI::App& app) {
         validate_oversampling(o->oversampling);
         io::LoadOptions options;
         options.max_rate_factor = o->oversampling.factor;
-        if (o->slim >= 0.0) {
-            if (o->slim > 1.0) throw UsageError("--slim must lie in [0, 1]");
-            options.slimmable_size = o->slim;
-        }
+        if (o->slim != -1.0 && !(o->slim >= 0.0 && o->slim <= 1.0)) throw UsageError("--slim must lie in [0, 1]");
+        if (o->slim >= 0.0) options.slimmable_size = o->slim;
         io::LoadedModel m;
         try {
             m = io::load(o->model, options);

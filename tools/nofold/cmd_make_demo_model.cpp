@@ -18,6 +18,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "atomic_file.hpp"
 #include "command.hpp"
 
 namespace nofold::cli {
@@ -161,10 +162,7 @@ std::function<void()> add_make_demo_model(CLI::App& app) {
     auto path = std::make_shared<std::string>();
     app.add_option("output", *path, "where to write the .nam file")->required();
     return [path] {
-        std::ofstream file(*path);
-        if (!file) throw FileError(*path + ": cannot write");
-        file << demo_model().dump() << '\n';
-        if (!file) throw FileError(*path + ": write failed");
+        write_file_atomically(*path, demo_model().dump() + "\n");
     };
 }
 

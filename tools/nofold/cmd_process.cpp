@@ -14,6 +14,7 @@
 // `--oversample N` runs the model at N × its rate between the up- and down-sampler of the chosen
 // filter (dsp::OversampledModel); the resampler, if any, sits outside the oversampler.
 #include <cmath>
+#include <iostream>
 
 #include <nofold/dsp/oversampled_model.hpp>
 #include <nofold/dsp/resampled_model.hpp>
@@ -63,9 +64,9 @@ std::function<void()> add_process(CLI::App& app) {
         io::LoadOptions options;
         options.math = parse_math(o->math);
         if (o->block < 1 || o->block > 65536) throw UsageError("--block must lie in [1, 65536]");
-        if (o->slim > 1.0 || (o->slim < 0.0 && o->slim != -1.0)) throw UsageError("--slim must lie in [0, 1]");
+        if (o->slim != -1.0 && !(o->slim >= 0.0 && o->slim <= 1.0)) throw UsageError("--slim must lie in [0, 1]");
         if (o->slim >= 0.0) options.slimmable_size = o->slim;
-        if (!std::isfinite(o->gain_db)) throw UsageError("--gain must be a finite number of dB");
+        if (!(std::fabs(o->gain_db) <= 100.0)) throw UsageError("--gain must lie in [-100, 100] dB");
         if (o->prewarm == "nam")
             options.prewarm = io::PrewarmPolicy::nam_core;
         else if (o->prewarm == "steady")
@@ -90,6 +91,7 @@ std::function<void()> add_process(CLI::App& app) {
         options.rate_mismatch = adapting ? io::RateMismatch::adapt : io::RateMismatch::refuse;
         if (adapting && !resample) options.max_rate_factor *= std::ceil(audio.sample_rate_hz / 8000.0);
 
+        set_memory_subject(o->model);
         io::ModelFile file;
         try {
             file = io::read_model_file(o->model, options.read);
@@ -110,6 +112,8 @@ std::function<void()> add_process(CLI::App& app) {
                     throw FileError(what + " — pass --rate " + std::to_string(audio.sample_rate_hz) + " to adapt it");
                 throw FileError(what);
             }
+            if (&channel == &audio.channels.front())
+                for (const std::string& w : m.warnings) std::cerr << "nofold: warning: " << w << '\n';
             m.model = apply_oversampling(std::move(m.model), o->oversampling, o->model);
             if (resample && std::fabs(m.model_sample_rate_hz - audio.sample_rate_hz) > 1e-6) {
                 try {
@@ -130,7 +134,8 @@ std::function<void()> add_process(CLI::App& app) {
             }
         }
         progress.finish();
-        write_wav(o->output, audio);
+        set_memory_subject(o->output);
+        warn_non_finite(o->output, write_wav(o->output, audio));
     };
 }
 

@@ -50,4 +50,10 @@ using Json = nlohmann::ordered_json;
 /// Prints one JSON document on stdout (two-space indent, trailing newline).
 void print_json(const Json& value);
 
+/// Names what the program is working on (a file), for the message when memory runs out:
+/// "nofold: SUBJECT: too large (N MB needed, limit M MB)", exit status 1.
+void set_memory_subject(const std::string& subject);
+/// Bytes of the last allocation that failed (0 if none): out_of_memory.cpp's operator new records it.
+std::size_t failed_request_bytes() noexcept;
+
 }  // namespace nofold::cli

@@ -1,8 +1,14 @@
 // nofold — command-line entry point. Exit status: 0 success, 1 bad file, 2 bad usage; errors are one
 // line on stderr starting with "nofold: ".
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <new>
+#include <string>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <nofold/nofold.hpp>
 
@@ -18,6 +24,20 @@ std::vector<Command> commands() {
 }
 
 void print_json(const Json& value) { std::cout << value.dump(2) << '\n'; }
+
+namespace {
+std::string memory_subject = "nofold";
+
+// The memory a process may use: the address-space limit when one is set (ulimit -v), else RAM.
+double memory_limit_mb() {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_AS, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) return static_cast<double>(lim.rlim_cur) / 1048576.0;
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) / 1048576.0 : 0.0;
+}
+}  // namespace
+
+void set_memory_subject(const std::string& subject) { memory_subject = subject; }
 
 }  // namespace nofold::cli
 
@@ -53,6 +73,13 @@ int main(int argc, char** argv) {
         return exit_bad_usage;
     } catch (const FileError& e) {
         std::cerr << "nofold: " << e.what() << '\n';
+        return exit_bad_file;
+    } catch (const std::bad_alloc&) {
+        const auto mb = [](double v) { return std::to_string(static_cast<long long>(v + 0.5)); };
+        std::cerr << "nofold: " << memory_subject << ": too large ("
+                  << (failed_request_bytes() > 0 ? mb(static_cast<double>(failed_request_bytes()) / 1048576.0) + " MB needed at once"
+                                               : std::string("more memory needed"))
+                  << ", limit " << mb(memory_limit_mb()) << " MB)\n";
         return exit_bad_file;
     } catch (const std::exception& e) {
         std::cerr << "nofold: " << e.what() << '\n';

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "atomic_file.hpp"
 #include "command.hpp"
 
 namespace nofold::cli {
@@ -39,10 +40,7 @@ public:
     }
     void save(const std::string& path) {
         out_ << "</svg>\n";
-        std::ofstream f(path);
-        if (!f) throw FileError(path + ": cannot write");
-        f << out_.str();
-        if (!f) throw FileError(path + ": write failed");
+        write_file_atomically(path, out_.str());
     }
 
 private:

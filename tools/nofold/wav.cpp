@@ -2,10 +2,13 @@
 
 #include <cmath>
 #include <cstdint>
+#include <fstream>
+#include <iostream>
 #include <memory>
 
 #include <sndfile.h>
 
+#include "atomic_file.hpp"
 #include "command.hpp"
 
 namespace nofold::cli {
@@ -48,9 +51,26 @@ const char* subtype_name(int subtype) {
     }
 }
 
+// The frame count a plain RIFF/WAVE file's data chunk declares, or -1 when it cannot tell (RF64,
+// odd layouts): compared with what the file holds, it reveals a file cut short.
+long long declared_frames(const std::string& path, int block_align) {
+    std::ifstream f(path, std::ios::binary);
+    char head[12];
+    if (block_align <= 0 || !f.read(head, 12) || std::string(head, 4) != "RIFF" || std::string(head + 8, 4) != "WAVE") return -1;
+    for (int chunks = 0; chunks < 64; ++chunks) {
+        unsigned char h[8];
+        if (!f.read(reinterpret_cast<char*>(h), 8)) return -1;
+        const std::uint32_t size = h[4] | (h[5] << 8) | (h[6] << 16) | (std::uint32_t{h[7]} << 24);
+        if (std::string(reinterpret_cast<char*>(h), 4) == "data") return size == 0xFFFFFFFFu ? -1 : size / block_align;
+        f.seekg(static_cast<std::streamoff>(size) + (size & 1), std::ios::cur);
+    }
+    return -1;
+}
+
 }  // namespace
 
 Audio read_wav(const std::string& path) {
+    set_memory_subject(path);
     SF_INFO info{};
     SndfileHandle file(sf_open(path.c_str(), SFM_READ, &info));
     if (!file) throw FileError(path + ": cannot read audio (" + sf_strerror(nullptr) + ")");
@@ -71,6 +91,17 @@ Audio read_wav(const std::string& path) {
     if (info.channels < 1 || info.channels > 2)
         throw FileError(path + ": " + std::to_string(info.channels) + " channels; nofold reads mono or stereo");
     if (info.samplerate <= 0) throw FileError(path + ": invalid sample rate");
+    if (info.samplerate > max_wav_rate_hz)
+        throw FileError(path + ": sample rate " + std::to_string(info.samplerate) + " Hz is above nofold's limit of " +
+                        std::to_string(max_wav_rate_hz) + " Hz");
+    if (info.frames > max_wav_frames)
+        throw FileError(path + ": too long (" + std::to_string(info.frames) + " frames, limit " + std::to_string(max_wav_frames) +
+                        " = " + std::to_string(max_wav_frames / 48000 / 60) + " min at 48 kHz)");
+    const int bytes_per_sample = audio.format == SampleFormat::pcm16 ? 2 : audio.format == SampleFormat::pcm24 ? 3 : 4;
+    const long long declared = declared_frames(path, bytes_per_sample * info.channels);
+    if (declared > info.frames)
+        std::cerr << "nofold: warning: " << path << ": the data chunk declares " << declared << " frames but the file holds "
+                  << info.frames << " (cut short?); reading " << info.frames << "\n";
     audio.sample_rate_hz = info.samplerate;
     const auto frames = static_cast<std::size_t>(info.frames);
     const auto n_channels = static_cast<std::size_t>(info.channels);
@@ -96,7 +127,8 @@ Audio read_wav(const std::string& path) {
     return audio;
 }
 
-void write_wav(const std::string& path, const Audio& audio) {
+long write_wav(const std::string& path, const Audio& audio) {
+    set_memory_subject(path);
     if (audio.channels.empty() || audio.channels.size() > 2)
         throw FileError(path + ": can only write mono or stereo audio");
     SF_INFO info{};
@@ -110,16 +142,22 @@ void write_wav(const std::string& path, const Audio& audio) {
         case SampleFormat::float32: subtype = SF_FORMAT_FLOAT; break;
     }
     info.format = SF_FORMAT_WAV | subtype;
-    SndfileHandle file(sf_open(path.c_str(), SFM_WRITE, &info));
+    AtomicFile target(path);
+    SndfileHandle file(sf_open_fd(target.fd(), SFM_WRITE, &info, 0));
     if (!file) throw FileError(path + ": cannot write (" + sf_strerror(nullptr) + ")");
+    // No PEAK chunk: libsndfile stamps it with the time of writing, so equal audio would give
+    // different files (and `cmp` could not tell a complete output from a spliced one).
+    sf_command(file.get(), SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
     const std::size_t frames = audio.channels.front().size();
     const std::size_t n_channels = audio.channels.size();
     sf_count_t written = 0;
+    long non_finite = 0;
     if (audio.format == SampleFormat::float32) {
         std::vector<float> interleaved(frames * n_channels);
         for (std::size_t i = 0; i < frames; ++i)
             for (std::size_t c = 0; c < n_channels; ++c) {
                 const float v = audio.channels[c][i];
+                non_finite += std::isfinite(v) ? 0 : 1;
                 interleaved[i * n_channels + c] = std::isfinite(v) ? v : 0.0f;
             }
         written = sf_writef_float(file.get(), interleaved.data(), static_cast<sf_count_t>(frames));
@@ -133,6 +171,7 @@ void write_wav(const std::string& path, const Audio& audio) {
         for (std::size_t i = 0; i < frames; ++i)
             for (std::size_t c = 0; c < n_channels; ++c) {
                 const float v = audio.channels[c][i];
+                non_finite += std::isfinite(v) ? 0 : 1;
                 double q = std::isfinite(v) ? std::nearbyint(static_cast<double>(v) * scale) : 0.0;
                 q = std::fmin(std::fmax(q, -scale), scale - 1.0);
                 interleaved[i * n_channels + c] =
@@ -141,7 +180,16 @@ void write_wav(const std::string& path, const Audio& audio) {
         written = sf_writef_int(file.get(), interleaved.data(), static_cast<sf_count_t>(frames));
     }
     if (written != static_cast<sf_count_t>(frames))
-        throw FileError(path + ": write failed (" + sf_strerror(file.get()) + ")");
+        throw FileError(path + ": write failed (" + sf_strerror(file.get()) + "); the old file is unchanged");
+    if (sf_close(file.release()) != 0) throw FileError(path + ": write failed; the old file is unchanged");
+    target.commit();
+    return non_finite;
+}
+
+void warn_non_finite(const std::string& path, long count) {
+    if (count > 0)
+        std::cerr << "nofold: warning: " << path << ": " << count
+                  << " non-finite output samples (NaN or inf) were written as 0\n";
 }
 
 }  // namespace nofold::cli

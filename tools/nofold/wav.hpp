@@ -22,12 +22,20 @@ struct Audio {
     long frames() const { return channels.empty() ? 0 : static_cast<long>(channels.front().size()); }
 };
 
+/// Resource limits of the WAV reader (README "Resource limits").
+inline constexpr int max_wav_rate_hz = 768000;
+inline constexpr long long max_wav_frames = 1LL << 28;  // 93 min at 48 kHz; 1 GiB of float per channel
+
 /// Reads a WAV file. Throws FileError for missing, unreadable, non-WAV, empty-channel, more than two
-/// channels, or a sample format other than the four above.
+/// channels, a sample format other than the four above, or beyond the limits above. Warns on stderr
+/// when the data chunk declares more frames than the file holds (a file cut short).
 Audio read_wav(const std::string& path);
 
-/// Writes a WAV file in `audio.format`. Integer formats are clipped to full scale; non-finite
-/// samples are written as 0. Throws FileError when the file cannot be written.
-void write_wav(const std::string& path, const Audio& audio);
+/// Writes a WAV file in `audio.format`, atomically (AtomicFile: the old file stays intact on any
+/// failure). Integer formats are clipped to full scale; non-finite samples are written as 0 and
+/// counted: returns that count. Throws FileError when the file cannot be written.
+long write_wav(const std::string& path, const Audio& audio);
+/// Prints "nofold: warning: PATH: N non-finite output samples ..." on stderr when count > 0.
+void warn_non_finite(const std::string& path, long count);
 
 }  // namespace nofold::cli

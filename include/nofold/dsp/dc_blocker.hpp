@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "../config.hpp"
+#include "../simd/ops.hpp"
 
 namespace nofold::dsp {
 
@@ -25,11 +26,12 @@ public:
 
     NOFOLD_REALTIME void reset() noexcept { x1_ = y1_ = 0.0; }
 
-    /// In place allowed (in == out). Any n ≥ 0.
+    /// In place allowed (in == out). Any n ≥ 0. Input obeys simd::sanitize (NaN/inf read as 0), so
+    /// the output is always finite.
     NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept {
         // Double state: with the pole within 1e-3 of 1, float state would drift by its rounding.
         for (int i = 0; i < n; ++i) {
-            const double x = in[i];
+            const double x = simd::sanitize(in[i]);  // a NaN in x1_ or y1_ would stay for ever
             const double y = x - x1_ + pole_ * y1_;
             x1_ = x;
             y1_ = y;

@@ -109,7 +109,7 @@ template <int J>
 void FIRUpsampler2x<J>::process(const float* in, float* out, int n) noexcept {
     while (n > 0) {
         const int m = n < block ? n : block;
-        std::memcpy(x_.data() + history, in, sizeof(float) * static_cast<std::size_t>(m));
+        for (int i = 0; i < m; ++i) x_[static_cast<std::size_t>(history + i)] = simd::sanitize(in[i]);
         detail::folded_halfband<J>(g2_.data(), x_.data(), even_.data(), m);
         const float* centre = x_.data() + history - J + 1;
         for (int i = 0; i < m; ++i) {
@@ -139,8 +139,8 @@ void FIRDownsampler2x<J>::process(const float* in, float* out, int n) noexcept {
     while (n > 0) {
         const int m = n < block ? n : block;
         for (int i = 0; i < m; ++i) {
-            even_[static_cast<std::size_t>(history + i)] = in[2 * i];
-            odd_[static_cast<std::size_t>(history + i)] = in[2 * i + 1];
+            even_[static_cast<std::size_t>(history + i)] = simd::sanitize(in[2 * i]);
+            odd_[static_cast<std::size_t>(history + i)] = simd::sanitize(in[2 * i + 1]);
         }
         detail::folded_halfband<J>(g_.data(), odd_.data(), acc_.data(), m);
         const float* centre = even_.data() + history - J + 1;

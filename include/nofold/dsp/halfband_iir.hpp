@@ -23,6 +23,7 @@
 #include "../config.hpp"
 #include "../simd/simd.hpp"
 #include "detail/block_lti.hpp"
+#include "detail/clean_input.hpp"
 #include "iir_halfband_design.hpp"
 
 namespace nofold::dsp {
@@ -147,15 +148,15 @@ public:
         auto s1 = s1_;
         if constexpr (Up == 1) {
             for (int i = 0; i < n; ++i) {
-                const V x = in[i];
+                const V x = simd::sanitize(in[i]);
                 out[2 * i] = allpass_chain<n0>(c0.data(), s0.data(), x);
                 out[2 * i + 1] = allpass_chain<n1>(c1.data(), s1.data(), x);
             }
         } else {
             const V half = simd::broadcast<V>(0.5f);
             for (int i = 0; i < n; ++i) {
-                const V a = allpass_chain<n0>(c0.data(), s0.data(), in[2 * i + 1]);
-                const V b = allpass_chain<n1>(c1.data(), s1.data(), in[2 * i]);
+                const V a = allpass_chain<n0>(c0.data(), s0.data(), simd::sanitize(in[2 * i + 1]));
+                const V b = allpass_chain<n1>(c1.data(), s1.data(), simd::sanitize(in[2 * i]));
                 out[i] = half * (a + b);
             }
         }
@@ -226,7 +227,15 @@ public:
         }
     }
     void reset() noexcept { engine_.reset(); }
-    void process(const float* in, float* out, int n) noexcept { engine_.process(in, out, n); }
+    void process(const float* in, float* out, int n) noexcept {
+        // The engine reads its input in place; a NaN there would stay in the state for ever.
+        with_clean_input(in, n * Engine::in_len / Engine::block_steps, Engine::in_len / Engine::block_steps,
+                         [&](const float* x, int count) {
+                             const int steps = count * Engine::block_steps / Engine::in_len;
+                             engine_.process(x, out, steps);
+                             out += steps * (Engine::out_len / Engine::block_steps);
+                         });
+    }
 
 private:
     Engine engine_;

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -29,7 +28,9 @@ namespace nofold::dsp {
 /// Allocates: in the constructor (the phase table, about L x taps floats, and buffers); process
 /// and reset are RT-safe. The constructor throws std::invalid_argument when the rates are not
 /// positive, the ratio's reduced numerator exceeds 4096 phases, or the clean band is not below
-/// both Nyquist frequencies.
+/// both Nyquist frequencies; under NOFOLD_NO_EXCEPTIONS it leaves valid() false instead, and
+/// process() then returns no samples (a ResampledModel around it plays silence).
+/// Samples: the input obeys simd::sanitize (NaN/inf read as 0; see the half-band stage).
 /// Reference: the structure of Carson et al. 2025 (docs/oversampling.md §4).
 class Resampler {
 public:
@@ -40,6 +41,8 @@ public:
     /// returns how many. Over a stream, the count after N inputs is ceil(N · out/in).
     NOFOLD_REALTIME int process(const float* in, int n, float* out) noexcept;
     NOFOLD_REALTIME void reset() noexcept;
+    /// False only when construction failed under NOFOLD_NO_EXCEPTIONS.
+    bool valid() const noexcept { return valid_; }
     /// Most samples process() can write for n inputs.
     int max_output(int n) const noexcept;
     double latency_seconds() const noexcept { return latency_s_; }
@@ -66,6 +69,7 @@ private:
     int fill_ = 0;                // valid samples in history_
     int index_ = 0;               // history_ index of the newest sample the next output uses
     int phase_ = 0;
+    bool valid_ = false;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -87,15 +91,21 @@ inline Resampler::Resampler(int input_rate_hz, int output_rate_hz, double clean_
     : input_rate_hz_(input_rate_hz),
       output_rate_hz_(output_rate_hz),
       up_(iir_halfband_coefs<halfband_coefs>(0.25)) {
-    if (input_rate_hz <= 0 || output_rate_hz <= 0)
-        throw std::invalid_argument("Resampler: sample rates must be positive");
-    if (!(clean_band_hz > 0.0) || clean_band_hz >= 0.5 * std::min(input_rate_hz, output_rate_hz))
-        throw std::invalid_argument("Resampler: the clean band must lie below both Nyquist frequencies");
+    const auto refuse = [](const std::string& why) { nofold::detail::raise_invalid_argument(("Resampler: " + why).c_str()); };
+    if (input_rate_hz <= 0 || output_rate_hz <= 0) {
+        refuse("sample rates must be positive");
+        return;
+    }
+    if (!(clean_band_hz > 0.0) || clean_band_hz >= 0.5 * std::min(input_rate_hz, output_rate_hz)) {
+        refuse("the clean band must lie below both Nyquist frequencies");
+        return;
+    }
     const long long mid = 2LL * input_rate_hz;
     const long long g = std::gcd(mid, static_cast<long long>(output_rate_hz));
-    if (output_rate_hz / g > 4096)
-        throw std::invalid_argument("Resampler: " + std::to_string(input_rate_hz) + " -> " + std::to_string(output_rate_hz) +
-                                    " Hz needs more than 4096 polyphase phases");
+    if (output_rate_hz / g > 4096) {
+        refuse(std::to_string(input_rate_hz) + " -> " + std::to_string(output_rate_hz) + " Hz needs more than 4096 polyphase phases");
+        return;
+    }
     phases_ = static_cast<int>(output_rate_hz / g);
     step_ = static_cast<int>(mid / g);
 
@@ -118,13 +128,16 @@ inline Resampler::Resampler(int input_rate_hz, int output_rate_hz, double clean_
             if (lo < hi) stop_hz = std::min(stop_hz, lo);
         }
     }
-    if (stop_hz <= clean_band_hz * 1.05)
-        throw std::invalid_argument("Resampler: no room for a transition band at this ratio and clean band");
+    if (stop_hz <= clean_band_hz * 1.05) {
+        refuse("no room for a transition band at this ratio and clean band");
+        return;
+    }
     design_fir(clean_band_hz, std::min(stop_hz, phases_ * fi), attenuation_db + 3.0);
 
     const double fir_delay_mid = (static_cast<double>(taps_) * phases_ - 1.0) / (2.0 * phases_);  // 2x-rate samples
     latency_s_ = (iir_halfband_dc_delay(hb) + fir_delay_mid) / (2.0 * fi);
     history_.assign(static_cast<std::size_t>(taps_ - 1 + 2 * block), 0.0f);
+    valid_ = true;
     reset();
 }
 
@@ -156,6 +169,7 @@ inline void Resampler::design_fir(double band_hz, double stop_hz, double attenua
 }
 
 inline void Resampler::reset() noexcept {
+    if (!valid_) return;
     up_.reset();
     std::fill(history_.begin(), history_.end(), 0.0f);
     fill_ = taps_ - 1;
@@ -176,6 +190,7 @@ inline float Resampler::dot(const float* h, const float* x) const noexcept {
 }
 
 inline int Resampler::process(const float* in, int n, float* out) noexcept {
+    if (!valid_) return 0;
     int written = 0;
     float* hist = history_.data();
     while (n > 0) {

@@ -168,6 +168,20 @@ inline bool valid_identifier(const std::string& s) {
     if (s.empty() || s.front() == '_' || (s.front() >= '0' && s.front() <= '9')) return false;
     for (char c : s)
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    // C++20 keywords and alternative tokens (ISO C++ [lex.key], [lex.digraph]): legal characters but
+    // not names, so `struct int {...}` would not compile.
+    static const char* const keywords[] = {
+        "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case", "catch", "char",
+        "char8_t", "char16_t", "char32_t", "class", "compl", "concept", "const", "consteval", "constexpr", "constinit",
+        "const_cast", "continue", "co_await", "co_return", "co_yield", "decltype", "default", "delete", "do", "double",
+        "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto", "if",
+        "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq", "nullptr", "operator", "or",
+        "or_eq", "private", "protected", "public", "register", "reinterpret_cast", "requires", "return", "short", "signed",
+        "sizeof", "static", "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local", "throw",
+        "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using", "virtual", "void", "volatile",
+        "wchar_t", "while", "xor", "xor_eq"};
+    for (const char* k : keywords)
+        if (s == k) return false;
     return true;
 }
 
@@ -176,7 +190,7 @@ inline bool valid_identifier(const std::string& s) {
 inline std::string write_header(const ModelFile& file_in, const CodegenOptions& options) {
     const std::string& src = options.source;
     if (!detail::valid_identifier(options.name))
-        throw LoadError(src, "", "--name must be a C++ identifier (letters, digits, '_', not starting with a digit or '_')");
+        throw LoadError(src, "", "--name must be a C++ identifier (letters, digits, '_', not starting with a digit or '_', not a keyword)");
     const ModelFile* file = &file_in;
     std::string picked;
     if (file->architecture == Architecture::slimmable_container) {

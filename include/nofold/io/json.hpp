@@ -52,6 +52,10 @@ enum class NonFinite : std::uint8_t { accept, reject };
 /// Parser limits and extensions.
 struct ParseOptions {
     int max_depth = 128;                   ///< deepest allowed nesting of arrays and objects
+    /// Most values (numbers, strings, arrays, objects, ...) in one document. Each costs about 100
+    /// bytes in the tree, so this bounds the memory a hostile file can claim (2^21: ~200 MB; the
+    /// largest real NAM models hold under 60 000).
+    std::size_t max_values = std::size_t{1} << 21;
     NonFinite non_finite = NonFinite::accept;
 };
 
@@ -311,6 +315,7 @@ private:
     std::string_view text_;
     ParseOptions options_;
     std::size_t pos_ = 0;
+    std::size_t values_ = 0;
     std::vector<Frame> frames_;
 
     [[noreturn]] void fail(const std::string& reason) const { fail_at(pos_, reason); }
@@ -341,6 +346,8 @@ private:
     }
 
     void parse_value(Value& v, int depth) {
+        if (++values_ > options_.max_values)
+            fail("more than " + std::to_string(options_.max_values) + " values: too large for a model file");
         v.offset_ = pos_;
         if (pos_ >= text_.size()) fail("unexpected end of file: expected a value (the file is truncated)");
         const char c = text_[pos_];

@@ -71,9 +71,17 @@ struct LoadOptions {
     /// any ratio >= 1 for recurrent models); a lower host rate is refused.
     std::function<std::unique_ptr<Model>(std::unique_ptr<Model>, double model_rate_hz, double host_rate_hz)> rate_adapter;
     PrewarmPolicy prewarm = PrewarmPolicy::steady_state;
+    /// With PrewarmPolicy::nam_core, a WaveNet whose NAM-style prewarm would run more samples than
+    /// this (default 2^20, ~22 s at 48 kHz; a 15 KB file can ask for 2^25) gets the equivalent
+    /// steady-state fill instead, and LoadedModel::warnings says so.
+    int max_nam_prewarm_samples = 1 << 20;
     int prewarm_block = 64;
     Dispatch dispatch = Dispatch::automatic;
     double max_rate_factor = 1.0;
+    /// Most bytes the built model may own, all networks together (containers sum their children; the
+    /// state is sized for max_rate_factor). Checked after each network is built, so a file cannot ask
+    /// for more than this plus one network's share (itself capped at read time). Default 1 GiB.
+    std::size_t max_memory_bytes = std::size_t{1} << 30;
     nn::Layer1x1PostFilm layer1x1_post_film = nn::Layer1x1PostFilm::core;
     /// Values of the conditioning inputs (GuitarML/AIDA-X knobs), in order; missing ones use the
     /// file's defaults. They are folded into the first layer's bias at load time.
@@ -95,7 +103,11 @@ struct LoadedModel {
     std::vector<DispatchInfo> dispatch;   ///< one entry per network, in file order
     double model_sample_rate_hz = 48000;  ///< the rate the model expects (file value, assumed value, or 48 kHz)
     double load_ms = 0.0;                 ///< wall time of read + build
+    std::vector<std::string> warnings;    ///< things the caller should tell the user (e.g. prewarm capped)
 };
+
+/// Largest rate factor a model is built for (16x oversampling of a model adapted by 4x, say).
+inline constexpr double max_rate_factor_limit = 64.0;
 
 /// Reads, validates and builds. Throws LoadError (never returns a partly built model).
 LoadedModel load(const std::string& path, const LoadOptions& options = {});
@@ -171,16 +183,24 @@ std::unique_ptr<Model> make_static_lstm(const nn::LstmConfig& c, const std::vect
 
 /// Builds one network (a leaf), recording how.
 inline std::unique_ptr<Model> build_leaf(const nn::NestedModel& net, const std::string& file_name, const std::string& path,
-                                         bool has_rate, const LoadOptions& options, std::vector<DispatchInfo>& log) {
+                                         bool has_rate, const LoadOptions& options, std::vector<DispatchInfo>& log,
+                                         std::vector<std::string>& warnings) {
     nn::Options ro;
     ro.math = options.math;
     ro.max_rate_factor = options.max_rate_factor;
     ro.prewarm_block = options.prewarm_block;
     ro.layer1x1_post_film = options.layer1x1_post_film;
     const bool recurrent = std::holds_alternative<nn::LstmConfig>(net.config) || std::holds_alternative<nn::GruConfig>(net.config);
-    if (options.prewarm == PrewarmPolicy::nam_core) ro.prewarm = nn::PrewarmMode::zero_blocks;
+    bool nam_prewarm = options.prewarm == PrewarmPolicy::nam_core;
+    if (nam_prewarm && !recurrent && nam_prewarm_samples(net, has_rate) > options.max_nam_prewarm_samples) {
+        nam_prewarm = false;
+        warnings.push_back(file_name + ": " + path + ": NAM-style prewarm would run " + std::to_string(nam_prewarm_samples(net, has_rate)) +
+                           " samples (limit " + std::to_string(options.max_nam_prewarm_samples) +
+                           "); the equivalent steady-state fill is used instead");
+    }
+    if (nam_prewarm) ro.prewarm = nn::PrewarmMode::zero_blocks;
     // Recurrent state has no closed-form steady state: both policies feed Core's count of zeros.
-    if (options.prewarm == PrewarmPolicy::nam_core || recurrent) ro.prewarm_samples = nam_prewarm_samples(net, has_rate);
+    if (nam_prewarm || recurrent) ro.prewarm_samples = nam_prewarm_samples(net, has_rate);
     const PresetMatch match =
         options.dispatch == Dispatch::automatic ? match_preset(net) : PresetMatch{"", "runtime implementation requested", ""};
     std::string error;
@@ -205,7 +225,8 @@ inline std::unique_ptr<Model> build_leaf(const nn::NestedModel& net, const std::
 }
 
 inline std::unique_ptr<Model> build_any(const ModelFile& file, const std::string& file_name, const std::string& path,
-                                        const LoadOptions& options, std::vector<DispatchInfo>& log) {
+                                        const LoadOptions& options, std::vector<DispatchInfo>& log, std::size_t& used_bytes,
+                                        std::vector<std::string>& warnings) {
     std::unique_ptr<Model> model;
     if (file.architecture == Architecture::slimmable_container || file.architecture == Architecture::sequential) {
         std::vector<std::unique_ptr<Model>> children;
@@ -213,7 +234,7 @@ inline std::unique_ptr<Model> build_any(const ModelFile& file, const std::string
         for (std::size_t i = 0; i < file.children.size(); ++i) {
             const std::string cp = slim ? json::path_member(json::path_index(path + ".config.submodels", i), "model")
                                         : json::path_index(path + ".config.models", i);
-            children.push_back(build_any(file.children[i], file_name, cp, options, log));
+            children.push_back(build_any(file.children[i], file_name, cp, options, log, used_bytes, warnings));
         }
         if (slim)
             model = std::make_unique<runtime::SlimmableContainerModel>(std::move(children), file.max_values);
@@ -223,7 +244,13 @@ inline std::unique_ptr<Model> build_any(const ModelFile& file, const std::string
         ModelFile folded = file;
         fold_conditioning(folded, options.parameters);
         const bool has_rate = folded.metadata.sample_rate_hz.has_value() || folded.metadata.assumed_sample_rate_hz.has_value();
-        model = build_leaf(folded.model, file_name, path, has_rate, options, log);
+        model = build_leaf(folded.model, file_name, path, has_rate, options, log, warnings);
+        used_bytes += model->memory_bytes();
+        if (used_bytes > options.max_memory_bytes)
+            throw LoadError(file_name, path, "too large: the model needs more than " + std::to_string(used_bytes >> 20) +
+                                                 " MB (limit " + std::to_string(options.max_memory_bytes >> 20) + " MB" +
+                                                 (options.max_rate_factor > 1.0 ? ", state sized for rate factor " +
+                                                                                      std::to_string(options.max_rate_factor) : std::string()) + ")");
     }
     const bool wrap = file.input_skip == InputSkip::on || file.input_gain_db != 0.0 || file.output_gain_db != 0.0;
     if (wrap) {
@@ -254,7 +281,11 @@ inline LoadedModel build(ModelFile file, const LoadOptions& options_in, const st
     // training rate (Model::set_rate_factor), which needs the state sized for it at build time.
     const bool own_adaptation = mismatch && options.rate_mismatch == RateMismatch::adapt && !options.rate_adapter;
     if (own_adaptation) options.max_rate_factor = std::max(options.max_rate_factor, ratio);
-    out.model = detail::build_any(file, file_name, "$", options, out.dispatch);
+    if (!(options.max_rate_factor >= 1.0 && options.max_rate_factor <= max_rate_factor_limit))
+        throw LoadError(file_name, "", "rate factor " + std::to_string(options.max_rate_factor) + " is outside [1, " +
+                                           std::to_string(static_cast<int>(max_rate_factor_limit)) + "]");
+    std::size_t used_bytes = 0;
+    out.model = detail::build_any(file, file_name, "$", options, out.dispatch, used_bytes, out.warnings);
     if (options.slimmable_size) out.model->set_slimmable_size(*options.slimmable_size);
     if (mismatch) {
         const std::string rates = "the model was trained at " + std::to_string(static_cast<long>(out.model_sample_rate_hz)) +

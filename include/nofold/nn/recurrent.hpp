@@ -65,9 +65,9 @@ public:
         with_tier([&](auto tier) {
             using Tier = decltype(tier);
             if (frac_ > 0.0f) {
-                for (int t = 0; t < n; ++t) out[t] = step_with<Tier, true>(simd::zero_if_not_finite(in[t]));
+                for (int t = 0; t < n; ++t) out[t] = step_with<Tier, true>(simd::sanitize(in[t]));
             } else {
-                for (int t = 0; t < n; ++t) out[t] = step_with<Tier, false>(simd::zero_if_not_finite(in[t]));
+                for (int t = 0; t < n; ++t) out[t] = step_with<Tier, false>(simd::sanitize(in[t]));
             }
         });
     }

@@ -390,7 +390,7 @@ inline void Engine<Shape, Storage>::process(const float* in, float* out, int n) 
     int done = 0;
     while (done < n) {
         const int m = std::min(frames, n - done);
-        for (int t = 0; t < m; ++t) row[t] = simd::zero_if_not_finite(in[done + t]);
+        for (int t = 0; t < m; ++t) row[t] = simd::sanitize(in[done + t]);
         std::fill(row + m, row + frames, 0.0f);
         run_chunk(m, false);
         for (int t = 0; t < m; ++t) out[done + t] = scale * head[t];

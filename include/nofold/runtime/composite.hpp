@@ -18,6 +18,7 @@
 
 #include "../config.hpp"
 #include "../model.hpp"
+#include "../simd/ops.hpp"
 
 namespace nofold::runtime {
 
@@ -149,7 +150,7 @@ private:
     std::string name_;
 };
 
-/// y = out_gain · (net(in_gain · x) + (skip ? in_gain · x : 0)).
+/// y = out_gain · (net(in_gain · x) + (skip ? in_gain · x : 0)), x read through simd::sanitize.
 class WrapperModel final : public Model {
 public:
     enum class Skip { off, on };
@@ -161,7 +162,8 @@ public:
     NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept override {
         for (int done = 0; done < n;) {
             const int m = std::min(n - done, chunk_frames);
-            for (int i = 0; i < m; ++i) scratch_[static_cast<std::size_t>(i)] = in_gain_ * in[done + i];
+            // The skip path reads the input directly: it obeys simd::sanitize like every stage.
+            for (int i = 0; i < m; ++i) scratch_[static_cast<std::size_t>(i)] = simd::sanitize(in_gain_ * simd::sanitize(in[done + i]));
             inner_->process(scratch_.data(), out + done, m);
             const float skip = skip_ == Skip::on ? 1.0f : 0.0f;
             for (int i = 0; i < m; ++i)

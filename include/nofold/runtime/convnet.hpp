@@ -87,7 +87,7 @@ public:
             const int padded = nb * lanes;
             float* x = a_.data();
             float* y = b_.data();
-            for (int t = 0; t < m; ++t) x[t] = simd::zero_if_not_finite(in[done + t]);
+            for (int t = 0; t < m; ++t) x[t] = simd::sanitize(in[done + t]);
             std::fill(x + m, x + L, 0.0f);
             for (Block& b : blocks_) {
                 for (int k = 0; k < 2; ++k)

@@ -52,7 +52,7 @@ public:
             const int nb = nn::batches_for<V>(m);
             const int padded = nb * simd::lanes<V>;
             float* x = in_.data();
-            for (int t = 0; t < m; ++t) x[t] = simd::zero_if_not_finite(in[done + t]);
+            for (int t = 0; t < m; ++t) x[t] = simd::sanitize(in[done + t]);
             for (int k = 0; k < taps_; ++k)
                 history_.gather(0, x, m, (taps_ - 1 - k) * rate_, cols_.data() + k * chunk_frames, padded);
             history_.append(x, chunk_frames, m);

@@ -668,7 +668,7 @@ inline void WaveNet::process(const float* in, float* out, int n) noexcept {
     while (done < n) {
         const int m = std::min(chunk_frames, n - done);
         float* row = in_.data();
-        for (int t = 0; t < m; ++t) row[t] = simd::zero_if_not_finite(in[done + t]);
+        for (int t = 0; t < m; ++t) row[t] = simd::sanitize(in[done + t]);
         std::fill(row + m, row + ld_, 0.0f);
         process_chunk(in_.data(), ld_, m, res_.data(), false);
         std::copy(res_.data(), res_.data() + m, out + done);

@@ -90,4 +90,14 @@ inline constexpr bool enabled = true;
 
 #endif
 
+/// Whether simd::fma on float_batch is one fused multiply-add (one rounding). False on x86 without
+/// FMA3 (plain SSE2/SSE4/AVX: the default `cmake` build without -m flags) and on 32-bit NEON, where
+/// xsimd multiplies and adds; simd::fma on scalars then does the same, so scalar tails and batch
+/// lanes give the same bits in every build (README "Bit-identity claims").
+#if defined(NOFOLD_NO_SIMD) || defined(__FMA__) || defined(__aarch64__) || defined(__AVX512F__)
+inline constexpr bool fused_multiply_add = true;
+#else
+inline constexpr bool fused_multiply_add = false;
+#endif
+
 }  // namespace nofold::simd

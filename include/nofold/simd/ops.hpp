@@ -93,8 +93,15 @@ inline void store(std::int64_t* p, std::int64_t v) noexcept { *p = v; }
 inline void store_aligned(float* p, float v) noexcept { *p = v; }
 inline void store_aligned(double* p, double v) noexcept { *p = v; }
 
-inline float fma(float a, float b, float c) noexcept { return std::fma(a, b, c); }
-inline double fma(double a, double b, double c) noexcept { return std::fma(a, b, c); }
+// Fused where the batches are (see simd::fused_multiply_add), so a scalar tail rounds like a lane.
+inline float fma(float a, float b, float c) noexcept {
+    if constexpr (fused_multiply_add) return std::fma(a, b, c);
+    else return a * b + c;
+}
+inline double fma(double a, double b, double c) noexcept {
+    if constexpr (fused_multiply_add) return std::fma(a, b, c);
+    else return a * b + c;
+}
 inline float min(float a, float b) noexcept { return a < b ? a : b; }
 inline double min(double a, double b) noexcept { return a < b ? a : b; }
 inline float max(float a, float b) noexcept { return a > b ? a : b; }
@@ -338,11 +345,23 @@ inline mask_t<V> is_finite(const V& x) noexcept {
     return simd::abs(x) <= simd::broadcast<V>(std::numeric_limits<scalar_t<V>>::max());
 }
 
-/// x where finite, 0 elsewhere: the input guard every model applies so that one NaN or inf
-/// sample cannot poison recurrent state or delay lines for ever.
+/// x where finite, 0 elsewhere.
 template <class V>
 inline V zero_if_not_finite(const V& x) noexcept {
     return simd::select(is_finite(x), x, simd::broadcast<V>(0));
+}
+
+/// Largest magnitude a sample may carry into any nofold state: 2^64 (about +385 dBFS). Far above
+/// any audio, far enough below float's 2^128 that no filter or model sum can overflow on the way.
+inline constexpr float max_signal = 18446744073709551616.0f;
+
+/// nofold's sample rule, applied by every stateful stage to what it receives before it reaches
+/// state (delay lines, filter and recurrent state, crossfade, DC blocker): NaN and ±inf become 0,
+/// finite values are clamped to ±max_signal. Finite audio passes bit for bit, so one bad sample
+/// affects the output for at most the stage's memory and never silences the rest of a stream.
+template <class V>
+inline V sanitize(const V& x) noexcept {
+    return simd::select(is_finite(x), simd::clamp(x, -max_signal, max_signal), simd::broadcast<V>(0));
 }
 
 }  // namespace nofold::simd

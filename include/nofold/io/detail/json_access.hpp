@@ -46,10 +46,24 @@ inline std::string describe(const json::Value& v) {
     return "?";
 }
 
-/// Reads a whole file into a string (LoadError when it cannot be opened or read).
+/// Largest model file read (64 MiB; the largest real NAM models are under 1 MB). Checked before the
+/// file is read, and again for text handed over in memory, so a huge file is refused without
+/// being parsed; json::ParseOptions::max_values bounds what a smaller file can build.
+inline constexpr std::size_t max_model_file_bytes = std::size_t{64} << 20;
+
+inline void check_model_size(const std::string& file_name, std::size_t bytes) {
+    if (bytes > max_model_file_bytes)
+        throw LoadError(file_name, "", "too large for a model file (" + std::to_string(bytes >> 20) + " MB, limit " +
+                                           std::to_string(max_model_file_bytes >> 20) + " MB)");
+}
+
+/// Reads a whole file into a string (LoadError when it cannot be opened or read, or is too large).
 inline std::string read_text(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
+    std::ifstream file(path, std::ios::binary | std::ios::ate);
     if (!file) throw LoadError(path, "", "cannot open the file");
+    const std::streamoff size = file.tellg();
+    if (size > 0) check_model_size(path, static_cast<std::size_t>(size));
+    file.seekg(0);
     std::ostringstream text;
     text << file.rdbuf();
     if (file.bad()) throw LoadError(path, "", "cannot read the file");
@@ -200,6 +214,7 @@ inline std::vector<double> read_vector(const Source& src, const json::Value& v, 
 
 /// Parses text as JSON, converting parse errors into LoadErrors that name the file.
 inline json::Document parse_document(const std::string& file_name, std::string text) {
+    check_model_size(file_name, text.size());
     try {
         return json::parse(std::move(text));
     } catch (const json::ParseError& e) {
