@@ -41,6 +41,17 @@
 #define NOFOLD_REALTIME
 #endif
 
+// Forces a kernel into its caller, for the few shared kernels that two engines call with the same
+// template arguments (the compiler then sees two callers and may keep one out-of-line copy, losing the
+// constants its caller would fold in: nn/detail/wavenet_layer.hpp).
+#if defined(__GNUC__) || defined(__clang__)
+#define NOFOLD_ALWAYS_INLINE inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define NOFOLD_ALWAYS_INLINE __forceinline
+#else
+#define NOFOLD_ALWAYS_INLINE inline
+#endif
+
 // Scalar fallback when xsimd is not available or the target has no SIMD unit it supports
 // (Cortex-M, 32-bit x86 without SSE2, ...). Decided here so that every header agrees.
 #if !defined(NOFOLD_NO_SIMD)

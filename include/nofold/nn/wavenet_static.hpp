@@ -347,8 +347,8 @@ inline void Engine<Shape, Storage>::run_layer(int n, bool fill, const Act& act, 
     const float* lw = cb + C;
     const float* lb = lw + C * C;
     weight_at += static_cast<std::size_t>(C * ldw + C + C * C + C);
-    nn::detail::layer_conv<V, C, K, F, Layout::prefix>(cw, cb, {rings, span, pos}, x, LD, z, skip, d * rate_, n, fill, &act);
-    if (residual) nn::detail::layer_residual<V, C, F>(lw, lb, z, x, LD, nb);
+    nn::detail::layer_conv<V, C, K, F, Layout::prefix, LD>(cw, cb, {rings, span, pos}, x, z, skip, d * rate_, n, fill, &act);
+    if (residual) nn::detail::layer_residual<V, C, F, LD>(lw, lb, z, x, nb);
 }
 
 // The activation functor of array I in math tier M (Tanh follows the tier; LeakyReLU has one form).

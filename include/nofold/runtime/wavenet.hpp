@@ -43,6 +43,11 @@
 
 namespace nofold::runtime {
 
+namespace detail {
+/// Row stride of the fused arrays' residual rows: a chunk of delay line, then the chunk.
+inline constexpr int fused_ld = 2 * chunk_frames;
+}  // namespace detail
+
 class WaveNet final : public Model {
 public:
     /// Builds the model, or returns null and sets `error` (config invalid, unknown activation,
@@ -97,7 +102,7 @@ private:
     nn::detail::AlignedBuffer in_, cond_, xa_, xb_, xin_, cols_, z_, m_, out_, h1_, r1_, skip_[2], film_, cmod_, post_[2], io_, res_;
     // fused arrays: their residual rows (each preceded by a chunk of delay-line samples) sit right above
     // the condition row (row fused_rows_), so that [x; cond] is one matrix for the fused conv + input mixin
-    static constexpr int xld = 2 * chunk_frames;                // a chunk of delay line, then the chunk
+    static constexpr int xld = detail::fused_ld;                 // a chunk of delay line, then the chunk
     static constexpr std::size_t fused_prefix = chunk_frames;  // the first row's prefix
     nn::detail::AlignedBuffer xf_;
     int fused_rows_ = 0;
@@ -124,31 +129,32 @@ inline constexpr FusedShape fused_shapes[] = {{2, 3}, {3, 3}, {4, 3}, {6, 3}, {8
 /// One plain layer's conv + input mixin (nn::detail::layer_conv: the static engine's layer pass) for
 /// C channels and kernel K. Kernels with a built-in activation store z = act(z) and add it to skip; the
 /// others store the pre-activation z and leave skip alone.
-using FusedConv = void (*)(const float* w, const float* b, nn::detail::LayerRing ring, float* x, int ld, float* z,
-                           float* skip, int d, int n, bool fill, const math::Activation& act) noexcept;
+using FusedConv = void (*)(const float* w, const float* b, nn::detail::LayerRing ring, float* x, float* z, float* skip,
+                           int d, int n, bool fill, const math::Activation& act) noexcept;
 /// x = x + (b + W · z), the product rounded on its own before the add (nn::detail::layer_residual).
-using FusedResidual = void (*)(const float* w, const float* b, const float* z, float* x, int ld, int nb) noexcept;
+using FusedResidual = void (*)(const float* w, const float* b, const float* z, float* x, int nb) noexcept;
 
 template <int C, int K, class Act>
-void fused_conv(const float* w, const float* b, nn::detail::LayerRing ring, float* x, int ld, float* z, float* skip, int d,
-                int n, bool fill, const math::Activation& act) noexcept {
+void fused_conv(const float* w, const float* b, nn::detail::LayerRing ring, float* x, float* z, float* skip, int d, int n,
+                bool fill, const math::Activation& act) noexcept {
     using V = simd::float_batch;
+    constexpr int F = chunk_frames;
     if constexpr (std::is_void_v<Act>) {
         (void)act;
-        nn::detail::layer_conv<V, C, K, chunk_frames, chunk_frames, void>(w, b, ring, x, ld, z, skip, d, n, fill, nullptr);
+        nn::detail::layer_conv<V, C, K, F, F, fused_ld, void>(w, b, ring, x, z, skip, d, n, fill, nullptr);
     } else if constexpr (std::is_same_v<Act, math::LeakyReLU>) {
         const math::LeakyReLU policy{act.params[0]};
-        nn::detail::layer_conv<V, C, K, chunk_frames, chunk_frames>(w, b, ring, x, ld, z, skip, d, n, fill, &policy);
+        nn::detail::layer_conv<V, C, K, F, F, fused_ld>(w, b, ring, x, z, skip, d, n, fill, &policy);
     } else {
         (void)act;
         static constexpr Act policy{};
-        nn::detail::layer_conv<V, C, K, chunk_frames, chunk_frames>(w, b, ring, x, ld, z, skip, d, n, fill, &policy);
+        nn::detail::layer_conv<V, C, K, F, F, fused_ld>(w, b, ring, x, z, skip, d, n, fill, &policy);
     }
 }
 
 template <int C>
-void fused_residual(const float* w, const float* b, const float* z, float* x, int ld, int nb) noexcept {
-    nn::detail::layer_residual<simd::float_batch, C, chunk_frames>(w, b, z, x, ld, nb);
+void fused_residual(const float* w, const float* b, const float* z, float* x, int nb) noexcept {
+    nn::detail::layer_residual<simd::float_batch, C, chunk_frames, fused_ld>(w, b, z, x, nb);
 }
 
 struct FusedKernels {
@@ -520,13 +526,13 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
             float* z = z_.data();
             for (std::size_t l = 0; l < a.layers.size(); ++l) {
                 Layer& y = a.layers[l];
-                y.fused.conv(y.conv_w.data(), y.conv_b.data(), {y.history.rings(), y.history.span(), y.history.position()}, x, xld,
-                             z, skip, y.dilation * rate_int_, n, fill, y.prim);
+                y.fused.conv(y.conv_w.data(), y.conv_b.data(), {y.history.rings(), y.history.span(), y.history.position()}, x, z,
+                             skip, y.dilation * rate_int_, n, fill, y.prim);
                 if (!y.fused.activates) {
                     for (int r = 0; r < C; ++r) nn::detail::apply_row(y.prim, rowp(z, r), padded, r);
                     add_rows(skip, z, C);
                 }
-                y.fused.residual(y.l1_w.data(), y.l1_b.data(), z, x, xld, nb);
+                y.fused.residual(y.l1_w.data(), y.l1_b.data(), z, x, nb);
             }
             for (int r = 0; r < C; ++r) std::copy(x + static_cast<std::size_t>(r) * xld, x + static_cast<std::size_t>(r) * xld + padded, rowp(xa_.data(), r));
             x = xa_.data();

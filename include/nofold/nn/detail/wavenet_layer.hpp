@@ -9,18 +9,19 @@
 // chunk into the delay line. layer_residual is the second part, the product rounded on its own before
 // the add (the order every WaveNet path of nofold uses, so all give bit-identical results).
 //
-// Memory contract: rows of x are `ld` floats apart with Prefix writable floats before each row; the
+// Memory contract: rows of x are LD floats apart with Prefix writable floats before each row; the
 // condition row follows x's C rows at the same ld (so [x; cond] is one matrix); the delay line is C rings
 // of `span` floats with at least one SIMD batch of readable floats before rings[0] (a short ring in order
 // is copied in whole batches); z and skip rows are F floats apart and aligned.
 // Template parameters: V (simd::float_batch), C (channels), K (kernel size), F (chunk frames), Prefix
-// (floats before each x row; ≥ F). Units: frames; dilation in samples at the running rate.
+// (floats before each x row; ≥ F), LD (row stride of x; a constant, so the tiles' addresses fold). Units: frames; dilation in samples at the running rate.
 // Allocates: never. RT-safe: everything.
 #pragma once
 
 #include <algorithm>
 #include <type_traits>
 
+#include "../../config.hpp"
 #include "../../simd/simd.hpp"
 #include "../history.hpp"
 #include "tap_conv.hpp"
@@ -38,10 +39,12 @@ struct LayerRing {
 /// (nb batches); Act = void stores the pre-activation z and leaves skip alone. `w` holds C rows of
 /// [W_0 … W_{K−1} | W_mix] (K·C + 1 floats), `b` the C biases; `d` is the dilation × rate factor;
 /// `fill` fills the delay line with the chunk's first frame first (steady-state prewarm).
-template <class V, int C, int K, int F, int Prefix, class Act>
-inline void layer_conv(const float* w, const float* b, LayerRing ring, float* x, int ld, float* z, float* skip, int d,
-                       int n, bool fill, const Act* act) noexcept {
+template <class V, int C, int K, int F, int Prefix, int LD, class Act>
+NOFOLD_ALWAYS_INLINE void layer_conv(const float* w, const float* b, LayerRing ring, float* x, float* z, float* skip, int d, int n,
+                       bool fill, const Act* act) noexcept {
     static_assert(Prefix >= F, "nofold: the residual rows need a prefix of at least one chunk");
+    static_assert(LD >= F + Prefix, "nofold: a residual row and its prefix must fit the row stride");
+    constexpr int ld = LD;
     constexpr int lanes = simd::lanes<V>;
     const int nb = (n + lanes - 1) / lanes;
     const int span = ring.span;
@@ -70,8 +73,8 @@ inline void layer_conv(const float* w, const float* b, LayerRing ring, float* x,
         (void)skip;
         tap_conv<V, C, C, K, 1>(w, b, past, x, ld, before, nb, [z](int r, int t, V v) { simd::store_aligned(z + r * F + t, v); });
     } else {
-        tap_conv<V, C, C, K, 1>(w, b, past, x, ld, before, nb, [z, skip, act](int r, int t, V v) {
-            const V y = (*act)(v);
+        tap_conv<V, C, C, K, 1>(w, b, past, x, ld, before, nb, [z, skip, f = *act](int r, int t, V v) {
+            const V y = f(v);
             simd::store_aligned(z + r * F + t, y);
             float* ps = skip + r * F + t;
             simd::store_aligned(ps, simd::load_aligned<V>(ps) + y);
@@ -89,10 +92,10 @@ inline void layer_conv(const float* w, const float* b, LayerRing ring, float* x,
 }
 
 /// x = x + (b + W · z) over nb batches: the product rounded on its own before the add.
-template <class V, int C, int F>
-inline void layer_residual(const float* w, const float* b, const float* z, float* x, int ld, int nb) noexcept {
-    tap_conv<V, C, C, 1, 0>(w, b, nullptr, z, F, 0, nb, [x, ld](int r, int t, V v) {
-        float* p = x + r * ld + t;
+template <class V, int C, int F, int LD>
+NOFOLD_ALWAYS_INLINE void layer_residual(const float* w, const float* b, const float* z, float* x, int nb) noexcept {
+    tap_conv<V, C, C, 1, 0>(w, b, nullptr, z, F, 0, nb, [x](int r, int t, V v) {
+        float* p = x + r * LD + t;
         simd::store_aligned(p, simd::load_aligned<V>(p) + v);
     });
 }
