@@ -95,3 +95,4 @@ BENCHMARK(tcn_nano)->Name("TrainStep/wavenet/nano")->Unit(benchmark::kMillisecon
 BENCHMARK(lstm_1x40)->Name("TrainStep/lstm/1x40")->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(lstm_1x16)->Name("TrainStep/lstm/1x16")->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(gru_1x16)->Name("TrainStep/gru/1x16")->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK_MAIN();
