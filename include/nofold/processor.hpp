@@ -1,5 +1,6 @@
 // nofold::Processor — what a plugin embeds: a model with gain staging from its file's metadata, an
-// optional DC blocker, and a real-time-safe model swap with a crossfade.
+// optional cab impulse response after it, an optional DC blocker, and real-time-safe swaps of the
+// model and of the impulse response, each with a crossfade.
 #pragma once
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <memory>
 
 #include "config.hpp"
+#include "dsp/convolver.hpp"
 #include "dsp/dc_blocker.hpp"
 #include "model.hpp"
 
@@ -58,14 +60,103 @@ struct StageGains {
     double output_db = 0.0;
 };
 
-/// Runs one mono model for a host. Swapping models is real-time safe: a loader thread calls
+namespace detail {
+
+/// Hand-over of heap objects (Slot) from one loader thread to the audio thread, and the crossfade
+/// from the active slot to the incoming one. The audio thread takes a pending slot over at a block
+/// boundary, only when the previous retiree has been collected (so the retired_ slot is always free
+/// when a crossfade ends); a non-audio thread frees retirees with collect().
+/// Allocates: never (slots are made by the caller). RT-safe: take_over, run, finish.
+template <class Slot>
+class Handover {
+public:
+    Handover() = default;
+    Handover(const Handover&) = delete;
+    Handover& operator=(const Handover&) = delete;
+    ~Handover() {
+        delete pending_.exchange(nullptr);
+        delete retired_.exchange(nullptr);
+        delete incoming_;
+        delete active_;
+    }
+
+    /// Loader thread: queue `slot`; false (and nothing taken) while a previous one is pending.
+    bool offer(Slot* slot) noexcept {
+        if (pending_.load(std::memory_order_acquire) != nullptr) return false;
+        pending_.store(slot, std::memory_order_release);
+        return true;
+    }
+    bool busy() const noexcept { return pending_.load(std::memory_order_acquire) != nullptr; }
+    int collect() noexcept {
+        Slot* old = retired_.exchange(nullptr, std::memory_order_acq_rel);
+        delete old;
+        return old ? 1 : 0;
+    }
+    /// Audio thread, start of a block. With nothing active the new slot starts at once.
+    void take_over() noexcept {
+        if (incoming_ || retired_.load(std::memory_order_acquire) != nullptr) return;
+        if (Slot* next = pending_.exchange(nullptr, std::memory_order_acq_rel)) {
+            if (active_) {
+                incoming_ = next;
+                fade_position_ = 0;
+            } else {
+                active_ = next;
+            }
+        }
+    }
+    /// Audio thread: out = run(active) for m ≤ chunk_frames samples, crossfaded linearly over
+    /// fade_samples towards run(incoming) while one is coming in. run(slot, in, out, m) gets
+    /// nullptr when no slot is active.
+    template <class Run>
+    void run(const float* in, float* out, int m, int fade_samples, Run&& run_slot) noexcept {
+        run_slot(active_, in, out, m);
+        if (!incoming_) return;
+        float next[chunk_frames];
+        run_slot(incoming_, in, next, m);
+        const float step = 1.0f / static_cast<float>(fade_samples);
+        for (int i = 0; i < m; ++i) {
+            const float g = std::min(1.0f, static_cast<float>(fade_position_ + i + 1) * step);
+            out[i] += g * (next[i] - out[i]);
+        }
+        fade_position_ += m;
+        if (fade_position_ >= fade_samples) finish();
+    }
+    /// Audio thread: end a crossfade at once (the incoming slot becomes the active one).
+    void finish() noexcept {
+        if (!incoming_) return;
+        if (active_) retired_.store(active_, std::memory_order_release);
+        active_ = incoming_;
+        incoming_ = nullptr;
+    }
+    Slot* active() const noexcept { return active_; }
+    bool crossfading() const noexcept { return incoming_ != nullptr; }
+
+private:
+    Slot* active_ = nullptr;
+    Slot* incoming_ = nullptr;
+    int fade_position_ = 0;
+    // One slot each way, so neither side ever waits.
+    std::atomic<Slot*> pending_{nullptr};
+    std::atomic<Slot*> retired_{nullptr};
+    static_assert(std::atomic<Slot*>::is_always_lock_free, "the hand-over must be lock-free");
+};
+
+}  // namespace detail
+
+/// Runs one mono model for a host, then (optionally) a cab impulse response. Swapping models is real-time safe: a loader thread calls
 /// submit() (which prewarms the new model there), the audio thread picks it up at a block boundary
 /// without allocating or locking, runs old and new side by side for the crossfade, then retires the
 /// old one, which a non-audio thread frees with collect_retired().
 /// Before the first model arrives the output is silence; the first model starts at full level at
 /// the block where it is taken over (so an offline render equals the model's own output).
-/// Units: samples at the host rate. Latency: latency() = the active model's latency.
-/// Allocates: submit (the hand-over slot) and the constructor; process, reset and latency never.
+/// The impulse response (a dsp::Convolver built at the host rate, e.g. from
+/// io::load_impulse_response) is handed over the same way with submit_impulse_response; submitting
+/// nullptr fades back to no response. The chain is input gain → model → output gain → impulse
+/// response → DC blocker.
+/// Units: samples at the host rate. Latency: latency() = the active model's latency plus the active
+/// convolver's (0 in its zero-latency mode).
+/// Allocates: submit and submit_impulse_response (the hand-over slot) and the constructor; process,
+/// reset and latency never.
 /// Threads: one audio thread calls process/reset; any other single thread calls submit/collect_retired.
 class Processor {
 public:
@@ -77,7 +168,10 @@ public:
     /// Loader thread: prewarm `model` and queue it for the audio thread. Takes ownership only when
     /// accepted (otherwise `model` is left untouched).
     SubmitStatus submit(std::unique_ptr<Model>& model, const ModelInfo& info = {});
-    /// Non-audio thread: free models the audio thread has finished with. Returns how many.
+    /// Loader thread: queue a convolver (nullptr = remove the response) to follow the model. Takes
+    /// ownership only when accepted; busy while a previous one is still being handed over.
+    SubmitStatus submit_impulse_response(std::unique_ptr<dsp::Convolver>& convolver);
+    /// Non-audio thread: free models and convolvers the audio thread has finished with. Returns how many.
     int collect_retired() noexcept;
 
     /// Audio thread, any n ≥ 0, in == out allowed.
@@ -85,9 +179,14 @@ public:
     /// Audio thread: reset the active model's state and the DC blocker; finishes a pending crossfade.
     NOFOLD_REALTIME void reset() noexcept;
 
-    int latency() const noexcept { return active_ ? active_->model->latency() : 0; }
-    bool has_model() const noexcept { return active_ != nullptr; }
-    bool crossfading() const noexcept { return incoming_ != nullptr; }
+    int latency() const noexcept {
+        const Slot* m = models_.active();
+        const IrSlot* c = irs_.active();
+        return (m ? m->model->latency() : 0) + (c && c->convolver ? c->convolver->latency() : 0);
+    }
+    bool has_model() const noexcept { return models_.active() != nullptr; }
+    bool has_impulse_response() const noexcept { return irs_.active() && irs_.active()->convolver; }
+    bool crossfading() const noexcept { return models_.crossfading() || irs_.crossfading(); }
     int crossfade_samples() const noexcept { return fade_samples_; }
     /// The gains applied for a model with this info under these settings.
     static StageGains gains_for(const ProcessorSettings& settings, const ModelInfo& info) noexcept;
@@ -98,21 +197,17 @@ private:
         float input_gain = 1.0f;
         float output_gain = 1.0f;
     };
-    void run_slot(Slot* slot, const float* in, float* out, int n) noexcept;
+    struct IrSlot {
+        std::unique_ptr<dsp::Convolver> convolver;  // nullptr: no response (the signal passes)
+    };
+    static void run_slot(Slot* slot, const float* in, float* out, int n) noexcept;
+    static void run_ir(IrSlot* slot, const float* in, float* out, int n) noexcept;
 
     ProcessorSettings settings_;
     dsp::DcBlocker dc_;
     int fade_samples_ = 1;
-
-    // Audio-thread state.
-    Slot* active_ = nullptr;
-    Slot* incoming_ = nullptr;
-    int fade_position_ = 0;
-
-    // Hand-over between threads: one slot each way, so neither side ever waits.
-    std::atomic<Slot*> pending_{nullptr};
-    std::atomic<Slot*> retired_{nullptr};
-    static_assert(std::atomic<Slot*>::is_always_lock_free, "the model hand-over must be lock-free");
+    detail::Handover<Slot> models_;
+    detail::Handover<IrSlot> irs_;
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -124,12 +219,7 @@ inline Processor::Processor(const ProcessorSettings& settings) noexcept
     fade_samples_ = std::max(1, static_cast<int>(std::lround(settings.crossfade_ms * 1e-3 * settings.sample_rate_hz)));
 }
 
-inline Processor::~Processor() {
-    delete pending_.exchange(nullptr);
-    delete retired_.exchange(nullptr);
-    delete incoming_;
-    delete active_;
-}
+inline Processor::~Processor() = default;
 
 inline StageGains Processor::gains_for(const ProcessorSettings& s, const ModelInfo& info) noexcept {
     StageGains g;
@@ -148,21 +238,34 @@ inline SubmitStatus Processor::submit(std::unique_ptr<Model>& model, const Model
     if (std::isfinite(info.sample_rate_hz) && std::fabs(info.sample_rate_hz - settings_.sample_rate_hz) > 1e-6)
         return SubmitStatus::sample_rate_mismatch;
     NOFOLD_ASSERT(model != nullptr);
-    if (pending_.load(std::memory_order_acquire) != nullptr) return SubmitStatus::busy;
+    if (models_.busy()) return SubmitStatus::busy;
     const StageGains g = gains_for(settings_, info);
     auto slot = std::make_unique<Slot>();
     slot->input_gain = static_cast<float>(std::pow(10.0, g.input_db / 20.0));
     slot->output_gain = static_cast<float>(std::pow(10.0, g.output_db / 20.0));
     model->prewarm();
     slot->model = std::move(model);
-    pending_.store(slot.release(), std::memory_order_release);
+    models_.offer(slot.release());
     return SubmitStatus::accepted;
 }
 
-inline int Processor::collect_retired() noexcept {
-    Slot* old = retired_.exchange(nullptr, std::memory_order_acq_rel);
-    delete old;
-    return old ? 1 : 0;
+inline SubmitStatus Processor::submit_impulse_response(std::unique_ptr<dsp::Convolver>& convolver) {
+    if (irs_.busy()) return SubmitStatus::busy;
+    auto slot = std::make_unique<IrSlot>();
+    if (convolver) convolver->reset();
+    slot->convolver = std::move(convolver);
+    irs_.offer(slot.release());
+    return SubmitStatus::accepted;
+}
+
+inline int Processor::collect_retired() noexcept { return models_.collect() + irs_.collect(); }
+
+inline void Processor::run_ir(IrSlot* slot, const float* in, float* out, int n) noexcept {
+    if (slot && slot->convolver) {
+        slot->convolver->process(in, out, n);
+    } else {
+        std::copy(in, in + n, out);
+    }
 }
 
 inline void Processor::run_slot(Slot* slot, const float* in, float* out, int n) noexcept {
@@ -176,53 +279,28 @@ inline void Processor::run_slot(Slot* slot, const float* in, float* out, int n) 
 }
 
 inline void Processor::process(const float* in, float* out, int n) noexcept {
-    // Take over a pending model only when the previous retiree has been collected, so the retired_
-    // slot is always free when the crossfade ends.
-    if (!incoming_ && retired_.load(std::memory_order_acquire) == nullptr) {
-        if (Slot* next = pending_.exchange(nullptr, std::memory_order_acq_rel)) {
-            if (active_) {
-                incoming_ = next;
-                fade_position_ = 0;
-            } else {
-                active_ = next;  // nothing to fade from: the first model starts at once
-            }
-        }
-    }
-    float old_out[chunk_frames];
-    float new_out[chunk_frames];
+    models_.take_over();
+    irs_.take_over();
+    float amp[chunk_frames];
+    float cab[chunk_frames];
     for (int done = 0; done < n;) {
         const int m = std::min(chunk_frames, n - done);
-        run_slot(active_, in + done, old_out, m);
-        if (incoming_) {
-            run_slot(incoming_, in + done, new_out, m);
-            const float step = 1.0f / static_cast<float>(fade_samples_);
-            for (int i = 0; i < m; ++i) {
-                const float g = std::min(1.0f, static_cast<float>(fade_position_ + i + 1) * step);
-                old_out[i] += g * (new_out[i] - old_out[i]);
-            }
-            fade_position_ += m;
-            if (fade_position_ >= fade_samples_) {
-                if (active_) retired_.store(active_, std::memory_order_release);
-                active_ = incoming_;
-                incoming_ = nullptr;
-            }
-        }
+        models_.run(in + done, amp, m, fade_samples_, run_slot);
+        irs_.run(amp, cab, m, fade_samples_, run_ir);
         if (settings_.dc_block == DcBlock::on) {
-            dc_.process(old_out, out + done, m);
+            dc_.process(cab, out + done, m);
         } else {
-            std::copy(old_out, old_out + m, out + done);
+            std::copy(cab, cab + m, out + done);
         }
         done += m;
     }
 }
 
 inline void Processor::reset() noexcept {
-    if (incoming_) {
-        if (active_) retired_.store(active_, std::memory_order_release);
-        active_ = incoming_;
-        incoming_ = nullptr;
-    }
-    if (active_) active_->model->reset();
+    models_.finish();
+    irs_.finish();
+    if (Slot* s = models_.active()) s->model->reset();
+    if (IrSlot* c = irs_.active(); c && c->convolver) c->convolver->reset();
     dc_.reset();
 }
 

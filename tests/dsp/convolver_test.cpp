@@ -6,7 +6,8 @@
 //   include 0 and 1 samples;
 // - zero-latency mode has latency 0 (output t holds input t), one-block mode exactly `block`;
 // - the 500 ms response at 48 kHz, block 64, uses a tail level;
-// - reset() restarts the stream bit for bit; non-finite input is read as 0;
+// - any block split gives the same bits as one call; reset() restarts the stream bit for bit;
+//   non-finite input is read as 0;
 // - process and reset do not allocate; bad settings and bad responses are refused.
 #include <doctest/doctest.h>
 
@@ -131,4 +132,15 @@ TEST_CASE("Convolver: bad blocks and bad responses are refused") {
     CHECK_THROWS_AS(make(ok, 0, {}), std::invalid_argument);
     CHECK_THROWS_AS(make(nullptr, 1, {}), std::invalid_argument);
     for (int b : {0, 4, 48, 8192}) CHECK_THROWS_AS(make(ok, 1, {b, dsp::ConvolverLatency::zero}), std::invalid_argument);
+}
+
+TEST_CASE("Convolver: any block split gives the same bits as one call") {
+    const auto h = noise(5000, 8u, 1000.0f);
+    const auto x = noise(12000, 9u);
+    for (auto mode : {dsp::ConvolverLatency::zero, dsp::ConvolverLatency::one_block}) {
+        dsp::Convolver whole(h.data(), 5000, {64, mode}), split(h.data(), 5000, {64, mode});
+        std::vector<float> y(x.size());
+        whole.process(x.data(), y.data(), static_cast<int>(x.size()));
+        CHECK(run_split(split, x, 21u, 150) == y);
+    }
 }

@@ -1,6 +1,8 @@
 // Claims about include/nofold/processor.hpp: gain staging follows the metadata formulas, the DC
 // blocker removes DC, models swap without allocation on the audio thread and without a step larger
-// than the crossfade allows, and bad blocks (0 samples, huge, NaN) are handled.
+// than the crossfade allows, and bad blocks (0 samples, huge, NaN) are handled; an impulse response
+// after the model equals dsp::Convolver on the model output, and swapping or removing it behaves like
+// a model swap.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -214,4 +216,70 @@ TEST_CASE("block contract: n = 0 does nothing, huge blocks and NaN input are han
     CHECK(non_finite == 0);
     CHECK(big[12345] == 0.0f);
     CHECK(big.back() == 0.125f);
+}
+
+// The chain model → impulse response, against the convolver alone on the model's output (the
+// processor feeds it chunks of ≤ 64; the convolver's output does not depend on the split).
+TEST_CASE("impulse response after the model: equals the convolver alone, latency adds up") {
+    nofold::Processor p(plain_settings());
+    auto m = affine(0.5f);
+    REQUIRE(p.submit(m, {}) == nofold::SubmitStatus::accepted);
+    std::vector<float> h(300);
+    for (std::size_t i = 0; i < h.size(); ++i) h[i] = static_cast<float>(std::exp(-0.01 * i) * std::cos(0.3 * i));
+    auto conv = std::make_unique<nofold::dsp::Convolver>(h.data(), 300, nofold::dsp::ConvolverSettings{32, nofold::dsp::ConvolverLatency::one_block});
+    REQUIRE(p.submit_impulse_response(conv) == nofold::SubmitStatus::accepted);
+    CHECK(conv == nullptr);
+    std::vector<float> in(3000), out(3000), ref(3000);
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>(std::sin(0.01 * i * i));
+    p.process(in.data(), out.data(), 1000);
+    p.process(in.data() + 1000, out.data() + 1000, 2000);
+    CHECK(p.has_impulse_response());
+    CHECK(p.latency() == 32);
+    nofold::dsp::Convolver alone(h.data(), 300, {32, nofold::dsp::ConvolverLatency::one_block});
+    std::vector<float> amp(3000);
+    for (std::size_t i = 0; i < in.size(); ++i) amp[i] = 0.5f * in[i];
+    alone.process(amp.data(), ref.data(), 3000);
+    CHECK(out == ref);
+}
+
+TEST_CASE("impulse response swap and removal: no allocation on the audio thread, no step beyond the slope") {
+    nofold::Processor p(plain_settings());
+    auto m = affine(1.0f);
+    REQUIRE(p.submit(m, {}) == nofold::SubmitStatus::accepted);
+    const float one = 1.0f, quarter = 0.25f;
+    auto first = std::make_unique<nofold::dsp::Convolver>(&one, 1);
+    REQUIRE(p.submit_impulse_response(first) == nofold::SubmitStatus::accepted);
+    const int fade = p.crossfade_samples();
+    std::vector<float> in(2048, 1.0f), out(2048);
+    p.process(in.data(), out.data(), 2048);
+    CHECK(out.back() == 1.0f);
+    // Loader thread: a gain of 0.25, then no response at all (back to 1); the audio thread runs
+    // odd-sized blocks in between and never allocates.
+    auto second = std::make_unique<nofold::dsp::Convolver>(&quarter, 1);
+    std::unique_ptr<nofold::dsp::Convolver> none;
+    float block_in[29], block_out[29];
+    std::fill(block_in, block_in + 29, 1.0f);
+    double worst_step = 0.0;
+    float previous = 1.0f, lowest = 1.0f;
+    std::size_t audio_allocations = 0;
+    for (int stage = 0; stage < 2; ++stage) {
+        REQUIRE(p.submit_impulse_response(stage == 0 ? second : none) == nofold::SubmitStatus::accepted);
+        for (int b = 0; b < 3 * fade / 29; ++b) {
+            nofold::test::AllocationScope scope;
+            p.process(block_in, block_out, 29);
+            audio_allocations += scope.allocations() + scope.deallocations();
+            for (float v : block_out) {
+                worst_step = std::max(worst_step, std::fabs(static_cast<double>(v) - previous));
+                previous = v;
+                lowest = std::min(lowest, v);
+            }
+        }
+        CHECK(p.collect_retired() == 1);
+    }
+    CHECK(audio_allocations == 0);
+    CHECK(lowest == doctest::Approx(0.25f));
+    CHECK(previous == 1.0f);
+    CHECK_FALSE(p.has_impulse_response());
+    CHECK(worst_step <= 0.75 / fade + 1e-6);  // linear fade between 1 and 0.25
+    CHECK(worst_step > 0.5 / fade);
 }

@@ -282,10 +282,13 @@ inline void Convolver::direct(float* out, int pos, int m) const noexcept {
         }
         simd::store(out + i, simd::load<V>(out + i) + (acc0 + acc1));
     }
-    for (; i < m; ++i) {
-        float acc = 0.0f;
-        for (int t = 0; t < block_; ++t) acc += h[t] * x[i - t];
-        out[i] += acc;
+    for (; i < m; ++i) {  // the same operations as one lane above, so any block split gives the same bits
+        float acc0 = 0.0f, acc1 = 0.0f;
+        for (int t = 0; t + 2 <= block_; t += 2) {
+            acc0 = simd::fma(h[t], x[i - t], acc0);
+            acc1 = simd::fma(h[t + 1], x[i - t - 1], acc1);
+        }
+        out[i] = out[i] + (acc0 + acc1);
     }
 }
 
