@@ -10,7 +10,8 @@ mode=${1:-test}
 demo_packages=(g++ cmake ninja-build pkg-config python3 libxsimd-dev nlohmann-json3-dev libsndfile1-dev libcli11-dev)
 test_packages=("${demo_packages[@]}" clang libclang-rt-14-dev meson doctest-dev libbenchmark-dev
                g++-aarch64-linux-gnu qemu-user gcc-arm-none-eabi libnewlib-arm-none-eabi
-               libstdc++-arm-none-eabi-newlib binutils-arm-none-eabi lv2-dev lilv-utils librsvg2-bin)
+               libstdc++-arm-none-eabi-newlib binutils-arm-none-eabi lv2-dev lilv-utils librsvg2-bin
+               libzita-convolver-dev)
 
 case $mode in
   demo) wanted=("${demo_packages[@]}") ;;
