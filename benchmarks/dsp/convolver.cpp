@@ -17,6 +17,8 @@
 
 #include <nofold/dsp/convolver.hpp>
 
+#include "support/model_bench.hpp"
+
 #if defined(NOFOLD_BENCH_WITH_ZITA)
 #include <sched.h>
 #include <zita-convolver.h>
@@ -35,13 +37,7 @@ std::vector<float> response(int taps) {
     return h;
 }
 
-std::vector<float> noise(int n) {
-    std::mt19937 rng(1);
-    std::uniform_real_distribution<float> u(-1, 1);
-    std::vector<float> v(static_cast<std::size_t>(n));
-    for (auto& s : v) s = u(rng);
-    return v;
-}
+std::vector<float> noise(int n) { return nofold::bench::noise(static_cast<std::size_t>(n), 1, 1.0f); }
 
 template <class Run>
 void time_blocks(benchmark::State& state, int block, Run&& run) {
