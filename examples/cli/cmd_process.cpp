@@ -3,7 +3,8 @@
 //  [--latency fractional|integer] [--ir CAB.wav] [--ir-latency zero|one_block] [--ir-normalize energy|none]`:
 //  runs a model over a WAV file, optionally followed by a cab impulse response.
 //
-// Each channel gets its own model instance (stereo = two independent mono models). The model is
+// Stereo: LSTM/GRU models run both channels through one instance (shared weights, state per channel,
+// Model::process_channels); other models get one instance per channel. The output is the same. The model is
 // prewarmed the way NAM Core does it by default (whole blocks of zeros of the block size), so the
 // output matches Core's renders sample for sample; `--prewarm steady` uses the faster equivalent
 // steady-state fill instead. `--gain` scales the input (drive) before the model. The output has the
@@ -128,7 +129,7 @@ std::function<void()> add_process(CLI::App& app) {
         Progress progress("process");
         const double total = static_cast<double>(audio.frames()) * static_cast<double>(audio.channels.size());
         double done = 0.0;
-        for (auto& channel : audio.channels) {
+        const auto build_model = [&] {
             io::LoadedModel m;
             try {
                 m = io::build(file, options, o->model);
@@ -147,14 +148,42 @@ std::function<void()> add_process(CLI::App& app) {
                     throw UsageError(std::string("--rate: ") + e.what());
                 }
             }
-            m.model->prewarm();
-            std::vector<float> in(static_cast<std::size_t>(o->block));
-            for (std::size_t i = 0; i < channel.size(); i += static_cast<std::size_t>(o->block)) {
-                const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(o->block), channel.size() - i));
-                for (int k = 0; k < n; ++k) in[static_cast<std::size_t>(k)] = gain * channel[i + static_cast<std::size_t>(k)];
-                m.model->process(in.data(), channel.data() + i, n);
-                done += n;
-                if ((i / static_cast<std::size_t>(o->block)) % 256 == 0) progress.update(done / total);
+            return std::move(m.model);
+        };
+        const auto channels = static_cast<int>(audio.channels.size());
+        const auto frames = audio.channels.front().size();
+        const auto block = static_cast<std::size_t>(o->block);
+        // One instance for every channel when the model keeps state per channel (LSTM/GRU: weights
+        // shared); otherwise one instance per channel. Either way channel c's output is the same.
+        std::unique_ptr<Model> shared = build_model();
+        if (channels > 1 && shared->set_channels(channels) == channels) {
+            shared->prewarm();
+            std::vector<std::vector<float>> in(audio.channels.size(), std::vector<float>(block));
+            std::vector<const float*> ins(audio.channels.size());
+            std::vector<float*> outs(audio.channels.size());
+            for (std::size_t i = 0; i < frames; i += block) {
+                const int n = static_cast<int>(std::min(block, frames - i));
+                for (std::size_t c = 0; c < audio.channels.size(); ++c) {
+                    for (int k = 0; k < n; ++k) in[c][static_cast<std::size_t>(k)] = gain * audio.channels[c][i + static_cast<std::size_t>(k)];
+                    ins[c] = in[c].data();
+                    outs[c] = audio.channels[c].data() + i;
+                }
+                shared->process_channels(ins.data(), outs.data(), channels, n);
+                done += static_cast<double>(n) * channels;
+                if ((i / block) % 256 == 0) progress.update(done / total);
+            }
+        } else {
+            for (auto& channel : audio.channels) {
+                std::unique_ptr<Model> model = shared ? std::move(shared) : build_model();
+                model->prewarm();
+                std::vector<float> in(block);
+                for (std::size_t i = 0; i < channel.size(); i += block) {
+                    const int n = static_cast<int>(std::min(block, channel.size() - i));
+                    for (int k = 0; k < n; ++k) in[static_cast<std::size_t>(k)] = gain * channel[i + static_cast<std::size_t>(k)];
+                    model->process(in.data(), channel.data() + i, n);
+                    done += n;
+                    if ((i / block) % 256 == 0) progress.update(done / total);
+                }
             }
         }
         if (!cab.channels.empty()) {
