@@ -45,13 +45,18 @@ struct ProcessorSettings {
     double dc_cutoff_hz = 10.0;
     /// Length of the crossfade when a new model takes over.
     double crossfade_ms = 20.0;
+    /// Planar channels of process_channels, 1 … max_channels. Above 1 the model must keep a state per
+    /// channel over shared weights (Model::set_channels; LSTM and GRU do), else submit refuses it.
+    int channels = 1;
 };
 
 /// Outcome of Processor::submit.
 enum class SubmitStatus {
     accepted,             ///< the audio thread will take the model over at its next block
     busy,                 ///< a previous model is still being handed over or collected: try again later
-    sample_rate_mismatch  ///< the model's rate differs from the host's: wrap it in a rate adapter first
+    sample_rate_mismatch,  ///< the model's rate differs from the host's: wrap it in a rate adapter first
+    channels_unsupported   ///< settings.channels > 1 but the model cannot hold that many states
+                           ///< (use one mono Processor per channel), or a response per channel is missing
 };
 
 /// Gains, in dB, that the processor applies for a model (exposed so hosts can show them).
@@ -59,6 +64,9 @@ struct StageGains {
     double input_db = 0.0;
     double output_db = 0.0;
 };
+
+/// Most channels a Processor runs (ProcessorSettings::channels).
+inline constexpr int max_channels = 8;
 
 namespace detail {
 
@@ -104,20 +112,23 @@ public:
             }
         }
     }
-    /// Audio thread: out = run(active) for m ≤ chunk_frames samples, crossfaded linearly over
-    /// fade_samples towards run(incoming) while one is coming in. run(slot, in, out, m) gets
-    /// nullptr when no slot is active.
+    /// Audio thread: out[c] = run(active) for m ≤ chunk_frames samples of `channels` ≤ max_channels
+    /// channels, crossfaded linearly over fade_samples towards run(incoming) while one is coming in.
+    /// run(slot, in, out, channels, m) gets nullptr when no slot is active.
     template <class Run>
-    void run(const float* in, float* out, int m, int fade_samples, Run&& run_slot) noexcept {
-        run_slot(active_, in, out, m);
+    void run(const float* const* in, float* const* out, int channels, int m, int fade_samples, Run&& run_slot) noexcept {
+        run_slot(active_, in, out, channels, m);
         if (!incoming_) return;
-        float next[chunk_frames];
-        run_slot(incoming_, in, next, m);
+        float next[max_channels][chunk_frames];
+        float* next_ptr[max_channels];
+        for (int c = 0; c < channels; ++c) next_ptr[c] = next[c];
+        run_slot(incoming_, in, next_ptr, channels, m);
         const float step = 1.0f / static_cast<float>(fade_samples);
-        for (int i = 0; i < m; ++i) {
-            const float g = std::min(1.0f, static_cast<float>(fade_position_ + i + 1) * step);
-            out[i] += g * (next[i] - out[i]);
-        }
+        for (int c = 0; c < channels; ++c)
+            for (int i = 0; i < m; ++i) {
+                const float g = std::min(1.0f, static_cast<float>(fade_position_ + i + 1) * step);
+                out[c][i] += g * (next[c][i] - out[c][i]);
+            }
         fade_position_ += m;
         if (fade_position_ >= fade_samples) finish();
     }
@@ -171,21 +182,29 @@ public:
     /// Loader thread: queue a convolver (nullptr = remove the response) to follow the model. Takes
     /// ownership only when accepted; busy while a previous one is still being handed over.
     SubmitStatus submit_impulse_response(std::unique_ptr<dsp::Convolver>& convolver);
+    /// The same for settings.channels channels: one convolver each (`count` must equal the channel
+    /// count; all null = remove). Takes ownership of all only when accepted.
+    SubmitStatus submit_impulse_responses(std::unique_ptr<dsp::Convolver>* convolvers, int count);
     /// Non-audio thread: free models and convolvers the audio thread has finished with. Returns how many.
     int collect_retired() noexcept;
 
-    /// Audio thread, any n ≥ 0, in == out allowed.
-    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept;
+    /// Audio thread, any n ≥ 0, in == out allowed. With settings.channels > 1 this runs channel 0 only
+    /// (use process_channels).
+    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept { process_channels(&in, &out, n, 1); }
+    /// Audio thread: settings.channels planar channels (in[c], out[c]; in[c] == out[c] allowed).
+    NOFOLD_REALTIME void process_channels(const float* const* in, float* const* out, int n) noexcept {
+        process_channels(in, out, n, channels_);
+    }
     /// Audio thread: reset the active model's state and the DC blocker; finishes a pending crossfade.
     NOFOLD_REALTIME void reset() noexcept;
 
     int latency() const noexcept {
         const Slot* m = models_.active();
         const IrSlot* c = irs_.active();
-        return (m ? m->model->latency() : 0) + (c && c->convolver ? c->convolver->latency() : 0);
+        return (m ? m->model->latency() : 0) + (c && c->convolver[0] ? c->convolver[0]->latency() : 0);
     }
     bool has_model() const noexcept { return models_.active() != nullptr; }
-    bool has_impulse_response() const noexcept { return irs_.active() && irs_.active()->convolver; }
+    bool has_impulse_response() const noexcept { return irs_.active() && irs_.active()->convolver[0]; }
     bool crossfading() const noexcept { return models_.crossfading() || irs_.crossfading(); }
     int crossfade_samples() const noexcept { return fade_samples_; }
     /// The gains applied for a model with this info under these settings.
@@ -198,13 +217,15 @@ private:
         float output_gain = 1.0f;
     };
     struct IrSlot {
-        std::unique_ptr<dsp::Convolver> convolver;  // nullptr: no response (the signal passes)
+        std::unique_ptr<dsp::Convolver> convolver[max_channels];  // per channel; nullptr: the signal passes
     };
-    static void run_slot(Slot* slot, const float* in, float* out, int n) noexcept;
-    static void run_ir(IrSlot* slot, const float* in, float* out, int n) noexcept;
+    void process_channels(const float* const* in, float* const* out, int n, int channels) noexcept;
+    static void run_slot(Slot* slot, const float* const* in, float* const* out, int channels, int n) noexcept;
+    static void run_ir(IrSlot* slot, const float* const* in, float* const* out, int channels, int n) noexcept;
 
     ProcessorSettings settings_;
-    dsp::DcBlocker dc_;
+    int channels_ = 1;
+    dsp::DcBlocker dc_[max_channels];
     int fade_samples_ = 1;
     detail::Handover<Slot> models_;
     detail::Handover<IrSlot> irs_;
@@ -215,7 +236,8 @@ private:
 // ------------------------------------------------------------------------------------------------
 
 inline Processor::Processor(const ProcessorSettings& settings) noexcept
-    : settings_(settings), dc_(settings.dc_cutoff_hz, settings.sample_rate_hz) {
+    : settings_(settings), channels_(std::min(std::max(settings.channels, 1), max_channels)) {
+    for (auto& dc : dc_) dc.set_cutoff(settings.dc_cutoff_hz, settings.sample_rate_hz);
     fade_samples_ = std::max(1, static_cast<int>(std::lround(settings.crossfade_ms * 1e-3 * settings.sample_rate_hz)));
 }
 
@@ -239,6 +261,7 @@ inline SubmitStatus Processor::submit(std::unique_ptr<Model>& model, const Model
         return SubmitStatus::sample_rate_mismatch;
     NOFOLD_ASSERT(model != nullptr);
     if (models_.busy()) return SubmitStatus::busy;
+    if (channels_ > 1 && model->set_channels(channels_) != channels_) return SubmitStatus::channels_unsupported;
     const StageGains g = gains_for(settings_, info);
     auto slot = std::make_unique<Slot>();
     slot->input_gain = static_cast<float>(std::pow(10.0, g.input_db / 20.0));
@@ -250,47 +273,76 @@ inline SubmitStatus Processor::submit(std::unique_ptr<Model>& model, const Model
 }
 
 inline SubmitStatus Processor::submit_impulse_response(std::unique_ptr<dsp::Convolver>& convolver) {
+    return submit_impulse_responses(&convolver, 1);
+}
+
+inline SubmitStatus Processor::submit_impulse_responses(std::unique_ptr<dsp::Convolver>* convolvers, int count) {
     if (irs_.busy()) return SubmitStatus::busy;
+    int present = 0;
+    for (int c = 0; c < count; ++c) present += convolvers[c] ? 1 : 0;
+    if (count != channels_ || (present != 0 && present != count)) return SubmitStatus::channels_unsupported;
     auto slot = std::make_unique<IrSlot>();
-    if (convolver) convolver->reset();
-    slot->convolver = std::move(convolver);
+    for (int c = 0; c < count; ++c) {
+        if (convolvers[c]) convolvers[c]->reset();
+        slot->convolver[c] = std::move(convolvers[c]);
+    }
     irs_.offer(slot.release());
     return SubmitStatus::accepted;
 }
 
 inline int Processor::collect_retired() noexcept { return models_.collect() + irs_.collect(); }
 
-inline void Processor::run_ir(IrSlot* slot, const float* in, float* out, int n) noexcept {
-    if (slot && slot->convolver) {
-        slot->convolver->process(in, out, n);
+inline void Processor::run_ir(IrSlot* slot, const float* const* in, float* const* out, int channels, int n) noexcept {
+    for (int c = 0; c < channels; ++c) {
+        if (slot && slot->convolver[c]) {
+            slot->convolver[c]->process(in[c], out[c], n);
+        } else {
+            std::copy(in[c], in[c] + n, out[c]);
+        }
+    }
+}
+
+inline void Processor::run_slot(Slot* slot, const float* const* in, float* const* out, int channels, int n) noexcept {
+    for (int c = 0; c < channels; ++c) {
+        if (!slot) {
+            std::fill(out[c], out[c] + n, 0.0f);
+        } else {
+            for (int i = 0; i < n; ++i) out[c][i] = in[c][i] * slot->input_gain;
+        }
+    }
+    if (!slot) return;
+    if (channels == 1) {
+        slot->model->process(out[0], out[0], n);
     } else {
-        std::copy(in, in + n, out);
+        slot->model->process_channels(out, out, channels, n);
     }
+    for (int c = 0; c < channels; ++c)
+        for (int i = 0; i < n; ++i) out[c][i] *= slot->output_gain;
 }
 
-inline void Processor::run_slot(Slot* slot, const float* in, float* out, int n) noexcept {
-    if (!slot) {
-        std::fill(out, out + n, 0.0f);
-        return;
-    }
-    for (int i = 0; i < n; ++i) out[i] = in[i] * slot->input_gain;
-    slot->model->process(out, out, n);
-    for (int i = 0; i < n; ++i) out[i] *= slot->output_gain;
-}
-
-inline void Processor::process(const float* in, float* out, int n) noexcept {
+inline void Processor::process_channels(const float* const* in, float* const* out, int n, int channels) noexcept {
     models_.take_over();
     irs_.take_over();
-    float amp[chunk_frames];
-    float cab[chunk_frames];
+    float amp[max_channels][chunk_frames];
+    float cab[max_channels][chunk_frames];
+    float* amp_ptr[max_channels];
+    float* cab_ptr[max_channels];
+    const float* in_ptr[max_channels];
+    for (int c = 0; c < channels; ++c) {
+        amp_ptr[c] = amp[c];
+        cab_ptr[c] = cab[c];
+    }
     for (int done = 0; done < n;) {
         const int m = std::min(chunk_frames, n - done);
-        models_.run(in + done, amp, m, fade_samples_, run_slot);
-        irs_.run(amp, cab, m, fade_samples_, run_ir);
-        if (settings_.dc_block == DcBlock::on) {
-            dc_.process(cab, out + done, m);
-        } else {
-            std::copy(cab, cab + m, out + done);
+        for (int c = 0; c < channels; ++c) in_ptr[c] = in[c] + done;
+        models_.run(in_ptr, amp_ptr, channels, m, fade_samples_, run_slot);
+        irs_.run(amp_ptr, cab_ptr, channels, m, fade_samples_, run_ir);
+        for (int c = 0; c < channels; ++c) {
+            if (settings_.dc_block == DcBlock::on) {
+                dc_[c].process(cab[c], out[c] + done, m);
+            } else {
+                std::copy(cab[c], cab[c] + m, out[c] + done);
+            }
         }
         done += m;
     }
@@ -300,8 +352,10 @@ inline void Processor::reset() noexcept {
     models_.finish();
     irs_.finish();
     if (Slot* s = models_.active()) s->model->reset();
-    if (IrSlot* c = irs_.active(); c && c->convolver) c->convolver->reset();
-    dc_.reset();
+    if (IrSlot* ir = irs_.active())
+        for (auto& conv : ir->convolver)
+            if (conv) conv->reset();
+    for (auto& dc : dc_) dc.reset();
 }
 
 }  // namespace nofold
