@@ -14,13 +14,14 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
+#include <new>
 #include <type_traits>
 #include <vector>
 
 #include "../math/tier.hpp"
 #include "../model.hpp"
 #include "../simd/simd.hpp"
-#include "detail/aligned_buffer.hpp"
 #include "detail/storage.hpp"
 #include "math_mode.hpp"
 
@@ -68,7 +69,7 @@ public:
     /// Non-real-time: hold state for `channels` ≥ 1 channels (allocates the extra state; resets).
     void set_channels(int channels) {
         channels_ = std::max(1, channels);
-        extra_.resize(static_cast<std::size_t>(channels_ - 1) * ring_floats());
+        extra_.allocate(static_cast<std::size_t>(channels_ - 1) * ring_floats());
         reset();
     }
     /// `channels` ≤ channels() planar streams, each through its own state, sample by sample in
@@ -127,7 +128,7 @@ public:
     double max_rate_factor() const noexcept { return max_rate_; }
     std::size_t heap_bytes() const noexcept {
         std::size_t b = cell0_.heap_bytes() + ring_.heap_bytes() + tmp_.heap_bytes() + w_out_.heap_bytes() +
-                        extra_.bytes();
+                        extra_.size * sizeof(float);
         for (const auto& c : rest_) b += c.heap_bytes();
         if constexpr (Layers == dynamic) b += rest_.capacity() * sizeof(CellN);
         return b;
@@ -147,7 +148,7 @@ public:
 private:
     // Channel 0's state is in ring_ (inside the object for static shapes), the others' in extra_.
     float* slot(int channel, int layer, int s) noexcept {
-        float* base = channel == 0 ? ring_.data() : extra_.data() + static_cast<std::size_t>(channel - 1) * ring_floats();
+        float* base = channel == 0 ? ring_.data() : extra_.data + static_cast<std::size_t>(channel - 1) * ring_floats();
         return base + (static_cast<std::size_t>(layer) * static_cast<std::size_t>(slots_) + static_cast<std::size_t>(s)) *
                           static_cast<std::size_t>(sv_);
     }
@@ -214,7 +215,37 @@ private:
     detail::Storage<detail::product(2, state_static)> tmp_;
     detail::Storage<hp_static> w_out_;
     float b_out_ = 0.0f;
-    detail::AlignedBuffer extra_;  // channels 1 … channels_−1, ring_floats() each (aligned: the cells load state aligned)
+    // State of channels 1 … channels_−1, ring_floats() each, aligned (the cells load state aligned).
+    // Freed through a function pointer set when allocated, so a model that never calls set_channels
+    // (firmware) references no operator new/delete at all.
+    struct ExtraState {
+        float* data = nullptr;
+        std::size_t size = 0;
+        void (*release)(float*) noexcept = nullptr;
+        ExtraState() = default;
+        ExtraState(const ExtraState& other) { *this = other; }
+        ExtraState& operator=(const ExtraState& other) {
+            if (this != &other) {
+                allocate(other.size);
+                std::copy(other.data, other.data + other.size, data);
+            }
+            return *this;
+        }
+        ~ExtraState() {
+            if (release) release(data);
+        }
+        void allocate(std::size_t n) {
+            if (release) release(data);
+            release = nullptr;
+            data = nullptr;
+            size = 0;
+            if (n == 0) return;
+            data = new (std::align_val_t{alignment}) float[n]();
+            size = n;
+            release = [](float* p) noexcept { ::operator delete[](p, std::align_val_t{alignment}); };
+        }
+    };
+    ExtraState extra_;
 };
 
 }  // namespace nofold::nn
