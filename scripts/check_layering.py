@@ -31,7 +31,7 @@ ALLOWED = {
     "dsp": ["math", "simd"] + BASE,
     "analysis": ["dsp", "math", "simd"] + BASE,
     "runtime": ["nn", "math", "simd"] + BASE,
-    "io": ["runtime", "nn", "math", "simd"] + BASE,
+    "io": ["runtime", "nn", "dsp", "math", "simd"] + BASE,
     "processor.hpp": BELOW_TOP,
     "train": BELOW_TOP,
     "nofold.hpp": BELOW_TOP + ["processor.hpp"],

@@ -14,7 +14,7 @@ test_packages=("${demo_packages[@]}" clang libclang-rt-14-dev meson doctest-dev 
                g++-aarch64-linux-gnu qemu-user qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi
                libstdc++-arm-none-eabi-newlib binutils-arm-none-eabi lv2-dev lilv-utils librsvg2-bin
                python3-dev python3-venv python3-setuptools python3-wheel pybind11-dev python3-pybind11
-               python3-numpy python3-pytest)
+               python3-numpy python3-pytest libzita-convolver-dev)
 
 case $mode in
   demo) wanted=("${demo_packages[@]}") ;;

@@ -1,12 +1,14 @@
 // Cost of the oversampling cascades: up + down of one mono float block, per BASE-rate sample.
 // Cases: Cascade/<factor>x/<preset>, plus the stages alone (HalfbandIIR/up|down/<coefs>c/<form>,
-// IIRForm::block vs the per-sample IIRForm::sections).
+// IIRForm::block vs the per-sample IIRForm::sections), and the run-time Oversampler with the preset's
+// last half-band or FinalStage::nyquist (Oversampler/iir_quality/<final stage>/<factor>).
 #include <benchmark/benchmark.h>
 
 #include <random>
 #include <vector>
 
 #include <nofold/dsp/cascade.hpp>
+#include <nofold/dsp/oversampler.hpp>
 
 namespace dsp = nofold::dsp;
 
@@ -64,8 +66,27 @@ void bm_iir_down(benchmark::State& state) {
     state.counters["ns/sample"] =
         benchmark::Counter(double(block) * state.iterations(), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
+// The run-time Oversampler with either final stage: what FinalStage::nyquist costs over the preset.
+void bm_oversampler(benchmark::State& state, dsp::FinalStage final) {
+    const auto factor = *dsp::oversample_factor_from_int(static_cast<int>(state.range(0)));
+    dsp::Oversampler os(factor, dsp::FilterPreset::iir_quality, dsp::LatencyMode::fractional, final);
+    const int f = os.factor();
+    const auto x = noise(block);
+    std::vector<float> hi(static_cast<std::size_t>(block * f)), y(block);
+    for (auto _ : state) {
+        os.up(x.data(), hi.data(), block);
+        os.down(hi.data(), y.data(), block);
+        benchmark::DoNotOptimize(y.data());
+        benchmark::ClobberMemory();
+    }
+    state.counters["ns/sample"] =
+        benchmark::Counter(double(block) * state.iterations(), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["latency"] = os.latency();
+}
 }  // namespace
 
+BENCHMARK_CAPTURE(bm_oversampler, halfband, dsp::FinalStage::halfband)->Name("Oversampler/iir_quality/halfband")->Arg(2)->Arg(4)->Arg(8);
+BENCHMARK_CAPTURE(bm_oversampler, nyquist, dsp::FinalStage::nyquist)->Name("Oversampler/iir_quality/nyquist")->Arg(2)->Arg(4)->Arg(8);
 BENCHMARK_TEMPLATE(bm_cascade, 2, dsp::IIRFast)->Name("Cascade/2x/iir_fast");
 BENCHMARK_TEMPLATE(bm_cascade, 4, dsp::IIRFast)->Name("Cascade/4x/iir_fast");
 BENCHMARK_TEMPLATE(bm_cascade, 8, dsp::IIRFast)->Name("Cascade/8x/iir_fast");

@@ -26,7 +26,7 @@ inline double measure_fma_peak_gflops(double seconds = 0.2) {
     double elapsed = 0;
     do {
         for (long k = 0; k < inner; ++k)
-#pragma GCC unroll 12
+NOFOLD_UNROLL(12)
             for (int i = 0; i < chains; ++i) acc[i] = simd::fma(acc[i], a, b);  // unrolled at -O2 too
         ++rounds;
         elapsed = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;

@@ -12,6 +12,7 @@
 //   NOFOLD_NO_EXCEPTIONS    never throw; detected automatically under -fno-exceptions. Loaders are
 //                           not available then (firmware uses generated headers instead).
 //   NOFOLD_ASSERT(cond)     precondition check used on non-real-time paths; defaults to assert().
+// Defined for the library's own use: NOFOLD_REALTIME, NOFOLD_UNROLL(n) (see below).
 #pragma once
 
 #include <cassert>
@@ -66,6 +67,20 @@
 #endif
 #ifndef NOFOLD_SIMD_MAX_BITS
 #define NOFOLD_SIMD_MAX_BITS 512
+#endif
+
+// NOFOLD_UNROLL(n) placed before a loop asks the compiler to unroll it n times (the register-tiled
+// kernels need it so their accumulators stay in registers at -O2 as well as -O3). One spelling in the
+// library, mapped to each compiler's own: clang (Apple Clang and icx too) `#pragma unroll n`, GCC
+// `#pragma GCC unroll n`; MSVC has no loop-unroll pragma, so there it expands to nothing (and no
+// unknown-pragma warning is raised).
+#define NOFOLD_PRAGMA(text) _Pragma(#text)
+#if defined(__clang__)
+#define NOFOLD_UNROLL(n) NOFOLD_PRAGMA(unroll n)
+#elif defined(__GNUC__)
+#define NOFOLD_UNROLL(n) NOFOLD_PRAGMA(GCC unroll n)
+#else
+#define NOFOLD_UNROLL(n)
 #endif
 
 #if !defined(NOFOLD_NO_EXCEPTIONS) && !defined(__cpp_exceptions) && !defined(__EXCEPTIONS)

@@ -57,6 +57,19 @@ public:
     virtual const char* implementation_name() const noexcept = 0;
     /// Slimmable models: choose the width, v in [0, 1] (docs/model-formats.md §2.7, §6). Others ignore it. RT-safe.
     NOFOLD_REALTIME virtual void set_slimmable_size(double /*size*/) noexcept {}
+
+    /// Multi-channel processing with shared weights: after set_channels(C) returned C, the model
+    /// holds C independent states (one per channel) and process_channels runs C planar buffers
+    /// through one copy of the weights; channel c's output equals that of a separate mono instance
+    /// fed channel c (bit for bit). Channel 0 is the state process() uses. Models that cannot
+    /// (today: everything but LSTM/GRU) return 1. Not RT-safe (allocates the extra state); resets.
+    virtual int set_channels(int /*channels*/) { return 1; }
+    /// The channel count set_channels accepted (1 by default).
+    virtual int channels() const noexcept { return 1; }
+    /// in[c], out[c]: n samples of channel c < channels(); in[c] == out[c] allowed. RT-safe.
+    NOFOLD_REALTIME virtual void process_channels(const float* const* in, float* const* out, int channels, int n) noexcept {
+        if (channels >= 1) process(in[0], out[0], n);
+    }
 };
 
 namespace detail {
@@ -64,6 +77,10 @@ template <class T, class = void>
 struct has_memory_bytes : std::false_type {};
 template <class T>
 struct has_memory_bytes<T, std::void_t<decltype(std::declval<const T&>().memory_bytes())>> : std::true_type {};
+template <class T, class = void>
+struct has_channels : std::false_type {};
+template <class T>
+struct has_channels<T, std::void_t<decltype(std::declval<T&>().set_channels(2))>> : std::true_type {};
 template <class T, class = void>
 struct has_slimmable : std::false_type {};
 template <class T>
@@ -74,7 +91,8 @@ struct has_slimmable<T, std::void_t<decltype(std::declval<T&>().set_slimmable_si
 ///
 /// T provides process/reset/prewarm/latency/receptive_field/flops_per_sample/set_rate_factor/
 /// rate_factor/max_rate_factor with the signatures above, and `static const char* name()`;
-/// optionally memory_bytes() (else sizeof is used) and set_slimmable_size(double).
+/// optionally memory_bytes() (else sizeof is used), set_slimmable_size(double), and
+/// set_channels(int)/channels()/process_channels(...) for multi-channel processing.
 /// Allocates: only if T's constructor does. Latency: T's.
 template <class T>
 class ModelFor final : public Model {
@@ -106,6 +124,22 @@ public:
     const char* implementation_name() const noexcept override { return T::name(); }
     NOFOLD_REALTIME void set_slimmable_size(double size) noexcept override {
         if constexpr (detail::has_slimmable<T>::value) model_.set_slimmable_size(size);
+    }
+    int set_channels(int channels) override {
+        if constexpr (detail::has_channels<T>::value) {
+            model_.set_channels(channels);
+            return model_.channels();
+        } else {
+            return Model::set_channels(channels);
+        }
+    }
+    int channels() const noexcept override {
+        if constexpr (detail::has_channels<T>::value) return model_.channels();
+        else return 1;
+    }
+    NOFOLD_REALTIME void process_channels(const float* const* in, float* const* out, int channels, int n) noexcept override {
+        if constexpr (detail::has_channels<T>::value) model_.process_channels(in, out, channels, n);
+        else Model::process_channels(in, out, channels, n);
     }
 
 private:

@@ -1,5 +1,6 @@
 // nofold::Processor — what a plugin embeds: a model with gain staging from its file's metadata, an
-// optional DC blocker, and a real-time-safe model swap with a crossfade.
+// optional cab impulse response after it, an optional DC blocker, and real-time-safe swaps of the
+// model and of the impulse response, each with a crossfade.
 #pragma once
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <memory>
 
 #include "config.hpp"
+#include "dsp/convolver.hpp"
 #include "dsp/dc_blocker.hpp"
 #include "model.hpp"
 #include "simd/ops.hpp"
@@ -44,13 +46,18 @@ struct ProcessorSettings {
     double dc_cutoff_hz = 10.0;
     /// Length of the crossfade when a new model takes over.
     double crossfade_ms = 20.0;
+    /// Planar channels of process_channels, 1 … max_channels. Above 1 the model must keep a state per
+    /// channel over shared weights (Model::set_channels; LSTM and GRU do), else submit refuses it.
+    int channels = 1;
 };
 
 /// Outcome of Processor::submit.
 enum class SubmitStatus {
     accepted,             ///< the audio thread will take the model over at its next block
     busy,                 ///< a previous model is still being handed over or collected: try again later
-    sample_rate_mismatch  ///< the model's rate differs from the host's: wrap it in a rate adapter first
+    sample_rate_mismatch,  ///< the model's rate differs from the host's: wrap it in a rate adapter first
+    channels_unsupported   ///< settings.channels > 1 but the model cannot hold that many states
+                           ///< (use one mono Processor per channel), or a response per channel is missing
 };
 
 /// Gains, in dB, that the processor applies for a model (exposed so hosts can show them).
@@ -59,20 +66,117 @@ struct StageGains {
     double output_db = 0.0;
 };
 
-/// Runs one mono model for a host. Swapping models is real-time safe: a loader thread calls
+/// Most channels a Processor runs (ProcessorSettings::channels).
+inline constexpr int max_channels = 8;
+
+namespace detail {
+
+/// Hand-over of heap objects (Slot) from one loader thread to the audio thread, and the crossfade
+/// from the active slot to the incoming one. The audio thread takes a pending slot over at a block
+/// boundary, only when the previous retiree has been collected (so the retired_ slot is always free
+/// when a crossfade ends); a non-audio thread frees retirees with collect().
+/// Allocates: never (slots are made by the caller). RT-safe: take_over, run, finish.
+template <class Slot>
+class Handover {
+public:
+    Handover() = default;
+    Handover(const Handover&) = delete;
+    Handover& operator=(const Handover&) = delete;
+    ~Handover() {
+        delete pending_.exchange(nullptr);
+        delete retired_.exchange(nullptr);
+        delete incoming_;
+        delete active_;
+    }
+
+    /// Loader thread: queue `slot`; false (and nothing taken) while a previous one is pending.
+    bool offer(Slot* slot) noexcept {
+        if (pending_.load(std::memory_order_acquire) != nullptr) return false;
+        pending_.store(slot, std::memory_order_release);
+        return true;
+    }
+    bool busy() const noexcept { return pending_.load(std::memory_order_acquire) != nullptr; }
+    int collect() noexcept {
+        Slot* old = retired_.exchange(nullptr, std::memory_order_acq_rel);
+        delete old;
+        return old ? 1 : 0;
+    }
+    /// Audio thread, start of a block. With nothing active the new slot starts at once.
+    void take_over() noexcept {
+        if (incoming_ || retired_.load(std::memory_order_acquire) != nullptr) return;
+        if (Slot* next = pending_.exchange(nullptr, std::memory_order_acq_rel)) {
+            if (active_) {
+                incoming_ = next;
+                fade_position_ = 0;
+            } else {
+                active_ = next;
+            }
+        }
+    }
+    /// Audio thread: out[c] = run(active) for m ≤ chunk_frames samples of `channels` ≤ max_channels
+    /// channels, crossfaded linearly over fade_samples towards run(incoming) while one is coming in.
+    /// run(slot, in, out, channels, m) gets nullptr when no slot is active.
+    template <class Run>
+    void run(const float* const* in, float* const* out, int channels, int m, int fade_samples, Run&& run_slot) noexcept {
+        run_slot(active_, in, out, channels, m);
+        if (!incoming_) return;
+        float next[max_channels][chunk_frames];
+        float* next_ptr[max_channels];
+        for (int c = 0; c < channels; ++c) next_ptr[c] = next[c];
+        run_slot(incoming_, in, next_ptr, channels, m);
+        const float step = 1.0f / static_cast<float>(fade_samples);
+        for (int c = 0; c < channels; ++c)
+            for (int i = 0; i < m; ++i) {
+                const float g = std::min(1.0f, static_cast<float>(fade_position_ + i + 1) * step);
+                out[c][i] += g * (next[c][i] - out[c][i]);
+            }
+        fade_position_ += m;
+        if (fade_position_ >= fade_samples) finish();
+    }
+    /// Audio thread: end a crossfade at once (the incoming slot becomes the active one).
+    void finish() noexcept {
+        if (!incoming_) return;
+        if (active_) retired_.store(active_, std::memory_order_release);
+        active_ = incoming_;
+        incoming_ = nullptr;
+    }
+    Slot* active() const noexcept { return active_; }
+    bool crossfading() const noexcept { return incoming_ != nullptr; }
+
+private:
+    Slot* active_ = nullptr;
+    Slot* incoming_ = nullptr;
+    int fade_position_ = 0;
+    // One slot each way, so neither side ever waits.
+    std::atomic<Slot*> pending_{nullptr};
+    std::atomic<Slot*> retired_{nullptr};
+    static_assert(std::atomic<Slot*>::is_always_lock_free, "the hand-over must be lock-free");
+};
+
+}  // namespace detail
+
+/// Runs one mono model for a host, then (optionally) a cab impulse response. Swapping models is real-time safe: a loader thread calls
 /// submit() (which prewarms the new model there), the audio thread picks it up at a block boundary
 /// without allocating or locking, runs old and new side by side for the crossfade, then retires the
 /// old one, which a non-audio thread frees with collect_retired().
 /// Before the first model arrives the output is silence; the first model starts at full level at
 /// the block where it is taken over (so an offline render equals the model's own output).
-/// Units: samples at the host rate. Latency: latency() = the active model's latency.
-/// Allocates: submit (the hand-over slot) and the constructor; process, reset and the queries never.
-/// Threads (README "Processor threading contract"): process/reset on the audio thread, one call at a
-/// time; submit/collect_retired on one other thread, one call at a time (overlapping calls trip
-/// NOFOLD_ASSERT in debug builds); the queries latency, has_model, crossfading, crossfade_samples and
-/// gains_for from any thread at any time: they read atomics the audio thread publishes, never a model.
-/// Samples: every sample the models, the crossfade and the DC blocker receive obeys simd::sanitize
-/// (NaN/inf read as 0), so the output is always finite and one bad sample never mutes the stream.
+/// The impulse response (a dsp::Convolver built at the host rate, e.g. from
+/// io::load_impulse_response) is handed over the same way with submit_impulse_response; submitting
+/// nullptr fades back to no response. The chain is input gain → model → output gain → impulse
+/// response → DC blocker.
+/// Units: samples at the host rate. Latency: latency() = the active model's latency plus the active
+/// convolver's (0 in its zero-latency mode).
+/// Allocates: submit and submit_impulse_response (the hand-over slot) and the constructor; process,
+/// reset and the queries never.
+/// Threads (README "Processor threading contract"): process/process_channels/reset on the audio thread,
+/// one call at a time; submit/submit_impulse_response(s)/collect_retired on one other thread, one call
+/// at a time (overlapping calls trip NOFOLD_ASSERT in debug builds); the queries latency, has_model,
+/// has_impulse_response, crossfading, crossfade_samples and gains_for from any thread at any time: they
+/// read atomics the audio thread publishes, never a model.
+/// Samples: every sample the models, the crossfades, the response and the DC blocker receive obeys
+/// simd::sanitize (NaN/inf read as 0), so the output is always finite and one bad sample never mutes
+/// the stream.
 class Processor {
 public:
     explicit Processor(const ProcessorSettings& settings = {}) noexcept;
@@ -83,19 +187,33 @@ public:
     /// Loader thread: prewarm `model` and queue it for the audio thread. Takes ownership only when
     /// accepted (otherwise `model` is left untouched).
     SubmitStatus submit(std::unique_ptr<Model>& model, const ModelInfo& info = {});
-    /// Non-audio thread: free models the audio thread has finished with. Returns how many.
+    /// Loader thread: queue a convolver (nullptr = remove the response) to follow the model. Takes
+    /// ownership only when accepted; busy while a previous one is still being handed over.
+    SubmitStatus submit_impulse_response(std::unique_ptr<dsp::Convolver>& convolver);
+    /// The same for settings.channels channels: one convolver each (`count` must equal the channel
+    /// count; all null = remove). Takes ownership of all only when accepted.
+    SubmitStatus submit_impulse_responses(std::unique_ptr<dsp::Convolver>* convolvers, int count);
+    /// Non-audio thread: free models and convolvers the audio thread has finished with. Returns how many.
     int collect_retired() noexcept;
 
-    /// Audio thread, any n ≥ 0, in == out allowed.
-    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept;
+    /// Audio thread, any n ≥ 0, in == out allowed. With settings.channels > 1 this runs channel 0 only
+    /// (use process_channels).
+    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept { process_channels(&in, &out, n, 1); }
+    /// Audio thread: settings.channels planar channels (in[c], out[c]; in[c] == out[c] allowed).
+    NOFOLD_REALTIME void process_channels(const float* const* in, float* const* out, int n) noexcept {
+        process_channels(in, out, n, channels_);
+    }
     /// Audio thread: reset the active model's state and the DC blocker; finishes a pending crossfade.
     NOFOLD_REALTIME void reset() noexcept;
 
-    /// Any thread: the active model's latency as of the audio thread's last block (0 before the first).
+    /// Any thread: the active model's plus the active response's latency as of the audio thread's last
+    /// block (0 before the first).
     int latency() const noexcept { return latency_.load(std::memory_order_relaxed); }
     /// Any thread: whether the audio thread has taken a model over.
     bool has_model() const noexcept { return has_model_.load(std::memory_order_relaxed); }
-    /// Any thread: whether a crossfade to a new model is under way.
+    /// Any thread: whether an impulse response is active.
+    bool has_impulse_response() const noexcept { return has_ir_.load(std::memory_order_relaxed); }
+    /// Any thread: whether a crossfade to a new model or response is under way.
     bool crossfading() const noexcept { return crossfading_.load(std::memory_order_relaxed); }
     /// Any thread (fixed at construction).
     int crossfade_samples() const noexcept { return fade_samples_; }
@@ -108,7 +226,10 @@ private:
         float input_gain = 1.0f;
         float output_gain = 1.0f;
     };
-    void run_slot(Slot* slot, const float* in, float* out, int n) noexcept;
+    struct IrSlot {
+        std::unique_ptr<dsp::Convolver> convolver[max_channels];  // per channel; nullptr: the signal passes
+    };
+    void process_channels(const float* const* in, float* const* out, int n, int channels) noexcept;
     void publish() noexcept;
     // Debug check of the one-caller-at-a-time rule for one side (audio or loader).
     struct CallGuard {
@@ -122,24 +243,20 @@ private:
         CallGuard& operator=(const CallGuard&) = delete;
         std::atomic<bool>& busy_;
     };
+    static void run_slot(Slot* slot, const float* const* in, float* const* out, int channels, int n) noexcept;
+    static void run_ir(IrSlot* slot, const float* const* in, float* const* out, int channels, int n) noexcept;
 
     ProcessorSettings settings_;
-    dsp::DcBlocker dc_;
+    int channels_ = 1;
+    dsp::DcBlocker dc_[max_channels];
     int fade_samples_ = 1;
+    detail::Handover<Slot> models_;
+    detail::Handover<IrSlot> irs_;
 
-    // Audio-thread state.
-    Slot* active_ = nullptr;
-    Slot* incoming_ = nullptr;
-    int fade_position_ = 0;
-
-    // Hand-over between threads: one slot each way, so neither side ever waits.
-    std::atomic<Slot*> pending_{nullptr};
-    std::atomic<Slot*> retired_{nullptr};
-    static_assert(std::atomic<Slot*>::is_always_lock_free, "the model hand-over must be lock-free");
-
-    // What other threads may read (published by the audio thread at every state change).
+    // What other threads may read (published by the audio thread at the end of every call).
     std::atomic<int> latency_{0};
     std::atomic<bool> has_model_{false};
+    std::atomic<bool> has_ir_{false};
     std::atomic<bool> crossfading_{false};
     std::atomic<bool> audio_busy_{false};
     std::atomic<bool> loader_busy_{false};
@@ -150,16 +267,12 @@ private:
 // ------------------------------------------------------------------------------------------------
 
 inline Processor::Processor(const ProcessorSettings& settings) noexcept
-    : settings_(settings), dc_(settings.dc_cutoff_hz, settings.sample_rate_hz) {
+    : settings_(settings), channels_(std::min(std::max(settings.channels, 1), max_channels)) {
+    for (auto& dc : dc_) dc.set_cutoff(settings.dc_cutoff_hz, settings.sample_rate_hz);
     fade_samples_ = std::max(1, static_cast<int>(std::lround(settings.crossfade_ms * 1e-3 * settings.sample_rate_hz)));
 }
 
-inline Processor::~Processor() {
-    delete pending_.exchange(nullptr);
-    delete retired_.exchange(nullptr);
-    delete incoming_;
-    delete active_;
-}
+inline Processor::~Processor() = default;
 
 inline StageGains Processor::gains_for(const ProcessorSettings& s, const ModelInfo& info) noexcept {
     StageGains g;
@@ -179,95 +292,121 @@ inline SubmitStatus Processor::submit(std::unique_ptr<Model>& model, const Model
         return SubmitStatus::sample_rate_mismatch;
     NOFOLD_ASSERT(model != nullptr);
     const CallGuard guard(loader_busy_);
-    if (pending_.load(std::memory_order_acquire) != nullptr) return SubmitStatus::busy;
+    if (models_.busy()) return SubmitStatus::busy;
+    if (channels_ > 1 && model->set_channels(channels_) != channels_) return SubmitStatus::channels_unsupported;
     const StageGains g = gains_for(settings_, info);
     auto slot = std::make_unique<Slot>();
     slot->input_gain = static_cast<float>(std::pow(10.0, g.input_db / 20.0));
     slot->output_gain = static_cast<float>(std::pow(10.0, g.output_db / 20.0));
     model->prewarm();
     slot->model = std::move(model);
-    pending_.store(slot.release(), std::memory_order_release);
+    models_.offer(slot.release());
+    return SubmitStatus::accepted;
+}
+
+inline SubmitStatus Processor::submit_impulse_response(std::unique_ptr<dsp::Convolver>& convolver) {
+    return submit_impulse_responses(&convolver, 1);
+}
+
+inline SubmitStatus Processor::submit_impulse_responses(std::unique_ptr<dsp::Convolver>* convolvers, int count) {
+    const CallGuard guard(loader_busy_);
+    if (irs_.busy()) return SubmitStatus::busy;
+    int present = 0;
+    for (int c = 0; c < count; ++c) present += convolvers[c] ? 1 : 0;
+    if (count != channels_ || (present != 0 && present != count)) return SubmitStatus::channels_unsupported;
+    auto slot = std::make_unique<IrSlot>();
+    for (int c = 0; c < count; ++c) {
+        if (convolvers[c]) convolvers[c]->reset();
+        slot->convolver[c] = std::move(convolvers[c]);
+    }
+    irs_.offer(slot.release());
     return SubmitStatus::accepted;
 }
 
 inline int Processor::collect_retired() noexcept {
     const CallGuard guard(loader_busy_);
-    Slot* old = retired_.exchange(nullptr, std::memory_order_acq_rel);
-    delete old;
-    return old ? 1 : 0;
-}
-
-inline void Processor::run_slot(Slot* slot, const float* in, float* out, int n) noexcept {
-    if (!slot) {
-        std::fill(out, out + n, 0.0f);
-        return;
-    }
-    for (int i = 0; i < n; ++i) out[i] = simd::sanitize(in[i]) * slot->input_gain;
-    slot->model->process(out, out, n);
-    // Extreme weights or gains can make a model's output non-finite: caught here, before the
-    // crossfade and the DC blocker keep it.
-    for (int i = 0; i < n; ++i) out[i] = simd::sanitize(out[i] * slot->output_gain);
+    return models_.collect() + irs_.collect();
 }
 
 inline void Processor::publish() noexcept {
-    latency_.store(active_ ? active_->model->latency() : 0, std::memory_order_relaxed);
-    has_model_.store(active_ != nullptr, std::memory_order_relaxed);
-    crossfading_.store(incoming_ != nullptr, std::memory_order_relaxed);
+    const Slot* m = models_.active();
+    const IrSlot* c = irs_.active();
+    latency_.store((m ? m->model->latency() : 0) + (c && c->convolver[0] ? c->convolver[0]->latency() : 0),
+                   std::memory_order_relaxed);
+    has_model_.store(m != nullptr, std::memory_order_relaxed);
+    has_ir_.store(c != nullptr && c->convolver[0] != nullptr, std::memory_order_relaxed);
+    crossfading_.store(models_.crossfading() || irs_.crossfading(), std::memory_order_relaxed);
 }
 
-inline void Processor::process(const float* in, float* out, int n) noexcept {
-    const CallGuard guard(audio_busy_);
-    // Take over a pending model only when the previous retiree has been collected, so the retired_
-    // slot is always free when the crossfade ends.
-    if (!incoming_ && retired_.load(std::memory_order_acquire) == nullptr) {
-        if (Slot* next = pending_.exchange(nullptr, std::memory_order_acq_rel)) {
-            if (active_) {
-                incoming_ = next;
-                fade_position_ = 0;
-            } else {
-                active_ = next;  // nothing to fade from: the first model starts at once
-            }
-            publish();
+inline void Processor::run_ir(IrSlot* slot, const float* const* in, float* const* out, int channels, int n) noexcept {
+    for (int c = 0; c < channels; ++c) {
+        if (slot && slot->convolver[c]) {
+            slot->convolver[c]->process(in[c], out[c], n);
+        } else {
+            std::copy(in[c], in[c] + n, out[c]);
         }
     }
-    float old_out[chunk_frames];
-    float new_out[chunk_frames];
+}
+
+inline void Processor::run_slot(Slot* slot, const float* const* in, float* const* out, int channels, int n) noexcept {
+    for (int c = 0; c < channels; ++c) {
+        if (!slot) {
+            std::fill(out[c], out[c] + n, 0.0f);
+        } else {
+            for (int i = 0; i < n; ++i) out[c][i] = simd::sanitize(in[c][i]) * slot->input_gain;
+        }
+    }
+    if (!slot) return;
+    if (channels == 1) {
+        slot->model->process(out[0], out[0], n);
+    } else {
+        slot->model->process_channels(out, out, channels, n);
+    }
+    // Extreme weights or gains can make a model's output non-finite: caught here, before the
+    // crossfade, the response and the DC blocker keep it.
+    for (int c = 0; c < channels; ++c)
+        for (int i = 0; i < n; ++i) out[c][i] = simd::sanitize(out[c][i] * slot->output_gain);
+}
+
+inline void Processor::process_channels(const float* const* in, float* const* out, int n, int channels) noexcept {
+    const CallGuard guard(audio_busy_);
+    models_.take_over();
+    irs_.take_over();
+    float amp[max_channels][chunk_frames];
+    float cab[max_channels][chunk_frames];
+    float* amp_ptr[max_channels];
+    float* cab_ptr[max_channels];
+    const float* in_ptr[max_channels];
+    for (int c = 0; c < channels; ++c) {
+        amp_ptr[c] = amp[c];
+        cab_ptr[c] = cab[c];
+    }
     for (int done = 0; done < n;) {
         const int m = std::min(chunk_frames, n - done);
-        run_slot(active_, in + done, old_out, m);
-        if (incoming_) {
-            run_slot(incoming_, in + done, new_out, m);
-            const float step = 1.0f / static_cast<float>(fade_samples_);
-            for (int i = 0; i < m; ++i) {
-                const float g = std::min(1.0f, static_cast<float>(fade_position_ + i + 1) * step);
-                old_out[i] += g * (new_out[i] - old_out[i]);
+        for (int c = 0; c < channels; ++c) in_ptr[c] = in[c] + done;
+        models_.run(in_ptr, amp_ptr, channels, m, fade_samples_, run_slot);
+        irs_.run(amp_ptr, cab_ptr, channels, m, fade_samples_, run_ir);
+        for (int c = 0; c < channels; ++c) {
+            if (settings_.dc_block == DcBlock::on) {
+                dc_[c].process(cab[c], out[c] + done, m);
+            } else {
+                std::copy(cab[c], cab[c] + m, out[c] + done);
             }
-            fade_position_ += m;
-            if (fade_position_ >= fade_samples_) {
-                if (active_) retired_.store(active_, std::memory_order_release);
-                active_ = incoming_;
-                incoming_ = nullptr;
-                publish();
-            }
-        }
-        if (settings_.dc_block == DcBlock::on) {
-            dc_.process(old_out, out + done, m);
-        } else {
-            std::copy(old_out, old_out + m, out + done);
         }
         done += m;
     }
+    publish();
 }
 
 inline void Processor::reset() noexcept {
     const CallGuard guard(audio_busy_);
-    if (incoming_) {
-        if (active_) retired_.store(active_, std::memory_order_release);
-        active_ = incoming_;
-        incoming_ = nullptr;
-    }
-    if (active_) active_->model->reset();
-    dc_.reset();
+    models_.finish();
+    irs_.finish();
+    if (Slot* s = models_.active()) s->model->reset();
+    if (IrSlot* ir = irs_.active())
+        for (auto& conv : ir->convolver)
+            if (conv) conv->reset();
+    for (auto& dc : dc_) dc.reset();
     publish();
 }
 

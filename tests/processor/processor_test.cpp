@@ -1,6 +1,8 @@
 // Claims about include/nofold/processor.hpp: gain staging follows the metadata formulas, the DC
 // blocker removes DC, models swap without allocation on the audio thread and without a step larger
-// than the crossfade allows, and bad blocks (0 samples, huge, NaN) are handled.
+// than the crossfade allows, and bad blocks (0 samples, huge, NaN) are handled; an impulse response
+// after the model equals dsp::Convolver on the model output, and swapping or removing it behaves like
+// a model swap.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -10,6 +12,9 @@
 #include <thread>
 #include <vector>
 
+#include <random>
+
+#include <nofold/nn/recurrent_model.hpp>
 #include <nofold/processor.hpp>
 
 #include "support/alloc_counter.hpp"
@@ -268,4 +273,145 @@ TEST_CASE("queries from a UI thread during repeated swaps: defined values, no ra
     CHECK(polls.load() >= 1000);
     CHECK(bad_latency.load() == 0);
     MESSAGE(swaps.load(), " swaps, ", polls.load(), " polls");
+}
+
+// The chain model → impulse response, against the convolver alone on the model's output (the
+// processor feeds it chunks of ≤ 64; the convolver's output does not depend on the split).
+TEST_CASE("impulse response after the model: equals the convolver alone, latency adds up") {
+    nofold::Processor p(plain_settings());
+    auto m = affine(0.5f);
+    REQUIRE(p.submit(m, {}) == nofold::SubmitStatus::accepted);
+    std::vector<float> h(300);
+    for (std::size_t i = 0; i < h.size(); ++i) h[i] = static_cast<float>(std::exp(-0.01 * i) * std::cos(0.3 * i));
+    auto conv = std::make_unique<nofold::dsp::Convolver>(h.data(), 300, nofold::dsp::ConvolverSettings{32, nofold::dsp::ConvolverLatency::one_block});
+    REQUIRE(p.submit_impulse_response(conv) == nofold::SubmitStatus::accepted);
+    CHECK(conv == nullptr);
+    std::vector<float> in(3000), out(3000), ref(3000);
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>(std::sin(0.01 * i * i));
+    p.process(in.data(), out.data(), 1000);
+    p.process(in.data() + 1000, out.data() + 1000, 2000);
+    CHECK(p.has_impulse_response());
+    CHECK(p.latency() == 32);
+    nofold::dsp::Convolver alone(h.data(), 300, {32, nofold::dsp::ConvolverLatency::one_block});
+    std::vector<float> amp(3000);
+    for (std::size_t i = 0; i < in.size(); ++i) amp[i] = 0.5f * in[i];
+    alone.process(amp.data(), ref.data(), 3000);
+    CHECK(out == ref);
+}
+
+TEST_CASE("impulse response swap and removal: no allocation on the audio thread, no step beyond the slope") {
+    nofold::Processor p(plain_settings());
+    auto m = affine(1.0f);
+    REQUIRE(p.submit(m, {}) == nofold::SubmitStatus::accepted);
+    const float one = 1.0f, quarter = 0.25f;
+    auto first = std::make_unique<nofold::dsp::Convolver>(&one, 1);
+    REQUIRE(p.submit_impulse_response(first) == nofold::SubmitStatus::accepted);
+    const int fade = p.crossfade_samples();
+    std::vector<float> in(2048, 1.0f), out(2048);
+    p.process(in.data(), out.data(), 2048);
+    CHECK(out.back() == 1.0f);
+    // Loader thread: a gain of 0.25, then no response at all (back to 1); the audio thread runs
+    // odd-sized blocks in between and never allocates.
+    auto second = std::make_unique<nofold::dsp::Convolver>(&quarter, 1);
+    std::unique_ptr<nofold::dsp::Convolver> none;
+    float block_in[29], block_out[29];
+    std::fill(block_in, block_in + 29, 1.0f);
+    double worst_step = 0.0;
+    float previous = 1.0f, lowest = 1.0f;
+    std::size_t audio_allocations = 0;
+    for (int stage = 0; stage < 2; ++stage) {
+        REQUIRE(p.submit_impulse_response(stage == 0 ? second : none) == nofold::SubmitStatus::accepted);
+        for (int b = 0; b < 3 * fade / 29; ++b) {
+            nofold::test::AllocationScope scope;
+            p.process(block_in, block_out, 29);
+            audio_allocations += scope.allocations() + scope.deallocations();
+            for (float v : block_out) {
+                worst_step = std::max(worst_step, std::fabs(static_cast<double>(v) - previous));
+                previous = v;
+                lowest = std::min(lowest, v);
+            }
+        }
+        CHECK(p.collect_retired() == 1);
+    }
+    CHECK(audio_allocations == 0);
+    CHECK(lowest == doctest::Approx(0.25f));
+    CHECK(previous == 1.0f);
+    CHECK_FALSE(p.has_impulse_response());
+    CHECK(worst_step <= 0.75 / fade + 1e-6);  // linear fade between 1 and 0.25
+    CHECK(worst_step > 0.5 / fade);
+}
+
+// Stereo: an LSTM holds a state per channel over shared weights; each output channel equals a mono
+// processor running that channel alone (same model, same response), through model and IR swaps.
+TEST_CASE("stereo processor: each channel equals a mono processor; models without channel states are refused") {
+    using Lstm = nofold::ModelFor<nofold::nn::LstmModel<1, 8, 1>>;
+    std::vector<float> w;
+    const auto make = [&](unsigned seed) {
+        auto m = std::make_unique<Lstm>(1, 8, 1);
+        std::mt19937 rng(seed);
+        std::uniform_real_distribution<float> u(-0.4f, 0.4f);
+        w.assign(m->get().weight_count(), 0.0f);
+        for (float& v : w) v = u(rng);
+        REQUIRE(m->get().set_weights(w.data(), w.size()).ok());
+        return std::unique_ptr<nofold::Model>(std::move(m));
+    };
+    std::vector<float> h(200);
+    for (std::size_t i = 0; i < h.size(); ++i) h[i] = static_cast<float>(std::exp(-0.02 * i) * std::sin(0.5 * i));
+    const auto conv = [&] { return std::make_unique<nofold::dsp::Convolver>(h.data(), 200, nofold::dsp::ConvolverSettings{16, nofold::dsp::ConvolverLatency::zero}); };
+
+    auto settings = plain_settings();
+    settings.dc_block = nofold::DcBlock::on;
+    settings.channels = 2;
+    nofold::Processor stereo(settings);
+    auto affine_model = affine(1.0f);
+    CHECK(stereo.submit(affine_model, {}) == nofold::SubmitStatus::channels_unsupported);
+    CHECK(affine_model != nullptr);
+    auto first = make(1);
+    REQUIRE(stereo.submit(first, {}) == nofold::SubmitStatus::accepted);
+    std::unique_ptr<nofold::dsp::Convolver> one[1] = {conv()};
+    CHECK(stereo.submit_impulse_responses(one, 1) == nofold::SubmitStatus::channels_unsupported);
+    std::unique_ptr<nofold::dsp::Convolver> two[2] = {conv(), conv()};
+    REQUIRE(stereo.submit_impulse_responses(two, 2) == nofold::SubmitStatus::accepted);
+
+    settings.channels = 1;
+    std::vector<std::unique_ptr<nofold::Processor>> mono;
+    for (int c = 0; c < 2; ++c) {
+        mono.push_back(std::make_unique<nofold::Processor>(settings));
+        auto m = make(1);
+        REQUIRE(mono.back()->submit(m, {}) == nofold::SubmitStatus::accepted);
+        auto r = conv();
+        REQUIRE(mono.back()->submit_impulse_response(r) == nofold::SubmitStatus::accepted);
+    }
+    const int n = 6000;
+    std::vector<float> x0(n), x1(n), y0(n), y1(n), r0(n), r1(n);
+    for (int i = 0; i < n; ++i) {
+        x0[static_cast<std::size_t>(i)] = static_cast<float>(0.5 * std::sin(0.013 * i));
+        x1[static_cast<std::size_t>(i)] = static_cast<float>(0.4 * std::sin(0.021 * i + 1.0));
+    }
+    std::size_t audio_allocations = 0;
+    for (int done = 0; done < n;) {
+        const int m = std::min(n - done, 53);
+        if (done == 2014) {  // swap the model mid-stream in all three processors
+            auto s2 = make(2);
+            REQUIRE(stereo.submit(s2, {}) == nofold::SubmitStatus::accepted);
+            for (auto& p : mono) {
+                auto m2 = make(2);
+                REQUIRE(p->submit(m2, {}) == nofold::SubmitStatus::accepted);
+            }
+        }
+        const float* in[2] = {x0.data() + done, x1.data() + done};
+        float* out[2] = {y0.data() + done, y1.data() + done};
+        {
+            nofold::test::AllocationScope scope;
+            stereo.process_channels(in, out, m);
+            audio_allocations += scope.allocations();
+        }
+        mono[0]->process(x0.data() + done, r0.data() + done, m);
+        mono[1]->process(x1.data() + done, r1.data() + done, m);
+        done += m;
+    }
+    CHECK(audio_allocations == 0);
+    CHECK(y0 == r0);
+    CHECK(y1 == r1);
+    CHECK(stereo.collect_retired() == 1);
 }

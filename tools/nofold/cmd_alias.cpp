@@ -73,6 +73,7 @@ struct SystemSpec {
     std::string name;
     int oversample = 1;
     dsp::FilterPreset filter = dsp::FilterPreset::iir_quality;
+    dsp::FinalStage final_stage = dsp::FinalStage::halfband;
 };
 
 /// The model's training rate, when the file says (0 = unknown; built-ins: unknown).
@@ -127,7 +128,8 @@ std::unique_ptr<Model> make_system(const SystemSpec& spec, double* sample_rate_h
     if (sample_rate_hz != nullptr) *sample_rate_hz = base.sample_rate_hz;
     if (spec.oversample == 1) return std::move(base.model);
     const auto factor = dsp::oversample_factor_from_int(spec.oversample);
-    auto wrapped = std::make_unique<dsp::OversampledModel>(std::move(base.model), *factor, spec.filter);
+    auto wrapped = std::make_unique<dsp::OversampledModel>(std::move(base.model), *factor, spec.filter,
+                                                           dsp::LatencyMode::fractional, spec.final_stage);
     if (wrapped->status() != RateFactorStatus::ok)
         throw FileError(spec.name + ": the model cannot run at " + std::to_string(spec.oversample) +
                         "x its rate (its maximum rate factor is too small or must be an integer)");
@@ -384,6 +386,7 @@ struct AliasOptions {
     double amp_dbfs = -6.0;
     int oversample = 1;
     std::string filter = "iir";
+    std::string final_stage = "halfband";
     bool chromatic = false;
     bool json = false;
     std::string csv, svg;
@@ -400,6 +403,7 @@ std::function<void()> add_alias(CLI::App& app) {
     app.add_option("--amp", o->amp_dbfs, "tone level, dBFS (default -6)");
     app.add_option("--oversample", o->oversample, "run the model at N x its rate: 1, 2, 4, 8 or 16");
     app.add_option("--filter", o->filter, "oversampling filter: iir (= iir_quality), iir_fast, fir (= fir_linear_phase)");
+    app.add_option("--final-stage", o->final_stage, "last down-sampling stage: halfband | nyquist");
     app.add_flag("--chromatic", o->chromatic, "the chromatic set: MIDI 21-108 x {-36,-18,-6} dBFS");
     app.add_option("--reference", o->reference, "reference model for HESR (harmonic magnitudes)");
     app.add_flag("--json", o->json, "print the result as JSON");
@@ -411,7 +415,7 @@ std::function<void()> add_alias(CLI::App& app) {
         validate_oversampling(OversampleChoice{o->oversample, o->filter, "fractional"});
         const auto preset = dsp::filter_preset_from_name(o->filter.c_str());
         if (!(o->settle_seconds >= 2.0 && o->settle_seconds <= 600.0)) throw UsageError("--settle must lie in [2, 600] seconds");
-        SystemSpec system{o->model, o->oversample, *preset};
+        SystemSpec system{o->model, o->oversample, *preset, parse_final_stage(o->final_stage)};
         std::optional<SystemSpec> reference;
         if (!o->reference.empty()) reference = SystemSpec{o->reference, 1, *preset};
 
@@ -482,12 +486,13 @@ std::function<void()> add_alias(CLI::App& app) {
             out["filter"] = filter_name;
             out["asr_kind"] = s.asr_kind;
             out["sample_rate_hz"] = rows.front().tone.test.sample_rate_hz;
+            out["final_stage"] = o->oversample > 1 ? o->final_stage : "none";
             print_json(out);
             return;
         }
-        std::printf("nofold alias %s: %s, oversample %dx (filter %s)\n", o->model.c_str(),
+        std::printf("nofold alias %s: %s, oversample %dx (filter %s%s)\n", o->model.c_str(),
                     o->chromatic ? "chromatic set (264 tones, means of linear values)" : "single tone", o->oversample,
-                    filter_name.c_str());
+                    filter_name.c_str(), o->oversample > 1 && o->final_stage == "nyquist" ? " + nyquist final stage" : "");
         if (!o->chromatic)
             std::printf("  tone: %.6g Hz at %.0f Hz, %.1f dBFS; %.1f s run, last 1 s analysed (N = %zu)\n", o->f0_hz,
                         o->fs_hz, o->amp_dbfs, o->settle_seconds + 1.0, tones.front().test.analysed_samples());

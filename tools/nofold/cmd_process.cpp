@@ -1,8 +1,10 @@
 // `nofold process MODEL IN.wav OUT.wav [--math exact|fast|nam] [--block N] [--slim V] [--gain DB]
 //  [--rate HZ] [--adapt resample|model] [--prewarm nam|steady] [--oversample N] [--filter iir|iir_fast|fir]
-//  [--latency fractional|integer]`: runs a model over a WAV file.
+//  [--latency fractional|integer] [--ir CAB.wav] [--ir-latency zero|one_block] [--ir-normalize energy|none]`:
+//  runs a model over a WAV file, optionally followed by a cab impulse response.
 //
-// Each channel gets its own model instance (stereo = two independent mono models). The model is
+// Stereo: LSTM/GRU models run both channels through one instance (shared weights, state per channel,
+// Model::process_channels); other models get one instance per channel. The output is the same. The model is
 // prewarmed the way NAM Core does it by default (whole blocks of zeros of the block size), so the
 // output matches Core's renders sample for sample; `--prewarm steady` uses the faster equivalent
 // steady-state fill instead. `--gain` scales the input (drive) before the model. The output has the
@@ -11,13 +13,20 @@
 // adapts it: by default with the low-latency resampler at the model boundary (dsp::ResampledModel),
 // or with `--adapt model` by running the model itself at the ratio (Model::set_rate_factor: integer
 // ratios for WaveNets, any ratio ≥ 1 for recurrent models).
+// `--ir CAB.wav` convolves the model's output with an impulse response (io::load_impulse_response:
+// resampled to the file's rate, trimmed, energy-normalised unless `--ir-normalize none`) through
+// dsp::Convolver, block 64, zero latency unless `--ir-latency one_block`. A stereo response on mono
+// audio gives a stereo output (the model runs once; each channel gets its own response channel); a
+// mono response serves every channel.
 // `--oversample N` runs the model at N × its rate between the up- and down-sampler of the chosen
 // filter (dsp::OversampledModel); the resampler, if any, sits outside the oversampler.
 #include <cmath>
 #include <iostream>
 
+#include <nofold/dsp/convolver.hpp>
 #include <nofold/dsp/oversampled_model.hpp>
 #include <nofold/dsp/resampled_model.hpp>
+#include <nofold/io/impulse_response.hpp>
 #include <nofold/io/load.hpp>
 
 #include "command.hpp"
@@ -38,6 +47,9 @@ struct ProcessOptions {
     double rate_hz = 0.0;
     std::string adapt = "resample";
     OversampleChoice oversampling;
+    std::string ir;
+    std::string ir_latency = "zero";
+    std::string ir_normalize = "energy";
 };
 
 math::Accuracy parse_math(const std::string& s) {
@@ -60,6 +72,9 @@ std::function<void()> add_process(CLI::App& app) {
     app.add_option("--prewarm", o->prewarm, "nam (whole blocks of zeros, as NAM Core) | steady (steady-state fill)");
     app.add_option("--adapt", o->adapt, "with --rate: resample (at the model boundary) | model (set_rate_factor)");
     add_oversample_options(app, o->oversampling, true);
+    app.add_option("--ir", o->ir, "cab impulse response (WAV, mono or stereo, any rate) applied after the model");
+    app.add_option("--ir-latency", o->ir_latency, "zero (direct head, default) | one_block (64 samples, cheaper)");
+    app.add_option("--ir-normalize", o->ir_normalize, "energy (sum of squares 1, default) | none (the file's gain)");
     return [o] {
         io::LoadOptions options;
         options.math = parse_math(o->math);
@@ -79,7 +94,21 @@ std::function<void()> add_process(CLI::App& app) {
         validate_oversampling(o->oversampling);
         options.max_rate_factor = o->oversampling.factor;
 
+        if (o->ir_latency != "zero" && o->ir_latency != "one_block") throw UsageError("--ir-latency must be zero or one_block");
+        if (o->ir_normalize != "energy" && o->ir_normalize != "none") throw UsageError("--ir-normalize must be energy or none");
+
         Audio audio = read_wav(o->input);
+        io::ImpulseResponse cab;
+        if (!o->ir.empty()) {
+            io::IrOptions ir_options;
+            ir_options.host_sample_rate_hz = audio.sample_rate_hz;
+            ir_options.normalize = o->ir_normalize == "none" ? io::IrNormalize::none : io::IrNormalize::energy;
+            try {
+                cab = io::load_impulse_response(o->ir, ir_options);
+            } catch (const io::LoadError& e) {
+                throw FileError(e.what());
+            }
+        }
         if (o->rate_hz != 0.0 && o->rate_hz != audio.sample_rate_hz)
             throw UsageError("--rate must equal the input file's rate (" + std::to_string(audio.sample_rate_hz) +
                              " Hz): nofold adapts the model, it does not resample the audio");
@@ -102,7 +131,7 @@ std::function<void()> add_process(CLI::App& app) {
         Progress progress("process");
         const double total = static_cast<double>(audio.frames()) * static_cast<double>(audio.channels.size());
         double done = 0.0;
-        for (auto& channel : audio.channels) {
+        const auto build_model = [&] {
             io::LoadedModel m;
             try {
                 m = io::build(file, options, o->model);
@@ -123,14 +152,56 @@ std::function<void()> add_process(CLI::App& app) {
                     throw UsageError(std::string("--rate: ") + e.what());
                 }
             }
-            m.model->prewarm();
-            std::vector<float> in(static_cast<std::size_t>(o->block));
-            for (std::size_t i = 0; i < channel.size(); i += static_cast<std::size_t>(o->block)) {
-                const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(o->block), channel.size() - i));
-                for (int k = 0; k < n; ++k) in[static_cast<std::size_t>(k)] = gain * channel[i + static_cast<std::size_t>(k)];
-                m.model->process(in.data(), channel.data() + i, n);
-                done += n;
-                if ((i / static_cast<std::size_t>(o->block)) % 256 == 0) progress.update(done / total);
+            return std::move(m.model);
+        };
+        const auto channels = static_cast<int>(audio.channels.size());
+        const auto frames = audio.channels.front().size();
+        const auto block = static_cast<std::size_t>(o->block);
+        // One instance for every channel when the model keeps state per channel (LSTM/GRU: weights
+        // shared); otherwise one instance per channel. Either way channel c's output is the same.
+        std::unique_ptr<Model> shared = build_model();
+        if (channels > 1 && shared->set_channels(channels) == channels) {
+            shared->prewarm();
+            std::vector<std::vector<float>> in(audio.channels.size(), std::vector<float>(block));
+            std::vector<const float*> ins(audio.channels.size());
+            std::vector<float*> outs(audio.channels.size());
+            for (std::size_t i = 0; i < frames; i += block) {
+                const int n = static_cast<int>(std::min(block, frames - i));
+                for (std::size_t c = 0; c < audio.channels.size(); ++c) {
+                    for (int k = 0; k < n; ++k) in[c][static_cast<std::size_t>(k)] = gain * audio.channels[c][i + static_cast<std::size_t>(k)];
+                    ins[c] = in[c].data();
+                    outs[c] = audio.channels[c].data() + i;
+                }
+                shared->process_channels(ins.data(), outs.data(), channels, n);
+                done += static_cast<double>(n) * channels;
+                if ((i / block) % 256 == 0) progress.update(done / total);
+            }
+        } else {
+            for (auto& channel : audio.channels) {
+                std::unique_ptr<Model> model = shared ? std::move(shared) : build_model();
+                model->prewarm();
+                std::vector<float> in(block);
+                for (std::size_t i = 0; i < channel.size(); i += block) {
+                    const int n = static_cast<int>(std::min(block, channel.size() - i));
+                    for (int k = 0; k < n; ++k) in[static_cast<std::size_t>(k)] = gain * channel[i + static_cast<std::size_t>(k)];
+                    model->process(in.data(), channel.data() + i, n);
+                    done += n;
+                    if ((i / block) % 256 == 0) progress.update(done / total);
+                }
+            }
+        }
+        if (!cab.channels.empty()) {
+            if (audio.channels.size() == 1 && cab.channels.size() == 2) audio.channels.push_back(audio.channels.front());
+            dsp::ConvolverSettings settings;
+            settings.latency = o->ir_latency == "zero" ? dsp::ConvolverLatency::zero : dsp::ConvolverLatency::one_block;
+            for (std::size_t c = 0; c < audio.channels.size(); ++c) {
+                const auto& h = cab.channels[std::min(c, cab.channels.size() - 1)];
+                dsp::Convolver convolver(h.data(), static_cast<int>(h.size()), settings);
+                auto& channel = audio.channels[c];
+                for (std::size_t i = 0; i < channel.size(); i += static_cast<std::size_t>(o->block)) {
+                    const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(o->block), channel.size() - i));
+                    convolver.process(channel.data() + i, channel.data() + i, n);
+                }
             }
         }
         progress.finish();

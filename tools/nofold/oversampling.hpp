@@ -1,4 +1,4 @@
-// The `--oversample N --filter F [--latency M]` options shared by process, info and bench, and the
+// The `--oversample N --filter F [--final-stage S] [--latency M]` options shared by process, info and bench, and the
 // wrapping of a loaded model in dsp::OversampledModel they select.
 #pragma once
 
@@ -15,12 +15,22 @@ struct OversampleChoice {
     int factor = 1;
     std::string filter = "iir";
     std::string latency = "fractional";
+    std::string final_stage = "halfband";
 };
+
+/// "halfband" | "nyquist" → the final down-sampling stage; UsageError otherwise.
+inline dsp::FinalStage parse_final_stage(const std::string& name) {
+    if (name == "halfband") return dsp::FinalStage::halfband;
+    if (name == "nyquist") return dsp::FinalStage::nyquist;
+    throw UsageError("--final-stage must be halfband or nyquist (got '" + name + "')");
+}
 
 /// Declares --oversample and --filter (and --latency when `with_latency`).
 inline void add_oversample_options(CLI::App& app, OversampleChoice& choice, bool with_latency) {
     app.add_option("--oversample", choice.factor, "run the model at N x its rate: 1, 2, 4, 8 or 16");
     app.add_option("--filter", choice.filter, "oversampling filter: iir (= iir_quality) | iir_fast | fir (linear phase)");
+    app.add_option("--final-stage", choice.final_stage,
+                   "last down-sampling stage: halfband (the preset's) | nyquist (stop band from the base Nyquist, +1 ms)");
     if (with_latency)
         app.add_option("--latency", choice.latency, "oversampler latency: fractional | integer (whole samples)");
 }
@@ -38,6 +48,7 @@ inline void validate_oversampling(const OversampleChoice& choice) {
     filter_name(choice);
     if (choice.latency != "fractional" && choice.latency != "integer")
         throw UsageError("--latency must be fractional or integer");
+    parse_final_stage(choice.final_stage);
 }
 
 /// Wraps `model` in an oversampler unless the factor is 1 (options checked as above). The model must
@@ -49,7 +60,8 @@ inline std::unique_ptr<Model> apply_oversampling(std::unique_ptr<Model> model, c
     const auto filter = dsp::filter_preset_from_name(choice.filter.c_str());
     if (*factor == dsp::OversampleFactor::x1) return model;
     const auto mode = choice.latency == "integer" ? dsp::LatencyMode::integer : dsp::LatencyMode::fractional;
-    auto oversampled = std::make_unique<dsp::OversampledModel>(std::move(model), *factor, *filter, mode);
+    auto oversampled = std::make_unique<dsp::OversampledModel>(std::move(model), *factor, *filter, mode,
+                                                               parse_final_stage(choice.final_stage));
     if (oversampled->status() != RateFactorStatus::ok)
         throw FileError(model_path + ": this model cannot run at " + std::to_string(choice.factor) + "x its rate");
     return oversampled;

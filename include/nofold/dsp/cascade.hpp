@@ -55,6 +55,9 @@ public:
     explicit Cascade(LatencyMode mode = LatencyMode::fractional) noexcept;
     NOFOLD_REALTIME void up(const float* in, float* out, int n) noexcept;
     NOFOLD_REALTIME void down(const float* in, float* out, int n) noexcept;
+    /// down() without its last stage: reads n·Factor samples, writes 2n at twice the base rate (for a
+    /// different final stage, e.g. NyquistDecimator). No fractional-delay allpass. Factor ≥ 2.
+    NOFOLD_REALTIME void down_to_double(const float* in, float* out, int n) noexcept;
     NOFOLD_REALTIME void reset() noexcept;
     /// Round-trip (up then down) delay in base-rate samples, as configured by the LatencyMode.
     double latency() const noexcept { return latency_; }
@@ -66,9 +69,13 @@ public:
     /// coefficient and low-rate sample (two fma), FIR 3 per side tap and output pair, both directions.
     static constexpr double flops_per_sample() noexcept {
         double total = 0.0;
-        for (int s = 0, rate = 1; (1 << s) < Factor; ++s, rate *= 2)
-            total += 2.0 * (Filter::kind == FilterKind::iir ? 4.0 : 3.0) * stage_size(s) * rate;
+        for (int s = 0, rate = 1; (1 << s) < Factor; ++s, rate *= 2) total += 2.0 * stage_flops(s) * rate;
         return total;
+    }
+    /// Floating-point operations of one direction (up or down) of stage s per low-rate sample of that
+    /// stage (stage 0 works at the base rate): IIR 4 per coefficient (two fma), FIR 3 per side tap.
+    static constexpr double stage_flops(int s) noexcept {
+        return (Filter::kind == FilterKind::iir ? 4.0 : 3.0) * stage_size(s);
     }
     LatencyMode latency_mode() const noexcept { return mode_; }
 
@@ -84,6 +91,8 @@ private:
     void up_from(const float* in, float* out, int n) noexcept;
     template <std::size_t I>
     void down_from(const float* in, float* out, int n) noexcept;
+    template <std::size_t I>
+    void down_to_double_from(const float* in, float* out, int n) noexcept;
 
     // Larger than nofold::chunk_frames: the IIR stages are latency-bound recursions whose pipeline
     // refills at every call, so longer runs per stage pay (measured: 2x iir_quality 8.9 -> 6.5 ns).
@@ -205,6 +214,36 @@ void Cascade<Factor, Filter>::down_from(const float* in, float* out, int n) noex
         float* dst = (I % 2 == 0) ? buffer_a_.data() : buffer_b_.data();
         std::get<I>(downs_).process(in, dst, n);
         down_from<I - 1>(dst, out, n / 2);
+    }
+}
+
+template <int Factor, class Filter>
+void Cascade<Factor, Filter>::down_to_double(const float* in, float* out, int n) noexcept {
+    if constexpr (stage_count == 0) {
+        (void)in, (void)out, (void)n;  // no 2x rate to stop at: Oversampler never calls this for 1x
+    } else if constexpr (stage_count == 1) {
+        if (n > 0 && in != out) std::memmove(out, in, sizeof(float) * static_cast<std::size_t>(2 * n));
+    } else {
+        while (n > 0) {
+            const int m = n < block ? n : block;
+            down_to_double_from<stage_count - 1>(in, out, m * (Factor / 2));
+            in += m * Factor;
+            out += 2 * m;
+            n -= m;
+        }
+    }
+}
+
+template <int Factor, class Filter>
+template <std::size_t I>
+void Cascade<Factor, Filter>::down_to_double_from(const float* in, float* out, int n) noexcept {
+    // n counts this stage's output frames; stage 1 writes the 2x-rate result.
+    if constexpr (I == 1) {
+        std::get<1>(downs_).process(in, out, n);
+    } else if constexpr (I > 1) {
+        float* dst = (I % 2 == 0) ? buffer_a_.data() : buffer_b_.data();
+        std::get<I>(downs_).process(in, dst, n);
+        down_to_double_from<I - 1>(dst, out, n / 2);
     }
 }
 

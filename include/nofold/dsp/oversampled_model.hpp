@@ -24,7 +24,7 @@ namespace nofold::dsp {
 class OversampledModel final : public Model {
 public:
     OversampledModel(std::unique_ptr<Model> inner, OversampleFactor factor, FilterPreset filter,
-                     LatencyMode mode = LatencyMode::fractional);
+                     LatencyMode mode = LatencyMode::fractional, FinalStage final = FinalStage::halfband);
     /// What the inner model answered to set_rate_factor(factor); not ok means it cannot run at
     /// that rate (its max_rate_factor() is too small, or the factor must be an integer).
     RateFactorStatus status() const noexcept { return status_; }
@@ -58,12 +58,12 @@ private:
 // Implementation
 // ---------------------------------------------------------------------------------------------
 inline OversampledModel::OversampledModel(std::unique_ptr<Model> inner, OversampleFactor factor, FilterPreset filter,
-                                          LatencyMode mode)
+                                          LatencyMode mode, FinalStage final)
     : inner_(std::move(inner)),
-      oversampler_(factor, filter, mode),
+      oversampler_(factor, filter, mode, final),
       status_(inner_->set_rate_factor(inner_->rate_factor() * static_cast<int>(factor))),
       name_(std::string(inner_->implementation_name()) + ", oversampled " + std::to_string(static_cast<int>(factor)) +
-            "x " + filter_preset_name(filter)) {}
+            "x " + filter_preset_name(filter) + (oversampler_.final_stage() == FinalStage::nyquist ? " + nyquist" : "")) {}
 
 inline double OversampledModel::latency_samples() const noexcept {
     return oversampler_.latency() + static_cast<double>(inner_->latency()) / oversampler_.factor();

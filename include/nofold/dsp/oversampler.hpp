@@ -1,11 +1,13 @@
 // nofold::dsp::Oversampler — an oversampling cascade whose factor and filter are chosen at run time.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <variant>
 
 #include "../config.hpp"
 #include "cascade.hpp"
+#include "nyquist_decimator.hpp"
 
 namespace nofold::dsp {
 
@@ -19,6 +21,13 @@ inline std::optional<OversampleFactor> oversample_factor_from_int(int factor) no
 inline std::optional<FilterPreset> filter_preset_from_name(const char* name) noexcept;
 inline const char* filter_preset_name(FilterPreset preset) noexcept;
 
+/// The last down-sampling stage (2x → base rate).
+enum class FinalStage {
+    halfband,  ///< the preset's half-band: lowest latency, but only −6 dB at the base Nyquist frequency
+    nyquist    ///< NyquistDecimator: stop band from the base Nyquist frequency (≥ 120 dB), pass band to
+               ///< 20 kHz at 48 kHz; +≈ 1 ms latency and 2 × 191 flops per base sample
+};
+
 /// Run-time selected Cascade: holds every Cascade<Factor, Preset> instantiation in a std::variant
 /// (no heap) and forwards to the chosen one, one dispatch per call.
 /// Units: n counts base-rate frames (up: n in, n·factor() out; down: n·factor() in, n out).
@@ -28,13 +37,15 @@ class Oversampler {
 public:
     explicit Oversampler(OversampleFactor factor = OversampleFactor::x2,
                          FilterPreset filter = FilterPreset::iir_quality,
-                         LatencyMode mode = LatencyMode::fractional) noexcept;
+                         LatencyMode mode = LatencyMode::fractional, FinalStage final = FinalStage::halfband) noexcept;
     NOFOLD_REALTIME void up(const float* in, float* out, int n) noexcept;
     NOFOLD_REALTIME void down(const float* in, float* out, int n) noexcept;
     NOFOLD_REALTIME void reset() noexcept;
     double latency() const noexcept;
     int factor() const noexcept { return static_cast<int>(factor_); }
     FilterPreset filter() const noexcept { return filter_; }
+    /// nyquist only at factors ≥ 2 (1x has no down-sampler); LatencyMode::integer does not apply to it.
+    FinalStage final_stage() const noexcept { return final_; }
     /// Arithmetic cost of up + down per base-rate sample (a multiply-add counts 2).
     double flops_per_sample() const noexcept;
 
@@ -45,9 +56,16 @@ private:
     using Any = std::variant<PerFactor<IIRFast>, PerFactor<IIRQuality>, PerFactor<FIRLinearPhase>>;
     static Any make(OversampleFactor factor, FilterPreset filter, LatencyMode mode) noexcept;
 
+    double measure_latency() noexcept;
+
     OversampleFactor factor_;
     FilterPreset filter_;
+    FinalStage final_;
     Any cascade_;
+    NyquistDecimator nyquist_;
+    double nyquist_latency_ = 0.0;
+    static constexpr int nyquist_block = chunk_frames;
+    alignas(alignment) std::array<float, 2 * nyquist_block> double_rate_{};
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -115,26 +133,75 @@ inline Oversampler::Any Oversampler::make(OversampleFactor factor, FilterPreset 
     }
 }
 
-inline Oversampler::Oversampler(OversampleFactor factor, FilterPreset filter, LatencyMode mode) noexcept
-    : factor_(factor), filter_(filter), cascade_(make(factor, filter, mode)) {}
+inline Oversampler::Oversampler(OversampleFactor factor, FilterPreset filter, LatencyMode mode, FinalStage final) noexcept
+    : factor_(factor),
+      filter_(filter),
+      final_(factor == OversampleFactor::x1 ? FinalStage::halfband : final),
+      cascade_(make(factor, filter, final_ == FinalStage::nyquist ? LatencyMode::fractional : mode)) {
+    if (final_ == FinalStage::nyquist) nyquist_latency_ = measure_latency();
+}
+
+// DC group delay of up → down = Σ t·y[t] / Σ y[t] for an impulse (the chain is LTI at the base rate),
+// the same quantity as the half-band cascades' analytic DC phase delay.
+inline double Oversampler::measure_latency() noexcept {
+    std::array<float, nyquist_block> x{}, y{};
+    std::array<float, nyquist_block * 16> high{};
+    double moment = 0.0, sum = 0.0;
+    x[0] = 1.0f;
+    for (int b = 0; b < 64; ++b) {
+        up(x.data(), high.data(), nyquist_block);
+        down(high.data(), y.data(), nyquist_block);
+        for (int i = 0; i < nyquist_block; ++i) {
+            moment += static_cast<double>(b * nyquist_block + i) * y[static_cast<std::size_t>(i)];
+            sum += y[static_cast<std::size_t>(i)];
+        }
+        x[0] = 0.0f;
+    }
+    reset();
+    return moment / sum;
+}
 
 inline void Oversampler::up(const float* in, float* out, int n) noexcept {
     std::visit([&](auto& per) { std::visit([&](auto& c) { c.up(in, out, n); }, per); }, cascade_);
 }
 inline void Oversampler::down(const float* in, float* out, int n) noexcept {
+    if (final_ == FinalStage::nyquist) {
+        const int f = factor();
+        while (n > 0) {
+            const int m = n < nyquist_block ? n : nyquist_block;
+            std::visit([&](auto& per) { std::visit([&](auto& c) { c.down_to_double(in, double_rate_.data(), m); }, per); },
+                       cascade_);
+            nyquist_.process(double_rate_.data(), out, m);
+            in += m * f;
+            out += m;
+            n -= m;
+        }
+        return;
+    }
     std::visit([&](auto& per) { std::visit([&](auto& c) { c.down(in, out, n); }, per); }, cascade_);
 }
 inline void Oversampler::reset() noexcept {
     std::visit([](auto& per) { std::visit([](auto& c) { c.reset(); }, per); }, cascade_);
+    nyquist_.reset();
 }
 inline double Oversampler::latency() const noexcept {
+    if (final_ == FinalStage::nyquist) return nyquist_latency_;
     return std::visit([](const auto& per) { return std::visit([](const auto& c) { return c.latency(); }, per); },
                       cascade_);
 }
 inline double Oversampler::flops_per_sample() const noexcept {
+    const bool nyquist = final_ == FinalStage::nyquist;
     return std::visit(
-        [](const auto& per) { return std::visit([](const auto& c) { return c.flops_per_sample(); }, per); },
-        cascade_);
+        [&](const auto& per) {
+            return std::visit(
+                [&](const auto& c) {
+                    // FinalStage::nyquist replaces the last half-band decimator (stage 0, down direction)
+                    return c.flops_per_sample() - (nyquist ? c.stage_flops(0) : 0.0);
+                },
+                per);
+        },
+        cascade_) +
+           (nyquist ? nyquist_.flops_per_sample() : 0.0);
 }
 
 }  // namespace nofold::dsp

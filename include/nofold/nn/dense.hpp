@@ -69,12 +69,12 @@ inline void fma_column(const float* w, int ldw, const float* x, V (&acc)[RB][TB]
     V xv[TB];
     // fully unrolled at every optimisation level: -O2 does not unroll these on its own, and the
     // accumulators then live in memory (A1 standard ran 2x slower)
-#pragma GCC unroll 16
+NOFOLD_UNROLL(16)
     for (int b = 0; b < TB; ++b) xv[b] = load_x<V, XAlign>(x + b * lanes);
-#pragma GCC unroll 16
+NOFOLD_UNROLL(16)
     for (int r = 0; r < RB; ++r) {
         const V wv = simd::broadcast<V>(w[r * ldw]);
-#pragma GCC unroll 16
+NOFOLD_UNROLL(16)
         for (int b = 0; b < TB; ++b) acc[r][b] = simd::fma(wv, xv[b], acc[r][b]);
     }
 }
@@ -87,26 +87,26 @@ inline void dense_tile(const float* w, int ldw, int cols, const float* bias, con
     constexpr int lanes = simd::lanes<V>;
     const int nc = extent<Cols>(cols);
     V acc[RB][TB];
-#pragma GCC unroll 16
+NOFOLD_UNROLL(16)
     for (int r = 0; r < RB; ++r) {
         if constexpr (Mode == DenseMode::accumulate) {
-#pragma GCC unroll 16
+NOFOLD_UNROLL(16)
             for (int b = 0; b < TB; ++b) acc[r][b] = simd::load_aligned<V>(y + r * ldy + t0 + b * lanes);
         } else {
             const V v = simd::broadcast<V>(bias ? bias[r] : 0.0f);
-#pragma GCC unroll 16
+NOFOLD_UNROLL(16)
             for (int b = 0; b < TB; ++b) acc[r][b] = v;
         }
     }
     if constexpr (Cols != dynamic) {  // compile-time width: unrolled (the loop costs a third of a column)
-#pragma GCC unroll 4
+NOFOLD_UNROLL(4)
         for (int c = 0; c < nc; ++c) fma_column<V, XAlign>(w + c, ldw, x + c * ldx + t0, acc);
     } else {  // run-time width (runtime::WaveNet): unrolling with a remainder measured slower for short rows
         for (int c = 0; c < nc; ++c) fma_column<V, XAlign>(w + c, ldw, x + c * ldx + t0, acc);
     }
-#pragma GCC unroll 16
+NOFOLD_UNROLL(16)
     for (int r = 0; r < RB; ++r)
-#pragma GCC unroll 16
+NOFOLD_UNROLL(16)
         for (int b = 0; b < TB; ++b) {
             float* p = y + r * ldy + t0 + b * lanes;
             if constexpr (Mode == DenseMode::bias_residual) {

@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
+#include <new>
 #include <type_traits>
 #include <vector>
 
@@ -61,28 +63,44 @@ public:
     }
     void set_math(math::Accuracy m) noexcept { math_ = m; }
 
-    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept {
+    NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept { process_channels(&in, &out, 1, n); }
+    /// Channels whose state this instance holds (1 until set_channels); every channel shares the weights.
+    int channels() const noexcept { return channels_; }
+    /// Non-real-time: hold state for `channels` ≥ 1 channels (allocates the extra state; resets).
+    void set_channels(int channels) {
+        channels_ = std::max(1, channels);
+        extra_.allocate(static_cast<std::size_t>(channels_ - 1) * ring_floats());
+        reset();
+    }
+    /// `channels` ≤ channels() planar streams, each through its own state, sample by sample in
+    /// lockstep: the steps of different channels are independent, so the core overlaps their
+    /// latency-bound chains, and each weight is fetched from cache once per sample for all of them.
+    NOFOLD_REALTIME void process_channels(const float* const* in, float* const* out, int channels, int n) noexcept {
+        channels = std::min(channels, channels_);
         with_tier([&](auto tier) {
             using Tier = decltype(tier);
-            if (frac_ > 0.0f) {
-                for (int t = 0; t < n; ++t) out[t] = step_with<Tier, true>(simd::sanitize(in[t]));
-            } else {
-                for (int t = 0; t < n; ++t) out[t] = step_with<Tier, false>(simd::sanitize(in[t]));
+            for (int t = 0; t < n; ++t) {
+                for (int c = 0; c < channels; ++c) {
+                    const float x = simd::sanitize(in[c][t]);
+                    out[c][t] = frac_ > 0.0f ? step_with<Tier, true>(c, x) : step_with<Tier, false>(c, x);
+                }
+                advance();
             }
         });
     }
     NOFOLD_REALTIME void reset() noexcept {
-        for (int l = 0; l < layers_; ++l)
-            for (int s = 0; s < slots_; ++s) {
-                float* dst = slot(l, s);
-                if constexpr (may_have_more_layers) {
-                    if (l > 0) {
-                        rest_[static_cast<std::size_t>(l - 1)].initial_state(dst);
-                        continue;
+        for (int c = 0; c < channels_; ++c)
+            for (int l = 0; l < layers_; ++l)
+                for (int s = 0; s < slots_; ++s) {
+                    float* dst = slot(c, l, s);
+                    if constexpr (may_have_more_layers) {
+                        if (l > 0) {
+                            rest_[static_cast<std::size_t>(l - 1)].initial_state(dst);
+                            continue;
+                        }
                     }
+                    cell0_.initial_state(dst);
                 }
-                cell0_.initial_state(dst);
-            }
         pos_ = 0;
     }
     /// reset(), then feed `samples` zeros rounded up to whole `block`s (NAM Core's prewarm).
@@ -92,10 +110,9 @@ public:
         const long total = (static_cast<long>(std::max(samples, 0)) + block - 1) / block * block;
         with_tier([&](auto tier) {
             using Tier = decltype(tier);
-            if (frac_ > 0.0f) {
-                for (long t = 0; t < total; ++t) step_with<Tier, true>(0.0f);
-            } else {
-                for (long t = 0; t < total; ++t) step_with<Tier, false>(0.0f);
+            for (long t = 0; t < total; ++t) {
+                for (int c = 0; c < channels_; ++c) frac_ > 0.0f ? step_with<Tier, true>(c, 0.0f) : step_with<Tier, false>(c, 0.0f);
+                advance();
             }
         });
     }
@@ -110,7 +127,8 @@ public:
     double rate_factor() const noexcept { return rate_; }
     double max_rate_factor() const noexcept { return max_rate_; }
     std::size_t heap_bytes() const noexcept {
-        std::size_t b = cell0_.heap_bytes() + ring_.heap_bytes() + tmp_.heap_bytes() + w_out_.heap_bytes();
+        std::size_t b = cell0_.heap_bytes() + ring_.heap_bytes() + tmp_.heap_bytes() + w_out_.heap_bytes() +
+                        extra_.size * sizeof(float);
         for (const auto& c : rest_) b += c.heap_bytes();
         if constexpr (Layers == dynamic) b += rest_.capacity() * sizeof(CellN);
         return b;
@@ -121,16 +139,23 @@ public:
         float y = 0.0f;
         with_tier([&](auto tier) {
             using Tier = decltype(tier);
-            y = frac_ > 0.0f ? step_with<Tier, true>(x) : step_with<Tier, false>(x);
+            y = frac_ > 0.0f ? step_with<Tier, true>(0, x) : step_with<Tier, false>(0, x);
         });
+        advance();
         return y;
     }
 
 private:
-    float* slot(int layer, int s) noexcept {
-        return ring_.data() + (static_cast<std::size_t>(layer) * static_cast<std::size_t>(slots_) + static_cast<std::size_t>(s)) *
-                                  static_cast<std::size_t>(sv_);
+    // Channel 0's state is in ring_ (inside the object for static shapes), the others' in extra_.
+    float* slot(int channel, int layer, int s) noexcept {
+        float* base = channel == 0 ? ring_.data() : extra_.data + static_cast<std::size_t>(channel - 1) * ring_floats();
+        return base + (static_cast<std::size_t>(layer) * static_cast<std::size_t>(slots_) + static_cast<std::size_t>(s)) *
+                          static_cast<std::size_t>(sv_);
     }
+    std::size_t ring_floats() const noexcept {
+        return static_cast<std::size_t>(layers_) * static_cast<std::size_t>(slots_) * static_cast<std::size_t>(sv_);
+    }
+    void advance() noexcept { pos_ = pos_ + 1 == slots_ ? 0 : pos_ + 1; }
     /// Calls fn(tier tag) once for the model's accuracy (the gates and tanh are all functions NAM Core
     /// approximates, so nam → math::NamCompat), so the per-sample code has no branch on it.
     template <class Fn>
@@ -139,7 +164,7 @@ private:
     }
     /// s_t = cell(x_t, s_{t−L}): the slot of t − floor(L), blended with t − floor(L) − 1 when Frac.
     template <class Tier, bool Frac>
-    float step_with(float x) noexcept {
+    float step_with(int channel, float x) noexcept {
         const int cur = pos_;
         int back = cur - delay_;  // delay_ ≤ slots_ − 2
         if (back < 0) back += slots_;
@@ -147,14 +172,14 @@ private:
         if (older < 0) older += slots_;
         const float* input = &x;
         for (int l = 0; l < layers_; ++l) {
-            const float* prev = slot(l, back);
+            const float* prev = slot(channel, l, back);
             if constexpr (Frac) {
-                const float* old = slot(l, older);
+                const float* old = slot(channel, l, older);
                 float* mix = tmp_.data();
                 for (int j = 0; j < sv_; ++j) mix[j] = prev[j] + frac_ * (old[j] - prev[j]);
                 prev = mix;
             }
-            float* dst = slot(l, cur);
+            float* dst = slot(channel, l, cur);
             if constexpr (may_have_more_layers) {
                 if (l > 0) rest_[static_cast<std::size_t>(l - 1)].template step<Tier>(input, prev, dst);
                 else cell0_.template step<Tier>(input, prev, dst);
@@ -163,7 +188,6 @@ private:
             }
             input = dst;
         }
-        pos_ = cur + 1 == slots_ ? 0 : cur + 1;
         using V = simd::float_batch;
         V acc = V(0.0f);
         const int hp = extent<hp_static>(hp_);
@@ -178,7 +202,7 @@ private:
 
     Cell0 cell0_;
     Rest rest_{};
-    int layers_ = 0, h_ = 0, hp_ = 0, sv_ = 0, slots_ = 1, pos_ = 0, delay_ = 1;
+    int layers_ = 0, h_ = 0, hp_ = 0, sv_ = 0, slots_ = 1, pos_ = 0, delay_ = 1, channels_ = 1;
     double rate_ = 1.0, max_rate_ = 1.0;
     float frac_ = 0.0f;
     math::Accuracy math_ = math::Accuracy::exact;
@@ -186,6 +210,37 @@ private:
     detail::Storage<detail::product(2, state_static)> tmp_;
     detail::Storage<hp_static> w_out_;
     float b_out_ = 0.0f;
+    // State of channels 1 … channels_−1, ring_floats() each, aligned (the cells load state aligned).
+    // Freed through a function pointer set when allocated, so a model that never calls set_channels
+    // (firmware) references no operator new/delete at all.
+    struct ExtraState {
+        float* data = nullptr;
+        std::size_t size = 0;
+        void (*release)(float*) noexcept = nullptr;
+        ExtraState() = default;
+        ExtraState(const ExtraState& other) { *this = other; }
+        ExtraState& operator=(const ExtraState& other) {
+            if (this != &other) {
+                allocate(other.size);
+                std::copy(other.data, other.data + other.size, data);
+            }
+            return *this;
+        }
+        ~ExtraState() {
+            if (release) release(data);
+        }
+        void allocate(std::size_t n) {
+            if (release) release(data);
+            release = nullptr;
+            data = nullptr;
+            size = 0;
+            if (n == 0) return;
+            data = new (std::align_val_t{alignment}) float[n]();
+            size = n;
+            release = [](float* p) noexcept { ::operator delete[](p, std::align_val_t{alignment}); };
+        }
+    };
+    ExtraState extra_;
 };
 
 }  // namespace nofold::nn

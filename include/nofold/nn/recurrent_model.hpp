@@ -58,6 +58,12 @@ public:
     }
 
     NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept { net_.process(in, out, n); }
+    /// Multi-channel with shared weights (see nofold::Model::set_channels). Allocates.
+    void set_channels(int channels) { net_.set_channels(channels); }
+    int channels() const noexcept { return net_.channels(); }
+    NOFOLD_REALTIME void process_channels(const float* const* in, float* const* out, int channels, int n) noexcept {
+        net_.process_channels(in, out, channels, n);
+    }
     NOFOLD_REALTIME void reset() noexcept { net_.reset(); }
     NOFOLD_REALTIME void prewarm() noexcept { net_.prewarm_zero_blocks(prewarm_samples_, prewarm_block_); }
     int latency() const noexcept { return 0; }

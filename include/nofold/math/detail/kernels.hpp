@@ -37,7 +37,7 @@ inline V horner(const V& x, const double (&c)[N]) noexcept {
     V r = constant<V>(c[N - 1]);
     // fully unrolled, so the coefficients fold into constants: left rolled at -O2, GCC 12 for Cortex-M7
     // copied the array to the stack and converted each double at run time (fast tanh 67 -> 24 instructions)
-#pragma GCC unroll 32
+NOFOLD_UNROLL(32)
     for (std::size_t k = 2; k <= N; ++k) r = simd::fma(r, x, constant<V>(c[N - k]));
     return r;
 }

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "../../config.hpp"
 #include "../../math/tanh.hpp"
 #include "../../simd/simd.hpp"
 
@@ -46,12 +47,12 @@ inline void recurrent_preactivations(const float* w, std::size_t tile, const flo
     // The unroll pragmas keep a[][][] in registers at -O2 too: GCC 12 unrolls these small loops fully only
     // at -O3 by itself, and left on the stack the accumulators made -O2 builds 1.5-2x slower.
     V a[T][K][Acc];
-#pragma GCC unroll 4
+NOFOLD_UNROLL(4)
     for (int t = 0; t < T; ++t)
-#pragma GCC unroll 4
+NOFOLD_UNROLL(4)
         for (int q = 0; q < Acc; ++q) {
             a[t][0][q] = simd::load_aligned<V>(bias + t * bias_stride + static_cast<std::size_t>(q * lanes));
-#pragma GCC unroll 4
+NOFOLD_UNROLL(4)
             for (int k = 1; k < K; ++k) a[t][k][q] = V(0.0f);
         }
     // column j feeds chain j mod K of every batch
@@ -59,9 +60,9 @@ inline void recurrent_preactivations(const float* w, std::size_t tile, const flo
         constexpr int G = decltype(gates)::value, L = decltype(last)::value;
         const auto column = [&](int j, int k) {  // column j into chain k of every batch
             const V s = simd::broadcast<V>(v[j]);
-#pragma GCC unroll 4
+NOFOLD_UNROLL(4)
             for (int t = 0; t < T; ++t)
-#pragma GCC unroll 4
+NOFOLD_UNROLL(4)
                 for (int q = 0; q < G; ++q) {
                     V& acc = a[t][k][q + 1 < G ? q : L];
                     acc = simd::fma(s, simd::load_aligned<V>(wc + t * tile + static_cast<std::size_t>((j * G + q) * lanes)), acc);
@@ -69,19 +70,19 @@ inline void recurrent_preactivations(const float* w, std::size_t tile, const flo
         };
         int j = 0;
         for (; j + K <= n; j += K)
-#pragma GCC unroll 4
+NOFOLD_UNROLL(4)
             for (int k = 0; k < K; ++k) column(j + k, k);
         for (int k = 0; j + k < n; ++k) column(j + k, k);
     };
     columns(w, x, nx, std::integral_constant<int, GX>{}, std::integral_constant<int, LX>{});
     columns(w + nx * GX * lanes, h, nh, std::integral_constant<int, GH>{}, std::integral_constant<int, LH>{});
-#pragma GCC unroll 4
+NOFOLD_UNROLL(4)
     for (int t = 0; t < T; ++t) {
         V sum[Acc];
-#pragma GCC unroll 4
+NOFOLD_UNROLL(4)
         for (int q = 0; q < Acc; ++q) {
             sum[q] = a[t][0][q];
-#pragma GCC unroll 4
+NOFOLD_UNROLL(4)
             for (int k = 1; k < K; ++k) sum[q] = sum[q] + a[t][k][q];
         }
         sink(t, sum);
@@ -122,7 +123,7 @@ inline void recurrent_step(int batches, const float* w, std::size_t tile, const 
             float* gp = g + static_cast<std::size_t>(b0 * Acc * lanes);
             recurrent_pass<V, Acc, GX, LX, GH, LH>(std::min(T, batches - b0), w + static_cast<std::size_t>(b0) * tile, tile,
                                                    bias_of(b0), bias_stride, x, nx, h, nh, [gp](int t, const V(&sum)[Acc]) {
-#pragma GCC unroll 4
+NOFOLD_UNROLL(4)
                                                        for (int q = 0; q < Acc; ++q)
                                                            simd::store_aligned(gp + (t * Acc + q) * lanes, sum[q]);
                                                    });
@@ -130,7 +131,7 @@ inline void recurrent_step(int batches, const float* w, std::size_t tile, const 
         if (p > 0)
             for (int b = (p - 1) * T; b < std::min(p * T, batches); ++b) {
                 V sum[Acc];
-#pragma GCC unroll 4
+NOFOLD_UNROLL(4)
                 for (int q = 0; q < Acc; ++q) sum[q] = simd::load_aligned<V>(g + (b * Acc + q) * lanes);
                 update(b, sum);
             }

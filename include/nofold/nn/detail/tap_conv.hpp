@@ -52,7 +52,7 @@ inline PastTap past_tap(const float* rings, int span, int pos, int offset) noexc
 /// acc[r][b] += Σ_{c < N} w[r·ldw + c] · x[c·ld + b·lanes], columns in order.
 template <class V, int RB, int TB, int N, int ldw>
 inline void accumulate_columns(const float* w, const float* x, int ld, V (&acc)[RB][TB]) noexcept {
-#pragma GCC unroll 4
+NOFOLD_UNROLL(4)
     for (int c = 0; c < N; ++c) fma_column<V, XAlignment::unaligned>(w + c, ldw, x + c * ld, acc);
 }
 
@@ -63,18 +63,18 @@ inline void tap_tile(const float* w, const float* bias, const float* const* src,
     constexpr int lanes = simd::lanes<V>;
     constexpr int ldw = K * C + Extra;
     V acc[RB][TB];  // in registers: every loop over it is fully unrolled (see fma_column)
-#pragma GCC unroll 16
+NOFOLD_UNROLL(16)
     for (int r = 0; r < RB; ++r) {
         const V v = simd::broadcast<V>(bias ? bias[r] : 0.0f);
-#pragma GCC unroll 16
+NOFOLD_UNROLL(16)
         for (int b = 0; b < TB; ++b) acc[r][b] = v;
     }
-#pragma GCC unroll 16
+NOFOLD_UNROLL(16)
     for (int k = 0; k + 1 < K; ++k) accumulate_columns<V, RB, TB, C, ldw>(w + k * C, src[k], ld[k], acc);
     accumulate_columns<V, RB, TB, C + Extra, ldw>(w + (K - 1) * C, src[K - 1], ld[K - 1], acc);
-#pragma GCC unroll 16
+NOFOLD_UNROLL(16)
     for (int r = 0; r < RB; ++r)
-#pragma GCC unroll 16
+NOFOLD_UNROLL(16)
         for (int b = 0; b < TB; ++b) ep(r0 + r, t0 + b * lanes, acc[r][b]);
 }
 
