@@ -374,7 +374,7 @@ void check_channels(Make&& make, int channels, double rate) {
     multi->prewarm();
     const int n = 2000;
     std::vector<std::vector<float>> x, y(static_cast<std::size_t>(channels), std::vector<float>(n));
-    for (int c = 0; c < channels; ++c) x.push_back(random_vector(n, 100u + static_cast<unsigned>(c), 0.8f));
+    for (int c = 0; c < channels; ++c) x.push_back(nofold::test::uniform_noise(n, 100u + static_cast<unsigned>(c), 0.8f));
     std::vector<const float*> in;
     std::vector<float*> out;
     for (int c = 0; c < channels; ++c) {
@@ -412,14 +412,14 @@ void check_channels(Make&& make, int channels, double rate) {
 TEST_CASE("LSTM/GRU: C channels through shared weights equal C mono instances bit for bit") {
     const auto lstm16 = [] {
         auto m = std::make_unique<ModelFor<nn::LstmModel<1, 16, 1>>>(1, 16, 1);
-        const auto w = random_vector(m->get().weight_count(), 7, 0.4f);
+        const auto w = nofold::test::uniform_noise(m->get().weight_count(), 7, 0.4f);
         REQUIRE(m->get().set_weights(w.data(), w.size()).ok());
         return std::unique_ptr<Model>(std::move(m));
     };
     const auto gru2x12 = [] {
         using Gru = nn::GruModel<nn::dynamic, nn::dynamic, nn::dynamic>;
         auto m = std::make_unique<ModelFor<Gru>>(1, 12, 2);
-        const auto w = random_vector(m->get().weight_count(), 8, 0.4f);
+        const auto w = nofold::test::uniform_noise(m->get().weight_count(), 8, 0.4f);
         REQUIRE(m->get().set_weights(w.data(), w.size()).ok());
         return std::unique_ptr<Model>(std::move(m));
     };

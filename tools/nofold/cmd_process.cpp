@@ -131,6 +131,7 @@ std::function<void()> add_process(CLI::App& app) {
         Progress progress("process");
         const double total = static_cast<double>(audio.frames()) * static_cast<double>(audio.channels.size());
         double done = 0.0;
+        bool warned = false;  // the load warnings once, not once per channel instance
         const auto build_model = [&] {
             io::LoadedModel m;
             try {
@@ -141,8 +142,9 @@ std::function<void()> add_process(CLI::App& app) {
                     throw FileError(what + " — pass --rate " + std::to_string(audio.sample_rate_hz) + " to adapt it");
                 throw FileError(what);
             }
-            if (&channel == &audio.channels.front())
+            if (!warned)
                 for (const std::string& w : m.warnings) std::cerr << "nofold: warning: " << w << '\n';
+            warned = true;
             m.model = apply_oversampling(std::move(m.model), o->oversampling, o->model);
             if (resample && std::fabs(m.model_sample_rate_hz - audio.sample_rate_hz) > 1e-6) {
                 try {
