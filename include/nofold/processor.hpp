@@ -210,7 +210,9 @@ public:
     /// block (0 before the first).
     int latency() const noexcept { return latency_.load(std::memory_order_relaxed); }
     /// Any thread: whether the audio thread has taken a model over.
-    bool has_model() const noexcept { return has_model_.load(std::memory_order_relaxed); }
+    /// Once true it stays true, and a latency() read after it is that of a model (the latency is
+    /// published before this flag).
+    bool has_model() const noexcept { return has_model_.load(std::memory_order_acquire); }
     /// Any thread: whether an impulse response is active.
     bool has_impulse_response() const noexcept { return has_ir_.load(std::memory_order_relaxed); }
     /// Any thread: whether a crossfade to a new model or response is under way.
@@ -333,7 +335,7 @@ inline void Processor::publish() noexcept {
     const IrSlot* c = irs_.active();
     latency_.store((m ? m->model->latency() : 0) + (c && c->convolver[0] ? c->convolver[0]->latency() : 0),
                    std::memory_order_relaxed);
-    has_model_.store(m != nullptr, std::memory_order_relaxed);
+    has_model_.store(m != nullptr, std::memory_order_release);  // after the latency it vouches for
     has_ir_.store(c != nullptr && c->convolver[0] != nullptr, std::memory_order_relaxed);
     crossfading_.store(models_.crossfading() || irs_.crossfading(), std::memory_order_relaxed);
 }
