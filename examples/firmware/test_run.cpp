@@ -43,7 +43,7 @@ TestLstm::Fixed lstm(1, 16, 1, math);
 #endif
 #if FIRMWARE_MODELS & 8
 // nano at twice its rate (delay lines sized for it) between the 2x IIR up- and down-sampler
-nofold::dsp::Oversampled<wn::Preset<wn::NanoShape, nofold::nn::FixedStorageUpTo<2>>, 2> nano_x2(
+nofold::dsp::Oversampled<wn::Engine<wn::NanoShape, nofold::nn::FixedStorageUpTo<2>>, 2> nano_x2(
     nofold::dsp::LatencyMode::fractional, options());
 #endif
 
