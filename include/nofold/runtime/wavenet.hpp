@@ -534,8 +534,6 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
                 }
                 y.fused.residual(y.l1_w.data(), y.l1_b.data(), z, x, nb);
             }
-            for (int r = 0; r < C; ++r) std::copy(x + static_cast<std::size_t>(r) * xld, x + static_cast<std::size_t>(r) * xld + padded, rowp(xa_.data(), r));
-            x = xa_.data();
         } else {
             for (Layer& y : a.layers) {
                 const float* cin = x;
@@ -645,7 +643,10 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
                                     nb);
         }
         hb = 1 - hb;
-        copy_rows(io_.data(), x, C);
+        // the next array's input: x's rows, ldx apart (fused arrays keep them in xf_)
+        for (int r = 0; r < C; ++r)
+            std::copy(x + static_cast<std::size_t>(r) * static_cast<std::size_t>(ldx),
+                      x + static_cast<std::size_t>(r) * static_cast<std::size_t>(ldx) + padded, rowp(io_.data(), r));
         layer_in = io_.data();
         in_rows = C;
     }
