@@ -8,6 +8,7 @@
 // exception or I/O).
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
@@ -22,6 +23,14 @@ enum class RateFactorStatus {
     not_integer,   ///< this model (a convolutional one) needs an integer factor; nothing changed
     out_of_range,  ///< below 1 or above max_rate_factor(); nothing changed
 };
+
+/// The rate-factor rule of the convolutional models (WaveNet, ConvNet, Linear): a factor in
+/// [1, max_factor] that is an integer, since their delay lines stretch by whole samples.
+inline RateFactorStatus check_integer_rate_factor(double factor, double max_factor) noexcept {
+    if (!(factor >= 1.0) || factor > max_factor) return RateFactorStatus::out_of_range;
+    if (factor != std::floor(factor)) return RateFactorStatus::not_integer;
+    return RateFactorStatus::ok;
+}
 
 /// Abstract mono model. Input samples follow nofold's sample rule (simd::sanitize: NaN and ±inf read
 /// as 0, magnitudes clamped to 2^64) before they reach any state, so a bad sample affects the output

@@ -22,8 +22,8 @@
 #include "../math/tier.hpp"
 #include "../model.hpp"
 #include "../simd/simd.hpp"
+#include "detail/chunk_loop.hpp"
 #include "detail/storage.hpp"
-#include "../math/tier.hpp"
 
 namespace nofold::nn {
 
@@ -106,8 +106,7 @@ public:
     /// reset(), then feed `samples` zeros rounded up to whole `block`s (NAM Core's prewarm).
     NOFOLD_REALTIME void prewarm_zero_blocks(int samples, int block) noexcept {
         reset();
-        block = std::max(block, 1);
-        const long total = (static_cast<long>(std::max(samples, 0)) + block - 1) / block * block;
+        const long total = detail::zero_block_samples(samples, block);
         with_tier([&](auto tier) {
             using Tier = decltype(tier);
             for (long t = 0; t < total; ++t) {

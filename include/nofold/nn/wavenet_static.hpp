@@ -40,6 +40,7 @@
 #include "preset_shapes.hpp"
 #include "../simd/simd.hpp"
 #include "dense.hpp"
+#include "detail/chunk_loop.hpp"
 #include "detail/storage.hpp"
 #include "detail/tap_conv.hpp"
 #include "detail/wavenet_layer.hpp"
@@ -202,7 +203,10 @@ private:
     template <int I, int K, class Act>
     void run_layer(int n, bool fill, const Act& act, int d, bool residual, int& ring, std::size_t& weight_at,
                    std::size_t& ring_at) noexcept;
+    friend struct nn::detail::ChunkLoop;
     void run_chunk(int n, bool fill) noexcept;
+    float* chunk_input() noexcept { return at(Layout::in); }
+    void chunk_output(float* out, int n) noexcept;
     float* at(std::size_t offset) noexcept { return arena_.data() + offset; }
 
     nn::detail::Storage<fixed_size> arena_;
@@ -384,18 +388,13 @@ inline void Engine<Shape, Storage>::run_chunk(int n, bool fill) noexcept {
 
 template <class Shape, class Storage>
 inline void Engine<Shape, Storage>::process(const float* in, float* out, int n) noexcept {
-    float* row = at(Layout::in);
+    nn::detail::ChunkLoop::process(*this, in, out, n);
+}
+
+template <class Shape, class Storage>
+inline void Engine<Shape, Storage>::chunk_output(float* out, int n) noexcept {
     const float* head = at(Layout::arrays % 2 == 0 ? Layout::s0 : Layout::s1);
-    const float scale = head_scale_;
-    int done = 0;
-    while (done < n) {
-        const int m = std::min(frames, n - done);
-        for (int t = 0; t < m; ++t) row[t] = simd::sanitize(in[done + t]);
-        std::fill(row + m, row + frames, 0.0f);
-        run_chunk(m, false);
-        for (int t = 0; t < m; ++t) out[done + t] = scale * head[t];
-        done += m;
-    }
+    for (int t = 0; t < n; ++t) out[t] = head_scale_ * head[t];
 }
 
 template <class Shape, class Storage>
@@ -407,20 +406,7 @@ inline void Engine<Shape, Storage>::reset() noexcept {
 template <class Shape, class Storage>
 inline void Engine<Shape, Storage>::prewarm() noexcept {
     reset();
-    float* row = at(Layout::in);
-    std::fill(row, row + frames, 0.0f);
-    if (options_.prewarm == PrewarmMode::steady_state) {
-        run_chunk(1, true);
-        return;
-    }
-    const int block = std::max(1, options_.prewarm_block);
-    const int want = options_.prewarm_samples >= 0 ? options_.prewarm_samples : receptive_field();
-    int total = (want + block - 1) / block * block;
-    while (total > 0) {
-        const int m = std::min(frames, total);
-        run_chunk(m, false);
-        total -= m;
-    }
+    nn::detail::ChunkLoop::prewarm(*this, options_, receptive_field());
 }
 
 template <class Shape, class Storage>
@@ -448,8 +434,7 @@ inline double Engine<Shape, Storage>::flops_per_sample() const noexcept {
 
 template <class Shape, class Storage>
 inline RateFactorStatus Engine<Shape, Storage>::set_rate_factor(double rate_factor) noexcept {
-    if (!(rate_factor >= 1.0) || rate_factor > static_cast<double>(max_rate_)) return RateFactorStatus::out_of_range;
-    if (rate_factor != std::floor(rate_factor)) return RateFactorStatus::not_integer;
+    if (const RateFactorStatus s = check_integer_rate_factor(rate_factor, max_rate_); s != RateFactorStatus::ok) return s;
     rate_ = static_cast<int>(rate_factor);
     reset();
     return RateFactorStatus::ok;

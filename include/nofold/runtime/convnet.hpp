@@ -132,8 +132,7 @@ public:
         return f;
     }
     NOFOLD_REALTIME RateFactorStatus set_rate_factor(double r) noexcept override {
-        if (!(r >= 1.0) || r > max_rate_) return RateFactorStatus::out_of_range;
-        if (r != std::floor(r)) return RateFactorStatus::not_integer;
+        if (const RateFactorStatus s = check_integer_rate_factor(r, max_rate_); s != RateFactorStatus::ok) return s;
         rate_ = static_cast<int>(r);
         reset();
         return RateFactorStatus::ok;

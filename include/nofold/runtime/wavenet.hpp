@@ -34,6 +34,7 @@
 #include "../model.hpp"
 #include "../nn/dense.hpp"
 #include "../nn/detail/aligned_buffer.hpp"
+#include "../nn/detail/chunk_loop.hpp"
 #include "../nn/detail/spec_activation.hpp"
 #include "../nn/detail/tap_conv.hpp"
 #include "../nn/detail/wavenet_layer.hpp"
@@ -83,6 +84,11 @@ private:
     struct Layer;
     struct Array;
     std::string build(const nn::WaveNetConfig& config, const nn::Options& options);
+    friend struct nn::detail::ChunkLoop;
+    static constexpr int frames = chunk_frames;
+    float* chunk_input() noexcept { return in_.data(); }
+    void run_chunk(int n, bool fill) noexcept { process_chunk(in_.data(), ld_, n, res_.data(), fill); }
+    void chunk_output(float* out, int n) noexcept { std::copy(res_.data(), res_.data() + n, out); }
 
     std::vector<Array> arrays_;
     std::vector<std::vector<float>> post_w_, post_b_;
@@ -670,18 +676,7 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
     (void)ld;
 }
 
-inline void WaveNet::process(const float* in, float* out, int n) noexcept {
-    int done = 0;
-    while (done < n) {
-        const int m = std::min(chunk_frames, n - done);
-        float* row = in_.data();
-        for (int t = 0; t < m; ++t) row[t] = simd::sanitize(in[done + t]);
-        std::fill(row + m, row + ld_, 0.0f);
-        process_chunk(in_.data(), ld_, m, res_.data(), false);
-        std::copy(res_.data(), res_.data() + m, out + done);
-        done += m;
-    }
-}
+inline void WaveNet::process(const float* in, float* out, int n) noexcept { nn::detail::ChunkLoop::process(*this, in, out, n); }
 
 inline void WaveNet::reset() noexcept {
     for (Array& a : arrays_) {
@@ -693,19 +688,7 @@ inline void WaveNet::reset() noexcept {
 
 inline void WaveNet::prewarm() noexcept {
     reset();
-    in_.fill(0.0f);
-    if (options_.prewarm == nn::PrewarmMode::steady_state) {
-        process_chunk(in_.data(), ld_, 1, res_.data(), true);
-        return;
-    }
-    const int block = std::max(1, options_.prewarm_block);
-    const int want = options_.prewarm_samples >= 0 ? options_.prewarm_samples : receptive_field();
-    int total = (want + block - 1) / block * block;
-    while (total > 0) {
-        const int m = std::min(chunk_frames, total);
-        process_chunk(in_.data(), ld_, m, res_.data(), false);
-        total -= m;
-    }
+    nn::detail::ChunkLoop::prewarm(*this, options_, receptive_field());
 }
 
 inline int WaveNet::receptive_field() const noexcept {
@@ -718,8 +701,7 @@ inline int WaveNet::receptive_field() const noexcept {
 }
 
 inline RateFactorStatus WaveNet::set_rate_factor(double rate_factor) noexcept {
-    if (!(rate_factor >= 1.0) || rate_factor > max_rate_) return RateFactorStatus::out_of_range;
-    if (rate_factor != std::floor(rate_factor)) return RateFactorStatus::not_integer;
+    if (const RateFactorStatus s = check_integer_rate_factor(rate_factor, max_rate_); s != RateFactorStatus::ok) return s;
     if (condition_) condition_->set_rate_factor(rate_factor);
     rate_ = rate_factor;
     rate_int_ = static_cast<int>(rate_factor);
