@@ -212,6 +212,56 @@ TEST_CASE("runtime WaveNet: fused layer kernels equal the generic path bitwise")
             }
 }
 
+// Gated and blended layers of kernel 3 (every fused channel count's neighbour: 4, 8, 16; per-layer
+// secondary activations) take the fused conv with the gate applied after it. Reference: the same model
+// with Options::fused_layers = false (the generic gathered products); tolerance: bitwise, every math
+// tier, rate factors 1 and 2, blocks of 1, 37 and 64, after a steady-state prewarm; and the fused model
+// against the naive double reference.
+TEST_CASE("runtime WaveNet: fused gated and blended layers equal the generic path bitwise") {
+    const std::vector<int> d{1, 5, 32};
+    auto gated = [&](int input, int channels, int head, bool bias, std::vector<GatingMode> modes) {
+        nn::LayerArrayConfig a = plain_array(input, channels, head, bias, d);
+        a.gating_modes = std::move(modes);
+        a.secondary_activations = {ActivationSpec{"Sigmoid", {}}, ActivationSpec{"Hardswish", {}}, ActivationSpec{"Softsign", {}}};
+        return a;
+    };
+    std::vector<nn::WaveNetConfig> shapes(3);
+    const std::vector<GatingMode> mixed{GatingMode::gated, GatingMode::blended, GatingMode::none};
+    shapes[0].layers = {gated(1, 16, 8, false, {GatingMode::gated}), gated(16, 8, 1, true, {GatingMode::blended})};
+    shapes[1].layers = {gated(1, 4, 1, true, mixed)};
+    shapes[2].layers = {gated(1, 8, 5, false, mixed), gated(8, 5, 1, true, {GatingMode::gated})};  // fused, then generic (5)
+    for (std::size_t s = 0; s < shapes.size(); ++s) {
+        CAPTURE(s);
+        CHECK(check_against_naive(shapes[s], 40 + static_cast<unsigned>(s)) <= 1e-5);
+        for (math::Accuracy math : {math::Accuracy::exact, math::Accuracy::fast, math::Accuracy::nam})
+            for (int rate : {1, 2}) {
+                CAPTURE(static_cast<int>(math));
+                CAPTURE(rate);
+                nn::Options opt;
+                opt.math = math;
+                opt.max_rate_factor = 2;
+                nn::Options generic = opt;
+                generic.fused_layers = false;
+                Built f = build(shapes[s], 50 + static_cast<unsigned>(s), opt);
+                Built g = build(shapes[s], 50 + static_cast<unsigned>(s), generic);
+                CHECK(f.model->memory_bytes() != g.model->memory_bytes());  // the fused path was taken
+                REQUIRE(f.model->set_rate_factor(rate) == RateFactorStatus::ok);
+                REQUIRE(g.model->set_rate_factor(rate) == RateFactorStatus::ok);
+                const std::vector<float> x = test::uniform_noise(1500, 60 + static_cast<unsigned>(s), 0.8f);
+                const std::vector<float> ref = test::run_blocks(*g.model, x, 64);
+                for (int block : {1, 37, 64}) {
+                    f.model->reset();
+                    const std::vector<float> y = test::run_blocks(*f.model, x, block);
+                    for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == ref[i]);
+                }
+                f.model->prewarm();
+                g.model->prewarm();
+                const std::vector<float> yf = test::run_blocks(*f.model, x, 64), yg = test::run_blocks(*g.model, x, 64);
+                for (std::size_t i = 0; i < yf.size(); ++i) REQUIRE(yf[i] == yg[i]);
+            }
+    }
+}
+
 TEST_CASE("runtime WaveNet: rate factor L multiplies every dilation (head dilation too)") {
     nn::Options ropt;
     ropt.max_rate_factor = 4;

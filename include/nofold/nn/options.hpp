@@ -34,6 +34,9 @@ struct Options {
     /// passes that here because the model does not know its rate).
     int prewarm_samples = -1;
     Layer1x1PostFilm layer1x1_post_film = Layer1x1PostFilm::core;
+    /// runtime::WaveNet: run eligible arrays on the fused layer kernels (bit-identical to the generic
+    /// gathered products, faster). false keeps every array generic: a reference for tests and A/B runs.
+    bool fused_layers = true;
 };
 
 }  // namespace nofold::nn

@@ -46,6 +46,7 @@
 #include "detail/wavenet_layer.hpp"
 #include "history.hpp"
 #include "storage.hpp"
+#include "wavenet_cost.hpp"
 #include "weight_status.hpp"
 
 namespace nofold::nn::wavenet {
@@ -255,7 +256,7 @@ inline WeightStatus Engine<Shape, Storage>::set_weights(const float* w, std::siz
             // [W_0 … W_{K−1} | W_mix] rows (K·C + 1 floats), then the conv bias
             const int k = a.kernels[l];
             float* bias = dst + c * (k * c + 1);
-            w = nn::detail::pack_layer_conv(w, c, k, dst, bias);
+            w = nn::detail::pack_layer_conv(w, c, c, k, dst, bias);
             dst = bias + c;
             copy(c * c);  // layer1x1
             copy(c);      // layer1x1 bias
@@ -426,8 +427,8 @@ inline double Engine<Shape, Storage>::flops_per_sample() const noexcept {
     for (int i = 0; i < Layout::arrays; ++i) {
         const ArrayShape& a = Shape::arrays[i];
         const int c = a.channels;
-        macs += c * a.input_size + a.head_size * a.head_kernel * c;
-        for (int l = 0; l < a.layers; ++l) macs += c * a.kernels[l] * c + c + c * c;
+        macs += array_multiply_adds(c, a.input_size, a.head_size, a.head_kernel, c);
+        for (int l = 0; l < a.layers; ++l) macs += layer_multiply_adds(c, a.kernels[l], c, 1, c, c, 0);
     }
     return 2.0 * macs;
 }

@@ -7,11 +7,12 @@
 // with kernel/dilation/bias, post-stack head, head_scale from the last weight, condition_dsp (a nested
 // WaveNet whose channels are the condition), chained arrays and slimmable channel slicing.
 // Processing is chunked (nofold::chunk_frames frames, channel-major, SIMD over time); the kernels are
-// the shared ones of nn/dense.hpp and nn/history.hpp. Arrays of plain layers (ungated, no FiLM, no
-// groups, bottleneck = channels, layer1x1 on, head1x1 off, one condition channel, not slimmable) whose
-// (channels, kernel size) pairs are in detail::fused_shapes run each layer through the static
+// the shared ones of nn/dense.hpp and nn/history.hpp. Arrays without FiLM, groups, head1x1 or slimming,
+// with bottleneck = channels, layer1x1 on and one condition channel, whose (channels, kernel size) pairs
+// are in detail::fused_shapes (gated and blended layers: kernel 3 only) run each layer through the static
 // engine's own layer code (nn/detail/wavenet_layer.hpp: dilated conv and input mixin as one
-// register-tiled pass over the delay line in place, then the layer1x1 + residual); the same
+// register-tiled pass over the delay line in place, then the layer1x1 + residual; a gate or blend is
+// applied between the two); the same
 // multiply-adds in the same order as the gathered products, so results are bit-identical either way.
 //
 // Units: samples at the running rate (training rate × rate factor). Latency: 0 (causal).
@@ -41,6 +42,7 @@
 #include "../nn/history.hpp"
 #include "../nn/model_config.hpp"
 #include "../nn/options.hpp"
+#include "../nn/wavenet_cost.hpp"
 
 namespace nofold::runtime {
 
@@ -123,8 +125,9 @@ namespace detail {
 /// (channels, kernel size) pairs with a fused layer kernel: kernel 3 with the A1 family's channel counts
 /// (standard 16/8, lite 12/6, feather 8/4, nano 4/2) and the NAM example models' (3/2), with the tanh
 /// tiers applied in registers; kernels 6 and 15 with the A2 family's (3, 8), with LeakyReLU in registers.
-/// Every pair adds its layer_conv instantiations to each translation unit that builds a runtime WaveNet
-/// (about 0.1 s each at -O2), so wider arrays run on the generic path.
+/// Gated and blended layers of the kernel-3 pairs have a fused conv too (2·C rows, the gate applied
+/// after it). Every pair adds its layer_conv instantiations to each translation unit that builds a
+/// runtime WaveNet (about 0.1 s each at -O2), so wider arrays run on the generic path.
 struct FusedShape {
     int channels;
     int kernel;
@@ -134,20 +137,20 @@ inline constexpr FusedShape fused_shapes[] = {{2, 3}, {3, 3}, {4, 3}, {6, 3}, {8
 
 /// One plain layer's conv + input mixin (nn::detail::layer_conv: the static engine's layer pass) for
 /// C channels and kernel K. Kernels with a built-in activation store z = act(z) and add it to skip; the
-/// others store the pre-activation z and leave skip alone.
+/// others (and the gated ones, whose z has 2·C rows) store the pre-activation z and leave skip alone.
 using FusedConv = void (*)(const float* w, const float* b, nn::detail::LayerRing ring, float* x, float* z, float* skip,
                            int d, int n, bool fill, const math::Activation& act) noexcept;
 /// x = x + (b + W · z), the product rounded on its own before the add (nn::detail::layer_residual).
 using FusedResidual = void (*)(const float* w, const float* b, const float* z, float* x, int nb) noexcept;
 
-template <int C, int K, class Act>
+template <int C, int K, class Act, int Rows = C>
 void fused_conv(const float* w, const float* b, nn::detail::LayerRing ring, float* x, float* z, float* skip, int d, int n,
                 bool fill, const math::Activation& act) noexcept {
     using V = simd::float_batch;
     constexpr int F = chunk_frames;
     if constexpr (std::is_void_v<Act>) {
         (void)act;
-        nn::detail::layer_conv<V, C, K, F, F, fused_ld, void>(w, b, ring, x, z, skip, d, n, fill, nullptr);
+        nn::detail::layer_conv<V, C, K, F, F, fused_ld, void, Rows>(w, b, ring, x, z, skip, d, n, fill, nullptr);
     } else if constexpr (std::is_same_v<Act, math::LeakyReLU>) {
         const math::LeakyReLU policy{act.params[0]};
         nn::detail::layer_conv<V, C, K, F, F, fused_ld>(w, b, ring, x, z, skip, d, n, fill, &policy);
@@ -185,12 +188,17 @@ FusedKernels with_activation(const math::Activation& act, F pick) noexcept {
 }
 
 template <std::size_t... I>
-FusedKernels fused_kernels_for(int channels, int kernel, const math::Activation& act, std::index_sequence<I...>) noexcept {
+FusedKernels fused_kernels_for(int channels, int kernel, const math::Activation& act, bool gated,
+                               std::index_sequence<I...>) noexcept {
     FusedKernels k;
     const auto one = [&](auto i) {
         constexpr int C = fused_shapes[decltype(i)::value].channels;
         constexpr int K = fused_shapes[decltype(i)::value].kernel;
         if (channels != C || kernel != K) return;
+        if (gated) {
+            if constexpr (K == 3) k = FusedKernels{&fused_conv<C, K, void, 2 * C>, &fused_residual<C>, false};
+            return;
+        }
         k = with_activation<K>(act, [](auto* tag) {
             using Act = std::remove_pointer_t<decltype(tag)>;
             return FusedKernels{&fused_conv<C, K, Act>, &fused_residual<C>, !std::is_void_v<Act>};
@@ -200,9 +208,10 @@ FusedKernels fused_kernels_for(int channels, int kernel, const math::Activation&
     return k;
 }
 
-/// The fused kernels for `channels` × `kernel` with activation `act`, or nulls when there are none.
-inline FusedKernels fused_kernels(int channels, int kernel, const math::Activation& act) noexcept {
-    return fused_kernels_for(channels, kernel, act, std::make_index_sequence<std::size(fused_shapes)>{});
+/// The fused kernels for `channels` × `kernel` with activation `act` (gated: a 2·C-row conv whose
+/// activations and gate are applied after it), or nulls when there are none.
+inline FusedKernels fused_kernels(int channels, int kernel, const math::Activation& act, bool gated) noexcept {
+    return fused_kernels_for(channels, kernel, act, gated, std::make_index_sequence<std::size(fused_shapes)>{});
 }
 
 }  // namespace detail
@@ -323,7 +332,7 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const nn::Opt
         a.head_w.resize(sz(a.head_out * a.head_k * a.skip));
         a.head_b.resize(sz(a.head_out));
         a.head_history = nn::History(a.skip, (a.head_k - 1) * a.head_d * max_l);
-        macs += a.channels * a.in + a.head_out * a.head_k * a.skip;
+        macs += nn::wavenet::array_multiply_adds(a.channels, a.in, a.head_out, a.head_k, a.skip);
         max_cols = std::max(max_cols, a.head_k * a.skip);
         max_rows = std::max({max_rows, a.channels, a.skip, a.head_out});
         for (int l = 0; l < c.layer_count(); ++l) {
@@ -371,25 +380,25 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const nn::Opt
             y.l1_post_film = y.films[static_cast<int>(FilmSlot::layer1x1_post)].active &&
                              (options.layer1x1_post_film == nn::Layer1x1PostFilm::trainer || y.gating == nn::GatingMode::blended);
             y.history = nn::History(a.channels, (y.kernel - 1) * y.dilation * max_l);
-            macs += gb * y.kernel * a.channels + gb * a.cond + (a.layer1x1 ? a.channels * a.bottleneck : 0) +
-                    (a.head1x1 ? a.skip * a.bottleneck : 0);
+            macs += nn::wavenet::layer_multiply_adds(gb, y.kernel, a.channels, a.cond, a.bottleneck, a.layer1x1 ? a.channels : 0,
+                                                     a.head1x1 ? a.skip : 0);
             max_cols = std::max(max_cols, y.kernel * a.channels);
             max_rows = std::max({max_rows, gb, a.channels});
             a.layers.push_back(std::move(y));
         }
         // fused layer kernels when every layer is plain (see the header comment) and (C, K) has them
-        bool fusable = a.allowed.empty() && a.cond == 1 && a.layer1x1 && !a.head1x1 && a.bottleneck == a.channels;
+        bool fusable = options.fused_layers && a.allowed.empty() && a.cond == 1 && a.layer1x1 && !a.head1x1 && a.bottleneck == a.channels;
         for (const Layer& y : a.layers) {
-            fusable = fusable && y.gating == nn::GatingMode::none && y.g_in == 1 && y.g_mix == 1 && y.g_l1 == 1 &&
-                      detail::fused_kernels(a.channels, y.kernel, y.prim).conv != nullptr;
+            fusable = fusable && y.g_in == 1 && y.g_mix == 1 && y.g_l1 == 1 &&
+                      detail::fused_kernels(a.channels, y.kernel, y.prim, y.gating != nn::GatingMode::none).conv != nullptr;
             for (const Film& f : y.films) fusable = fusable && !f.active;
         }
         if (fusable) {
             a.fused = true;
             fused_rows_ = std::max(fused_rows_, a.channels);
             for (Layer& y : a.layers) {
-                y.fused = detail::fused_kernels(a.channels, y.kernel, y.prim);
-                y.conv_w.assign(sz(a.channels * (y.kernel * a.channels + 1)), 0.0f);
+                y.fused = detail::fused_kernels(a.channels, y.kernel, y.prim, y.gating != nn::GatingMode::none);
+                y.conv_w.assign(sz(y.gate * a.channels * (y.kernel * a.channels + 1)), 0.0f);
                 std::vector<float>().swap(y.mix_w);
             }
         }
@@ -431,7 +440,7 @@ inline std::string WaveNet::set_weights(const float* weights, std::size_t count)
         for (Layer& y : a.layers) {
             const int gb = y.gate * a.bottleneck;
             if (a.fused) {  // conv [out][in][k] and mixin [out][1] → rows [W_0 … W_{K−1} | W_mix]
-                r.p = nn::detail::pack_layer_conv(r.p, a.channels, y.kernel, y.conv_w.data(), y.conv_b.data());
+                r.p = nn::detail::pack_layer_conv(r.p, gb, a.channels, y.kernel, y.conv_w.data(), y.conv_b.data());
             } else {
                 r.conv(y.conv_w, gb, a.channels, y.kernel, y.g_in);
                 r.vec(y.conv_b);
@@ -508,6 +517,28 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
             }
     };
     auto film_slot = [](Layer& y, nn::FilmSlot s) -> const Film& { return y.films[static_cast<int>(s)]; };
+    // o = gate(act(z[r]), act₂(z[gate_at + r])) or the blend, rows r < rows (z's primary rows are activated in place)
+    auto gate_rows = [&](const Layer& y, float* z, float* o, int rows, int gate_at) {
+        const bool blended = y.gating == nn::GatingMode::blended;
+        for (int r = 0; r < rows; ++r) {
+            float* top = rowp(z, r);
+            float* bottom = rowp(z, gate_at + r);
+            float* dst = rowp(o, r);
+            if (blended) std::copy(top, top + padded, dst);
+            nn::detail::apply_row(y.prim, top, padded, r);
+            nn::detail::apply_row(y.sec, bottom, padded, r);
+            for (int b = 0; b < nb; ++b) {
+                const V p = simd::load_aligned<V>(top + b * lanes);
+                const V g = simd::load_aligned<V>(bottom + b * lanes);
+                if (blended) {
+                    const V t = simd::load_aligned<V>(dst + b * lanes);
+                    simd::store_aligned(dst + b * lanes, math::blend_nam(g, p, t));
+                } else {
+                    simd::store_aligned(dst + b * lanes, math::gate(p, g));
+                }
+            }
+        }
+    };
 
     const float* layer_in = in;
     int in_rows = in_channels_;
@@ -534,11 +565,16 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
                 Layer& y = a.layers[l];
                 y.fused.conv(y.conv_w.data(), y.conv_b.data(), {y.history.rings(), y.history.span(), y.history.position()}, x, z,
                              skip, y.dilation * rate_int_, n, fill, y.prim);
-                if (!y.fused.activates) {
+                float* o = z;
+                if (y.gating != nn::GatingMode::none) {
+                    o = out_.data();
+                    gate_rows(y, z, o, C, C);
+                    add_rows(skip, o, C);
+                } else if (!y.fused.activates) {
                     for (int r = 0; r < C; ++r) nn::detail::apply_row(y.prim, rowp(z, r), padded, r);
                     add_rows(skip, z, C);
                 }
-                y.fused.residual(y.l1_w.data(), y.l1_b.data(), z, x, nb);
+                y.fused.residual(y.l1_w.data(), y.l1_b.data(), o, x, nb);
             }
         } else {
             for (Layer& y : a.layers) {
@@ -590,25 +626,7 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
                     for (int r = 0; r < B; ++r) nn::detail::apply_row(y.prim, rowp(z, r), padded, r);
                 } else {
                     o = out_.data();
-                    const bool blended = y.gating == nn::GatingMode::blended;
-                    for (int r = 0; r < B; ++r) {
-                        float* top = rowp(z, r);
-                        float* bottom = rowp(z, a.bottleneck + r);
-                        float* dst = rowp(o, r);
-                        if (blended) std::copy(top, top + padded, dst);
-                        nn::detail::apply_row(y.prim, top, padded, r);
-                        nn::detail::apply_row(y.sec, bottom, padded, r);
-                        for (int b = 0; b < nb; ++b) {
-                            const V p = simd::load_aligned<V>(top + b * lanes);
-                            const V g = simd::load_aligned<V>(bottom + b * lanes);
-                            if (blended) {
-                                const V t = simd::load_aligned<V>(dst + b * lanes);
-                                simd::store_aligned(dst + b * lanes, math::blend_nam(g, p, t));
-                            } else {
-                                simd::store_aligned(dst + b * lanes, math::gate(p, g));
-                            }
-                        }
-                    }
+                    gate_rows(y, z, o, B, a.bottleneck);
                 }
                 if (film_slot(y, nn::FilmSlot::activation_post).active) film(film_slot(y, nn::FilmSlot::activation_post), o, a.cond);
                 if (a.head1x1) {

@@ -1,6 +1,7 @@
 // nofold::nn::detail — Storage<N>: N floats inside the object (N known at compile time) or on the
-// heap (N == dynamic, sized once by resize()). The only place where static and runtime shapes differ,
-// like Eigen's DenseStorage. Units: floats. Latency: none.
+// heap (N == dynamic, sized once by resize()): the arena of the static models, where FixedStorage and
+// HeapStorage differ (like Eigen's DenseStorage). runtime::WaveNet keeps per-layer vectors instead; both
+// run the same layer code (wavenet_layer.hpp) and the same chunk loop (chunk_loop.hpp). Units: floats. Latency: none.
 // Allocates: resize() of the dynamic form only. RT-safe: data(), fill().
 #pragma once
 

@@ -36,10 +36,11 @@ struct LayerRing {
 };
 
 /// z = act(b + Σ_k W_k · x[t − o_k] + W_mix · cond) and skip += z, for a chunk of n ≤ F frames
-/// (nb batches); Act = void stores the pre-activation z and leaves skip alone. `w` holds C rows of
-/// [W_0 … W_{K−1} | W_mix] (K·C + 1 floats), `b` the C biases; `d` is the dilation × rate factor;
-/// `fill` fills the delay line with the chunk's first frame first (steady-state prewarm).
-template <class V, int C, int K, int F, int Prefix, int LD, class Act>
+/// (nb batches); Act = void stores the pre-activation z and leaves skip alone. `w` holds Rows rows of
+/// [W_0 … W_{K−1} | W_mix] (K·C + 1 floats), `b` the Rows biases; `d` is the dilation × rate factor;
+/// `fill` fills the delay line with the chunk's first frame first (steady-state prewarm). Rows is C, or
+/// 2·C for a gated or blended layer (primary rows, then gate rows; Act = void, the gate is applied after).
+template <class V, int C, int K, int F, int Prefix, int LD, class Act, int Rows = C>
 NOFOLD_ALWAYS_INLINE void layer_conv(const float* w, const float* b, LayerRing ring, float* x, float* z, float* skip, int d, int n,
                        bool fill, const Act* act) noexcept {
     static_assert(Prefix >= F, "nofold: the residual rows need a prefix of at least one chunk");
@@ -68,10 +69,11 @@ NOFOLD_ALWAYS_INLINE void layer_conv(const float* w, const float* b, LayerRing r
     }
     PastTap past[K > 1 ? K - 1 : 1] = {};
     for (int k = 0; k + 1 < K; ++k) past[k] = past_tap(rings, span, pos, (K - 1 - k) * d);
+    static_assert(Rows == C || std::is_void_v<Act>, "nofold: a gated layer's activation is applied after the conv");
     if constexpr (std::is_void_v<Act>) {
         (void)act;
         (void)skip;
-        tap_conv<V, C, C, K, 1>(w, b, past, x, ld, before, nb, [z](int r, int t, V v) { simd::store_aligned(z + r * F + t, v); });
+        tap_conv<V, Rows, C, K, 1>(w, b, past, x, ld, before, nb, [z](int r, int t, V v) { simd::store_aligned(z + r * F + t, v); });
     } else {
         tap_conv<V, C, C, K, 1>(w, b, past, x, ld, before, nb, [z, skip, f = *act](int r, int t, V v) {
             const V y = f(v);
@@ -100,15 +102,16 @@ NOFOLD_ALWAYS_INLINE void layer_residual(const float* w, const float* b, const f
     });
 }
 
-/// Packs one layer's .nam weights (conv [C][C][K], conv bias [C], mixin [C][1]) into the rows
-/// layer_conv reads ([W_0 … W_{K−1} | W_mix], then the bias); returns the reader past them.
-inline const float* pack_layer_conv(const float* src, int c, int k, float* rows, float* bias) noexcept {
+/// Packs one layer's .nam weights (conv [R][C][K], conv bias [R], mixin [R][1], R = `out` rows: C, or
+/// 2·C when gated) into the rows layer_conv reads ([W_0 … W_{K−1} | W_mix], then the bias); returns the
+/// reader past them.
+inline const float* pack_layer_conv(const float* src, int out, int c, int k, float* rows, float* bias) noexcept {
     const int ldw = k * c + 1;
-    for (int o = 0; o < c; ++o)
+    for (int o = 0; o < out; ++o)
         for (int j = 0; j < c; ++j)
             for (int t = 0; t < k; ++t) rows[o * ldw + t * c + j] = *src++;
-    for (int o = 0; o < c; ++o) bias[o] = *src++;
-    for (int o = 0; o < c; ++o) rows[o * ldw + k * c] = *src++;
+    for (int o = 0; o < out; ++o) bias[o] = *src++;
+    for (int o = 0; o < out; ++o) rows[o * ldw + k * c] = *src++;
     return src;
 }
 
