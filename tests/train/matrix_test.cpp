@@ -1,0 +1,127 @@
+// Tests for include/nofold/train/detail/matrix.hpp: the three products against long-double loops for
+// every small shape around the tile sizes (rows, columns and frames below, at and above a tile, n = 0
+// included), with shifted, overlapping column pointers as a dilated convolution uses them.
+// Tolerance: the sum's own rounding, |error| ≤ 4·ε·(terms)·Σ|term| (double: ε = 2^−53; float: 2^−24).
+#include <nofold/train/detail/matrix.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
+
+namespace {
+
+using ld = long double;
+using nofold::train::detail::multiply_add;
+using nofold::train::detail::multiply_add_outer;
+using nofold::train::detail::multiply_add_wt;
+
+template <class T>
+std::vector<T> noise(std::size_t n, std::mt19937& rng) {
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    std::vector<T> v(n);
+    for (T& x : v) x = static_cast<T>(u(rng));
+    return v;
+}
+
+// a bound on the rounding of a sum of `terms` products whose magnitudes add to `mag`
+template <class T>
+double bound(int terms, double mag) {
+    return 4.0 * std::numeric_limits<T>::epsilon() * (terms + 2) * (mag + 1.0);
+}
+
+template <class T>
+void check_all_shapes() {
+    std::mt19937 rng(7);
+    constexpr int pad = 12;  // zero frames before each input row: columns read up to `pad` back
+    for (int rows : {1, 2, 3, 4, 5, 9})
+        for (int cols : {1, 3, 4, 5, 8})
+            for (int n : {0, 1, 7, 16, 33, 70}) {
+                CAPTURE(rows);
+                CAPTURE(cols);
+                CAPTURE(n);
+                const int ldw = cols + 1;  // a gap after each weight row
+                const std::size_t ld_rows = static_cast<std::size_t>(n + pad + 3);
+                std::vector<T> w = noise<T>(static_cast<std::size_t>(rows * ldw), rng);
+                std::vector<T> in = noise<T>(static_cast<std::size_t>(cols) * ld_rows, rng);
+                std::vector<T> a = noise<T>(static_cast<std::size_t>(rows) * ld_rows, rng);
+                // column c reads input row c / 2 shifted back by (c % 3) frames: overlapping columns
+                std::vector<const T*> x(static_cast<std::size_t>(cols));
+                std::vector<int> row_of(static_cast<std::size_t>(cols)), shift(static_cast<std::size_t>(cols));
+                for (int c = 0; c < cols; ++c) {
+                    row_of[static_cast<std::size_t>(c)] = c / 2;
+                    shift[static_cast<std::size_t>(c)] = c % 3;
+                    x[static_cast<std::size_t>(c)] = in.data() + static_cast<std::size_t>(c / 2) * ld_rows + pad - c % 3;
+                }
+                auto xv = [&](int c, int t) -> ld { return x[static_cast<std::size_t>(c)][t]; };
+
+                // multiply_add
+                std::vector<T> y = noise<T>(static_cast<std::size_t>(rows) * ld_rows, rng);
+                const std::vector<T> y0 = y;
+                multiply_add<T>(w.data(), ldw, rows, cols, x.data(), y.data(), ld_rows, n);
+                for (int r = 0; r < rows; ++r)
+                    for (int t = 0; t < static_cast<int>(ld_rows); ++t) {
+                        const std::size_t i = static_cast<std::size_t>(r) * ld_rows + static_cast<std::size_t>(t);
+                        if (t >= n) {
+                            REQUIRE(y[i] == y0[i]);  // nothing written past n
+                            continue;
+                        }
+                        ld s = y0[i], mag = std::fabs(static_cast<ld>(y0[i]));
+                        for (int c = 0; c < cols; ++c) {
+                            s += static_cast<ld>(w[static_cast<std::size_t>(r * ldw + c)]) * xv(c, t);
+                            mag += std::fabs(static_cast<ld>(w[static_cast<std::size_t>(r * ldw + c)]) * xv(c, t));
+                        }
+                        REQUIRE(std::fabs(static_cast<double>(y[i] - s)) <= bound<T>(cols, static_cast<double>(mag)));
+                    }
+
+                // multiply_add_wt: d_c = row_of(c) of `out`, shifted like the inputs (overlapping columns)
+                std::vector<T> out = noise<T>(static_cast<std::size_t>(cols) * ld_rows, rng);
+                const std::vector<T> out0 = out;
+                std::vector<T*> d(static_cast<std::size_t>(cols));
+                for (int c = 0; c < cols; ++c)
+                    d[static_cast<std::size_t>(c)] = out.data() + static_cast<std::size_t>(c / 2) * ld_rows + pad - c % 3;
+                multiply_add_wt<T>(w.data(), ldw, rows, cols, a.data(), ld_rows, d.data(), n);
+                std::vector<ld> ref(out0.begin(), out0.end()), mag(out0.size());
+                for (std::size_t i = 0; i < out0.size(); ++i) mag[i] = std::fabs(static_cast<ld>(out0[i]));
+                for (int c = 0; c < cols; ++c)
+                    for (int t = 0; t < n; ++t) {
+                        const std::size_t i = static_cast<std::size_t>(c / 2) * ld_rows + static_cast<std::size_t>(pad - c % 3 + t);
+                        for (int r = 0; r < rows; ++r) {
+                            const ld p = static_cast<ld>(w[static_cast<std::size_t>(r * ldw + c)]) *
+                                         a[static_cast<std::size_t>(r) * ld_rows + static_cast<std::size_t>(t)];
+                            ref[i] += p;
+                            mag[i] += std::fabs(p);
+                        }
+                    }
+                for (std::size_t i = 0; i < out.size(); ++i)
+                    REQUIRE(std::fabs(static_cast<double>(out[i] - ref[i])) <= bound<T>(3 * rows, static_cast<double>(mag[i])));
+
+                // multiply_add_outer
+                std::vector<T> g = noise<T>(static_cast<std::size_t>(rows * ldw), rng);
+                const std::vector<T> g0 = g;
+                multiply_add_outer<T>(a.data(), ld_rows, rows, x.data(), cols, g.data(), ldw, n);
+                for (int r = 0; r < rows; ++r)
+                    for (int c = 0; c < ldw; ++c) {
+                        const std::size_t i = static_cast<std::size_t>(r * ldw + c);
+                        if (c == cols) {
+                            REQUIRE(g[i] == g0[i]);  // the gap after each row is left alone
+                            continue;
+                        }
+                        ld s = g0[i], m = std::fabs(static_cast<ld>(g0[i]));
+                        for (int t = 0; t < n; ++t) {
+                            const ld p = static_cast<ld>(a[static_cast<std::size_t>(r) * ld_rows + static_cast<std::size_t>(t)]) * xv(c, t);
+                            s += p;
+                            m += std::fabs(p);
+                        }
+                        REQUIRE(std::fabs(static_cast<double>(g[i] - s)) <= bound<T>(n, static_cast<double>(m)));
+                    }
+            }
+}
+
+}  // namespace
+
+TEST_CASE("train matrix products: double, every shape around the tiles, against long double") { check_all_shapes<double>(); }
+
+TEST_CASE("train matrix products: float, every shape around the tiles, against long double") { check_all_shapes<float>(); }
