@@ -42,15 +42,15 @@
 #define NOFOLD_REALTIME
 #endif
 
-// Forces a kernel into its caller, for the few shared kernels that two engines call with the same
-// template arguments (the compiler then sees two callers and may keep one out-of-line copy, losing the
-// constants its caller would fold in: nn/detail/wavenet_layer.hpp).
+// NOFOLD_FLATTEN on a function inlines everything it calls into it: for the small wrappers that
+// instantiate one shared kernel per shape behind a function pointer (runtime::WaveNet's fused layer
+// table), so the kernel's constants fold into that one copy. The shared kernels themselves stay plain
+// `inline`: forcing them into the static engine, whose layers unroll into one function, made it 3–8 %
+// slower (a larger body than the instruction cache and register allocator handle well). MSVC: nothing.
 #if defined(__GNUC__) || defined(__clang__)
-#define NOFOLD_ALWAYS_INLINE inline __attribute__((always_inline))
-#elif defined(_MSC_VER)
-#define NOFOLD_ALWAYS_INLINE __forceinline
+#define NOFOLD_FLATTEN __attribute__((flatten))
 #else
-#define NOFOLD_ALWAYS_INLINE inline
+#define NOFOLD_FLATTEN
 #endif
 
 // Scalar fallback when xsimd is not available or the target has no SIMD unit it supports

@@ -119,6 +119,24 @@ nn::WaveNetConfig everything(bool with_condition_dsp) {
     return c;
 }
 
+// f (fused) and g (generic) at `rate`: bitwise equal output for blocks of 1, 37 and 64, and after a
+// steady-state prewarm.
+void require_same_output(Built& f, Built& g, int rate, unsigned seed) {
+    REQUIRE(f.model->set_rate_factor(rate) == RateFactorStatus::ok);
+    REQUIRE(g.model->set_rate_factor(rate) == RateFactorStatus::ok);
+    const std::vector<float> x = test::uniform_noise(1500, seed, 0.8f);
+    const std::vector<float> ref = test::run_blocks(*g.model, x, 64);
+    for (int block : {1, 37, 64}) {
+        f.model->reset();
+        const std::vector<float> y = test::run_blocks(*f.model, x, block);
+        for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == ref[i]);
+    }
+    f.model->prewarm();
+    g.model->prewarm();
+    const std::vector<float> yf = test::run_blocks(*f.model, x, 64), yg = test::run_blocks(*g.model, x, 64);
+    for (std::size_t i = 0; i < yf.size(); ++i) REQUIRE(yf[i] == yg[i]);
+}
+
 }  // namespace
 
 TEST_CASE("runtime WaveNet: two plain arrays match the naive double reference") {
@@ -196,19 +214,7 @@ TEST_CASE("runtime WaveNet: fused layer kernels equal the generic path bitwise")
                 opt.max_rate_factor = 2;
                 Built f = build(shapes[s], 20 + static_cast<unsigned>(s), opt);
                 Built g = build(generic, 20 + static_cast<unsigned>(s), opt);
-                REQUIRE(f.model->set_rate_factor(rate) == RateFactorStatus::ok);
-                REQUIRE(g.model->set_rate_factor(rate) == RateFactorStatus::ok);
-                const std::vector<float> x = test::uniform_noise(1500, 30 + static_cast<unsigned>(s), 0.8f);
-                const std::vector<float> ref = test::run_blocks(*g.model, x, 64);
-                for (int block : {1, 37, 64}) {
-                    f.model->reset();
-                    const std::vector<float> y = test::run_blocks(*f.model, x, block);
-                    for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == ref[i]);
-                }
-                f.model->prewarm();
-                g.model->prewarm();
-                const std::vector<float> yf = test::run_blocks(*f.model, x, 64), yg = test::run_blocks(*g.model, x, 64);
-                for (std::size_t i = 0; i < yf.size(); ++i) REQUIRE(yf[i] == yg[i]);
+                require_same_output(f, g, rate, 30 + static_cast<unsigned>(s));
             }
 }
 
@@ -245,19 +251,7 @@ TEST_CASE("runtime WaveNet: fused gated and blended layers equal the generic pat
                 Built f = build(shapes[s], 50 + static_cast<unsigned>(s), opt);
                 Built g = build(shapes[s], 50 + static_cast<unsigned>(s), generic);
                 CHECK(f.model->memory_bytes() != g.model->memory_bytes());  // the fused path was taken
-                REQUIRE(f.model->set_rate_factor(rate) == RateFactorStatus::ok);
-                REQUIRE(g.model->set_rate_factor(rate) == RateFactorStatus::ok);
-                const std::vector<float> x = test::uniform_noise(1500, 60 + static_cast<unsigned>(s), 0.8f);
-                const std::vector<float> ref = test::run_blocks(*g.model, x, 64);
-                for (int block : {1, 37, 64}) {
-                    f.model->reset();
-                    const std::vector<float> y = test::run_blocks(*f.model, x, block);
-                    for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == ref[i]);
-                }
-                f.model->prewarm();
-                g.model->prewarm();
-                const std::vector<float> yf = test::run_blocks(*f.model, x, 64), yg = test::run_blocks(*g.model, x, 64);
-                for (std::size_t i = 0; i < yf.size(); ++i) REQUIRE(yf[i] == yg[i]);
+                require_same_output(f, g, rate, 60 + static_cast<unsigned>(s));
             }
     }
 }

@@ -144,7 +144,7 @@ using FusedConv = void (*)(const float* w, const float* b, nn::detail::LayerRing
 using FusedResidual = void (*)(const float* w, const float* b, const float* z, float* x, int nb) noexcept;
 
 template <int C, int K, class Act, int Rows = C>
-void fused_conv(const float* w, const float* b, nn::detail::LayerRing ring, float* x, float* z, float* skip, int d, int n,
+NOFOLD_FLATTEN void fused_conv(const float* w, const float* b, nn::detail::LayerRing ring, float* x, float* z, float* skip, int d, int n,
                 bool fill, const math::Activation& act) noexcept {
     using V = simd::float_batch;
     constexpr int F = chunk_frames;
@@ -162,7 +162,7 @@ void fused_conv(const float* w, const float* b, nn::detail::LayerRing ring, floa
 }
 
 template <int C>
-void fused_residual(const float* w, const float* b, const float* z, float* x, int nb) noexcept {
+NOFOLD_FLATTEN void fused_residual(const float* w, const float* b, const float* z, float* x, int nb) noexcept {
     nn::detail::layer_residual<simd::float_batch, C, chunk_frames, fused_ld>(w, b, z, x, nb);
 }
 

@@ -9,7 +9,8 @@
 //     backward(params, dy, grad)    grad += dL/dparams for that frame
 //     carry()                       the frame's last state becomes the next frame's initial state
 //
-// Cells (PyTorch conventions, exact σ and tanh in T):
+// Cells (PyTorch conventions; σ and tanh exact in double, and in float the inference engine's exact-tier
+// SIMD policies, applied to whole gate vectors):
 //   LSTM  [i f g o] = W·[x; h] + b,  c' = σ(f)c + σ(i)tanh(g),  h' = σ(o)tanh(c')
 //   GRU   r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(… z …), n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),
 //         h' = (1 − z) ⊙ n + z ⊙ h
@@ -24,7 +25,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <type_traits>
 #include <vector>
+
+#include "../math/block.hpp"
+#include "../math/sigmoid.hpp"
+#include "../math/tanh.hpp"
 
 namespace nofold::train {
 
@@ -51,7 +57,9 @@ private:
     int gates() const noexcept { return cell_ == Cell::lstm ? 4 : 3; }
     int in_of(int l) const noexcept { return l == 0 ? inputs_ : h_; }
     std::size_t layer_size(int l) const noexcept;
-    T sigmoid(T v) const noexcept { return T(1) / (T(1) + std::exp(-v)); }
+    static void sigmoid_in_place(T* x, int n) noexcept;
+    static void tanh_in_place(T* x, int n) noexcept;
+    void transpose_weights(const T* p);
 
     Cell cell_;
     int inputs_, h_, layers_;
@@ -66,6 +74,8 @@ private:
     std::vector<T> act_;          // n × layers × G·H: activated gates (LSTM i f g o; GRU r z n)
     std::vector<T> hn_;           // GRU: n × layers × H: W_hn h + b_hn
     std::vector<T> h_seq_, c_seq_;  // n × layers × H
+    std::vector<T> tc_seq_;         // LSTM: n × layers × H: tanh(c)
+    std::vector<T> wt_;             // the weights of every layer transposed ([I + H][G·H]) for the forward products
     std::vector<T> dh_, dc_, da_, dx_;
 };
 
@@ -118,18 +128,62 @@ void RecurrentGradient<T>::carry() {
 }
 
 template <class T>
+void RecurrentGradient<T>::sigmoid_in_place(T* x, int n) noexcept {
+    if constexpr (std::is_same_v<T, float>) {
+        math::apply(math::Sigmoid<math::Exact>{}, x, n);
+    } else {
+        for (int i = 0; i < n; ++i) x[i] = T(1) / (T(1) + std::exp(-x[i]));
+    }
+}
+
+template <class T>
+void RecurrentGradient<T>::tanh_in_place(T* x, int n) noexcept {
+    if constexpr (std::is_same_v<T, float>) {
+        math::apply(math::Tanh<math::Exact>{}, x, n);
+    } else {
+        for (int i = 0; i < n; ++i) x[i] = std::tanh(x[i]);
+    }
+}
+
+// Each layer's input and recurrent matrices transposed, so that a step's gate vector is built as a sum of
+// whole columns (contiguous, vectorised) instead of one dot product per gate.
+template <class T>
+void RecurrentGradient<T>::transpose_weights(const T* p) {
+    const int H = h_, G = gates(), GH = G * H;
+    std::size_t total = 0;
+    for (int l = 0; l < layers_; ++l) total += static_cast<std::size_t>((in_of(l) + H) * GH);
+    wt_.resize(total);
+    T* dst = wt_.data();
+    for (int l = 0; l < layers_; ++l) {
+        const int I = in_of(l), cols = I + H;
+        const T* W = p + offset_[static_cast<std::size_t>(l)];
+        for (int r = 0; r < GH; ++r)
+            for (int j = 0; j < cols; ++j) {
+                // LSTM rows are [W_ih | W_hh] (I + H wide); GRU stores W_ih (GH × I), then W_hh (GH × H)
+                const T w = cell_ == Cell::lstm ? W[r * cols + j] : (j < I ? W[r * I + j] : W[GH * I + r * H + (j - I)]);
+                dst[static_cast<std::size_t>(j * GH + r)] = w;
+            }
+        dst += static_cast<std::size_t>(cols * GH);
+    }
+}
+
+template <class T>
 void RecurrentGradient<T>::forward(const T* p, const T* x, int n, T* y) {
     n_ = n;
-    const int H = h_, G = gates(), L = layers_;
+    const int H = h_, G = gates(), L = layers_, GH = G * H;
     const std::size_t step_h = static_cast<std::size_t>(L * H), step_g = static_cast<std::size_t>(L * G * H);
+    transpose_weights(p);
     x_.assign(x, x + static_cast<std::size_t>(n) * static_cast<std::size_t>(inputs_));
     act_.assign(static_cast<std::size_t>(n) * step_g, T(0));
     h_seq_.assign(static_cast<std::size_t>(n) * step_h, T(0));
     c_seq_.assign(cell_ == Cell::lstm ? h_seq_.size() : 0, T(0));
+    tc_seq_.assign(cell_ == Cell::lstm ? h_seq_.size() : 0, T(0));
     hn_.assign(cell_ == Cell::gru ? h_seq_.size() : 0, T(0));
-    std::vector<T>& pre = da_;
-    pre.assign(static_cast<std::size_t>(G * H), T(0));
+    // the hidden part of a GRU's gates goes to its own vector (the n gate needs it apart)
+    dx_.assign(static_cast<std::size_t>(std::max({inputs_, H, GH})), T(0));
+    T* sh = dx_.data();
     for (int t = 0; t < n; ++t) {
+        const T* wt = wt_.data();
         for (int l = 0; l < L; ++l) {
             const std::size_t o = offset_[static_cast<std::size_t>(l)];
             const int I = in_of(l);
@@ -137,54 +191,45 @@ void RecurrentGradient<T>::forward(const T* p, const T* x, int n, T* y) {
             const T* hp = t == 0 ? h0_.data() + l * H : h_seq_.data() + static_cast<std::size_t>(t - 1) * step_h + static_cast<std::size_t>(l * H);
             T* hs = h_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
             T* a = act_.data() + static_cast<std::size_t>(t) * step_g + static_cast<std::size_t>(l * G * H);
-            if (cell_ == Cell::lstm) {
-                const T* W = p + o;  // 4H × (I + H)
-                const T* b = W + 4 * H * (I + H);
-                for (int r = 0; r < 4 * H; ++r) {
-                    T s = b[r];
-                    const T* row = W + r * (I + H);
-                    for (int j = 0; j < I; ++j) s += row[j] * in[j];
-                    for (int j = 0; j < H; ++j) s += row[I + j] * hp[j];
-                    pre[static_cast<std::size_t>(r)] = s;
+            // a = b (+ b_h for a GRU's hidden part in sh) + Σ_j column j · [x; h]_j
+            auto add_columns = [GH](T* dst, const T* cols, const T* v, int count) {
+                for (int j = 0; j < count; ++j) {
+                    const T vj = v[j];
+                    const T* c = cols + static_cast<std::size_t>(j * GH);
+                    for (int r = 0; r < GH; ++r) dst[r] += c[r] * vj;
                 }
+            };
+            if (cell_ == Cell::lstm) {
+                const T* b = p + o + static_cast<std::size_t>(GH * (I + H));
+                std::copy(b, b + GH, a);
+                add_columns(a, wt, in, I);
+                add_columns(a, wt + static_cast<std::size_t>(I * GH), hp, H);
+                sigmoid_in_place(a, 2 * H);  // i, f
+                tanh_in_place(a + 2 * H, H);  // g
+                sigmoid_in_place(a + 3 * H, H);  // o
                 const T* cp = t == 0 ? c0_.data() + l * H : c_seq_.data() + static_cast<std::size_t>(t - 1) * step_h + static_cast<std::size_t>(l * H);
                 T* cs = c_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
-                for (int j = 0; j < H; ++j) {
-                    const T i = sigmoid(pre[static_cast<std::size_t>(j)]), f = sigmoid(pre[static_cast<std::size_t>(H + j)]);
-                    const T g = std::tanh(pre[static_cast<std::size_t>(2 * H + j)]), og = sigmoid(pre[static_cast<std::size_t>(3 * H + j)]);
-                    a[j] = i;
-                    a[H + j] = f;
-                    a[2 * H + j] = g;
-                    a[3 * H + j] = og;
-                    cs[j] = f * cp[j] + i * g;
-                    hs[j] = og * std::tanh(cs[j]);
-                }
+                T* tc = tc_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
+                for (int j = 0; j < H; ++j) cs[j] = a[H + j] * cp[j] + a[j] * a[2 * H + j];
+                std::copy(cs, cs + H, tc);
+                tanh_in_place(tc, H);
+                for (int j = 0; j < H; ++j) hs[j] = a[3 * H + j] * tc[j];
             } else {
-                const T* Wi = p + o;                 // 3H × I
-                const T* Wh = Wi + 3 * H * I;        // 3H × H
-                const T* bi = Wh + 3 * H * H;        // 3H
-                const T* bh = bi + 3 * H;            // 3H
+                const T* bi = p + o + static_cast<std::size_t>(GH * (I + H));
+                const T* bh = bi + GH;
                 T* hn = hn_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
-                for (int r = 0; r < 3 * H; ++r) {
-                    T sx = bi[r], sh = bh[r];
-                    for (int j = 0; j < I; ++j) sx += Wi[r * I + j] * in[j];
-                    for (int j = 0; j < H; ++j) sh += Wh[r * H + j] * hp[j];
-                    if (r < 2 * H) {
-                        pre[static_cast<std::size_t>(r)] = sx + sh;
-                    } else {
-                        pre[static_cast<std::size_t>(r)] = sx;
-                        hn[r - 2 * H] = sh;
-                    }
-                }
-                for (int j = 0; j < H; ++j) {
-                    const T r = sigmoid(pre[static_cast<std::size_t>(j)]), z = sigmoid(pre[static_cast<std::size_t>(H + j)]);
-                    const T nn = std::tanh(pre[static_cast<std::size_t>(2 * H + j)] + r * hn[j]);
-                    a[j] = r;
-                    a[H + j] = z;
-                    a[2 * H + j] = nn;
-                    hs[j] = (T(1) - z) * nn + z * hp[j];
-                }
+                std::copy(bi, bi + GH, a);
+                std::copy(bh, bh + GH, sh);
+                add_columns(a, wt, in, I);
+                add_columns(sh, wt + static_cast<std::size_t>(I * GH), hp, H);
+                for (int r = 0; r < 2 * H; ++r) a[r] += sh[r];
+                sigmoid_in_place(a, 2 * H);  // r, z
+                std::copy(sh + 2 * H, sh + 3 * H, hn);
+                for (int j = 0; j < H; ++j) a[2 * H + j] += a[j] * hn[j];
+                tanh_in_place(a + 2 * H, H);  // n
+                for (int j = 0; j < H; ++j) hs[j] = (T(1) - a[H + j]) * a[2 * H + j] + a[H + j] * hp[j];
             }
+            wt += static_cast<std::size_t>((I + H) * GH);
         }
         const T* top = h_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>((L - 1) * H);
         T s = p[out_ + static_cast<std::size_t>(H)];
@@ -218,12 +263,12 @@ void RecurrentGradient<T>::backward(const T* p, const T* dy, T* g) {
             T* dh = dh_.data() + l * H;
             std::fill(dx_.begin(), dx_.end(), T(0));
             if (cell_ == Cell::lstm) {
-                const T* cs = c_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
+                const T* tcs = tc_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
                 const T* cp = t == 0 ? c0_.data() + l * H : c_seq_.data() + static_cast<std::size_t>(t - 1) * step_h + static_cast<std::size_t>(l * H);
                 T* dc = dc_.data() + l * H;
                 for (int j = 0; j < H; ++j) {
                     const T i = a[j], f = a[H + j], gg = a[2 * H + j], og = a[3 * H + j];
-                    const T tc = std::tanh(cs[j]);
+                    const T tc = tcs[j];
                     const T dcj = dc[j] + dh[j] * og * (T(1) - tc * tc);
                     da_[static_cast<std::size_t>(j)] = dcj * gg * i * (T(1) - i);
                     da_[static_cast<std::size_t>(H + j)] = dcj * cp[j] * f * (T(1) - f);

@@ -41,7 +41,7 @@ struct LayerRing {
 /// `fill` fills the delay line with the chunk's first frame first (steady-state prewarm). Rows is C, or
 /// 2·C for a gated or blended layer (primary rows, then gate rows; Act = void, the gate is applied after).
 template <class V, int C, int K, int F, int Prefix, int LD, class Act, int Rows = C>
-NOFOLD_ALWAYS_INLINE void layer_conv(const float* w, const float* b, LayerRing ring, float* x, float* z, float* skip, int d, int n,
+inline void layer_conv(const float* w, const float* b, LayerRing ring, float* x, float* z, float* skip, int d, int n,
                        bool fill, const Act* act) noexcept {
     static_assert(Prefix >= F, "nofold: the residual rows need a prefix of at least one chunk");
     static_assert(LD >= F + Prefix, "nofold: a residual row and its prefix must fit the row stride");
@@ -95,7 +95,7 @@ NOFOLD_ALWAYS_INLINE void layer_conv(const float* w, const float* b, LayerRing r
 
 /// x = x + (b + W · z) over nb batches: the product rounded on its own before the add.
 template <class V, int C, int F, int LD>
-NOFOLD_ALWAYS_INLINE void layer_residual(const float* w, const float* b, const float* z, float* x, int nb) noexcept {
+inline void layer_residual(const float* w, const float* b, const float* z, float* x, int nb) noexcept {
     tap_conv<V, C, C, 1, 0>(w, b, nullptr, z, F, 0, nb, [x](int r, int t, V v) {
         float* p = x + r * LD + t;
         simd::store_aligned(p, simd::load_aligned<V>(p) + v);
