@@ -38,6 +38,7 @@
 #include "../nn/detail/tap_conv.hpp"
 #include "../nn/detail/wavenet_layer.hpp"
 #include "../nn/history.hpp"
+#include "../nn/knobs.hpp"
 #include "../nn/model_config.hpp"
 #include "../nn/options.hpp"
 
@@ -48,7 +49,9 @@ namespace detail {
 inline constexpr int fused_ld = 2 * chunk_frames;
 }  // namespace detail
 
-class WaveNet final : public Model {
+/// Input rows 1 … in_channels − 1 (a .nam WaveNet's condition inputs) are live knobs (Model::set_parameter),
+/// one ramp tick per sample.
+class WaveNet final : public nn::KnobModel<WaveNet> {
 public:
     /// Builds the model, or returns null and sets `error` (config invalid, unknown activation,
     /// unsupported condition_dsp). Weights are zero until set_weights.
@@ -72,6 +75,8 @@ public:
     NOFOLD_REALTIME void set_slimmable_size(double size) noexcept override;
 
     int in_channels() const noexcept { return in_channels_; }
+    nn::Knobs<nn::max_knobs>& knobs() noexcept { return knobs_; }
+    const nn::Knobs<nn::max_knobs>& knobs() const noexcept { return knobs_; }
     int out_channels() const noexcept { return out_channels_; }
     /// One chunk, n ≤ nofold::chunk_frames, channel-major: `in` has in_channels() rows, `out`
     /// out_channels() rows, both `ld` floats apart and aligned. `fill` = steady-state prewarm step.
@@ -83,6 +88,8 @@ private:
     struct Layer;
     struct Array;
     std::string build(const nn::WaveNetConfig& config, const nn::Options& options);
+    /// Rows 1 … in_channels − 1 of in_: the knobs' values, one tick per sample for m samples (0 ticks: held).
+    void fill_knob_rows(int m, bool tick) noexcept;
 
     std::vector<Array> arrays_;
     std::vector<std::vector<float>> post_w_, post_b_;
@@ -92,6 +99,7 @@ private:
     float head_scale_ = 1.0f;
     int in_channels_ = 1, out_channels_ = 1, cond_channels_ = 1;
     std::unique_ptr<WaveNet> condition_;
+    nn::Knobs<nn::max_knobs> knobs_;
     nn::Options options_;
     double rate_ = 1.0, max_rate_ = 1.0;
     int rate_int_ = 1;
@@ -278,6 +286,10 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const nn::Opt
     max_rate_ = std::max(1.0, std::floor(options.max_rate_factor));
     const int max_l = static_cast<int>(max_rate_);
     in_channels_ = config.in_channels;
+    if (in_channels_ - 1 > nn::max_knobs)
+        return "in_channels " + std::to_string(in_channels_) + ": at most " + std::to_string(nn::max_knobs) +
+               " condition inputs beyond the audio are supported";
+    knobs_.configure(in_channels_ - 1);
     head_scale_ = config.head_scale;
     weight_count_ = nn::weight_count(config);
     cond_channels_ = in_channels_;
@@ -677,6 +689,7 @@ inline void WaveNet::process(const float* in, float* out, int n) noexcept {
         float* row = in_.data();
         for (int t = 0; t < m; ++t) row[t] = simd::sanitize(in[done + t]);
         std::fill(row + m, row + ld_, 0.0f);
+        fill_knob_rows(m, true);
         process_chunk(in_.data(), ld_, m, res_.data(), false);
         std::copy(res_.data(), res_.data() + m, out + done);
         done += m;
@@ -694,6 +707,8 @@ inline void WaveNet::reset() noexcept {
 inline void WaveNet::prewarm() noexcept {
     reset();
     in_.fill(0.0f);
+    knobs_.settle();
+    fill_knob_rows(chunk_frames, false);
     if (options_.prewarm == nn::PrewarmMode::steady_state) {
         process_chunk(in_.data(), ld_, 1, res_.data(), true);
         return;
@@ -705,6 +720,19 @@ inline void WaveNet::prewarm() noexcept {
         const int m = std::min(chunk_frames, total);
         process_chunk(in_.data(), ld_, m, res_.data(), false);
         total -= m;
+    }
+}
+
+inline void WaveNet::fill_knob_rows(int m, bool tick) noexcept {
+    const int count = knobs_.count();
+    if (count == 0) return;
+    for (int t = 0; t < m; ++t) {
+        if (tick) knobs_.tick();
+        for (int k = 0; k < count; ++k) in_.data()[static_cast<std::size_t>(k + 1) * ld_ + static_cast<std::size_t>(t)] = knobs_.value(k);
+    }
+    for (int k = 0; k < count; ++k) {
+        float* row = in_.data() + static_cast<std::size_t>(k + 1) * ld_;
+        std::fill(row + m, row + ld_, 0.0f);
     }
 }
 
