@@ -420,7 +420,7 @@ TEST_CASE("stereo processor: each channel equals a mono processor; models withou
     CHECK(stereo.collect_retired() == 1);
 }
 
-TEST_CASE("parameters through the processor: live on the active model, settled on a model taken over, no allocation") {
+TEST_CASE("parameters through the processor: live on the active model, a submitted model prewarmed at them, no allocation") {
     using Lstm = nofold::ModelFor<nofold::nn::LstmModel<nofold::nn::dynamic, nofold::nn::dynamic, nofold::nn::dynamic>>;
     const auto make = [](unsigned seed) {
         auto m = std::make_unique<Lstm>(2, 6, 1);  // audio + one knob
@@ -441,12 +441,14 @@ TEST_CASE("parameters through the processor: live on the active model, settled o
     CHECK(std::isnan(p.parameter(1)));
 
     std::unique_ptr<nofold::Model> a = make(1);
-    auto ref = make(1);  // what the processor's model must do: settled at 0.7 from its first sample
-    ref->prewarm();
+    auto ref = make(1);  // what the processor's model must do: prewarmed and settled at 0.7
     ref->set_parameter(0, 0.7);
     ref->settle_parameters();
+    ref->prewarm();
     REQUIRE(p.submit(a, {}) == nofold::SubmitStatus::accepted);
-    auto ref_b = make(2);  // the next model: it must start settled at the value of the day (0.2)
+    auto ref_b = make(2);  // the next model: prewarmed and settled at the value of the day (0.2)
+    ref_b->set_parameter(0, 0.2);
+    ref_b->settle_parameters();
     ref_b->prewarm();
 
     const int n = 4000, block = 100;
@@ -461,11 +463,7 @@ TEST_CASE("parameters through the processor: live on the active model, settled o
             allocations += scope.allocations();
             ref->set_parameter(0, 0.2);
         }
-        if (done == 2000) {
-            REQUIRE(p.submit(b, {}) == nofold::SubmitStatus::accepted);
-            ref_b->set_parameter(0, 0.2);
-            ref_b->settle_parameters();
-        }
+        if (done == 2000) REQUIRE(p.submit(b, {}) == nofold::SubmitStatus::accepted);
         {
             nofold::test::AllocationScope scope;
             p.process(x.data() + done, y.data() + done, block);
