@@ -111,6 +111,14 @@ void activate(LV2_Handle handle) {
         settings.channels = p->channels;
         auto model = build_model(*p, factor);
         auto processor = std::make_unique<nofold::Processor>(settings);
+        // The knobs as the host has them now, so that submit prewarms the model at them.
+        const auto knobs_into = [p](nofold::Processor& to) {
+            for (int k = 0; k < knob_ports; ++k) {
+                p->last_knob[k] = p->knob[k] ? *p->knob[k] : std::nanf("");
+                to.set_parameter(k, p->last_knob[k]);
+            }
+        };
+        knobs_into(*processor);
         nofold::SubmitStatus status = model ? processor->submit(model, {}) : nofold::SubmitStatus::busy;
         if (status == nofold::SubmitStatus::accepted) {
             p->processors[0] = std::move(processor);
@@ -120,11 +128,11 @@ void activate(LV2_Handle handle) {
             for (int c = 0; c < p->channels; ++c) {
                 auto mono_model = build_model(*p, factor);
                 p->processors[c] = std::make_unique<nofold::Processor>(settings);
+                knobs_into(*p->processors[c]);
                 if (!mono_model || p->processors[c]->submit(mono_model, {}) != nofold::SubmitStatus::accepted) return;
             }
             p->processor_count = p->channels;
         }
-        for (float& k : p->last_knob) k = std::nanf("");  // the ports' values reach the new model at the first run()
     } catch (const std::exception& e) {
         std::fprintf(stderr, "nofold lv2: %s\n", e.what());
     }
