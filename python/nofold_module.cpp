@@ -115,13 +115,18 @@ py::dict info_dict(const Recipe& r, const io::LoadedModel& m, const Model& model
     j["input_gain_db"] = f.input_gain_db;
     j["output_gain_db"] = f.output_gain_db;
     py::list cond;
-    for (const auto& c : f.conditioning) {
+    for (std::size_t i = 0; i < f.conditioning.size(); ++i) {
+        const auto& c = f.conditioning[i];
         py::dict e;
+        e["index"] = i;
         e["name"] = c.name;
         e["default"] = c.default_value;
+        e["min"] = c.min;
+        e["max"] = c.max;
         cond.append(e);
     }
     j["conditioning"] = cond;
+    j["parameter_count"] = model.parameter_count();
     j["golden_vectors"] = f.golden_output.size();
     py::dict meta;
     meta["name"] = md.name;

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
@@ -79,6 +80,28 @@ public:
     NOFOLD_REALTIME virtual void process_channels(const float* const* in, float* const* out, int channels, int n) noexcept {
         if (channels >= 1) process(in[0], out[0], n);
     }
+
+    /// Live conditioning: knob inputs of the network (GuitarML/AIDA-X conditioned LSTM/GRU, .nam
+    /// WaveNet inputs beyond the first), 0 … parameter_count() − 1. Names and ranges as the file gives
+    /// them are in io::ModelFile::conditioning. Models without knobs have none.
+    virtual int parameter_count() const noexcept { return 0; }
+    /// Audio thread, between blocks: the target of parameter i. The value the network sees follows it
+    /// along a linear ramp (a full-range change takes parameter_smoothing() samples), so no sample steps
+    /// it by more than (max − min) / parameter_smoothing(). A bad index or a NaN value → false and
+    /// nothing changes; other values are clamped to the range. The model is not rebuilt. RT-safe.
+    NOFOLD_REALTIME virtual bool set_parameter(int /*index*/, double /*value*/) noexcept { return false; }
+    /// Target of parameter i (NaN for a bad index).
+    virtual double parameter(int /*index*/) const noexcept { return std::numeric_limits<double>::quiet_NaN(); }
+    /// Range of parameter i (NaN for a bad index).
+    virtual double parameter_min(int /*index*/) const noexcept { return std::numeric_limits<double>::quiet_NaN(); }
+    virtual double parameter_max(int /*index*/) const noexcept { return std::numeric_limits<double>::quiet_NaN(); }
+    /// Not real-time (the loader sets it from the file): range of parameter i (finite, min ≤ max).
+    virtual bool set_parameter_range(int /*index*/, double /*min*/, double /*max*/) noexcept { return false; }
+    /// Every parameter's value jumps to its target (no ramp): for a model that is not audible yet. RT-safe.
+    NOFOLD_REALTIME virtual void settle_parameters() noexcept {}
+    /// Samples (at the running rate) a full-range change takes, ≥ 1 (default nn::default_knob_ramp). RT-safe.
+    NOFOLD_REALTIME virtual void set_parameter_smoothing(int /*samples*/) noexcept {}
+    virtual int parameter_smoothing() const noexcept { return 0; }
 };
 
 namespace detail {
@@ -90,6 +113,30 @@ template <class T, class = void>
 struct has_channels : std::false_type {};
 template <class T>
 struct has_channels<T, std::void_t<decltype(std::declval<T&>().set_channels(2))>> : std::true_type {};
+template <class T, class = void>
+struct has_knobs : std::false_type {};
+template <class T>
+struct has_knobs<T, std::void_t<decltype(std::declval<T&>().knobs())>> : std::true_type {};
+/// Model's live-conditioning overrides for a model that wraps one other model (Derived::inner_model()).
+class ForwardingModel : public Model {
+public:
+    int parameter_count() const noexcept override { return inner_model().parameter_count(); }
+    NOFOLD_REALTIME bool set_parameter(int index, double value) noexcept override { return inner_model().set_parameter(index, value); }
+    double parameter(int index) const noexcept override { return inner_model().parameter(index); }
+    double parameter_min(int index) const noexcept override { return inner_model().parameter_min(index); }
+    double parameter_max(int index) const noexcept override { return inner_model().parameter_max(index); }
+    bool set_parameter_range(int index, double min, double max) noexcept override {
+        return inner_model().set_parameter_range(index, min, max);
+    }
+    NOFOLD_REALTIME void settle_parameters() noexcept override { inner_model().settle_parameters(); }
+    NOFOLD_REALTIME void set_parameter_smoothing(int samples) noexcept override { inner_model().set_parameter_smoothing(samples); }
+    int parameter_smoothing() const noexcept override { return inner_model().parameter_smoothing(); }
+
+protected:
+    virtual Model& inner_model() noexcept = 0;
+    virtual const Model& inner_model() const noexcept = 0;
+};
+
 template <class T, class = void>
 struct has_slimmable : std::false_type {};
 template <class T>
@@ -149,6 +196,41 @@ public:
     NOFOLD_REALTIME void process_channels(const float* const* in, float* const* out, int channels, int n) noexcept override {
         if constexpr (detail::has_channels<T>::value) model_.process_channels(in, out, channels, n);
         else Model::process_channels(in, out, channels, n);
+    }
+    // Live conditioning: T's knobs() (an nn::Knobs), when it has them.
+    int parameter_count() const noexcept override {
+        if constexpr (detail::has_knobs<T>::value) return model_.knobs().count();
+        else return 0;
+    }
+    NOFOLD_REALTIME bool set_parameter(int index, double value) noexcept override {
+        if constexpr (detail::has_knobs<T>::value) return model_.knobs().set(index, value);
+        else return Model::set_parameter(index, value);
+    }
+    double parameter(int index) const noexcept override {
+        if constexpr (detail::has_knobs<T>::value) return model_.knobs().target(index);
+        else return Model::parameter(index);
+    }
+    double parameter_min(int index) const noexcept override {
+        if constexpr (detail::has_knobs<T>::value) return model_.knobs().min(index);
+        else return Model::parameter_min(index);
+    }
+    double parameter_max(int index) const noexcept override {
+        if constexpr (detail::has_knobs<T>::value) return model_.knobs().max(index);
+        else return Model::parameter_max(index);
+    }
+    bool set_parameter_range(int index, double min, double max) noexcept override {
+        if constexpr (detail::has_knobs<T>::value) return model_.knobs().set_range(index, min, max);
+        else return Model::set_parameter_range(index, min, max);
+    }
+    NOFOLD_REALTIME void settle_parameters() noexcept override {
+        if constexpr (detail::has_knobs<T>::value) model_.knobs().settle();
+    }
+    NOFOLD_REALTIME void set_parameter_smoothing(int samples) noexcept override {
+        if constexpr (detail::has_knobs<T>::value) model_.knobs().set_ramp(samples);
+    }
+    int parameter_smoothing() const noexcept override {
+        if constexpr (detail::has_knobs<T>::value) return model_.knobs().ramp();
+        else return 0;
     }
 
 private:

@@ -13,6 +13,7 @@
 #include "dsp/convolver.hpp"
 #include "dsp/dc_blocker.hpp"
 #include "model.hpp"
+#include "nn/knobs.hpp"
 #include "simd/ops.hpp"
 
 namespace nofold {
@@ -141,6 +142,7 @@ public:
         incoming_ = nullptr;
     }
     Slot* active() const noexcept { return active_; }
+    Slot* incoming() const noexcept { return incoming_; }
     bool crossfading() const noexcept { return incoming_ != nullptr; }
 
 private:
@@ -206,6 +208,18 @@ public:
     /// Audio thread: reset the active model's state and the DC blocker; finishes a pending crossfade.
     NOFOLD_REALTIME void reset() noexcept;
 
+    /// Live conditioning (Model::set_parameter), meant for the audio thread between blocks (the value is
+    /// an atomic, so another thread may call it too): the value is kept here and given to the active model
+    /// at the next block (smoothed by the model), and to every model submitted later before submit
+    /// prewarms it (so it is prewarmed and settled at the knobs' values and a swap never ramps a knob).
+    /// false for an index outside [0, nn::max_knobs) or a NaN value (nothing changes); an index the model
+    /// does not have is kept for the next model.
+    NOFOLD_REALTIME bool set_parameter(int index, double value) noexcept;
+    /// Any thread: the value set_parameter kept (NaN when none).
+    double parameter(int index) const noexcept;
+    /// Any thread: parameter_count() of the active model as of the audio thread's last block.
+    int parameter_count() const noexcept { return parameter_count_.load(std::memory_order_relaxed); }
+
     /// Any thread: the active model's plus the active response's latency as of the audio thread's last
     /// block (0 before the first).
     int latency() const noexcept { return latency_.load(std::memory_order_relaxed); }
@@ -227,12 +241,14 @@ private:
         std::unique_ptr<Model> model;
         float input_gain = 1.0f;
         float output_gain = 1.0f;
+        bool heard = false;  // the audio thread has run it (its parameters then ramp instead of jumping)
     };
     struct IrSlot {
         std::unique_ptr<dsp::Convolver> convolver[max_channels];  // per channel; nullptr: the signal passes
     };
     void process_channels(const float* const* in, float* const* out, int n, int channels) noexcept;
     void publish() noexcept;
+    void apply_parameters(Slot* slot, bool changed) noexcept;
     // Debug check of the one-caller-at-a-time rule for one side (audio or loader).
     struct CallGuard {
         explicit CallGuard(std::atomic<bool>& busy) noexcept : busy_(busy) {
@@ -254,9 +270,14 @@ private:
     int fade_samples_ = 1;
     detail::Handover<Slot> models_;
     detail::Handover<IrSlot> irs_;
+    // Parameter values set_parameter kept (NaN: never set), read by submit and by the audio thread.
+    std::atomic<float> parameters_[nn::max_knobs];
+    std::atomic<bool> parameters_changed_{false};
+    static_assert(std::atomic<float>::is_always_lock_free, "parameters must be lock-free");
 
     // What other threads may read (published by the audio thread at the end of every call).
     std::atomic<int> latency_{0};
+    std::atomic<int> parameter_count_{0};
     std::atomic<bool> has_model_{false};
     std::atomic<bool> has_ir_{false};
     std::atomic<bool> crossfading_{false};
@@ -272,6 +293,7 @@ inline Processor::Processor(const ProcessorSettings& settings) noexcept
     : settings_(settings), channels_(std::min(std::max(settings.channels, 1), max_channels)) {
     for (auto& dc : dc_) dc.set_cutoff(settings.dc_cutoff_hz, settings.sample_rate_hz);
     fade_samples_ = std::max(1, static_cast<int>(std::lround(settings.crossfade_ms * 1e-3 * settings.sample_rate_hz)));
+    for (auto& p : parameters_) p.store(std::numeric_limits<float>::quiet_NaN(), std::memory_order_relaxed);
 }
 
 inline Processor::~Processor() = default;
@@ -300,6 +322,12 @@ inline SubmitStatus Processor::submit(std::unique_ptr<Model>& model, const Model
     auto slot = std::make_unique<Slot>();
     slot->input_gain = static_cast<float>(std::pow(10.0, g.input_db / 20.0));
     slot->output_gain = static_cast<float>(std::pow(10.0, g.output_db / 20.0));
+    const int knobs = std::min(model->parameter_count(), nn::max_knobs);
+    for (int i = 0; i < knobs; ++i) {
+        const float v = parameters_[i].load(std::memory_order_relaxed);
+        if (!std::isnan(v)) model->set_parameter(i, v);
+    }
+    model->settle_parameters();
     model->prewarm();
     slot->model = std::move(model);
     models_.offer(slot.release());
@@ -335,6 +363,7 @@ inline void Processor::publish() noexcept {
     const IrSlot* c = irs_.active();
     latency_.store((m ? m->model->latency() : 0) + (c && c->convolver[0] ? c->convolver[0]->latency() : 0),
                    std::memory_order_relaxed);
+    parameter_count_.store(m ? m->model->parameter_count() : 0, std::memory_order_relaxed);
     has_model_.store(m != nullptr, std::memory_order_release);  // after the latency it vouches for
     has_ir_.store(c != nullptr && c->convolver[0] != nullptr, std::memory_order_relaxed);
     crossfading_.store(models_.crossfading() || irs_.crossfading(), std::memory_order_relaxed);
@@ -374,6 +403,9 @@ inline void Processor::process_channels(const float* const* in, float* const* ou
     const CallGuard guard(audio_busy_);
     models_.take_over();
     irs_.take_over();
+    const bool changed = parameters_changed_.exchange(false, std::memory_order_acquire);
+    apply_parameters(models_.active(), changed);
+    apply_parameters(models_.incoming(), changed);
     float amp[max_channels][chunk_frames];
     float cab[max_channels][chunk_frames];
     float* amp_ptr[max_channels];
@@ -398,6 +430,31 @@ inline void Processor::process_channels(const float* const* in, float* const* ou
         done += m;
     }
     publish();
+}
+
+inline bool Processor::set_parameter(int index, double value) noexcept {
+    if (index < 0 || index >= nn::max_knobs || std::isnan(value)) return false;
+    const double big = std::numeric_limits<float>::max();  // ±inf and beyond: the model clamps to its range
+    parameters_[index].store(static_cast<float>(std::clamp(value, -big, big)), std::memory_order_relaxed);
+    parameters_changed_.store(true, std::memory_order_release);
+    return true;
+}
+
+inline double Processor::parameter(int index) const noexcept {
+    if (index < 0 || index >= nn::max_knobs) return std::numeric_limits<double>::quiet_NaN();
+    return parameters_[index].load(std::memory_order_relaxed);
+}
+
+inline void Processor::apply_parameters(Slot* slot, bool changed) noexcept {
+    if (!slot || (slot->heard && !changed)) return;
+    Model& m = *slot->model;
+    const int count = std::min(m.parameter_count(), nn::max_knobs);
+    for (int i = 0; i < count; ++i) {
+        const float v = parameters_[i].load(std::memory_order_relaxed);
+        if (!std::isnan(v)) m.set_parameter(i, v);
+    }
+    if (!slot->heard) m.settle_parameters();
+    slot->heard = true;
 }
 
 inline void Processor::reset() noexcept {

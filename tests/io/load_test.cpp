@@ -422,3 +422,103 @@ TEST_CASE("load: NAM-style prewarm beyond the limit falls back to the steady-sta
     steady.model->process(x.data(), b.data(), 300);
     CHECK(a == b);
 }
+
+namespace {
+
+/// The values a knob moving from `from` to `to` takes at samples 0, 1, …: a linear ramp of `slope` per
+/// sample (written from the documented rule, Model::set_parameter), then the target.
+std::vector<double> ramp(double from, double to, double slope, std::size_t n) {
+    std::vector<double> v(n);
+    for (std::size_t t = 0; t < n; ++t) {
+        const double d = slope * static_cast<double>(t + 1);
+        v[t] = to > from ? std::min(to, from + d) : std::max(to, from - d);
+    }
+    return v;
+}
+
+}  // namespace
+
+TEST_CASE("load: GuitarML knobs are live: set_parameter ramps the network input and equals the PyTorch definition") {
+    for (const bool lstm : {true, false}) {
+        CAPTURE(lstm);
+        Rng rng(lstm ? 31u : 32u);
+        TorchReference ref;
+        const std::string text = guitarml_json(ref, rng, 3, 6, 2, lstm, 1);
+        io::LoadOptions options;
+        options.parameters = {0.2};  // param1 = 0.2, param2 the default 0.5
+        io::LoadedModel m = load_text(text, options);
+        nofold::Model& model = *m.model;
+        REQUIRE(model.parameter_count() == 2);
+        CHECK(model.parameter(0) == doctest::Approx(0.2));
+        CHECK(model.parameter(1) == 0.5);
+        CHECK(model.parameter_min(1) == 0.0);
+        CHECK(model.parameter_max(1) == 1.0);
+        model.set_parameter_smoothing(100);  // slope 0.01 per sample
+        const std::vector<float> x = rng.signal(3000);
+        // Knob 0 goes 0.2 → 0.9 at sample 500, knob 1 0.5 → 0.1 at sample 1000 (both mid-block).
+        std::vector<double> k0(x.size(), 0.2), k1(x.size(), 0.5);
+        const auto r0 = ramp(0.2, 0.9, 0.01, x.size() - 500), r1 = ramp(0.5, 0.1, 0.01, x.size() - 1000);
+        std::copy(r0.begin(), r0.end(), k0.begin() + 500);
+        std::copy(r1.begin(), r1.end(), k1.begin() + 1000);
+        std::vector<double> expected;
+        for (std::size_t t = 0; t < x.size(); ++t) expected.push_back(ref.step({x[t], k0[t], k1[t]}) + x[t]);
+        std::vector<float> y(x.size());
+        nofold::test::AllocationScope scope;
+        for (std::size_t i = 0; i < x.size(); i += 50) {
+            if (i == 500) CHECK(model.set_parameter(0, 0.9));
+            if (i == 1000) CHECK(model.set_parameter(1, 0.1));
+            model.process(x.data() + i, y.data() + i, 50);
+        }
+        CHECK(scope.allocations() == 0);
+        double e = 0.0;
+        for (std::size_t i = 0; i < x.size(); ++i) e = std::max(e, std::fabs(static_cast<double>(y[i]) - expected[i]));
+        CHECK(e <= 1e-4);
+
+        // After the ramp the live model equals the same file loaded with the value folded into the bias.
+        io::LoadOptions fold = options;
+        fold.parameters = {0.9, 0.1};
+        fold.fold_parameters = true;
+        io::LoadedModel folded = load_text(text, fold);
+        CHECK(folded.model->parameter_count() == 0);
+        model.reset();
+        const std::vector<float> x2 = rng.signal(2000);
+        std::vector<float> live(x2.size()), fixed(x2.size());
+        model.process(x2.data(), live.data(), static_cast<int>(x2.size()));
+        folded.model->process(x2.data(), fixed.data(), static_cast<int>(x2.size()));
+        e = 0.0;
+        for (std::size_t i = 0; i < x2.size(); ++i) e = std::max(e, static_cast<double>(std::fabs(live[i] - fixed[i])));
+        CHECK(e <= 1e-4);
+    }
+}
+
+TEST_CASE("load: bad parameter calls have a defined result") {
+    Rng rng(33);
+    TorchReference ref;
+    const std::string text = guitarml_json(ref, rng, 2, 4, 1, true, 0);
+    io::LoadedModel a = load_text(text), b = load_text(text);
+    nofold::Model& m = *a.model;
+    nofold::test::AllocationScope scope;
+    CHECK_FALSE(m.set_parameter(-1, 0.3));
+    CHECK_FALSE(m.set_parameter(1, 0.3));
+    CHECK_FALSE(m.set_parameter(0, std::nan("")));
+    CHECK(std::isnan(m.parameter(1)));
+    CHECK(m.parameter(0) == 0.5);  // unchanged by the refused calls
+    CHECK(m.set_parameter(0, 1e30));
+    CHECK(m.parameter(0) == 1.0);  // clamped to the range
+    CHECK(m.set_parameter(0, -INFINITY));
+    CHECK(m.parameter(0) == 0.0);
+    CHECK(scope.allocations() == 0);
+    // The last accepted value wins: a model sent to 0 and one loaded at 0 agree once the ramp is over.
+    b.model->set_parameter(0, 0.0);
+    b.model->settle_parameters();
+    m.settle_parameters();
+    const std::vector<float> x = rng.signal(500);
+    std::vector<float> ya(x.size()), yb(x.size());
+    m.process(x.data(), ya.data(), 500);
+    b.model->process(x.data(), yb.data(), 500);
+    CHECK(ya == yb);
+    // A file with more knobs than a model takes is refused at load with a reason.
+    Rng big(34);
+    TorchReference bref;
+    CHECK_THROWS_AS(load_text(guitarml_json(bref, big, nofold::nn::max_knobs + 2, 2, 1, true, 0)), io::LoadError);
+}

@@ -419,3 +419,65 @@ TEST_CASE("stereo processor: each channel equals a mono processor; models withou
     CHECK(y1 == r1);
     CHECK(stereo.collect_retired() == 1);
 }
+
+TEST_CASE("parameters through the processor: live on the active model, a submitted model prewarmed at them, no allocation") {
+    using Lstm = nofold::ModelFor<nofold::nn::LstmModel<nofold::nn::dynamic, nofold::nn::dynamic, nofold::nn::dynamic>>;
+    const auto make = [](unsigned seed) {
+        auto m = std::make_unique<Lstm>(2, 6, 1);  // audio + one knob
+        std::mt19937 rng(seed);
+        std::uniform_real_distribution<float> u(-0.5f, 0.5f);
+        std::vector<float> w(m->get().weight_count());
+        for (float& v : w) v = u(rng);
+        REQUIRE(m->get().set_weights(w.data(), w.size()).ok());
+        m->set_parameter_smoothing(256);
+        return m;
+    };
+    nofold::Processor p(plain_settings());
+    CHECK(p.set_parameter(0, 0.7));  // before any model: kept for the first one
+    CHECK_FALSE(p.set_parameter(-1, 0.1));
+    CHECK_FALSE(p.set_parameter(nofold::nn::max_knobs, 0.1));
+    CHECK_FALSE(p.set_parameter(0, std::nan("")));
+    CHECK(p.parameter(0) == doctest::Approx(0.7));
+    CHECK(std::isnan(p.parameter(1)));
+
+    std::unique_ptr<nofold::Model> a = make(1);
+    auto ref = make(1);  // what the processor's model must do: prewarmed and settled at 0.7
+    ref->set_parameter(0, 0.7);
+    ref->settle_parameters();
+    ref->prewarm();
+    REQUIRE(p.submit(a, {}) == nofold::SubmitStatus::accepted);
+    auto ref_b = make(2);  // the next model: prewarmed and settled at the value of the day (0.2)
+    ref_b->set_parameter(0, 0.2);
+    ref_b->settle_parameters();
+    ref_b->prewarm();
+
+    const int n = 4000, block = 100;
+    std::vector<float> x(n), y(n), r(n), rb(n);
+    for (int i = 0; i < n; ++i) x[static_cast<std::size_t>(i)] = static_cast<float>(0.5 * std::sin(0.01 * i));
+    std::unique_ptr<nofold::Model> b = make(2);
+    std::size_t allocations = 0;
+    for (int done = 0; done < n; done += block) {
+        if (done == 1000) {
+            nofold::test::AllocationScope scope;
+            CHECK(p.set_parameter(0, 0.2));  // a knob turned during play: ramps in the model
+            allocations += scope.allocations();
+            ref->set_parameter(0, 0.2);
+        }
+        if (done == 2000) REQUIRE(p.submit(b, {}) == nofold::SubmitStatus::accepted);
+        {
+            nofold::test::AllocationScope scope;
+            p.process(x.data() + done, y.data() + done, block);
+            allocations += scope.allocations();
+        }
+        ref->process(x.data() + done, r.data() + done, block);
+        if (done >= 2000) ref_b->process(x.data() + done, rb.data() + done, block);
+    }
+    CHECK(allocations == 0);
+    CHECK(p.parameter_count() == 1);
+    // Before the swap the processor's output is the reference's, bit for bit (unity gains, no DC blocker),
+    // including the ramp from 0.7 to 0.2; from the block after the crossfade (480 samples) it is the new model's.
+    for (int i = 0; i < 2000; ++i) REQUIRE(y[static_cast<std::size_t>(i)] == r[static_cast<std::size_t>(i)]);
+    const int settled = 2000 + (p.crossfade_samples() + block - 1) / block * block;
+    for (int i = settled; i < n; ++i) REQUIRE(y[static_cast<std::size_t>(i)] == rb[static_cast<std::size_t>(i)]);
+    while (p.collect_retired() == 0) p.process(x.data(), y.data(), 1);
+}

@@ -359,3 +359,38 @@ TEST_CASE("runtime WaveNet: process, reset, prewarm, set_rate_factor and slimmin
 TEST_CASE("runtime WaveNet: the fused layer path never allocates either") {
     CHECK(audio_thread_allocations(a1(16, 8), 19, false) == 0);
 }
+
+TEST_CASE("runtime WaveNet: inputs beyond the first are live knobs that ramp and equal the naive reference") {
+    nn::WaveNetConfig cfg;
+    cfg.in_channels = 2;
+    cfg.layers = {plain_array(2, 3, 2, false, {1, 2}), plain_array(3, 2, 1, true, {8, 33})};
+    for (auto& a : cfg.layers) a.condition_size = 2;
+    REQUIRE(nn::validate(cfg).empty());
+    Built b = build(cfg, 91);
+    REQUIRE(b.model->parameter_count() == 1);
+    REQUIRE(b.model->set_parameter_range(0, -1.0, 1.0));
+    b.model->set_parameter_smoothing(200);  // slope 2 / 200 = 0.01 per sample
+    const std::size_t T = 3000;
+    std::vector<float> x = test::uniform_noise(T, 92, 0.8f);
+    // knob 0 ramps 0 → 0.6 from sample 0, then 0.6 → −0.4 from sample 1500 (the reference's input row 1)
+    std::vector<double> knob(T);
+    for (std::size_t t = 0; t < T; ++t) {
+        if (t < 1500) knob[t] = std::min(0.6, 0.01 * static_cast<double>(t + 1));
+        else knob[t] = std::max(-0.4, 0.6 - 0.01 * static_cast<double>(t - 1500 + 1));
+    }
+    naive::Signal in = {std::vector<double>(x.begin(), x.end()), knob};
+    const naive::Signal ref = naive::wavenet(cfg, b.weights, in, {});
+    std::vector<float> y(T);
+    test::AllocationScope scope;
+    CHECK(b.model->set_parameter(0, 0.6));
+    for (std::size_t i = 0; i < T; i += 100) {
+        if (i == 1500) CHECK(b.model->set_parameter(0, -0.4));
+        b.model->process(x.data() + i, y.data() + i, 100);
+    }
+    CHECK(scope.allocations() == 0);
+    const double e = test::max_error_over_rms(y, ref[0]);
+    MESSAGE("relative error " << e);
+    CHECK(e < 1e-5);
+    CHECK_FALSE(b.model->set_parameter(1, 0.0));
+    CHECK_FALSE(b.model->set_parameter(0, std::nan("")));
+}

@@ -7,7 +7,8 @@
 //   receptive_field (samples), latency_samples, flops_per_sample, memory_bytes, implementation,
 //   dispatch ([{path, implementation, reason}] one per network), load_ms, nam_prewarm_samples,
 //   slimmable (array of submodel max_values or allowed channel widths; empty when not slimmable),
-//   input_skip, input_gain_db, output_gain_db, conditioning ([{name, default}]),
+//   input_skip, input_gain_db, output_gain_db, conditioning ([{index, name, default, min, max}]: the
+//   live parameters, `process --param`), parameter_count (the built model's),
 //   golden_vectors (frames of AIDA-X input_batch/output_batch), metadata ({name, modeled_by,
 //   gear_type, gear_make, gear_model, tone_type, date, loudness_db, input_level_dbu,
 //   output_level_dbu, gain, extra {...}}), warnings ([...]).
@@ -90,8 +91,12 @@ std::function<void()> add_info(CLI::App& app) {
             j["input_gain_db"] = f.input_gain_db;
             j["output_gain_db"] = f.output_gain_db;
             Json cond = Json::array();
-            for (const auto& c : f.conditioning) cond.push_back(Json{{"name", c.name}, {"default", c.default_value}});
+            for (std::size_t i = 0; i < f.conditioning.size(); ++i) {
+                const auto& c = f.conditioning[i];
+                cond.push_back(Json{{"index", i}, {"name", c.name}, {"default", c.default_value}, {"min", c.min}, {"max", c.max}});
+            }
             j["conditioning"] = cond;
+            j["parameter_count"] = m.model->parameter_count();
             j["golden_vectors"] = f.golden_output.size();
             Json meta;
             meta["name"] = md.name;
@@ -142,7 +147,11 @@ std::function<void()> add_info(CLI::App& app) {
         if (f.input_skip == io::InputSkip::on || f.input_gain_db != 0.0 || f.output_gain_db != 0.0)
             std::printf("wrapper         input skip %s, input gain %g dB, output gain %g dB\n",
                         f.input_skip == io::InputSkip::on ? "on" : "off", f.input_gain_db, f.output_gain_db);
-        for (const auto& c : f.conditioning) std::printf("parameter       %s (default %g)\n", c.name.c_str(), c.default_value);
+        for (std::size_t i = 0; i < f.conditioning.size(); ++i) {
+            const auto& c = f.conditioning[i];
+            std::printf("parameter %-5zu %s (default %g, range %g to %g; process --param %s=V)\n", i, c.name.c_str(), c.default_value,
+                        c.min, c.max, c.name.c_str());
+        }
         if (!md.name.empty()) std::printf("name            %s\n", md.name.c_str());
         if (!md.gear_make.empty() || !md.gear_model.empty())
             std::printf("gear            %s %s (%s, %s)\n", md.gear_make.c_str(), md.gear_model.c_str(), md.gear_type.c_str(),

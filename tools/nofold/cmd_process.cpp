@@ -1,6 +1,7 @@
 // `nofold process MODEL IN.wav OUT.wav [--math exact|fast|nam] [--block N] [--slim V] [--gain DB]
 //  [--rate HZ] [--adapt resample|model] [--prewarm nam|steady] [--oversample N] [--filter iir|iir_fast|fir]
-//  [--latency fractional|integer] [--ir CAB.wav] [--ir-latency zero|one_block] [--ir-normalize energy|none]`:
+//  [--latency fractional|integer] [--ir CAB.wav] [--ir-latency zero|one_block] [--ir-normalize energy|none]
+//  [--param NAME_OR_INDEX=VALUE ...]`:
 //  runs a model over a WAV file, optionally followed by a cab impulse response.
 //
 // Stereo: LSTM/GRU models run both channels through one instance (shared weights, state per channel,
@@ -18,10 +19,15 @@
 // dsp::Convolver, block 64, zero latency unless `--ir-latency one_block`. A stereo response on mono
 // audio gives a stereo output (the model runs once; each channel gets its own response channel); a
 // mono response serves every channel.
+// `--param` sets a knob input of a conditioned model (GuitarML/AIDA-X `paramK`, .nam `inputK`; the
+// names and ranges `nofold info` lists) by name or index; the others keep the file's defaults.
 // `--oversample N` runs the model at N × its rate between the up- and down-sampler of the chosen
 // filter (dsp::OversampledModel); the resampler, if any, sits outside the oversampler.
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <nofold/dsp/convolver.hpp>
 #include <nofold/dsp/oversampled_model.hpp>
@@ -50,7 +56,35 @@ struct ProcessOptions {
     std::string ir;
     std::string ir_latency = "zero";
     std::string ir_normalize = "energy";
+    std::vector<std::string> params;
 };
+
+/// LoadOptions::parameters from `--param NAME_OR_INDEX=VALUE` specs (NaN = the file's default).
+std::vector<double> parse_params(const std::vector<std::string>& specs, const std::vector<io::ConditioningInput>& inputs) {
+    std::string known;
+    for (std::size_t i = 0; i < inputs.size(); ++i) known += (i ? ", " : "") + std::to_string(i) + " = " + inputs[i].name;
+    if (known.empty()) known = "none";
+    std::vector<double> values(inputs.size(), std::nan(""));
+    for (const std::string& spec : specs) {
+        const std::size_t eq = spec.find('=');
+        if (eq == std::string::npos || eq == 0) throw UsageError("--param must be NAME_OR_INDEX=VALUE (got '" + spec + "')");
+        const std::string key = spec.substr(0, eq), text = spec.substr(eq + 1);
+        std::size_t index = inputs.size();
+        for (std::size_t i = 0; i < inputs.size(); ++i)
+            if (inputs[i].name == key) index = i;
+        if (index == inputs.size() && key.find_first_not_of("0123456789") == std::string::npos && key.size() < 4)
+            index = static_cast<std::size_t>(std::stoi(key));
+        if (index >= inputs.size()) throw UsageError("--param: the model has no parameter '" + key + "' (parameters: " + known + ")");
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || !std::isfinite(v)) throw UsageError("--param " + key + ": '" + text + "' is not a finite number");
+        if (v < inputs[index].min || v > inputs[index].max)
+            throw UsageError("--param " + key + ": " + text + " is outside the parameter's range [" + std::to_string(inputs[index].min) +
+                             ", " + std::to_string(inputs[index].max) + "]");
+        values[index] = v;
+    }
+    return values;
+}
 
 math::Accuracy parse_math(const std::string& s) {
     if (s == "exact") return math::Accuracy::exact;
@@ -75,6 +109,7 @@ std::function<void()> add_process(CLI::App& app) {
     app.add_option("--ir", o->ir, "cab impulse response (WAV, mono or stereo, any rate) applied after the model");
     app.add_option("--ir-latency", o->ir_latency, "zero (direct head, default) | one_block (64 samples, cheaper)");
     app.add_option("--ir-normalize", o->ir_normalize, "energy (sum of squares 1, default) | none (the file's gain)");
+    app.add_option("--param", o->params, "NAME_OR_INDEX=VALUE: a knob of a conditioned model (repeatable; see nofold info)");
     return [o] {
         io::LoadOptions options;
         options.math = parse_math(o->math);
@@ -127,6 +162,7 @@ std::function<void()> add_process(CLI::App& app) {
         } catch (const io::LoadError& e) {
             throw FileError(e.what());
         }
+        options.parameters = parse_params(o->params, file.conditioning);
         const float gain = static_cast<float>(std::pow(10.0, o->gain_db / 20.0));
         Progress progress("process");
         const double total = static_cast<double>(audio.frames()) * static_cast<double>(audio.channels.size());

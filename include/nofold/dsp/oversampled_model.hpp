@@ -21,7 +21,7 @@ namespace nofold::dsp {
 /// Allocates: in the constructor only (the name string); process, reset, prewarm, set_rate_factor
 /// are RT-safe if the inner model's are.
 /// Reference: docs/oversampling.md §4.
-class OversampledModel final : public Model {
+class OversampledModel final : public nofold::detail::ForwardingModel {
 public:
     OversampledModel(std::unique_ptr<Model> inner, OversampleFactor factor, FilterPreset filter,
                      LatencyMode mode = LatencyMode::fractional, FinalStage final = FinalStage::halfband);
@@ -46,6 +46,8 @@ public:
     NOFOLD_REALTIME void set_slimmable_size(double size) noexcept override { inner_->set_slimmable_size(size); }
 
 private:
+    Model& inner_model() noexcept override { return *inner_; }
+    const Model& inner_model() const noexcept override { return *inner_; }
     std::unique_ptr<Model> inner_;
     Oversampler oversampler_;
     RateFactorStatus status_;

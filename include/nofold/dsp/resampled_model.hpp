@@ -26,7 +26,7 @@ namespace nofold::dsp {
 /// Allocates: in the constructor only (see Resampler, which may throw std::invalid_argument);
 /// process, reset, prewarm are RT-safe if the inner model's are.
 /// Reference: Carson et al. 2025, as restated in docs/oversampling.md §4.
-class ResampledModel final : public Model {
+class ResampledModel final : public nofold::detail::ForwardingModel {
 public:
     ResampledModel(std::unique_ptr<Model> inner, int host_rate_hz, int model_rate_hz, double clean_band_hz = 16000.0,
                    double attenuation_db = 100.0);
@@ -49,6 +49,8 @@ public:
     NOFOLD_REALTIME void set_slimmable_size(double size) noexcept override { inner_->set_slimmable_size(size); }
 
 private:
+    Model& inner_model() noexcept override { return *inner_; }
+    const Model& inner_model() const noexcept override { return *inner_; }
     std::unique_ptr<Model> inner_;
     int host_rate_hz_;
     int model_rate_hz_;

@@ -83,9 +83,13 @@ struct LoadOptions {
     /// for more than this plus one network's share (itself capped at read time). Default 1 GiB.
     std::size_t max_memory_bytes = std::size_t{1} << 30;
     nn::Layer1x1PostFilm layer1x1_post_film = nn::Layer1x1PostFilm::core;
-    /// Values of the conditioning inputs (GuitarML/AIDA-X knobs), in order; missing ones use the
-    /// file's defaults. They are folded into the first layer's bias at load time.
+    /// Initial values of the conditioning inputs (GuitarML/AIDA-X knobs, .nam condition inputs), in
+    /// order; missing or NaN ones use the file's defaults. The model starts settled at them and
+    /// Model::set_parameter changes them live.
     std::vector<double> parameters;
+    /// Fold the parameters into the first layer's bias instead (LSTM/GRU only): a one-input network,
+    /// cheaper by the knobs' multiply-adds per sample, that may match a static preset, with no live knobs.
+    bool fold_parameters = false;
     ReadOptions read;
 };
 
@@ -126,7 +130,7 @@ inline void fold_conditioning(ModelFile& file, const std::vector<double>& values
     if (file.conditioning.empty()) return;
     std::vector<double> p;
     for (std::size_t k = 0; k < file.conditioning.size(); ++k)
-        p.push_back(k < values.size() ? values[k] : file.conditioning[k].default_value);
+        p.push_back(k < values.size() && !std::isnan(values[k]) ? values[k] : file.conditioning[k].default_value);
     std::vector<float>& w = file.model.weights;
     std::vector<float> out;
     if (auto* l = std::get_if<nn::LstmConfig>(&file.model.config)) {
@@ -160,6 +164,17 @@ inline void fold_conditioning(ModelFile& file, const std::vector<double>& values
     }
     w = std::move(out);
     file.conditioning.clear();
+}
+
+/// Ranges from the file, values from `values` (the file's defaults where missing or NaN), settled.
+inline void start_parameters(Model& model, const std::vector<ConditioningInput>& inputs, const std::vector<double>& values) {
+    for (std::size_t k = 0; k < inputs.size(); ++k) {
+        const int i = static_cast<int>(k);
+        model.set_parameter_range(i, inputs[k].min, inputs[k].max);
+        const bool given = k < values.size() && !std::isnan(values[k]);
+        model.set_parameter(i, given ? values[k] : inputs[k].default_value);
+    }
+    model.settle_parameters();
 }
 
 /// A static LSTM preset instantiation for the sizes of the registry (nn::lstm_preset_sizes), or null.
@@ -241,10 +256,15 @@ inline std::unique_ptr<Model> build_any(const ModelFile& file, const std::string
         else
             model = std::make_unique<runtime::SequentialModel>(std::move(children));
     } else {
-        ModelFile folded = file;
-        fold_conditioning(folded, options.parameters);
-        const bool has_rate = folded.metadata.sample_rate_hz.has_value() || folded.metadata.assumed_sample_rate_hz.has_value();
-        model = build_leaf(folded.model, file_name, path, has_rate, options, log, warnings);
+        const bool has_rate = file.metadata.sample_rate_hz.has_value() || file.metadata.assumed_sample_rate_hz.has_value();
+        if (options.fold_parameters && !file.conditioning.empty()) {
+            ModelFile folded = file;
+            fold_conditioning(folded, options.parameters);
+            model = build_leaf(folded.model, file_name, path, has_rate, options, log, warnings);
+        } else {
+            model = build_leaf(file.model, file_name, path, has_rate, options, log, warnings);
+        }
+        if (model->parameter_count() != 0) start_parameters(*model, file.conditioning, options.parameters);
         used_bytes += model->memory_bytes();
         if (used_bytes > options.max_memory_bytes)
             throw LoadError(file_name, path, "too large: the model needs more than " + std::to_string(used_bytes >> 20) +

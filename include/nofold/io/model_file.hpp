@@ -41,9 +41,12 @@ inline const char* to_string(Architecture a) noexcept {
 enum class InputSkip { off, on };
 
 /// An extra network input that is a knob rather than audio (GuitarML/AIDA-X conditioned models).
+/// Model::set_parameter(i) sets the i-th of a ModelFile's conditioning inputs.
 struct ConditioningInput {
-    std::string name;       ///< "param1", "param2", ...
+    std::string name;       ///< "param1", "param2", ... (GuitarML/AIDA-X), "input1", ... (.nam)
     double default_value;   ///< value used when the caller gives none (0.5: mid-knob)
+    double min = 0.0;       ///< range Model::set_parameter clamps to
+    double max = 1.0;
 };
 
 /// Weights of a leaf model plus those of its condition_dsp chain.
@@ -69,8 +72,8 @@ struct ModelFile {
     double input_gain_db = 0.0;
     double output_gain_db = 0.0;
     InputSkip input_skip = InputSkip::off;
-    /// Inputs 1..n of the network beyond the audio input 0; io::load folds their values into the
-    /// first layer's bias (they are constant while the model runs).
+    /// Inputs 1..n of the network beyond the audio input 0: the model's live parameters
+    /// (Model::set_parameter), or folded into the first layer's bias (LoadOptions::fold_parameters).
     std::vector<ConditioningInput> conditioning;
 
     /// AIDA-X `input_batch` / `output_batch`: a ready-made golden vector pair (may be empty).

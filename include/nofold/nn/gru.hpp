@@ -32,6 +32,7 @@ public:
     using V = simd::float_batch;
     static constexpr int lanes = simd::lanes<V>;
     static constexpr int hp_static = detail::round_up(Hidden, lanes);
+    static constexpr int in_static = In;
     /// State layout: h, Hp floats (aligned); Hp = H rounded up to the lane count.
     static constexpr int state_vectors = 1;
 

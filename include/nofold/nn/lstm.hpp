@@ -36,6 +36,7 @@ public:
     using V = simd::float_batch;
     static constexpr int lanes = simd::lanes<V>;
     static constexpr int hp_static = detail::round_up(Hidden, lanes);
+    static constexpr int in_static = In;
     /// State layout: [h | c], Hp floats each (aligned); Hp = H rounded up to the lane count.
     static constexpr int state_vectors = 2;
 

@@ -7,8 +7,10 @@
 // Cells provide configure(in, h), padded_hidden(), state_vectors, initial_state(), step<Tier>().
 // process() picks the gate tier and the integer/fractional rate path once per block; a sample then
 // costs the cells' steps and a SIMD output dot product (ring slots wrap by compare, not modulo).
+// Knob inputs: a first layer with In > 1 inputs reads the audio sample as input 0 and knobs() 1 … In − 1
+// (live conditioning, nn::Knobs: one tick per sample, shared by every channel).
 // Units: samples at the running rate. Latency: 0. Allocates: configure() of dynamic shapes only.
-// RT-safe: process, reset, prewarm, set_rate_factor.
+// RT-safe: process, reset, prewarm, set_rate_factor, knobs().
 #pragma once
 
 #include <algorithm>
@@ -24,6 +26,7 @@
 #include "../simd/simd.hpp"
 #include "detail/chunk_loop.hpp"
 #include "detail/storage.hpp"
+#include "knobs.hpp"
 
 namespace nofold::nn {
 
@@ -37,6 +40,7 @@ public:
     void configure(int in, int hidden, int layers, double max_rate) {
         layers_ = extent<Layers>(layers);
         cell0_.configure(in, hidden);
+        knobs_.configure(in - 1);
         if constexpr (Layers == dynamic) rest_.resize(static_cast<std::size_t>(std::max(layers_ - 1, 0)));
         for (auto& c : rest_) c.configure(hidden, hidden);
         h_ = hidden;
@@ -62,6 +66,10 @@ public:
         return w;
     }
     void set_math(math::Accuracy m) noexcept { math_ = m; }
+    /// Knob inputs 1 … In − 1 of the first layer (none when In = 1).
+    using KnobSet = Knobs<Cell0::in_static == dynamic ? max_knobs : std::max(Cell0::in_static - 1, 0)>;
+    KnobSet& knobs() noexcept { return knobs_; }
+    const KnobSet& knobs() const noexcept { return knobs_; }
 
     NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept { process_channels(&in, &out, 1, n); }
     /// Channels whose state this instance holds (1 until set_channels); every channel shares the weights.
@@ -80,6 +88,7 @@ public:
         with_tier([&](auto tier) {
             using Tier = decltype(tier);
             for (int t = 0; t < n; ++t) {
+                tick_knobs();
                 for (int c = 0; c < channels; ++c) {
                     const float x = simd::sanitize(in[c][t]);
                     out[c][t] = frac_ > 0.0f ? step_with<Tier, true>(c, x) : step_with<Tier, false>(c, x);
@@ -106,6 +115,8 @@ public:
     /// reset(), then feed `samples` zeros rounded up to whole `block`s (NAM Core's prewarm).
     NOFOLD_REALTIME void prewarm_zero_blocks(int samples, int block) noexcept {
         reset();
+        knobs_.settle();
+        tick_knobs();
         const long total = detail::zero_block_samples(samples, block);
         with_tier([&](auto tier) {
             using Tier = decltype(tier);
@@ -138,6 +149,7 @@ public:
         float y = 0.0f;
         with_tier([&](auto tier) {
             using Tier = decltype(tier);
+            tick_knobs();
             y = frac_ > 0.0f ? step_with<Tier, true>(0, x) : step_with<Tier, false>(0, x);
         });
         advance();
@@ -155,6 +167,13 @@ private:
         return static_cast<std::size_t>(layers_) * static_cast<std::size_t>(slots_) * static_cast<std::size_t>(sv_);
     }
     void advance() noexcept { pos_ = pos_ + 1 == slots_ ? 0 : pos_ + 1; }
+    /// One sample of the knobs' ramps; their values become the first layer's inputs 1 … In − 1.
+    void tick_knobs() noexcept {
+        if constexpr (KnobSet::capacity > 0) {
+            knobs_.tick();
+            std::copy(knobs_.values(), knobs_.values() + knobs_.count(), input_.begin() + 1);
+        }
+    }
     /// Calls fn(tier tag) once for the model's accuracy (the gates and tanh are all functions NAM Core
     /// approximates, so nam → math::NamCompat), so the per-sample code has no branch on it.
     template <class Fn>
@@ -170,6 +189,10 @@ private:
         int older = back - 1;
         if (older < 0) older += slots_;
         const float* input = &x;
+        if constexpr (KnobSet::capacity > 0) {
+            input_[0] = x;
+            input = input_.data();
+        }
         for (int l = 0; l < layers_; ++l) {
             const float* prev = slot(channel, l, back);
             if constexpr (Frac) {
@@ -209,6 +232,8 @@ private:
     detail::Storage<detail::product(2, state_static)> tmp_;
     detail::Storage<hp_static> w_out_;
     float b_out_ = 0.0f;
+    KnobSet knobs_;
+    std::array<float, static_cast<std::size_t>(KnobSet::capacity) + 1> input_{};  // [x, knob values]
     // State of channels 1 … channels_−1, ring_floats() each, aligned (the cells load state aligned).
     // Freed through a function pointer set when allocated, so a model that never calls set_channels
     // (firmware) references no operator new/delete at all.

@@ -64,6 +64,9 @@ public:
     NOFOLD_REALTIME void process_channels(const float* const* in, float* const* out, int channels, int n) noexcept {
         net_.process_channels(in, out, channels, n);
     }
+    /// Live conditioning inputs (nn::Knobs; none unless input_size > 1).
+    auto& knobs() noexcept { return net_.knobs(); }
+    const auto& knobs() const noexcept { return net_.knobs(); }
     NOFOLD_REALTIME void reset() noexcept { net_.reset(); }
     NOFOLD_REALTIME void prewarm() noexcept { net_.prewarm_zero_blocks(prewarm_samples_, prewarm_block_); }
     int latency() const noexcept { return 0; }

@@ -207,6 +207,7 @@ private:
     friend struct nn::detail::ChunkLoop;
     void run_chunk(int n, bool fill) noexcept;
     float* chunk_input() noexcept { return at(Layout::in); }
+    void chunk_inputs(int, bool) noexcept {}  // no inputs beside the audio
     void chunk_output(float* out, int n) noexcept;
     float* at(std::size_t offset) noexcept { return arena_.data() + offset; }
 

@@ -41,7 +41,9 @@ inline RateFactorStatus set_rate_on_all(std::vector<std::unique_ptr<Model>>& mod
 
 /// SlimmableContainer: submodel i serves sizes v < max_values[i]; the last serves the rest and is
 /// active until set_slimmable_size is called. Selecting another submodel prewarms it (as Core does).
-class SlimmableContainerModel final : public Model {
+/// Its submodels are alternatives of one model, so every one gets the same parameter calls (the reads
+/// come from the active one).
+class SlimmableContainerModel final : public nofold::detail::ForwardingModel {
 public:
     SlimmableContainerModel(std::vector<std::unique_ptr<Model>> children, std::vector<double> max_values)
         : children_(std::move(children)), max_values_(std::move(max_values)), active_(children_.size() - 1) {
@@ -86,14 +88,33 @@ public:
     std::size_t active_index() const noexcept { return active_; }
     Model& child(std::size_t i) noexcept { return *children_[i]; }
 
+    NOFOLD_REALTIME bool set_parameter(int index, double value) noexcept override {
+        bool ok = false;
+        for (auto& c : children_) ok = c->set_parameter(index, value) || ok;
+        return ok;
+    }
+    bool set_parameter_range(int index, double min, double max) noexcept override {
+        bool ok = false;
+        for (auto& c : children_) ok = c->set_parameter_range(index, min, max) || ok;
+        return ok;
+    }
+    NOFOLD_REALTIME void settle_parameters() noexcept override {
+        for (auto& c : children_) c->settle_parameters();
+    }
+    NOFOLD_REALTIME void set_parameter_smoothing(int samples) noexcept override {
+        for (auto& c : children_) c->set_parameter_smoothing(samples);
+    }
+
 private:
+    Model& inner_model() noexcept override { return *children_[active_]; }
+    const Model& inner_model() const noexcept override { return *children_[active_]; }
     std::vector<std::unique_ptr<Model>> children_;
     std::vector<double> max_values_;
     std::size_t active_;
     std::string name_;
 };
 
-/// Sequential: each model's output is the next one's input.
+/// Sequential: each model's output is the next one's input. Its parameters are its stages', in order.
 class SequentialModel final : public Model {
 public:
     explicit SequentialModel(std::vector<std::unique_ptr<Model>> children) : children_(std::move(children)) {
@@ -144,14 +165,59 @@ public:
     NOFOLD_REALTIME void set_slimmable_size(double size) noexcept override {
         for (auto& c : children_) c->set_slimmable_size(size);
     }
+    int parameter_count() const noexcept override {
+        int n = 0;
+        for (const auto& c : children_) n += c->parameter_count();
+        return n;
+    }
+    NOFOLD_REALTIME bool set_parameter(int index, double value) noexcept override {
+        Model* c = stage_of(index);
+        return c && c->set_parameter(index, value);
+    }
+    double parameter(int index) const noexcept override {
+        const Model* c = stage_of(index);
+        return c ? c->parameter(index) : Model::parameter(index);
+    }
+    double parameter_min(int index) const noexcept override {
+        const Model* c = stage_of(index);
+        return c ? c->parameter_min(index) : Model::parameter_min(index);
+    }
+    double parameter_max(int index) const noexcept override {
+        const Model* c = stage_of(index);
+        return c ? c->parameter_max(index) : Model::parameter_max(index);
+    }
+    bool set_parameter_range(int index, double min, double max) noexcept override {
+        Model* c = stage_of(index);
+        return c && c->set_parameter_range(index, min, max);
+    }
+    NOFOLD_REALTIME void settle_parameters() noexcept override {
+        for (auto& c : children_) c->settle_parameters();
+    }
+    NOFOLD_REALTIME void set_parameter_smoothing(int samples) noexcept override {
+        for (auto& c : children_) c->set_parameter_smoothing(samples);
+    }
+    int parameter_smoothing() const noexcept override {
+        for (const auto& c : children_)
+            if (c->parameter_count() > 0) return c->parameter_smoothing();
+        return 0;
+    }
 
 private:
+    /// The stage that holds parameter `index`, which becomes that stage's own index; null if none.
+    Model* stage_of(int& index) const noexcept {
+        if (index < 0) return nullptr;
+        for (const auto& c : children_) {
+            if (index < c->parameter_count()) return c.get();
+            index -= c->parameter_count();
+        }
+        return nullptr;
+    }
     std::vector<std::unique_ptr<Model>> children_;
     std::string name_;
 };
 
 /// y = out_gain · (net(in_gain · x) + (skip ? in_gain · x : 0)), x read through simd::sanitize.
-class WrapperModel final : public Model {
+class WrapperModel final : public nofold::detail::ForwardingModel {
 public:
     enum class Skip { off, on };
     WrapperModel(std::unique_ptr<Model> inner, float in_gain, float out_gain, Skip skip)
@@ -184,6 +250,8 @@ public:
     NOFOLD_REALTIME void set_slimmable_size(double size) noexcept override { inner_->set_slimmable_size(size); }
 
 private:
+    Model& inner_model() noexcept override { return *inner_; }
+    const Model& inner_model() const noexcept override { return *inner_; }
     std::unique_ptr<Model> inner_;
     float in_gain_, out_gain_;
     Skip skip_;

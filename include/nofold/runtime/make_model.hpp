@@ -1,6 +1,7 @@
 // nofold::runtime — make_model: builds a ready-to-run Model from any model description plus weights
 // (what a loader produces), choosing the implementation: LSTM/GRU through nn::RecurrentModel with
-// runtime sizes, WaveNet/Linear/ConvNet through their runtime classes.
+// runtime sizes (inputs beyond the first are live knobs, Model::set_parameter), WaveNet/Linear/ConvNet
+// through their runtime classes.
 // Units: none. Latency: the model's. Allocates: yes (construction); not RT.
 #pragma once
 
@@ -42,8 +43,11 @@ inline std::unique_ptr<Model> make_model(const nn::ModelConfig& config, const fl
     }
     auto recurrent = [&](auto* tag, int in, int hidden, int layers, const std::string& invalid) -> std::unique_ptr<Model> {
         using M = std::remove_pointer_t<decltype(tag)>;
-        if (!invalid.empty() || in != 1) {
-            error = invalid.empty() ? std::string("recurrent models with input_size != 1 (knob inputs) are not supported yet") : invalid;
+        if (!invalid.empty() || in - 1 > nn::max_knobs) {
+            error = invalid.empty() ? "a recurrent model has at most " + std::to_string(nn::max_knobs) +
+                                          " knob inputs (input_size " + std::to_string(nn::max_knobs + 1) + "); this one has " +
+                                          std::to_string(in - 1)
+                                    : invalid;
             return nullptr;
         }
         auto m = std::make_unique<M>(in, hidden, layers, options.math, options.max_rate_factor);

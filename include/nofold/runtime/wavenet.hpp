@@ -40,6 +40,7 @@
 #include "../nn/detail/tap_conv.hpp"
 #include "../nn/detail/wavenet_layer.hpp"
 #include "../nn/history.hpp"
+#include "../nn/knobs.hpp"
 #include "../nn/model_config.hpp"
 #include "../nn/options.hpp"
 #include "../nn/wavenet_cost.hpp"
@@ -51,7 +52,9 @@ namespace detail {
 inline constexpr int fused_ld = 2 * chunk_frames;
 }  // namespace detail
 
-class WaveNet final : public Model {
+/// Input rows 1 … in_channels − 1 (a .nam WaveNet's condition inputs) are live knobs (Model::set_parameter),
+/// one ramp tick per sample.
+class WaveNet final : public nn::KnobModel<WaveNet> {
 public:
     /// Builds the model, or returns null and sets `error` (config invalid, unknown activation,
     /// unsupported condition_dsp). Weights are zero until set_weights.
@@ -75,6 +78,8 @@ public:
     NOFOLD_REALTIME void set_slimmable_size(double size) noexcept override;
 
     int in_channels() const noexcept { return in_channels_; }
+    nn::Knobs<nn::max_knobs>& knobs() noexcept { return knobs_; }
+    const nn::Knobs<nn::max_knobs>& knobs() const noexcept { return knobs_; }
     int out_channels() const noexcept { return out_channels_; }
     /// One chunk, n ≤ nofold::chunk_frames, channel-major: `in` has in_channels() rows, `out`
     /// out_channels() rows, both `ld` floats apart and aligned. `fill` = steady-state prewarm step.
@@ -89,6 +94,8 @@ private:
     friend struct nn::detail::ChunkLoop;
     static constexpr int frames = chunk_frames;
     float* chunk_input() noexcept { return in_.data(); }
+    /// Rows 1 … in_channels − 1 of in_: the knobs' values, one tick per sample for m samples (live), or held.
+    void chunk_inputs(int m, bool live) noexcept;
     void run_chunk(int n, bool fill) noexcept { process_chunk(in_.data(), ld_, n, res_.data(), fill); }
     void chunk_output(float* out, int n) noexcept { std::copy(res_.data(), res_.data() + n, out); }
 
@@ -100,6 +107,7 @@ private:
     float head_scale_ = 1.0f;
     int in_channels_ = 1, out_channels_ = 1, cond_channels_ = 1;
     std::unique_ptr<WaveNet> condition_;
+    nn::Knobs<nn::max_knobs> knobs_;
     nn::Options options_;
     double rate_ = 1.0, max_rate_ = 1.0;
     int rate_int_ = 1;
@@ -293,6 +301,10 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const nn::Opt
     max_rate_ = std::max(1.0, std::floor(options.max_rate_factor));
     const int max_l = static_cast<int>(max_rate_);
     in_channels_ = config.in_channels;
+    if (in_channels_ - 1 > nn::max_knobs)
+        return "in_channels " + std::to_string(in_channels_) + ": at most " + std::to_string(nn::max_knobs) +
+               " condition inputs beyond the audio are supported";
+    knobs_.configure(in_channels_ - 1);
     head_scale_ = config.head_scale;
     weight_count_ = nn::weight_count(config);
     cond_channels_ = in_channels_;
@@ -706,7 +718,21 @@ inline void WaveNet::reset() noexcept {
 
 inline void WaveNet::prewarm() noexcept {
     reset();
+    knobs_.settle();
     nn::detail::ChunkLoop::prewarm(*this, options_, receptive_field());
+}
+
+inline void WaveNet::chunk_inputs(int m, bool tick) noexcept {
+    const int count = knobs_.count();
+    if (count == 0) return;
+    for (int t = 0; t < m; ++t) {
+        if (tick) knobs_.tick();
+        for (int k = 0; k < count; ++k) in_.data()[static_cast<std::size_t>(k + 1) * ld_ + static_cast<std::size_t>(t)] = knobs_.value(k);
+    }
+    for (int k = 0; k < count; ++k) {
+        float* row = in_.data() + static_cast<std::size_t>(k + 1) * ld_;
+        std::fill(row + m, row + ld_, 0.0f);
+    }
 }
 
 inline int WaveNet::receptive_field() const noexcept {

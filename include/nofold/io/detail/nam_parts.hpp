@@ -327,6 +327,9 @@ inline ModelFile read_nam_object(const Source& src, const json::Value& v, const 
         nn::WaveNetConfig c = read_wavenet_config(src, config, cp, depth);
         file.model.weights = read_weights(src, v, path, nn::weight_count(c));
         c.head_scale = file.model.weights.back();  // the last weight overrides the config value
+        // Inputs beyond the audio are condition inputs; the format gives them no names or ranges, so
+        // they get [-1, 1] (a signal's range) and 0 (what a mono render feeds them).
+        for (int i = 1; i < c.in_channels; ++i) file.conditioning.push_back({"input" + std::to_string(i), 0.0, -1.0, 1.0});
         file.model.config = std::move(c);
     } else if (arch == "LSTM") {
         file.architecture = Architecture::lstm;

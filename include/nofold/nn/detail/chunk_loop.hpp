@@ -6,6 +6,8 @@
 // An engine befriends ChunkLoop and provides:
 //     static constexpr int frames                 frames per pass
 //     float* chunk_input() noexcept               the pass's input row (frames floats, aligned)
+//     void chunk_inputs(int n, bool live) noexcept    any further input rows (a model's knobs) for a pass
+//                                                 of n frames; live: advance their smoothing ramps
 //     void run_chunk(int n, bool fill) noexcept   one pass over n ≤ frames frames; fill = steady-state step
 //     void chunk_output(float* out, int n) noexcept   the pass's output, to out[0 … n)
 // Units: samples at the running rate. Allocates: never. RT-safe: everything here.
@@ -34,6 +36,7 @@ struct ChunkLoop {
             const int m = std::min(frames, n - done);
             for (int t = 0; t < m; ++t) row[t] = simd::sanitize(in[done + t]);
             std::fill(row + m, row + frames, 0.0f);
+            e.chunk_inputs(m, true);
             e.run_chunk(m, false);
             e.chunk_output(out + done, m);
             done += m;
@@ -48,6 +51,7 @@ struct ChunkLoop {
         constexpr int frames = Engine::frames;
         float* row = e.chunk_input();
         std::fill(row, row + frames, 0.0f);
+        e.chunk_inputs(frames, false);
         if (options.prewarm == PrewarmMode::steady_state) {
             e.run_chunk(1, true);
             return;
