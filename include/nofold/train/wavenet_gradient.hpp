@@ -77,6 +77,7 @@ private:
         std::vector<T> cin;  // conv input after the conv_pre FiLM (channels × n), when active
         std::vector<T> cu;   // condition after the input_mixin_pre FiLM (cond × n), when active
         std::vector<T> z;    // activation input (gate · bottleneck × n)
+        std::vector<T> fz;   // its activated values: primary (top rows), secondary (bottom rows)
         std::vector<T> o;    // layer output after activation_post (bottleneck × n)
         Film& film(nn::FilmSlot s) noexcept { return films[static_cast<int>(s)]; }
     };
@@ -145,6 +146,20 @@ void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* sr
     }
 }
 
+/// Σ a[t]·b[t], t < n, in eight interleaved partial sums (so that the compiler can keep them in one
+/// vector register: a single running sum is a dependency chain it may not reorder).
+template <class T>
+T dot(const T* a, const T* b, std::size_t n) noexcept {
+    T part[8] = {};
+    std::size_t t = 0;
+    for (; t + 8 <= n; t += 8)
+        for (std::size_t l = 0; l < 8; ++l) part[l] += a[t + l] * b[t + l];
+    T s = 0;
+    for (; t < n; ++t) s += a[t] * b[t];
+    for (std::size_t l = 0; l < 8; ++l) s += part[l];
+    return s;
+}
+
 /// Reverse of conv_add: gw += dL/dw, and dsrc += dL/dsrc unless null, given dout = dL/ddst.
 template <class T>
 void conv_back(const T* w, T* gw, int out, int in, int K, int d, int groups, const T* src, const T* dout, T* dsrc,
@@ -159,11 +174,10 @@ void conv_back(const T* w, T* gw, int out, int in, int K, int d, int groups, con
             for (int k = 0; k < K; ++k) {
                 const std::size_t wi = sz((o * in_g + j) * K + k);
                 const std::size_t off = sz((K - 1 - k) * d);
-                T acc = 0;
-                for (std::size_t t = off; t < N; ++t) acc += dr[t] * s[t - off];
+                if (off >= N) continue;
+                gw[wi] += dot(dr + off, s, N - off);
                 if (ds)
                     for (std::size_t t = off; t < N; ++t) ds[t - off] += w[wi] * dr[t];
-                gw[wi] += acc;
             }
         }
     }
@@ -194,11 +208,6 @@ inline math::Activation activation_for_row(const math::Activation& act, int row)
     const int last = static_cast<int>(act.channel_slopes.size()) - 1;
     a.params[0] = act.channel_slopes[sz(std::min(row, last))];
     return a;
-}
-
-template <class T>
-T activate(const math::Activation& act, T x) {
-    return act.visit([&](const auto& f) { return static_cast<T>(f(x)); });
 }
 
 }  // namespace detail
@@ -419,22 +428,26 @@ void WaveNetGradient<T>::layer_forward(const Array& a, Layer& ly, const T* xl, T
         detail::conv_add(p + ly.mix, gb, cond_rows_, 1, 1, a.g_mix, cu, z.data(), N);
     }
     if (ly.film(FilmSlot::activation_pre).active) film_forward(ly.film(FilmSlot::activation_pre), z.data(), p);
-    ly.o.resize(bplane);
+    // fz = the activations' values (primary on the top rows, secondary on the bottom ones), kept for backward
+    ly.fz.resize(z.size());
+    const auto apply = [N](const math::Activation& f, const T* in, T* out) {
+        f.visit([&](const auto& act) {
+            for (std::size_t t = 0; t < N; ++t) out[t] = static_cast<T>(act(in[t]));
+        });
+    };
     for (int r = 0; r < B; ++r) {
-        const T* top = z.data() + detail::sz(r) * N;
-        T* o = ly.o.data() + detail::sz(r) * N;
-        const math::Activation& f = ly.prim[detail::sz(r)];
+        apply(ly.prim[detail::sz(r)], z.data() + detail::sz(r) * N, ly.fz.data() + detail::sz(r) * N);
+        if (ly.gating != nn::GatingMode::none)
+            apply(ly.sec[detail::sz(r)], z.data() + detail::sz(B + r) * N, ly.fz.data() + detail::sz(B + r) * N);
+    }
+    ly.o.resize(bplane);
+    for (std::size_t i = 0; i < bplane; ++i) {
+        const T v = ly.fz[i];
         if (ly.gating == nn::GatingMode::none) {
-            f.visit([&](const auto& act) {
-                for (std::size_t t = 0; t < N; ++t) o[t] = static_cast<T>(act(top[t]));
-            });
-            continue;
-        }
-        const T* bottom = z.data() + detail::sz(B + r) * N;
-        const math::Activation& s = ly.sec[detail::sz(r)];
-        for (std::size_t t = 0; t < N; ++t) {
-            const T v = detail::activate(f, top[t]), g = detail::activate(s, bottom[t]);
-            o[t] = ly.gating == nn::GatingMode::gated ? math::gate(v, g) : g * v + (T(1) - g) * top[t];
+            ly.o[i] = v;
+        } else {
+            const T g = ly.fz[bplane + i];
+            ly.o[i] = ly.gating == nn::GatingMode::gated ? math::gate(v, g) : g * v + (T(1) - g) * z[i];
         }
     }
     if (ly.film(FilmSlot::activation_post).active) film_forward(ly.film(FilmSlot::activation_post), ly.o.data(), p);
@@ -488,26 +501,23 @@ void WaveNetGradient<T>::layer_backward(const Array& a, Layer& ly, const T* xl, 
     // the activation: none o = f(a); gated o = f(a)·s(b); blended o = s(b)·f(a) + (1 − s(b))·a
     dz_.resize(detail::sz(gb) * N);
     for (int r = 0; r < B; ++r) {
-        const T* top = ly.z.data() + detail::sz(r) * N;
-        const T* dout = doa_.data() + detail::sz(r) * N;
-        T* dtop = dz_.data() + detail::sz(r) * N;
+        const std::size_t top = detail::sz(r) * N, bottom = detail::sz(B + r) * N;
         const math::Activation& f = ly.prim[detail::sz(r)];
         if (ly.gating == nn::GatingMode::none) {
-            for (std::size_t t = 0; t < N; ++t) dtop[t] = dout[t] * math::derivative<T>(f, top[t], detail::activate(f, top[t]));
+            for (std::size_t t = 0; t < N; ++t)
+                dz_[top + t] = doa_[top + t] * math::derivative<T>(f, ly.z[top + t], ly.fz[top + t]);
             continue;
         }
-        const T* bottom = ly.z.data() + detail::sz(B + r) * N;
-        T* dbottom = dz_.data() + detail::sz(B + r) * N;
         const math::Activation& s = ly.sec[detail::sz(r)];
         for (std::size_t t = 0; t < N; ++t) {
-            const T v = detail::activate(f, top[t]), gv = detail::activate(s, bottom[t]);
-            const T dv = math::derivative<T>(f, top[t], v), dg = math::derivative<T>(s, bottom[t], gv);
+            const T a = ly.z[top + t], v = ly.fz[top + t], gv = ly.fz[bottom + t], d = doa_[top + t];
+            const T dv = math::derivative<T>(f, a, v), dg = math::derivative<T>(s, ly.z[bottom + t], gv);
             if (ly.gating == nn::GatingMode::gated) {
-                dtop[t] = dout[t] * gv * dv;
-                dbottom[t] = dout[t] * v * dg;
+                dz_[top + t] = d * gv * dv;
+                dz_[bottom + t] = d * v * dg;
             } else {
-                dtop[t] = dout[t] * (gv * dv + T(1) - gv);
-                dbottom[t] = dout[t] * (v - top[t]) * dg;
+                dz_[top + t] = d * (gv * dv + T(1) - gv);
+                dz_[bottom + t] = d * (v - a) * dg;
             }
         }
     }
