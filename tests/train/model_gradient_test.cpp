@@ -1,5 +1,7 @@
-// Claims about include/nofold/train/model_gradient.hpp and linear_gradient.hpp: the Linear model's
-// forward pass is runtime::Linear's and its gradient equals central finite differences (double);
+// Claims about include/nofold/train/model_gradient.hpp, linear_gradient.hpp and convnet_gradient.hpp:
+// the Linear and ConvNet models' forward passes are runtime::Linear's and runtime::ConvNet's (with and
+// without batchnorm) and their gradients equal central finite differences (double; batchnorm's running
+// statistics are constants with a zero gradient);
 // make_gradient builds, for a model file of each family, a model whose output equals that of the model
 // io::build makes from the same file (parameters in the file's order, recurrent state carried across
 // frames, GuitarML skip and gains); its gradient through the wrapper equals central differences; and
@@ -12,9 +14,12 @@
 
 #include <nofold/io/load.hpp>
 #include <nofold/nn/wavenet_presets.hpp>
+#include <nofold/runtime/convnet.hpp>
 #include <nofold/runtime/linear.hpp>
 #include <nofold/train/model_gradient.hpp>
 
+#include "gradient_check.hpp"
+#include "support/alloc_counter.hpp"
 #include "support/finite_difference.hpp"
 
 namespace nn = nofold::nn;
@@ -119,6 +124,63 @@ TEST_CASE("Linear gradient: runtime::Linear's output, and central finite differe
     CHECK(!error.empty());
 }
 
+TEST_CASE("ConvNet gradient: runtime::ConvNet's output (batchnorm on and off), finite differences in double") {
+    for (const bool bn : {false, true}) {
+        CAPTURE(bn);
+        nn::ConvNetConfig c;
+        c.channels = 3;
+        c.dilations = {1, 2, 4};
+        c.batchnorm = bn;
+        c.activation = nn::ActivationSpec{"SiLU", {}};
+        io::ModelFile file = leaf_file(io::Architecture::convnet, c, 60, 0.5);
+        // batchnorm per block: conv, then μ, σ², γ, β (3 each) and ε; σ² > 0, and μ, σ², ε stay out of the check
+        std::vector<std::size_t> indices;
+        std::size_t at = 0;
+        for (std::size_t i = 0; i < c.dilations.size(); ++i) {
+            const std::size_t conv = 3 * (i == 0 ? 1 : 3) * 2;
+            for (std::size_t j = 0; j < conv; ++j) indices.push_back(at++);
+            if (!bn) {
+                for (int j = 0; j < 3; ++j) indices.push_back(at++);
+                continue;
+            }
+            at += 3;  // μ
+            for (int j = 0; j < 3; ++j) file.model.weights[at++] = 0.5f + 0.2f * static_cast<float>(j);  // σ²
+            for (int j = 0; j < 6; ++j) indices.push_back(at++);  // γ, β
+            file.model.weights[at++] = 1e-3f;  // ε
+        }
+        for (int j = 0; j < 4; ++j) indices.push_back(at++);  // head
+        REQUIRE(at == file.model.weights.size());
+        CHECK(engine_difference(file, 200) <= 1e-5);
+        std::vector<double> p;
+        std::string error;
+        auto g = train::make_gradient<double>(file, p, error);
+        REQUIRE_MESSAGE(g, error);
+        CHECK(g->history() == 7);
+        const int n = 30;
+        const std::vector<double> x = nofold::test::uniform_values(n, 61, 1.0), r = nofold::test::uniform_values(n, 62, 1.0);
+        std::vector<double> y(n), grad(p.size(), 0.0);
+        g->forward(p.data(), x.data(), n, y.data());
+        g->backward(p.data(), r.data(), grad.data());
+        std::size_t zero = 0;
+        for (std::size_t i = 0, k = 0; i < p.size(); ++i) {
+            if (k < indices.size() && indices[k] == i) {
+                ++k;
+                continue;
+            }
+            zero += grad[i] == 0.0 ? 1u : 0u;
+        }
+        CHECK(zero == p.size() - indices.size());  // the statistics' entries
+        CHECK(nofold::test::gradient_error(
+                  [&](const std::vector<double>& q) {
+                      g->forward(q.data(), x.data(), n, y.data());
+                      double s = 0;
+                      for (int t = 0; t < n; ++t) s += r[static_cast<std::size_t>(t)] * y[static_cast<std::size_t>(t)];
+                      return s;
+                  },
+                  p, grad, indices) <= 1e-6);
+    }
+}
+
 TEST_CASE("make_gradient: each family's output equals the model io::build makes from the same file") {
     CHECK(engine_difference(leaf_file(io::Architecture::wavenet, nn::wavenet::config_of<nn::wavenet::NanoShape>(), 1, 0.3), 400) <= 1e-5);
     CHECK(engine_difference(leaf_file(io::Architecture::linear, nn::LinearConfig{9, true}, 2, 0.4), 100) <= 1e-5);
@@ -162,4 +224,40 @@ TEST_CASE("make_gradient: files it cannot train are refused by name") {
     io::ModelFile short_weights = leaf_file(io::Architecture::linear, nn::LinearConfig{4, false}, 1, 0.3);
     short_weights.model.weights.pop_back();
     CHECK(refused(short_weights) == "expected 4 weights, got 3");
+}
+
+TEST_CASE("make_gradient: a training step (reset, forward, backward, carry) allocates nothing after the first") {
+    nn::WaveNetConfig gated = nn::wavenet::config_of<nn::wavenet::NanoShape>();
+    for (nn::LayerArrayConfig& a : gated.layers) {
+        a.gating_modes = {nn::GatingMode::blended};
+        a.bottleneck = a.channels / 2;
+        a.head1x1 = {true, a.channels / 2, 1};
+        a.film(nn::FilmSlot::activation_pre) = {true, true, 1};
+    }
+    gated.layers[0].head.out_channels = gated.layers[1].skip_size();
+    nn::ConvNetConfig convnet;
+    convnet.channels = 2;
+    convnet.dilations = {1, 2};
+    io::ModelFile guitarml = leaf_file(io::Architecture::lstm, nn::LstmConfig{1, 4, 1}, 3, 0.3);
+    guitarml.input_skip = io::InputSkip::on;
+    guitarml.output_gain_db = 3.0;
+    for (const io::ModelFile& file : {leaf_file(io::Architecture::wavenet, gated, 1, 0.3), leaf_file(io::Architecture::convnet, convnet, 2, 0.3), guitarml}) {
+        std::vector<float> p;
+        std::string error;
+        auto g = train::make_gradient<float>(file, p, error);
+        REQUIRE_MESSAGE(g, error);
+        const int n = 256;
+        std::vector<float> x(n, 0.2f), y(n), dy(n, 0.01f), grad(p.size());
+        const auto step = [&] {
+            g->reset(p.data());
+            g->forward(p.data(), x.data(), n, y.data());
+            g->backward(p.data(), dy.data(), grad.data());
+            g->carry();
+        };
+        step();
+        nofold::test::AllocationScope scope;
+        step();
+        step();
+        CHECK(scope.allocations() == 0);
+    }
 }

@@ -12,7 +12,7 @@
 //     g->carry();                             // recurrent models: the next frame continues this one
 //
 // Two kinds of model sit behind it:
-//   convolutional (WaveNet, Linear): stateful() is false; every frame starts from silence, so the
+//   convolutional (WaveNet, Linear, ConvNet): stateful() is false; every frame starts from silence, so the
 //     first history() samples of x are warm-up (their outputs see zeros before t = 0 and are usually
 //     left out of the loss); reset() and carry() do nothing.
 //   recurrent (LSTM, GRU): stateful() is true, history() is 0; the state carries across frames via
@@ -34,6 +34,7 @@
 
 #include "../io/model_file.hpp"
 #include "../nn/model_config.hpp"
+#include "convnet_gradient.hpp"
 #include "linear_gradient.hpp"
 #include "recurrent_gradient.hpp"
 #include "wavenet_gradient.hpp"
@@ -75,7 +76,7 @@ std::unique_ptr<ModelGradient<T>> make_gradient(const io::ModelFile& file, std::
 
 namespace detail {
 
-/// A convolutional gradient class (WaveNetGradient, LinearGradient) behind the interface.
+/// A convolutional gradient class (WaveNetGradient, LinearGradient, ConvNetGradient) behind the interface.
 template <class T, class G>
 class ConvolutionalGradient final : public ModelGradient<T> {
 public:
@@ -166,7 +167,11 @@ std::unique_ptr<ModelGradient<T>> make_leaf(const nn::NestedModel& model, bool s
         return recurrent(Cell::lstm, c->input_size, c->hidden_size, c->num_layers, nn::validate(*c));
     if (const auto* c = std::get_if<nn::GruConfig>(&model.config))
         return recurrent(Cell::gru, c->input_size, c->hidden_size, c->num_layers, nn::validate(*c));
-    return refuse("ConvNet");
+    const auto& c = std::get<nn::ConvNetConfig>(model.config);
+    if (skip) return refuse("input skip around a ConvNet");
+    auto g = ConvNetGradient<T>::create(c, error);
+    if (!g) return nullptr;
+    return std::make_unique<ConvolutionalGradient<T, ConvNetGradient<T>>>(std::move(g));
 }
 
 template <class T>
