@@ -51,7 +51,11 @@ constexpr bool has_derivative(ActivationKind kind) noexcept {
         case K::softshrink:
         case K::hardshrink:
         case K::tanhshrink:
-        case K::threshold: return true;
+        case K::threshold:
+        case K::rrelu:
+        case K::relu_squared_dip:
+        case K::smooth_hardtanh_c1:
+        case K::smooth_hardtanh_c2: return true;
         default: return false;
     }
 }
@@ -119,6 +123,21 @@ T derivative(const Activation& act, T x, T fx) noexcept {
             return th * th;
         }
         case K::threshold: return x > p0 ? one : T(0);
+        case K::rrelu: return x > 0 ? one : T(0.5) * (p0 + p1);  // inference form: the mean slope
+        case K::relu_squared_dip: {  // x ≥ 0 ? x² : x·σ(βx)
+            if (x >= 0) return 2 * x;
+            const T s = one / (one + std::exp(-p0 * x));
+            return s + p0 * x * s * (one - s);
+        }
+        case K::smooth_hardtanh_c1:
+        case K::smooth_hardtanh_c2: {  // even slope: 1, then 1 + (s − 1)·B(u) on the corner, then s (width w, slope s)
+            const T a = std::abs(x), w = p0, s = p1;
+            if (a <= one - w) return one;
+            if (a >= one + w) return s;
+            const T u = (a - one + w) / (2 * w);
+            const T b = act.kind == K::smooth_hardtanh_c1 ? u : u * u * (3 - 2 * u);
+            return one + (s - one) * b;
+        }
         default: return T(0);
     }
 }
