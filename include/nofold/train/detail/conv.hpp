@@ -1,0 +1,104 @@
+// nofold::train::detail — the causal convolution kernels of the gradient classes (WaveNetGradient,
+// ConvNetGradient) in both directions, over channel-major rows of one training frame (row r of a
+// matrix at r·N), in the .nam weight order ([out][in / groups][k], tap k on x[t − (K − 1 − k)·d]).
+// Template parameter: T (float or double). Units: samples. Allocates: fill_bias when a row grows.
+// Reference: docs/model-formats.md §2.2 (weight order).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+#include "../../math/activation.hpp"
+
+namespace nofold::train {
+
+namespace detail {
+
+inline std::size_t sz(int v) noexcept { return static_cast<std::size_t>(v); }
+
+/// dst[o][t] += Σ_j Σ_k w[(o·in_g + j)·K + k] · src[(o / out_g)·in_g + j][t − (K − 1 − k)·d]: a causal
+/// grouped convolution in the .nam weight order ([out][in / groups][k]), rows N apart, zero before t = 0.
+template <class T>
+void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N) {
+    const int in_g = in / groups, out_g = out / groups;
+    for (int o = 0; o < out; ++o) {
+        T* row = dst + sz(o) * N;
+        for (int j = 0; j < in_g; ++j) {
+            const T* s = src + sz((o / out_g) * in_g + j) * N;
+            for (int k = 0; k < K; ++k) {
+                const T wv = w[sz((o * in_g + j) * K + k)];
+                const std::size_t off = sz((K - 1 - k) * d);
+                for (std::size_t t = off; t < N; ++t) row[t] += wv * s[t - off];
+            }
+        }
+    }
+}
+
+/// Σ a[t]·b[t], t < n, in eight interleaved partial sums (so that the compiler can keep them in one
+/// vector register: a single running sum is a dependency chain it may not reorder).
+template <class T>
+T dot(const T* a, const T* b, std::size_t n) noexcept {
+    T part[8] = {};
+    std::size_t t = 0;
+    for (; t + 8 <= n; t += 8)
+        for (std::size_t l = 0; l < 8; ++l) part[l] += a[t + l] * b[t + l];
+    T s = 0;
+    for (; t < n; ++t) s += a[t] * b[t];
+    for (std::size_t l = 0; l < 8; ++l) s += part[l];
+    return s;
+}
+
+/// Reverse of conv_add: gw += dL/dw, and dsrc += dL/dsrc unless null, given dout = dL/ddst.
+template <class T>
+void conv_back(const T* w, T* gw, int out, int in, int K, int d, int groups, const T* src, const T* dout, T* dsrc,
+               std::size_t N) {
+    const int in_g = in / groups, out_g = out / groups;
+    for (int o = 0; o < out; ++o) {
+        const T* dr = dout + sz(o) * N;
+        for (int j = 0; j < in_g; ++j) {
+            const std::size_t c = sz((o / out_g) * in_g + j);
+            const T* s = src + c * N;
+            T* ds = dsrc ? dsrc + c * N : nullptr;
+            for (int k = 0; k < K; ++k) {
+                const std::size_t wi = sz((o * in_g + j) * K + k);
+                const std::size_t off = sz((K - 1 - k) * d);
+                if (off >= N) continue;
+                gw[wi] += dot(dr + off, s, N - off);
+                if (ds)
+                    for (std::size_t t = off; t < N; ++t) ds[t - off] += w[wi] * dr[t];
+            }
+        }
+    }
+}
+
+/// rows × N values, row r filled with b[r] (or zero when b is null).
+template <class T>
+void fill_bias(std::vector<T>& dst, const T* b, int rows, std::size_t N) {
+    dst.resize(sz(rows) * N);
+    for (int r = 0; r < rows; ++r) std::fill(dst.begin() + static_cast<std::ptrdiff_t>(sz(r) * N),
+                                             dst.begin() + static_cast<std::ptrdiff_t>(sz(r + 1) * N), b ? b[r] : T(0));
+}
+
+/// gb[r] += Σ_t d[r][t].
+template <class T>
+void bias_back(T* gb, int rows, const T* d, std::size_t N) {
+    for (int r = 0; r < rows; ++r) {
+        T s = 0;
+        for (std::size_t t = 0; t < N; ++t) s += d[sz(r) * N + t];
+        gb[r] += s;
+    }
+}
+
+/// `act` for row `row`: per-channel PReLU slopes become that row's plain PReLU.
+inline math::Activation activation_for_row(const math::Activation& act, int row) {
+    if (act.channel_slopes.empty()) return act;
+    math::Activation a(act.kind, act.accuracy);
+    const int last = static_cast<int>(act.channel_slopes.size()) - 1;
+    a.params[0] = act.channel_slopes[sz(std::min(row, last))];
+    return a;
+}
+
+}  // namespace detail
+
+}  // namespace nofold::train
