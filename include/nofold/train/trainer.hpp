@@ -74,6 +74,9 @@ struct TrainerSettings {
     std::uint64_t seed = 0;
     StateMode state = StateMode::none;
     bool validate_initial = true;       ///< validate the initial parameters too (epoch 0)
+    /// Parameters that keep their initial values (their gradient is zeroed before each step; e.g. a
+    /// WaveNet's head_scale, which NAM's trainer does not train).
+    std::vector<std::size_t> frozen;
     AdamSettings adam;
     LossSettings loss;
     /// If not empty: a checkpoint is written here after every epoch and when the run stops early.
@@ -283,6 +286,8 @@ Trainer<G, T>::Trainer(const TrainerSettings& s, const Factory& factory, std::ve
             throw std::invalid_argument("nofold::train::Trainer: warm-up of " + std::to_string(s.warmup) +
                                         " samples is shorter than the model's history of " + std::to_string(m.history()));
     }
+    for (std::size_t j : s.frozen)
+        if (j >= count_) throw std::invalid_argument("nofold::train::Trainer: frozen parameter index out of range");
     if (s.state == StateMode::carried && !detail::has_carry<G>::value)
         throw std::invalid_argument("nofold::train::Trainer: StateMode::carried needs a model with reset() and carry()");
     const std::size_t frames = s.frames_per_batch;
@@ -470,6 +475,7 @@ double Trainer<G, T>::train_batch(std::uint64_t epoch, std::uint64_t batch) {
             const T* g = grads_.data() + i * count_;
             for (std::size_t j = 0; j < count_; ++j) sum_[j] += g[j];
         }
+        for (std::size_t j : s.frozen) sum_[j] = T(0);
         if (!std::isfinite(terms.total) || !adam_.step(params_.data(), sum_.data())) ++skipped_;
         total += terms.total;
     }
