@@ -148,15 +148,20 @@ TEST_CASE("WaveNet gradient: shapes it cannot train yet are refused by key") {
         CHECK(!train::WaveNetGradient<double>::create(c, error));
         return error;
     };
-    nn::WaveNetConfig gated = odd_shape();
-    gated.layers[0].gating_modes = {nn::GatingMode::gated};
-    CHECK(refused(gated) == "not trainable yet: layers[0].gating_mode");
-    nn::WaveNetConfig film = odd_shape();
-    film.layers[1].film(nn::FilmSlot::conv_post).active = true;
-    CHECK(refused(film) == "not trainable yet: layers[1].FiLM");
-    nn::WaveNetConfig fast = odd_shape();
-    fast.layers[0].activations[0] = nn::ActivationSpec{"Hardswish", {}};
-    CHECK(refused(fast) == "not trainable yet: layers[0].activation Hardswish");
+    nn::WaveNetConfig slim = odd_shape();
+    slim.layers[1].allowed_channels = {1, 2};
+    CHECK(refused(slim) == "not trainable yet: layers[1].slimmable");
+    nn::WaveNetConfig stereo = odd_shape();
+    stereo.in_channels = 2;
+    stereo.layers[0].input_size = 2;
+    CHECK(refused(stereo) == "not trainable yet: in_channels");
+    nn::WaveNetConfig smooth = odd_shape();
+    smooth.layers[0].activations[0] = nn::ActivationSpec{"SmoothHardtanh", {}};
+    CHECK(refused(smooth) == "not trainable yet: layers[0].activation SmoothHardtanh");
+    nn::WaveNetConfig gate = odd_shape();
+    gate.layers[1].gating_modes = {nn::GatingMode::gated};
+    gate.layers[1].secondary_activations = {nn::ActivationSpec{"RReLU", {}}};
+    CHECK(refused(gate) == "not trainable yet: layers[1].secondary_activation RReLU");
 }
 
 TEST_CASE("WaveNet gradient: Adam learns a waveshaper and one-pole filter to ESR <= 1e-3") {

@@ -40,7 +40,18 @@ constexpr bool has_derivative(ActivationKind kind) noexcept {
         case K::snake:
         case K::snake_beta:
         case K::relu_squared:
-        case K::gaussian: return true;
+        case K::gaussian:
+        case K::hardswish:
+        case K::hardsigmoid:
+        case K::gelu:
+        case K::gelu_tanh:
+        case K::mish:
+        case K::softplus:
+        case K::log_sigmoid:
+        case K::softshrink:
+        case K::hardshrink:
+        case K::tanhshrink:
+        case K::threshold: return true;
         default: return false;
     }
 }
@@ -82,6 +93,32 @@ T derivative(const Activation& act, T x, T fx) noexcept {
         case K::snake_beta: return one + p0 / p1 * std::sin(2 * p0 * x);
         case K::relu_squared: return x > 0 ? 2 * x / (p0 * p0) : T(0);  // f = max(0, x/α)²
         case K::gaussian: return -2 * x * fx;
+        case K::hardswish: return x < -3 ? T(0) : x <= 3 ? x / 3 + T(0.5) : one;  // f = x·relu6(x + 3)/6
+        case K::hardsigmoid: return x > -3 && x < 3 ? one / 6 : T(0);
+        case K::gelu: {  // Φ(x) + x·φ(x)
+            const T inv_sqrt2 = static_cast<T>(0.70710678118654752440084436210485L);
+            const T inv_sqrt_2pi = static_cast<T>(0.39894228040143267793994605993438L);
+            return T(0.5) * (one + std::erf(x * inv_sqrt2)) + x * inv_sqrt_2pi * std::exp(T(-0.5) * x * x);
+        }
+        case K::gelu_tanh: {  // f = x/2·(1 + tanh u), u = √(2/π)·(x + 0.044715·x³)
+            const T k = static_cast<T>(0.79788456080286535587989211986876L), c = static_cast<T>(0.044715);
+            const T th = std::tanh(k * (x + c * x * x * x));
+            return T(0.5) * (one + th) + T(0.5) * x * (one - th * th) * k * (one + 3 * c * x * x);
+        }
+        case K::mish: {  // f = x·tanh(softplus(x))
+            const T sp = x > 20 ? x : std::log1p(std::exp(x));
+            const T th = std::tanh(sp);
+            return th + x * (one - th * th) / (one + std::exp(-x));
+        }
+        case K::softplus: return p0 * x > p1 ? one : one / (one + std::exp(-p0 * x));  // beta, threshold
+        case K::log_sigmoid: return one / (one + std::exp(x));
+        case K::softshrink:
+        case K::hardshrink: return x > p0 || x < -p0 ? one : T(0);
+        case K::tanhshrink: {
+            const T th = std::tanh(x);
+            return th * th;
+        }
+        case K::threshold: return x > p0 ? one : T(0);
         default: return T(0);
     }
 }

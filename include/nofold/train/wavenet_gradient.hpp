@@ -2,21 +2,25 @@
 // with its parameters in the .nam file's own weight order (so a trained vector writes back as it is).
 //
 //     forward(params, x, n, y)      y = the model's output for x[0 … n) from a zero (reset) state,
-//                                   keeping every layer's input and pre-activation
+//                                   keeping what the backward pass needs
 //     backward(params, dy, grad)    grad += dL/dparams for that frame, given dL/dy
 //
-// Covers the plain layer arrays (A1 standard/lite/feather/nano, A2 and any other shape made of them):
-// rechannel, dilated conv + input mixin (the condition is the input), any activation with an entry
-// in math/derivative.hpp, layer 1×1 and its residual, the skip sum, head rechannel with kernel,
-// dilation and bias, chained arrays (x through the next rechannel, the head output as the next
-// array's first skip) and head_scale. Gated or blended layers, FiLM, grouped convolutions, bottleneck
-// ≠ channels, head 1×1, slimmable widths, condition_dsp and the post-stack head are refused by
+// Covers every feature of a layer array: rechannel; dilated convolution and input mixin (grouped or
+// not); gating none, gated (act(top)·sec(bottom), math::gate) and blended (g·act(top) + (1 − g)·top,
+// g = sec(bottom), math::blend) with per-layer primary and secondary activations (any with an entry in
+// math/derivative.hpp, per-channel PReLU slopes included); bottleneck ≠ channels; layer 1×1 on or off
+// (grouped); head 1×1 (grouped); the eight FiLM slots (layer1x1_post where the engine applies it, see
+// nn::Layer1x1PostFilm); the skip sum; head rechannel with kernel, dilation and bias; chained arrays
+// (x through the next rechannel, the head output as the next array's first skip); head_scale; the
+// post-stack head; and condition_dsp — a nested WaveNet whose output channels are the condition. Its
+// weights travel with it (they are not in the parameter vector), so it is run with them as constants:
+// the gradient is that of the outer model's weights. Slimmable arrays and in_channels ≠ 1 are refused by
 // create() with "not trainable yet: <key>", never given a wrong gradient.
 //
-// The forward pass is the inference engine's formula (nn::wavenet::Engine, runtime::WaveNet) written
-// in T for reverse mode; tests hold it to the engine's output and the gradient to central finite
-// differences in double.
-// Template parameter: T (float or double). Units: samples. Allocates: forward, when n grows.
+// The forward pass is the inference engine's formula (runtime::WaveNet, rate factor 1) written in T for
+// reverse mode; tests hold it to the engine's output and the gradient to central finite differences in
+// double. The output y is the first output channel (what runtime::WaveNet::process writes).
+// Template parameter: T (float or double). Units: samples. Allocates: create; forward when n grows.
 // Reference: docs/model-formats.md §2 (WaveNet and its weight order), docs/training.md §3.
 #pragma once
 
@@ -28,7 +32,10 @@
 
 #include "../math/activation.hpp"
 #include "../math/derivative.hpp"
+#include "../math/gating.hpp"
 #include "../nn/detail/spec_activation.hpp"
+#include "../nn/model_config.hpp"
+#include "../nn/options.hpp"
 #include "../nn/wavenet_config.hpp"
 
 namespace nofold::train {
@@ -37,11 +44,15 @@ template <class T>
 class WaveNetGradient {
 public:
     /// The trainable model for `config`, or null with `error` naming the first key it cannot train.
-    static std::unique_ptr<WaveNetGradient> create(const nn::WaveNetConfig& config, std::string& error);
+    /// `post_film` says where a layer1x1_post FiLM applies (as nn::Options::layer1x1_post_film).
+    static std::unique_ptr<WaveNetGradient> create(const nn::WaveNetConfig& config, std::string& error,
+                                                   nn::Layer1x1PostFilm post_film = nn::Layer1x1PostFilm::core) {
+        return build(config, error, post_film, true);
+    }
 
-    /// Parameters (= .nam weights, head_scale last).
+    /// Parameters (= .nam weights, head_scale last; a condition_dsp's weights are not among them).
     std::size_t parameter_count() const noexcept { return count_; }
-    /// Samples before t = 0 that reach y[0]: receptive field − 1.
+    /// Samples before t = 0 that reach y[0]: receptive field − 1 (condition_dsp's included).
     int history() const noexcept { return history_; }
 
     /// y[t], t < n, for input x from a zero state; stores what backward() needs.
@@ -50,96 +61,304 @@ public:
     void backward(const T* params, const T* dy, T* grad);
 
 private:
+    struct Film {
+        bool active = false, shift = false;
+        int dim = 0, groups = 1;
+        std::size_t w = 0, b = 0;  // offsets into the parameters
+        std::vector<T> before, ss;  // the data before modulation (dim × n); scale then shift rows
+    };
     struct Layer {
         int kernel = 1, dilation = 1;
-        math::Activation act;
-        std::size_t conv = 0, bias = 0, mix = 0, l1 = 0, l1_bias = 0;  // offsets into the parameters
+        nn::GatingMode gating = nn::GatingMode::none;
+        std::vector<math::Activation> prim, sec;  // one per bottleneck row (per-channel PReLU slopes resolved)
+        std::size_t conv = 0, bias = 0, mix = 0, l1 = 0, l1_bias = 0, h1 = 0, h1_bias = 0;
+        bool l1_post = false;  // the layer1x1_post FiLM applies in this layer
+        Film films[nn::film_slot_count];
+        std::vector<T> cin;  // conv input after the conv_pre FiLM (channels × n), when active
+        std::vector<T> cu;   // condition after the input_mixin_pre FiLM (cond × n), when active
+        std::vector<T> z;    // activation input (gate · bottleneck × n)
+        std::vector<T> fz;   // its activated values: primary (top rows), secondary (bottom rows)
+        std::vector<T> o;    // layer output after activation_post (bottleneck × n)
+        Film& film(nn::FilmSlot s) noexcept { return films[static_cast<int>(s)]; }
     };
     struct Array {
-        int in = 1, channels = 1, head_out = 1, head_kernel = 1, head_dilation = 1;
-        bool head_bias = false;
+        int in = 1, channels = 1, bottleneck = 1, skip = 1, head_out = 1, head_kernel = 1, head_dilation = 1;
+        int g_in = 1, g_mix = 1, g_l1 = 1, g_h1 = 1;
+        bool head_bias = false, layer1x1 = true, head1x1 = false;
         std::size_t rechannel = 0, head = 0, head_b = 0;
         std::vector<Layer> layers;
-        std::vector<T> xs;    // (layers + 1) × channels × n: x before each layer, then after the last
-        std::vector<T> pre;   // layers × channels × n: pre-activations
-        std::vector<T> skip;  // channels × n: the summed skip at the head
-        std::vector<T> out;   // head_out × n
+        std::vector<T> xs;     // (layers + 1) × channels × n: x before each layer, then after the last
+        std::vector<T> skips;  // skip × n: the summed skip at the head
+        std::vector<T> out;    // head_out × n
+    };
+    struct Post {
+        int in = 1, out = 1;
+        std::size_t w = 0, b = 0;
+        std::vector<T> x, a;  // input before and after the activation (in × n)
     };
 
+    // `trainable` false: forward only (a condition_dsp), so activations need no derivative
+    static std::unique_ptr<WaveNetGradient> build(const nn::WaveNetConfig& config, std::string& error,
+                                                  nn::Layer1x1PostFilm post_film, bool trainable);
+    void film_forward(Film& f, T* data, const T* p);
+    void film_backward(Film& f, T* d, const T* p, T* g);
+    void layer_forward(const Array& a, Layer& ly, const T* xl, T* xn, T* skip, const T* p);
+    void layer_backward(const Array& a, Layer& ly, const T* xl, const T* p, T* g);
+
     std::vector<Array> arrays_;
+    std::vector<Post> post_;
+    math::Activation post_act_;
+    std::unique_ptr<WaveNetGradient> nested_;  // condition_dsp
+    std::vector<T> nested_params_, nested_y_;
+    int cond_rows_ = 1, out_rows_ = 1;
     std::size_t count_ = 0;
     int history_ = 0;
     int n_ = 0;
-    std::vector<T> input_, z_, dz_, d_skip_, d_x_, d_prev_x_, d_head_;
+    const T* cond_ = nullptr;  // the condition of the last forward(): the input or nested_'s output
+    std::vector<T> input_, final_;
+    std::vector<T> m_, r_, h_;  // forward scratch
+    std::vector<T> d_final_, d_post_, d_head_, d_skip_, d_x_, d_prev_x_, doa_, dz_, dm_, dr_, dh_, dcu_, dcin_, dss_;
 };
 
 // =================================================================================================
 // Implementation
 // =================================================================================================
 
+namespace detail {
+
+inline std::size_t sz(int v) noexcept { return static_cast<std::size_t>(v); }
+
+/// dst[o][t] += Σ_j Σ_k w[(o·in_g + j)·K + k] · src[(o / out_g)·in_g + j][t − (K − 1 − k)·d]: a causal
+/// grouped convolution in the .nam weight order ([out][in / groups][k]), rows N apart, zero before t = 0.
 template <class T>
-std::unique_ptr<WaveNetGradient<T>> WaveNetGradient<T>::create(const nn::WaveNetConfig& config, std::string& error) {
+void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N) {
+    const int in_g = in / groups, out_g = out / groups;
+    for (int o = 0; o < out; ++o) {
+        T* row = dst + sz(o) * N;
+        for (int j = 0; j < in_g; ++j) {
+            const T* s = src + sz((o / out_g) * in_g + j) * N;
+            for (int k = 0; k < K; ++k) {
+                const T wv = w[sz((o * in_g + j) * K + k)];
+                const std::size_t off = sz((K - 1 - k) * d);
+                for (std::size_t t = off; t < N; ++t) row[t] += wv * s[t - off];
+            }
+        }
+    }
+}
+
+/// Σ a[t]·b[t], t < n, in eight interleaved partial sums (so that the compiler can keep them in one
+/// vector register: a single running sum is a dependency chain it may not reorder).
+template <class T>
+T dot(const T* a, const T* b, std::size_t n) noexcept {
+    T part[8] = {};
+    std::size_t t = 0;
+    for (; t + 8 <= n; t += 8)
+        for (std::size_t l = 0; l < 8; ++l) part[l] += a[t + l] * b[t + l];
+    T s = 0;
+    for (; t < n; ++t) s += a[t] * b[t];
+    for (std::size_t l = 0; l < 8; ++l) s += part[l];
+    return s;
+}
+
+/// Reverse of conv_add: gw += dL/dw, and dsrc += dL/dsrc unless null, given dout = dL/ddst.
+template <class T>
+void conv_back(const T* w, T* gw, int out, int in, int K, int d, int groups, const T* src, const T* dout, T* dsrc,
+               std::size_t N) {
+    const int in_g = in / groups, out_g = out / groups;
+    for (int o = 0; o < out; ++o) {
+        const T* dr = dout + sz(o) * N;
+        for (int j = 0; j < in_g; ++j) {
+            const std::size_t c = sz((o / out_g) * in_g + j);
+            const T* s = src + c * N;
+            T* ds = dsrc ? dsrc + c * N : nullptr;
+            for (int k = 0; k < K; ++k) {
+                const std::size_t wi = sz((o * in_g + j) * K + k);
+                const std::size_t off = sz((K - 1 - k) * d);
+                if (off >= N) continue;
+                gw[wi] += dot(dr + off, s, N - off);
+                if (ds)
+                    for (std::size_t t = off; t < N; ++t) ds[t - off] += w[wi] * dr[t];
+            }
+        }
+    }
+}
+
+/// rows × N values, row r filled with b[r] (or zero when b is null).
+template <class T>
+void fill_bias(std::vector<T>& dst, const T* b, int rows, std::size_t N) {
+    dst.resize(sz(rows) * N);
+    for (int r = 0; r < rows; ++r) std::fill(dst.begin() + static_cast<std::ptrdiff_t>(sz(r) * N),
+                                             dst.begin() + static_cast<std::ptrdiff_t>(sz(r + 1) * N), b ? b[r] : T(0));
+}
+
+/// gb[r] += Σ_t d[r][t].
+template <class T>
+void bias_back(T* gb, int rows, const T* d, std::size_t N) {
+    for (int r = 0; r < rows; ++r) {
+        T s = 0;
+        for (std::size_t t = 0; t < N; ++t) s += d[sz(r) * N + t];
+        gb[r] += s;
+    }
+}
+
+/// `act` for row `row`: per-channel PReLU slopes become that row's plain PReLU.
+inline math::Activation activation_for_row(const math::Activation& act, int row) {
+    if (act.channel_slopes.empty()) return act;
+    math::Activation a(act.kind, act.accuracy);
+    const int last = static_cast<int>(act.channel_slopes.size()) - 1;
+    a.params[0] = act.channel_slopes[sz(std::min(row, last))];
+    return a;
+}
+
+}  // namespace detail
+
+template <class T>
+std::unique_ptr<WaveNetGradient<T>> WaveNetGradient<T>::build(const nn::WaveNetConfig& config, std::string& error,
+                                                              nn::Layer1x1PostFilm post_film, bool trainable) {
+    using detail::sz;
     error = nn::validate(config);
     if (!error.empty()) return nullptr;
+    const std::string tag = "not trainable yet: ";
     const auto refuse = [&](const std::string& key) {
-        error = "not trainable yet: " + key;
+        error = tag + key;
         return nullptr;
     };
+    // an activation with a derivative for every row, else the refusal's key
+    const auto resolve = [&](const nn::ActivationSpec& spec, int rows, std::vector<math::Activation>& out) -> std::string {
+        math::Activation act;
+        const std::string e = nn::detail::to_math_activation(spec, math::Accuracy::exact, act);
+        if (!e.empty()) return "(" + e + ")";
+        if (trainable && !math::has_derivative(act.kind)) return spec.name;
+        out.clear();
+        for (int r = 0; r < rows; ++r) out.push_back(detail::activation_for_row(act, r));
+        return {};
+    };
     if (config.in_channels != 1) return refuse("in_channels");
-    if (config.condition_dsp) return refuse("condition_dsp");
-    if (config.head.active) return refuse("head (post-stack head)");
     std::unique_ptr<WaveNetGradient> m(new WaveNetGradient());
+    if (config.condition_dsp) {
+        const auto* nested = std::get_if<nn::WaveNetConfig>(&config.condition_dsp->config);
+        if (!nested) return refuse("condition_dsp (not a WaveNet)");
+        std::string e;
+        m->nested_ = build(*nested, e, post_film, false);
+        if (!m->nested_) {
+            error = e.compare(0, tag.size(), tag) == 0 ? tag + "condition_dsp." + e.substr(tag.size()) : "condition_dsp: " + e;
+            return nullptr;
+        }
+        const std::vector<float>& w = config.condition_dsp->weights;
+        if (w.size() != m->nested_->count_) {
+            error = "condition_dsp: expected " + std::to_string(m->nested_->count_) + " weights, got " + std::to_string(w.size());
+            return nullptr;
+        }
+        m->nested_params_.assign(w.begin(), w.end());
+        m->cond_rows_ = m->nested_->out_rows_;
+        m->history_ = m->nested_->history_;
+    }
     std::size_t at = 0;
     for (std::size_t i = 0; i < config.layers.size(); ++i) {
         const nn::LayerArrayConfig& c = config.layers[i];
         const std::string where = "layers[" + std::to_string(i) + "].";
-        if (c.condition_size != 1) return refuse(where + "condition_size");
-        if (c.bottleneck_size() != c.channels) return refuse(where + "bottleneck");
-        if (!c.layer1x1.active || c.layer1x1.groups != 1) return refuse(where + "layer1x1");
-        if (c.head1x1.active) return refuse(where + "head1x1");
-        if (c.groups_input != 1) return refuse(where + "groups_input");
-        if (c.groups_input_mixin != 1) return refuse(where + "groups_input_mixin");
+        if (c.condition_size != m->cond_rows_) {
+            error = "layers[" + std::to_string(i) + "]: condition_size must equal the condition's channels (" +
+                    std::to_string(m->cond_rows_) + ")";
+            return nullptr;
+        }
         if (!c.allowed_channels.empty()) return refuse(where + "slimmable");
-        for (const nn::FilmConfig& f : c.films)
-            if (f.active) return refuse(where + "FiLM");
         Array a;
         a.in = c.input_size;
         a.channels = c.channels;
+        a.bottleneck = c.bottleneck_size();
+        a.skip = c.skip_size();
         a.head_out = c.head.out_channels;
         a.head_kernel = c.head.kernel_size;
         a.head_dilation = c.head.dilation;
         a.head_bias = c.head.bias;
-        const std::size_t ch = static_cast<std::size_t>(a.channels);
+        a.layer1x1 = c.layer1x1.active;
+        a.head1x1 = c.head1x1.active;
+        a.g_in = c.groups_input;
+        a.g_mix = c.groups_input_mixin;
+        a.g_l1 = c.layer1x1.groups;
+        a.g_h1 = c.head1x1.groups;
+        const int C = a.channels, B = a.bottleneck, D = m->cond_rows_;
         a.rechannel = at;
-        at += ch * static_cast<std::size_t>(a.in);
+        at += sz(C) * sz(a.in);
         for (int l = 0; l < c.layer_count(); ++l) {
-            if (c.gating(l) != nn::GatingMode::none) return refuse(where + "gating_mode");
             Layer y;
             y.kernel = c.kernel_size(l);
             y.dilation = c.dilation(l);
-            const std::string e = nn::detail::to_math_activation(c.activation(l), math::Accuracy::exact, y.act);
-            if (!e.empty()) return refuse(where + "activation (" + e + ")");
-            if (!math::has_derivative(y.act.kind) || !y.act.channel_slopes.empty())
-                return refuse(where + "activation " + c.activation(l).name);
+            y.gating = c.gating(l);
+            std::string e = resolve(c.activation(l), B, y.prim);
+            if (!e.empty()) return refuse(where + "activation " + e);
+            if (y.gating != nn::GatingMode::none) {
+                e = resolve(c.secondary_activation(l), B, y.sec);
+                if (!e.empty()) return refuse(where + "secondary_activation " + e);
+            }
+            const int gb = c.gate_factor(l) * B;
             y.conv = at;
-            at += ch * ch * static_cast<std::size_t>(y.kernel);
+            at += sz(gb) * sz(C / a.g_in) * sz(y.kernel);
             y.bias = at;
-            at += ch;
+            at += sz(gb);
             y.mix = at;
-            at += ch;
-            y.l1 = at;
-            at += ch * ch;
-            y.l1_bias = at;
-            at += ch;
+            at += sz(gb) * sz(D / a.g_mix);
+            if (a.layer1x1) {
+                y.l1 = at;
+                at += sz(C) * sz(B / a.g_l1);
+                y.l1_bias = at;
+                at += sz(C);
+            }
+            if (a.head1x1) {
+                y.h1 = at;
+                at += sz(a.skip) * sz(B / a.g_h1);
+                y.h1_bias = at;
+                at += sz(a.skip);
+            }
+            for (int s = 0; s < nn::film_slot_count; ++s) {
+                const nn::FilmConfig& fc = c.films[sz(s)];
+                Film& f = y.films[s];
+                if (!fc.active) continue;
+                f.active = true;
+                f.shift = fc.shift;
+                f.groups = fc.groups;
+                f.dim = nn::film_dim(c, l, static_cast<nn::FilmSlot>(s));
+                const int rows = (f.shift ? 2 : 1) * f.dim;
+                f.w = at;
+                at += sz(rows) * sz(D / f.groups);
+                f.b = at;
+                at += sz(rows);
+            }
+            y.l1_post = y.film(nn::FilmSlot::layer1x1_post).active &&
+                        (post_film == nn::Layer1x1PostFilm::trainer || y.gating == nn::GatingMode::blended);
             m->history_ += (y.kernel - 1) * y.dilation;
-            a.layers.push_back(y);
+            a.layers.push_back(std::move(y));
         }
         a.head = at;
-        at += static_cast<std::size_t>(a.head_out * a.head_kernel) * ch;
+        at += sz(a.head_out) * sz(a.skip) * sz(a.head_kernel);
         a.head_b = at;
-        if (a.head_bias) at += static_cast<std::size_t>(a.head_out);
+        if (a.head_bias) at += sz(a.head_out);
         m->history_ += (a.head_kernel - 1) * a.head_dilation;
         m->arrays_.push_back(std::move(a));
+    }
+    m->out_rows_ = m->arrays_.back().head_out;
+    if (config.head.active) {
+        std::vector<math::Activation> act;
+        const std::string e = resolve(config.head.activation, 1, act);
+        if (!e.empty()) return refuse("head.activation " + e);
+        math::Activation raw;
+        nn::detail::to_math_activation(config.head.activation, math::Accuracy::exact, raw);
+        if (!raw.channel_slopes.empty()) return refuse("head.activation (per-channel PReLU)");
+        m->post_act_ = act.front();
+        int in = m->out_rows_;
+        for (int j = 0; j < config.head.num_layers; ++j) {
+            Post h;
+            h.in = in;
+            h.out = j + 1 == config.head.num_layers ? config.head.out_channels : config.head.channels;
+            h.w = at;
+            at += sz(h.out) * sz(h.in);
+            h.b = at;
+            at += sz(h.out);
+            in = h.out;
+            m->post_.push_back(std::move(h));
+        }
+        m->out_rows_ = in;
     }
     m->count_ = at + 1;  // head_scale
     if (m->count_ != nn::weight_count(config)) {  // the offsets above must walk the file's order exactly
@@ -149,202 +368,281 @@ std::unique_ptr<WaveNetGradient<T>> WaveNetGradient<T>::create(const nn::WaveNet
     return m;
 }
 
+// data[r][t] = scale[r][t]·data[r][t] (+ shift[r][t]), [scale; shift] = W·cond + b.
+template <class T>
+void WaveNetGradient<T>::film_forward(Film& f, T* data, const T* p) {
+    const std::size_t N = detail::sz(n_);
+    const int rows = (f.shift ? 2 : 1) * f.dim;
+    detail::fill_bias(f.ss, p + f.b, rows, N);
+    detail::conv_add(p + f.w, rows, cond_rows_, 1, 1, f.groups, cond_, f.ss.data(), N);
+    const std::size_t plane = detail::sz(f.dim) * N;
+    f.before.assign(data, data + plane);
+    for (std::size_t i = 0; i < plane; ++i) data[i] = f.ss[i] * data[i] + (f.shift ? f.ss[plane + i] : T(0));
+}
+
+// d: dL/d(modulated data) in, dL/d(data before) out; the FiLM's weights get their gradient (the
+// condition is a constant: the input, or the frozen condition_dsp's output).
+template <class T>
+void WaveNetGradient<T>::film_backward(Film& f, T* d, const T* p, T* g) {
+    const std::size_t N = detail::sz(n_);
+    const int rows = (f.shift ? 2 : 1) * f.dim;
+    const std::size_t plane = detail::sz(f.dim) * N;
+    dss_.resize(detail::sz(rows) * N);
+    for (std::size_t i = 0; i < plane; ++i) {
+        dss_[i] = d[i] * f.before[i];
+        if (f.shift) dss_[plane + i] = d[i];
+        d[i] *= f.ss[i];
+    }
+    detail::bias_back(g + f.b, rows, dss_.data(), N);
+    detail::conv_back(p + f.w, g + f.w, rows, cond_rows_, 1, 1, f.groups, cond_, dss_.data(), static_cast<T*>(nullptr), N);
+}
+
+template <class T>
+void WaveNetGradient<T>::layer_forward(const Array& a, Layer& ly, const T* xl, T* xn, T* skip, const T* p) {
+    using nn::FilmSlot;
+    const std::size_t N = detail::sz(n_);
+    const int C = a.channels, B = a.bottleneck, gb = (ly.gating == nn::GatingMode::none ? 1 : 2) * B;
+    const std::size_t cplane = detail::sz(C) * N, bplane = detail::sz(B) * N;
+    const T* cin = xl;
+    if (ly.film(FilmSlot::conv_pre).active) {
+        ly.cin.assign(xl, xl + cplane);
+        film_forward(ly.film(FilmSlot::conv_pre), ly.cin.data(), p);
+        cin = ly.cin.data();
+    }
+    std::vector<T>& z = ly.z;
+    detail::fill_bias(z, p + ly.bias, gb, N);
+    detail::conv_add(p + ly.conv, gb, C, ly.kernel, ly.dilation, a.g_in, cin, z.data(), N);
+    if (ly.film(FilmSlot::conv_post).active) film_forward(ly.film(FilmSlot::conv_post), z.data(), p);
+    const T* cu = cond_;
+    if (ly.film(FilmSlot::input_mixin_pre).active) {
+        ly.cu.assign(cond_, cond_ + detail::sz(cond_rows_) * N);
+        film_forward(ly.film(FilmSlot::input_mixin_pre), ly.cu.data(), p);
+        cu = ly.cu.data();
+    }
+    if (ly.film(FilmSlot::input_mixin_post).active) {
+        detail::fill_bias(m_, static_cast<const T*>(nullptr), gb, N);
+        detail::conv_add(p + ly.mix, gb, cond_rows_, 1, 1, a.g_mix, cu, m_.data(), N);
+        film_forward(ly.film(FilmSlot::input_mixin_post), m_.data(), p);
+        for (std::size_t i = 0; i < z.size(); ++i) z[i] += m_[i];
+    } else {
+        detail::conv_add(p + ly.mix, gb, cond_rows_, 1, 1, a.g_mix, cu, z.data(), N);
+    }
+    if (ly.film(FilmSlot::activation_pre).active) film_forward(ly.film(FilmSlot::activation_pre), z.data(), p);
+    // fz = the activations' values (primary on the top rows, secondary on the bottom ones), kept for backward
+    ly.fz.resize(z.size());
+    const auto apply = [N](const math::Activation& f, const T* in, T* out) {
+        f.visit([&](const auto& act) {
+            for (std::size_t t = 0; t < N; ++t) out[t] = static_cast<T>(act(in[t]));
+        });
+    };
+    for (int r = 0; r < B; ++r) {
+        apply(ly.prim[detail::sz(r)], z.data() + detail::sz(r) * N, ly.fz.data() + detail::sz(r) * N);
+        if (ly.gating != nn::GatingMode::none)
+            apply(ly.sec[detail::sz(r)], z.data() + detail::sz(B + r) * N, ly.fz.data() + detail::sz(B + r) * N);
+    }
+    ly.o.resize(bplane);
+    for (std::size_t i = 0; i < bplane; ++i) {
+        const T v = ly.fz[i];
+        if (ly.gating == nn::GatingMode::none) {
+            ly.o[i] = v;
+        } else {
+            const T g = ly.fz[bplane + i];
+            ly.o[i] = ly.gating == nn::GatingMode::gated ? math::gate(v, g) : g * v + (T(1) - g) * z[i];
+        }
+    }
+    if (ly.film(FilmSlot::activation_post).active) film_forward(ly.film(FilmSlot::activation_post), ly.o.data(), p);
+    const T* o = ly.o.data();
+    if (a.head1x1) {
+        detail::fill_bias(h_, p + ly.h1_bias, a.skip, N);
+        detail::conv_add(p + ly.h1, a.skip, B, 1, 1, a.g_h1, o, h_.data(), N);
+        if (ly.film(FilmSlot::head1x1_post).active) film_forward(ly.film(FilmSlot::head1x1_post), h_.data(), p);
+        for (std::size_t i = 0; i < h_.size(); ++i) skip[i] += h_[i];
+    } else {
+        for (std::size_t i = 0; i < bplane; ++i) skip[i] += o[i];
+    }
+    if (a.layer1x1) {
+        detail::fill_bias(r_, p + ly.l1_bias, C, N);
+        detail::conv_add(p + ly.l1, C, B, 1, 1, a.g_l1, o, r_.data(), N);
+        if (ly.l1_post) film_forward(ly.film(FilmSlot::layer1x1_post), r_.data(), p);
+        for (std::size_t i = 0; i < cplane; ++i) xn[i] = xl[i] + r_[i];
+    } else {
+        for (std::size_t i = 0; i < cplane; ++i) xn[i] = xl[i] + o[i];  // bottleneck == channels
+    }
+}
+
+// On entry d_x_ = dL/d(x after the layer) and d_skip_ = dL/d(skip sum); on exit d_x_ = dL/d(x before it).
+template <class T>
+void WaveNetGradient<T>::layer_backward(const Array& a, Layer& ly, const T* xl, const T* p, T* g) {
+    using nn::FilmSlot;
+    const std::size_t N = detail::sz(n_);
+    const int C = a.channels, B = a.bottleneck, gb = (ly.gating == nn::GatingMode::none ? 1 : 2) * B;
+    const std::size_t cplane = detail::sz(C) * N, bplane = detail::sz(B) * N;
+    const T* o = ly.o.data();
+    doa_.assign(bplane, T(0));
+    // x' = x + r, r = b1 + L1·o (or x' = x + o): dx passes on unchanged, do gets L1ᵀ dr
+    if (a.layer1x1) {
+        dr_.assign(d_x_.begin(), d_x_.end());
+        if (ly.l1_post) film_backward(ly.film(FilmSlot::layer1x1_post), dr_.data(), p, g);
+        detail::bias_back(g + ly.l1_bias, C, dr_.data(), N);
+        detail::conv_back(p + ly.l1, g + ly.l1, C, B, 1, 1, a.g_l1, o, dr_.data(), doa_.data(), N);
+    } else {
+        for (std::size_t i = 0; i < cplane; ++i) doa_[i] += d_x_[i];
+    }
+    // skip += h, h = bh + H1·o (or skip += o)
+    if (a.head1x1) {
+        dh_.assign(d_skip_.begin(), d_skip_.end());
+        if (ly.film(FilmSlot::head1x1_post).active) film_backward(ly.film(FilmSlot::head1x1_post), dh_.data(), p, g);
+        detail::bias_back(g + ly.h1_bias, a.skip, dh_.data(), N);
+        detail::conv_back(p + ly.h1, g + ly.h1, a.skip, B, 1, 1, a.g_h1, o, dh_.data(), doa_.data(), N);
+    } else {
+        for (std::size_t i = 0; i < bplane; ++i) doa_[i] += d_skip_[i];
+    }
+    if (ly.film(FilmSlot::activation_post).active) film_backward(ly.film(FilmSlot::activation_post), doa_.data(), p, g);
+    // the activation: none o = f(a); gated o = f(a)·s(b); blended o = s(b)·f(a) + (1 − s(b))·a
+    dz_.resize(detail::sz(gb) * N);
+    for (int r = 0; r < B; ++r) {
+        const std::size_t top = detail::sz(r) * N, bottom = detail::sz(B + r) * N;
+        const math::Activation& f = ly.prim[detail::sz(r)];
+        if (ly.gating == nn::GatingMode::none) {
+            for (std::size_t t = 0; t < N; ++t)
+                dz_[top + t] = doa_[top + t] * math::derivative<T>(f, ly.z[top + t], ly.fz[top + t]);
+            continue;
+        }
+        const math::Activation& s = ly.sec[detail::sz(r)];
+        for (std::size_t t = 0; t < N; ++t) {
+            const T a = ly.z[top + t], v = ly.fz[top + t], gv = ly.fz[bottom + t], d = doa_[top + t];
+            const T dv = math::derivative<T>(f, a, v), dg = math::derivative<T>(s, ly.z[bottom + t], gv);
+            if (ly.gating == nn::GatingMode::gated) {
+                dz_[top + t] = d * gv * dv;
+                dz_[bottom + t] = d * v * dg;
+            } else {
+                dz_[top + t] = d * (gv * dv + T(1) - gv);
+                dz_[bottom + t] = d * (v - a) * dg;
+            }
+        }
+    }
+    if (ly.film(FilmSlot::activation_pre).active) film_backward(ly.film(FilmSlot::activation_pre), dz_.data(), p, g);
+    // z = conv + m: the mixin m = M·cu (FiLM'd after when input_mixin_post), cu = cond (FiLM'd when input_mixin_pre)
+    const bool mix_pre = ly.film(FilmSlot::input_mixin_pre).active;
+    const T* cu = mix_pre ? ly.cu.data() : cond_;
+    if (mix_pre) dcu_.assign(detail::sz(cond_rows_) * N, T(0));
+    T* dcu = mix_pre ? dcu_.data() : nullptr;
+    if (ly.film(FilmSlot::input_mixin_post).active) {
+        dm_.assign(dz_.begin(), dz_.end());
+        film_backward(ly.film(FilmSlot::input_mixin_post), dm_.data(), p, g);
+        detail::conv_back(p + ly.mix, g + ly.mix, gb, cond_rows_, 1, 1, a.g_mix, cu, dm_.data(), dcu, N);
+    } else {
+        detail::conv_back(p + ly.mix, g + ly.mix, gb, cond_rows_, 1, 1, a.g_mix, cu, dz_.data(), dcu, N);
+    }
+    if (mix_pre) film_backward(ly.film(FilmSlot::input_mixin_pre), dcu_.data(), p, g);  // its weights' share only
+    // conv = b + Σ_k W_k cin[t − off_k] (FiLM'd after when conv_post), cin = x (FiLM'd when conv_pre)
+    if (ly.film(FilmSlot::conv_post).active) film_backward(ly.film(FilmSlot::conv_post), dz_.data(), p, g);
+    detail::bias_back(g + ly.bias, gb, dz_.data(), N);
+    if (ly.film(FilmSlot::conv_pre).active) {
+        dcin_.assign(cplane, T(0));
+        detail::conv_back(p + ly.conv, g + ly.conv, gb, C, ly.kernel, ly.dilation, a.g_in, ly.cin.data(), dz_.data(), dcin_.data(), N);
+        film_backward(ly.film(FilmSlot::conv_pre), dcin_.data(), p, g);
+        for (std::size_t i = 0; i < cplane; ++i) d_x_[i] += dcin_[i];
+    } else {
+        detail::conv_back(p + ly.conv, g + ly.conv, gb, C, ly.kernel, ly.dilation, a.g_in, xl, dz_.data(), d_x_.data(), N);
+    }
+}
+
 template <class T>
 void WaveNetGradient<T>::forward(const T* p, const T* x, int n, T* y) {
+    using detail::sz;
     n_ = n;
-    const std::size_t N = static_cast<std::size_t>(n);
+    const std::size_t N = sz(n);
     input_.assign(x, x + n);
+    cond_ = input_.data();
+    if (nested_) {
+        nested_y_.resize(N);
+        nested_->forward(nested_params_.data(), x, n, nested_y_.data());
+        cond_ = nested_->final_.data();
+    }
     const T* in = input_.data();
-    int in_rows = 1;
     const std::vector<T>* prev_out = nullptr;
     for (Array& a : arrays_) {
-        const int C = a.channels;
-        const std::size_t plane = static_cast<std::size_t>(C) * N;
-        const std::size_t L = a.layers.size();
-        a.xs.assign((L + 1) * plane, T(0));
-        a.pre.assign(L * plane, T(0));
-        a.skip.assign(plane, T(0));
-        a.out.assign(static_cast<std::size_t>(a.head_out) * N, T(0));
-        // rechannel (no bias)
-        for (int c = 0; c < C; ++c)
-            for (int j = 0; j < std::min(in_rows, a.in); ++j) {
-                const T r = p[a.rechannel + static_cast<std::size_t>(c * a.in + j)];
-                for (std::size_t t = 0; t < N; ++t) a.xs[static_cast<std::size_t>(c) * N + t] += r * in[static_cast<std::size_t>(j) * N + t];
-            }
-        if (prev_out) std::copy(prev_out->begin(), prev_out->begin() + static_cast<std::ptrdiff_t>(plane), a.skip.begin());
-        for (std::size_t l = 0; l < L; ++l) {
-            const Layer& ly = a.layers[l];
-            const T* xl = a.xs.data() + l * plane;
-            T* xn = a.xs.data() + (l + 1) * plane;
-            T* pa = a.pre.data() + l * plane;
-            for (int c = 0; c < C; ++c) {
-                T* row = pa + static_cast<std::size_t>(c) * N;
-                const T b = p[ly.bias + static_cast<std::size_t>(c)], mix = p[ly.mix + static_cast<std::size_t>(c)];
-                for (std::size_t t = 0; t < N; ++t) row[t] = b + mix * input_[t];
-                for (int j = 0; j < C; ++j)
-                    for (int k = 0; k < ly.kernel; ++k) {
-                        const T w = p[ly.conv + static_cast<std::size_t>((c * C + j) * ly.kernel + k)];
-                        const std::size_t off = static_cast<std::size_t>((ly.kernel - 1 - k) * ly.dilation);
-                        const T* src = xl + static_cast<std::size_t>(j) * N;
-                        for (std::size_t t = off; t < N; ++t) row[t] += w * src[t - off];
-                    }
-            }
-            // z = act(a), skip += z, x' = x + b1 + L1 z
-            std::vector<T>& z = z_;
-            z.assign(plane, T(0));
-            ly.act.visit([&](const auto& f) {
-                for (std::size_t i = 0; i < plane; ++i) z[i] = f(pa[i]);
-            });
-            for (std::size_t i = 0; i < plane; ++i) a.skip[i] += z[i];
-            for (int o = 0; o < C; ++o) {
-                T* row = xn + static_cast<std::size_t>(o) * N;
-                const T* xr = xl + static_cast<std::size_t>(o) * N;
-                const T b1 = p[ly.l1_bias + static_cast<std::size_t>(o)];
-                for (std::size_t t = 0; t < N; ++t) row[t] = xr[t] + b1;
-                for (int j = 0; j < C; ++j) {
-                    const T w = p[ly.l1 + static_cast<std::size_t>(o * C + j)];
-                    const T* zr = z.data() + static_cast<std::size_t>(j) * N;
-                    for (std::size_t t = 0; t < N; ++t) row[t] += w * zr[t];
-                }
-            }
-        }
+        const std::size_t plane = sz(a.channels) * N;
+        a.xs.assign((a.layers.size() + 1) * plane, T(0));
+        a.skips.assign(sz(a.skip) * N, T(0));
+        detail::conv_add(p + a.rechannel, a.channels, a.in, 1, 1, 1, in, a.xs.data(), N);  // no bias
+        if (prev_out) std::copy(prev_out->begin(), prev_out->end(), a.skips.begin());
+        for (std::size_t l = 0; l < a.layers.size(); ++l)
+            layer_forward(a, a.layers[l], a.xs.data() + l * plane, a.xs.data() + (l + 1) * plane, a.skips.data(), p);
         // head rechannel over the skip sum
-        for (int o = 0; o < a.head_out; ++o) {
-            T* row = a.out.data() + static_cast<std::size_t>(o) * N;
-            const T b = a.head_bias ? p[a.head_b + static_cast<std::size_t>(o)] : T(0);
-            for (std::size_t t = 0; t < N; ++t) row[t] = b;
-            for (int c = 0; c < C; ++c)
-                for (int k = 0; k < a.head_kernel; ++k) {
-                    const T w = p[a.head + static_cast<std::size_t>((o * C + c) * a.head_kernel + k)];
-                    const std::size_t off = static_cast<std::size_t>((a.head_kernel - 1 - k) * a.head_dilation);
-                    const T* src = a.skip.data() + static_cast<std::size_t>(c) * N;
-                    for (std::size_t t = off; t < N; ++t) row[t] += w * src[t - off];
-                }
-        }
-        in = a.xs.data() + L * plane;
-        in_rows = C;
+        detail::fill_bias(a.out, a.head_bias ? p + a.head_b : nullptr, a.head_out, N);
+        detail::conv_add(p + a.head, a.head_out, a.skip, a.head_kernel, a.head_dilation, 1, a.skips.data(), a.out.data(), N);
+        in = a.xs.data() + a.layers.size() * plane;
         prev_out = &a.out;
     }
+    // head_scale, then the post-stack head: x_j → act → W_j·act(x_j) + b_j
     const T scale = p[count_ - 1];
-    for (std::size_t t = 0; t < N; ++t) y[t] = scale * arrays_.back().out[t];
+    std::vector<T>& head = post_.empty() ? final_ : post_.front().x;
+    head.resize(prev_out->size());
+    for (std::size_t i = 0; i < head.size(); ++i) head[i] = scale * (*prev_out)[i];
+    for (std::size_t j = 0; j < post_.size(); ++j) {
+        Post& h = post_[j];
+        h.a.resize(h.x.size());
+        post_act_.visit([&](const auto& f) {
+            for (std::size_t i = 0; i < h.x.size(); ++i) h.a[i] = static_cast<T>(f(h.x[i]));
+        });
+        std::vector<T>& next = j + 1 == post_.size() ? final_ : post_[j + 1].x;
+        detail::fill_bias(next, p + h.b, h.out, N);
+        detail::conv_add(p + h.w, h.out, h.in, 1, 1, 1, h.a.data(), next.data(), N);
+    }
+    std::copy(final_.begin(), final_.begin() + n, y);
 }
 
 template <class T>
 void WaveNetGradient<T>::backward(const T* p, const T* dy, T* g) {
-    const std::size_t N = static_cast<std::size_t>(n_);
-    const T scale = p[count_ - 1];
-    // output = head_scale · head of the last array
-    d_head_.assign(N, T(0));
-    for (std::size_t t = 0; t < N; ++t) {
-        g[count_ - 1] += arrays_.back().out[t] * dy[t];
-        d_head_[t] = scale * dy[t];
+    using detail::sz;
+    const std::size_t N = sz(n_);
+    d_final_.assign(sz(out_rows_) * N, T(0));
+    std::copy(dy, dy + n_, d_final_.begin());
+    for (std::size_t j = post_.size(); j-- > 0;) {
+        Post& h = post_[j];
+        detail::bias_back(g + h.b, h.out, d_final_.data(), N);
+        d_post_.assign(h.a.size(), T(0));
+        detail::conv_back(p + h.w, g + h.w, h.out, h.in, 1, 1, 1, h.a.data(), d_final_.data(), d_post_.data(), N);
+        for (std::size_t i = 0; i < h.x.size(); ++i) d_post_[i] *= math::derivative<T>(post_act_, h.x[i], h.a[i]);
+        d_final_.swap(d_post_);
     }
+    // d_final_ = dL/d(head_scale · last head output)
+    const T scale = p[count_ - 1];
+    const std::vector<T>& last = arrays_.back().out;
+    d_head_.resize(last.size());
+    T gs = 0;
+    for (std::size_t i = 0; i < last.size(); ++i) {
+        gs += last[i] * d_final_[i];
+        d_head_[i] = scale * d_final_[i];
+    }
+    g[count_ - 1] += gs;
     d_prev_x_.clear();  // dL/d(x after the last layer) of the array being processed (empty: zero)
     for (std::size_t ai = arrays_.size(); ai-- > 0;) {
         Array& a = arrays_[ai];
-        const int C = a.channels;
-        const std::size_t plane = static_cast<std::size_t>(C) * N;
+        const std::size_t plane = sz(a.channels) * N;
         const std::size_t L = a.layers.size();
-        // head: out[o][t] = b[o] + Σ_k Σ_c H[o][c][k] · skip[c][t − off_k]
-        d_skip_.assign(plane, T(0));
-        for (int o = 0; o < a.head_out; ++o) {
-            const T* dh = d_head_.data() + static_cast<std::size_t>(o) * N;
-            if (a.head_bias)
-                for (std::size_t t = 0; t < N; ++t) g[a.head_b + static_cast<std::size_t>(o)] += dh[t];
-            for (int c = 0; c < C; ++c)
-                for (int k = 0; k < a.head_kernel; ++k) {
-                    const std::size_t wi = a.head + static_cast<std::size_t>((o * C + c) * a.head_kernel + k);
-                    const std::size_t off = static_cast<std::size_t>((a.head_kernel - 1 - k) * a.head_dilation);
-                    const T* src = a.skip.data() + static_cast<std::size_t>(c) * N;
-                    T* ds = d_skip_.data() + static_cast<std::size_t>(c) * N;
-                    T acc = 0;
-                    for (std::size_t t = off; t < N; ++t) {
-                        acc += dh[t] * src[t - off];
-                        ds[t - off] += p[wi] * dh[t];
-                    }
-                    g[wi] += acc;
-                }
-        }
-        // dL/dx after the last layer: from the next array's rechannel (zero for the last array)
+        d_skip_.assign(sz(a.skip) * N, T(0));
+        if (a.head_bias) detail::bias_back(g + a.head_b, a.head_out, d_head_.data(), N);
+        detail::conv_back(p + a.head, g + a.head, a.head_out, a.skip, a.head_kernel, a.head_dilation, 1, a.skips.data(),
+                          d_head_.data(), d_skip_.data(), N);
         d_x_.assign(plane, T(0));
         if (!d_prev_x_.empty()) std::copy(d_prev_x_.begin(), d_prev_x_.end(), d_x_.begin());
-        std::vector<T>& z = z_;
-        std::vector<T>& dz = dz_;
-        z.resize(plane);
-        dz.resize(plane);
-        for (std::size_t l = L; l-- > 0;) {
-            const Layer& ly = a.layers[l];
-            const T* xl = a.xs.data() + l * plane;
-            const T* pa = a.pre.data() + l * plane;
-            ly.act.visit([&](const auto& f) {
-                for (std::size_t i = 0; i < plane; ++i) z[i] = f(pa[i]);
-            });
-            // x' = x + b1 + L1 z: dz = dskip + L1ᵀ dx', dL1 = dx' zᵀ, db1 = Σ dx'; dx passes on unchanged
-            std::copy(d_skip_.begin(), d_skip_.end(), dz.begin());
-            for (int o = 0; o < C; ++o) {
-                const T* dxo = d_x_.data() + static_cast<std::size_t>(o) * N;
-                T sum = 0;
-                for (std::size_t t = 0; t < N; ++t) sum += dxo[t];
-                g[ly.l1_bias + static_cast<std::size_t>(o)] += sum;
-                for (int j = 0; j < C; ++j) {
-                    const std::size_t wi = ly.l1 + static_cast<std::size_t>(o * C + j);
-                    const T* zj = z.data() + static_cast<std::size_t>(j) * N;
-                    T* dzj = dz.data() + static_cast<std::size_t>(j) * N;
-                    T acc = 0;
-                    for (std::size_t t = 0; t < N; ++t) {
-                        acc += dxo[t] * zj[t];
-                        dzj[t] += p[wi] * dxo[t];
-                    }
-                    g[wi] += acc;
-                }
-            }
-            // z = act(a): da = dz · act'(a)
-            for (std::size_t i = 0; i < plane; ++i) dz[i] *= math::derivative<T>(ly.act, pa[i], z[i]);
-            // a = b + Σ_k W_k x[t − off_k] + mix · input
-            for (int c = 0; c < C; ++c) {
-                const T* da = dz.data() + static_cast<std::size_t>(c) * N;
-                T sb = 0, sm = 0;
-                for (std::size_t t = 0; t < N; ++t) {
-                    sb += da[t];
-                    sm += da[t] * input_[t];
-                }
-                g[ly.bias + static_cast<std::size_t>(c)] += sb;
-                g[ly.mix + static_cast<std::size_t>(c)] += sm;
-                for (int j = 0; j < C; ++j)
-                    for (int k = 0; k < ly.kernel; ++k) {
-                        const std::size_t wi = ly.conv + static_cast<std::size_t>((c * C + j) * ly.kernel + k);
-                        const std::size_t off = static_cast<std::size_t>((ly.kernel - 1 - k) * ly.dilation);
-                        const T* src = xl + static_cast<std::size_t>(j) * N;
-                        T* dx = d_x_.data() + static_cast<std::size_t>(j) * N;
-                        T acc = 0;
-                        for (std::size_t t = off; t < N; ++t) {
-                            acc += da[t] * src[t - off];
-                            dx[t - off] += p[wi] * da[t];
-                        }
-                        g[wi] += acc;
-                    }
-            }
-        }
+        for (std::size_t l = L; l-- > 0;) layer_backward(a, a.layers[l], a.xs.data() + l * plane, p, g);
         // rechannel: x0 = R · in, in = the input (array 0) or the previous array's last x
-        const Array* prev = ai == 0 ? nullptr : &arrays_[ai - 1];
-        const int in_rows = prev ? prev->channels : 1;
-        const T* in = prev ? prev->xs.data() + prev->layers.size() * static_cast<std::size_t>(in_rows) * N : input_.data();
-        if (ai > 0) d_prev_x_.assign(static_cast<std::size_t>(in_rows) * N, T(0));
-        for (int c = 0; c < C; ++c)
-            for (int j = 0; j < std::min(in_rows, a.in); ++j) {
-                const std::size_t wi = a.rechannel + static_cast<std::size_t>(c * a.in + j);
-                const T* dx = d_x_.data() + static_cast<std::size_t>(c) * N;
-                const T* src = in + static_cast<std::size_t>(j) * N;
-                T acc = 0;
-                for (std::size_t t = 0; t < N; ++t) acc += dx[t] * src[t];
-                g[wi] += acc;
-                if (ai > 0) {
-                    T* dp = d_prev_x_.data() + static_cast<std::size_t>(j) * N;
-                    for (std::size_t t = 0; t < N; ++t) dp[t] += p[wi] * dx[t];
-                }
-            }
-        // the skip sum started from the previous array's head output: its gradient is dL/dskip
-        if (ai > 0) d_head_.assign(d_skip_.begin(), d_skip_.end());
+        if (ai > 0) {
+            const Array& prev = arrays_[ai - 1];
+            const std::size_t prev_plane = sz(prev.channels) * N;
+            d_prev_x_.assign(prev_plane, T(0));
+            detail::conv_back(p + a.rechannel, g + a.rechannel, a.channels, a.in, 1, 1, 1,
+                              prev.xs.data() + prev.layers.size() * prev_plane, d_x_.data(), d_prev_x_.data(), N);
+            // the skip sum started from the previous array's head output: its gradient is dL/dskip
+            d_head_.assign(d_skip_.begin(), d_skip_.end());
+        } else {
+            detail::conv_back(p + a.rechannel, g + a.rechannel, a.channels, a.in, 1, 1, 1, input_.data(), d_x_.data(),
+                              static_cast<T*>(nullptr), N);
+        }
     }
 }
 
