@@ -33,45 +33,11 @@
 #include "../nn/wavenet_presets.hpp"
 #include "../runtime/make_model.hpp"
 #include "align.hpp"
+#include "model_gradient.hpp"
 #include "random.hpp"
-#include "recurrent_gradient.hpp"
 #include "trainer.hpp"
-#include "wavenet_gradient.hpp"
 
 namespace nofold::train {
-
-/// A trainable model of any supported architecture behind one type (what Trainer<G> needs).
-class FitModel {
-public:
-    /// Null with `error` naming what cannot be trained.
-    static std::unique_ptr<FitModel> create(const nn::ModelConfig& config, std::string& error);
-
-    std::size_t parameter_count() const noexcept { return wavenet_ ? wavenet_->parameter_count() : recurrent_->parameter_count(); }
-    int history() const noexcept { return wavenet_ ? wavenet_->history() : 0; }
-    bool recurrent() const noexcept { return recurrent_ != nullptr; }
-    void reset(const double* p) {
-        if (recurrent_) recurrent_->reset(p);
-    }
-    void forward(const double* p, const double* x, int n, double* y) {
-        if (wavenet_)
-            wavenet_->forward(p, x, n, y);
-        else
-            recurrent_->forward(p, x, n, y);
-    }
-    void backward(const double* p, const double* dy, double* g) {
-        if (wavenet_)
-            wavenet_->backward(p, dy, g);
-        else
-            recurrent_->backward(p, dy, g);
-    }
-    void carry() {
-        if (recurrent_) recurrent_->carry();
-    }
-
-private:
-    std::unique_ptr<WaveNetGradient<double>> wavenet_;
-    std::unique_ptr<RecurrentGradient<double>> recurrent_;
-};
 
 /// The model `name` describes: "standard", "lite", "feather", "nano" (NAM A1 WaveNets), "a2" (A2, 8
 /// channels), "study" (Sato & Smith: one array, 16 channels, kernel 3, 18 layers, dilations 1…256
@@ -152,31 +118,6 @@ std::string nam_text(const FitResult& result, const FitSettings& settings);
 // =================================================================================================
 // Implementation
 // =================================================================================================
-
-inline std::unique_ptr<FitModel> FitModel::create(const nn::ModelConfig& config, std::string& error) {
-    error.clear();
-    std::unique_ptr<FitModel> m(new FitModel());
-    if (const auto* w = std::get_if<nn::WaveNetConfig>(&config)) {
-        m->wavenet_ = WaveNetGradient<double>::create(*w, error);
-        if (!m->wavenet_) return nullptr;
-    } else if (const auto* l = std::get_if<nn::LstmConfig>(&config)) {
-        error = nn::validate(*l);
-        if (!error.empty()) return nullptr;
-        m->recurrent_ = std::make_unique<RecurrentGradient<double>>(Cell::lstm, l->input_size, l->hidden_size, l->num_layers);
-    } else if (const auto* g = std::get_if<nn::GruConfig>(&config)) {
-        error = nn::validate(*g);
-        if (!error.empty()) return nullptr;
-        m->recurrent_ = std::make_unique<RecurrentGradient<double>>(Cell::gru, g->input_size, g->hidden_size, g->num_layers);
-    } else {
-        error = "not trainable yet: only WaveNet, LSTM and GRU models train";
-        return nullptr;
-    }
-    if (m->parameter_count() != nn::weight_count(config)) {
-        error = "internal: the trainable model's parameter count differs from the file's weight count";
-        return nullptr;
-    }
-    return m;
-}
 
 namespace detail {
 
@@ -373,10 +314,16 @@ inline FitResult fit(const std::vector<float>& input_in, const std::vector<float
     detail::check_signal(target_in, "the target", s);
     if (!(s.validation_fraction > 0.0 && s.validation_fraction < 1.0))
         throw std::invalid_argument("the validation fraction must lie strictly between 0 and 1");
+    if (std::holds_alternative<nn::LinearConfig>(s.config) || std::holds_alternative<nn::ConvNetConfig>(s.config))
+        throw std::invalid_argument("not trainable from scratch: only WaveNet, LSTM and GRU models train");
+    // The trainable model (train::make_gradient) of a model of this shape; its weights come from
+    // initial_parameters(), not from the shell's zeros.
+    const nn::NestedModel shell{s.config, std::vector<float>(nn::weight_count(s.config), 0.0f), s.sample_rate_hz};
     std::string error;
-    std::unique_ptr<FitModel> probe = FitModel::create(s.config, error);
+    std::vector<double> unused;
+    std::unique_ptr<ModelGradient<double>> probe = make_gradient<double>(shell, unused, error);
     if (!probe) throw std::invalid_argument(error);
-    const bool recurrent = probe->recurrent();
+    const bool recurrent = probe->stateful();
     const auto history = static_cast<std::size_t>(probe->history());
 
     FitResult result;
@@ -432,16 +379,15 @@ inline FitResult fit(const std::vector<float>& input_in, const std::vector<float
     ts.loss.weights = LossWeights{1.0, 0.0, 0.0, s.stft_weight};
     ts.checkpoint_path = s.checkpoint_path;
     ts.resume = s.resume;
-    if (const auto* w = std::get_if<nn::WaveNetConfig>(&s.config)) {
-        (void)w;
+    if (std::holds_alternative<nn::WaveNetConfig>(s.config)) {
         ts.frozen = {probe->parameter_count() - 1};  // head_scale: a constant in NAM's trainer
     }
 
     std::vector<double> init = initial_parameters(s.config, s.seed);
-    const nn::ModelConfig config = s.config;
-    Trainer<FitModel> trainer(ts, [config] {
+    Trainer<ModelGradient<double>> trainer(ts, [&shell] {
+        std::vector<double> p;
         std::string e;
-        return FitModel::create(config, e);
+        return make_gradient<double>(shell, p, e);
     }, std::move(init));
     const std::size_t positions = train_end - span + 1;
     trainer.set_batch_source([&](const BatchRequest& r, double* in, double* tgt) {
