@@ -130,5 +130,39 @@ PY
     { echo "FAIL: alias builtin:diode_clipper:20"; failures=$((failures + 1)); }
 expect 2 'diode_clipper' -- "$nofold" alias builtin:diode_clipper:loud
 
+# train: usage and file errors before any training, then a tiny run whose .nam loads and carries its record.
+"$nofold" make-di "$tmp/tdi.wav" --seconds 2 >/dev/null
+"$nofold" make-target --circuit diode_clipper "$tmp/tdi.wav" "$tmp/tamp.wav" --drive 6 >/dev/null
+"$nofold" make-di "$tmp/tdi44.wav" --seconds 2 --rate 44100 >/dev/null
+"$nofold" convert "$tmp/tdi.wav" "$tmp/tquiet.wav" --gain -100 --format float >/dev/null
+expect 2 'unknown architecture' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --arch huge
+expect 2 'unknown activation' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --activation Nope
+expect 2 'no GRU' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --arch gru:8x1
+expect 2 'epochs' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --epochs 0
+expect 2 'input file' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/tamp.wav"
+expect 1 'does not exist' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/nowhere/t.nam"
+expect 1 'missing.wav' -- "$nofold" train --input "$tmp/missing.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam"
+expect 1 'sample rate' -- "$nofold" train --input "$tmp/tdi44.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam"
+expect 1 'same length' -- "$nofold" train --input "$tmp/di.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam"
+expect 1 'silent' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tquiet.wav" -o "$tmp/t.nam"
+[[ ! -e $tmp/t.nam ]] || { echo "FAIL: train wrote a file after an error"; failures=$((failures + 1)); }
+"$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --arch nano --epochs 2 --batch 2 \
+    --frame 2048 --lr 0.02 --threads 2 --json >"$tmp/train.json" &&
+"$nofold" info "$tmp/t.nam" --json >"$tmp/tinfo.json" &&
+python3 - "$tmp" <<'PY' || { echo "FAIL: train --json / the trained .nam"; failures=$((failures + 1)); }
+import json, sys
+tmp = sys.argv[1]
+j = json.load(open(tmp + "/train.json"))
+assert j["architecture"] == "nano" and j["epochs"] == 2 and len(j["history"]) == 2 and j["stop_reason"] == "epochs_done", j
+assert j["latency_measured"] and abs(j["latency_samples"]) <= 2, j
+assert 0 < j["validation_esr"] < 1 and 0 < j["training_esr"] < 1 and j["asr"] > 0, j
+info = json.load(open(tmp + "/tinfo.json"))
+assert info["architecture"] == "WaveNet" and info["sample_rate_hz"] == 48000, info
+nam = json.load(open(tmp + "/t.nam"))
+rec = nam["metadata"]["nofold_training"][-1]
+assert rec["method"] == "train" and rec["settings"]["architecture"] == "nano", rec
+assert abs(rec["after"]["validation_esr"] - j["validation_esr"]) <= 1e-9 * j["validation_esr"], (rec, j)
+PY
+
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "all CLI contract checks passed"

@@ -43,6 +43,7 @@ Command make_target_command();
 Command plot_command();
 Command process_command();
 Command selfcheck_command();
+Command train_command();
 
 /// JSON with keys in insertion order, so `--json` output is stable and documented key by key.
 using Json = nlohmann::ordered_json;

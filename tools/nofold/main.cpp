@@ -20,7 +20,8 @@ namespace nofold::cli {
 std::vector<Command> commands() {
     return {info_command(),     process_command(),     alias_command(),       bench_command(),
             codegen_command(),  activations_command(), plot_command(),        make_demo_model_command(),
-            make_di_command(),  make_target_command(), convert_command(),     selfcheck_command()};
+            make_di_command(),  make_target_command(), train_command(),       convert_command(),
+            selfcheck_command()};
 }
 
 void print_json(const Json& value) { std::cout << value.dump(2) << '\n'; }

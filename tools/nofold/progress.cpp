@@ -1,5 +1,6 @@
 #include "progress.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <unistd.h>
@@ -32,6 +33,26 @@ void Progress::finish() {
     std::fprintf(stderr, "\r%*s\r", static_cast<int>(label_.size()) + 42, "");
     std::fflush(stderr);
     drawn_ = false;
+}
+
+StatusLine::~StatusLine() { finish(); }
+
+void StatusLine::update(const std::string& text, bool force) {
+    using namespace std::chrono;
+    const auto now = steady_clock::now();
+    if (!Progress::enabled() || (!force && width_ > 0 && now - last_draw_ < milliseconds(100))) return;
+    last_draw_ = now;
+    const std::size_t pad = width_ > text.size() ? width_ - text.size() : 0;
+    std::fprintf(stderr, "\r%s%*s", text.c_str(), static_cast<int>(pad), "");
+    std::fflush(stderr);
+    width_ = std::max(width_, text.size());
+}
+
+void StatusLine::finish() {
+    if (width_ == 0) return;
+    std::fprintf(stderr, "\r%*s\r", static_cast<int>(width_), "");
+    std::fflush(stderr);
+    width_ = 0;
 }
 
 }  // namespace nofold::cli

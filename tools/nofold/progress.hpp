@@ -29,4 +29,23 @@ private:
     bool drawn_ = false;
 };
 
+/// A one-line status of free text on stderr (training: epoch, loss, ETA), redrawn at most ten times a
+/// second; silent when stderr is not a terminal.
+class StatusLine {
+public:
+    StatusLine() = default;
+    ~StatusLine();
+    StatusLine(const StatusLine&) = delete;
+    StatusLine& operator=(const StatusLine&) = delete;
+
+    /// Shows `text` (force: even within 100 ms of the last draw).
+    void update(const std::string& text, bool force = false);
+    /// Clears the line (also done by the destructor).
+    void finish();
+
+private:
+    std::chrono::steady_clock::time_point last_draw_{};
+    std::size_t width_ = 0;
+};
+
 }  // namespace nofold::cli
