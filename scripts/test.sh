@@ -63,7 +63,7 @@ stage_meson-native() {
 }
 # What a user gets without -m flags (x86-64: SSE2, no fused multiply-add), on both build systems: the
 # suites whose claims depend on the instruction set (bit identity of SIMD and scalar paths, ULP
-# bounds, filters). -O2; both builds in parallel halves of the machine.
+# bounds, filters, parity with NAM Core's renders). -O2; both builds in parallel halves of the machine.
 stage_default-flags() {
     rm -rf "$out/default-cmake" "$out/default-meson"
     cmake -S "$root" -B "$out/default-cmake" -G Ninja "${werror[@]}" -DCMAKE_BUILD_TYPE=Release \
@@ -72,8 +72,10 @@ stage_default-flags() {
         { cat "$out/default-cmake.configure.log"; return 1; }
     meson setup "$out/default-meson" -Dwerror=true -Dtools=false -Doptimization=2 \
         >"$out/default-meson.configure.log" 2>&1 || { cat "$out/default-meson.configure.log"; return 1; }
-    cmake --build "$out/default-cmake" -j"$jobs" --target nofold_tests_math nofold_tests_dsp nofold_tests_simd nofold_tests_runtime
+    cmake --build "$out/default-cmake" -j"$jobs" --target nofold_tests_math nofold_tests_dsp nofold_tests_simd nofold_tests_runtime \
+        nofold_tests_parity
     (cd "$out/default-cmake" && ctest --output-on-failure -j"$jobs" -R '^(math|dsp|simd|runtime)$')
+    "$out/default-cmake/tests/nofold_tests_parity"  # NAM Core renders (the shared LSTM: gate formula, no FMA)
     ninja -C "$out/default-meson" -j"$jobs" tests/nofold_tests_math tests/nofold_tests_dsp
     meson test -C "$out/default-meson" --no-rebuild --print-errorlogs math dsp
 }

@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <new>
 
 #include <nofold/dsp/oversampled.hpp>
 
@@ -40,10 +39,7 @@ TestNano::Fixed nano(options());
 DemoDrive::Fixed feather(options());
 #endif
 #if FIRMWARE_MODELS & 4
-// Built in place and never destroyed: since the multi-channel state, LstmModel has a non-trivial
-// destructor, and a static object with one needs the C++ runtime's exit registration (__dso_handle).
-alignas(TestLstm::Fixed) unsigned char lstm_storage[sizeof(TestLstm::Fixed)];
-TestLstm::Fixed& lstm = *new (lstm_storage) TestLstm::Fixed(1, 16, 1, math);
+TestLstm::Fixed lstm(1, 16, 1, math);
 #endif
 #if FIRMWARE_MODELS & 8
 // nano at twice its rate (delay lines sized for it) between the 2x IIR up- and down-sampler

@@ -83,6 +83,17 @@
 #define NOFOLD_UNROLL(n)
 #endif
 
+// POSIX file calls (open with O_EXCL, fsync, fchmod) for io::AtomicFile's durability; 0 where the
+// headers are missing (the C++17 fallback then covers crashes and kills, not power cuts).
+#if defined(__has_include)
+#if __has_include(<unistd.h>) && __has_include(<fcntl.h>) && __has_include(<sys/stat.h>)
+#define NOFOLD_POSIX_FILES 1
+#endif
+#endif
+#ifndef NOFOLD_POSIX_FILES
+#define NOFOLD_POSIX_FILES 0
+#endif
+
 #if !defined(NOFOLD_NO_EXCEPTIONS) && !defined(__cpp_exceptions) && !defined(__EXCEPTIONS)
 #define NOFOLD_NO_EXCEPTIONS
 #endif

@@ -8,11 +8,14 @@
 // exception or I/O).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "config.hpp"
 
@@ -112,7 +115,8 @@ struct has_memory_bytes<T, std::void_t<decltype(std::declval<const T&>().memory_
 template <class T, class = void>
 struct has_channels : std::false_type {};
 template <class T>
-struct has_channels<T, std::void_t<decltype(std::declval<T&>().set_channels(2))>> : std::true_type {};
+struct has_channels<T, std::void_t<decltype(std::declval<T&>().set_channels(2, static_cast<float*>(nullptr))),
+                                   decltype(std::declval<const T&>().extra_state_floats(2))>> : std::true_type {};
 template <class T, class = void>
 struct has_knobs : std::false_type {};
 template <class T>
@@ -148,13 +152,27 @@ struct has_slimmable<T, std::void_t<decltype(std::declval<T&>().set_slimmable_si
 /// T provides process/reset/prewarm/latency/receptive_field/flops_per_sample/set_rate_factor/
 /// rate_factor/max_rate_factor with the signatures above, and `static const char* name()`;
 /// optionally memory_bytes() (else sizeof is used), set_slimmable_size(double), and
-/// set_channels(int)/channels()/process_channels(...) for multi-channel processing.
+/// extra_state_floats(int)/set_channels(int, float*)/channels()/process_channels(...) for multi-channel
+/// processing, whose extra state (aligned) ModelFor allocates and owns.
 /// Allocates: only if T's constructor does. Latency: T's.
 template <class T>
 class ModelFor final : public Model {
 public:
     template <class... Args>
     explicit ModelFor(Args&&... args) : model_(std::forward<Args>(args)...) {}
+    // A copy holds its own copy of the extra channels' state (moved to its own aligned start) and
+    // points its model at it.
+    ModelFor(const ModelFor& other) : Model(other), model_(other.model_), extra_(other.extra_.size(), 0.0f) {
+        if constexpr (detail::has_channels<T>::value) {
+            const int c = model_.channels();
+            if (c > 1) {
+                const float* from = aligned(other.extra_);
+                std::copy(from, from + model_.extra_state_floats(c), aligned(extra_));
+                model_.set_channels(c, aligned(extra_), true);
+            }
+        }
+    }
+    ModelFor& operator=(const ModelFor&) = delete;
 
     T& get() noexcept { return model_; }
     const T& get() const noexcept { return model_; }
@@ -172,7 +190,7 @@ public:
     double max_rate_factor() const noexcept override { return model_.max_rate_factor(); }
     std::size_t memory_bytes() const noexcept override {
         if constexpr (detail::has_memory_bytes<T>::value) {
-            return sizeof(*this) - sizeof(T) + model_.memory_bytes();
+            return sizeof(*this) - sizeof(T) + model_.memory_bytes() + extra_.capacity() * sizeof(float);
         } else {
             return sizeof(*this);
         }
@@ -183,7 +201,15 @@ public:
     }
     int set_channels(int channels) override {
         if constexpr (detail::has_channels<T>::value) {
-            model_.set_channels(channels);
+            channels = channels < 1 ? 1 : channels;
+            const std::size_t n = model_.extra_state_floats(channels);
+            model_.set_channels(1, nullptr);  // never left pointing at freed memory
+            if (n == 0) {
+                std::vector<float>().swap(extra_);
+            } else {
+                extra_.assign(n + alignment / sizeof(float), 0.0f);
+                model_.set_channels(channels, aligned(extra_));
+            }
             return model_.channels();
         } else {
             return Model::set_channels(channels);
@@ -234,7 +260,14 @@ public:
     }
 
 private:
+    template <class Vec>  // std::vector<float>, const or not
+    static auto aligned(Vec& v) noexcept {
+        const auto address = reinterpret_cast<std::uintptr_t>(v.data());
+        return v.data() + (alignment - address % alignment) % alignment / sizeof(float);
+    }
+
     T model_;
+    std::vector<float> extra_;  // state of channels 1 …, aligned inside (set_channels)
 };
 
 }  // namespace nofold

@@ -160,3 +160,27 @@ TEST_CASE("guitarml/keras: bad shapes and unknown tensors are refused with their
         {"type": "dense", "activation": "tanh", "shape": [null, null, 1], "weights": [[[1]], [0]]}]})");
     CHECK(d.reason() == "unsupported activation \"tanh\" on the output layer");
 }
+
+// Issue 17 (5): a Keras in_gain of 1000 dB (1e50) made every output sample non-finite, written as 0
+// with exit 0. Gains are read like weights (finite) and must be plausible (|dB| ≤ io::keras_max_gain_db).
+TEST_CASE("keras: in_gain/out_gain must be finite and plausible") {
+    const auto keras_with = [](const std::string& extra) {
+        return R"({"in_shape": [null, null, 1], )" + extra + R"("layers": [
+        {"type": "lstm", "shape": [null, null, 1], "weights": [[[1, 1, 1, 1]], [[1, 1, 1, 1]], [0, 0, 0, 0]]},
+        {"type": "dense", "shape": [null, null, 1], "weights": [[[1]], [0]]}]})";
+    };
+    const auto g = load_error(keras_with(R"("in_gain": 1000, )"));
+    CHECK(g.json_path() == "$.in_gain");
+    CHECK(g.reason() == "in_gain 1000 dB is not plausible (limit ±100 dB)");
+    const auto o = load_error(keras_with(R"("out_gain": -150.5, )"));
+    CHECK(o.json_path() == "$.out_gain");
+    CHECK(o.reason() == "out_gain -150.5 dB is not plausible (limit ±100 dB)");
+    const auto n = load_error(keras_with(R"("in_gain": NaN, )"));
+    CHECK(n.json_path() == "$.in_gain");
+    CHECK(n.reason().find("finite") != std::string::npos);
+    // the limits themselves are accepted
+    for (const char* ok : {R"("in_gain": 100, "out_gain": -100, )", R"("in_gain": 0, "out_gain": 12.5, )"}) {
+        INFO(ok);
+        CHECK_NOTHROW(io::read_model_text("k.json", keras_with(ok)));
+    }
+}

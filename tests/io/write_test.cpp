@@ -350,12 +350,67 @@ TEST_CASE("write_model_file: atomic, refuses the input as output, leaves the des
     io::write_model_file(in.string(), out.string(), w);
     CHECK(io::flat_weights(io::read_model_file(out.string())) == w);
     for (const auto& e : fs::directory_iterator(dir.path))  // no temporary left behind
-        CHECK(e.path().filename().string().find("nofold-tmp") == std::string::npos);
+        CHECK(e.path().filename().string().find(".nofold-") == std::string::npos);
 
     io::WriteOptions allow;
     allow.same_file = io::SameFile::allow;
     io::write_model_file(in.string(), in.string(), w, allow);
     CHECK(io::flat_weights(io::read_model_file(in.string())) == w);
+}
+
+// io::AtomicFile, the one atomic writer of the library, the nofold program and train/checkpoint.hpp
+// (issue 17, 3: two concurrent writers spliced a WAV; a failed write destroyed the input).
+TEST_CASE("AtomicFile: own exclusive temporary, all-or-nothing replacement, links and permissions kept") {
+    TempDir dir;
+    const fs::path target = dir.path / "out.txt";
+    spit(target, "old");
+    fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    const auto temps = [&] {
+        int n = 0;
+        for (const auto& e : fs::directory_iterator(dir.path)) n += e.path().filename().string().find(".nofold-") != std::string::npos;
+        return n;
+    };
+    {
+        // Two writers at once: separate temporaries; the later commit wins, whole.
+        io::AtomicFile a(target.string()), b(target.string());
+        CHECK(a.temp_path() != b.temp_path());
+        CHECK(fs::path(a.temp_path()).parent_path() == target.parent_path());
+        CHECK(temps() == 2);
+        a.write(std::string(100000, 'a'));
+        b.write(std::string(50000, 'b'));
+        CHECK(slurp(target) == "old");  // nothing visible before commit
+        b.commit();
+        a.commit();
+        CHECK(slurp(target) == std::string(100000, 'a'));
+    }
+    CHECK(temps() == 0);
+    CHECK(fs::status(target).permissions() == (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read));
+    {
+        io::AtomicFile abandoned(target.string());
+        abandoned.write("partial");
+    }  // destroyed without commit: target unchanged, temporary removed
+    CHECK(slurp(target) == std::string(100000, 'a'));
+    CHECK(temps() == 0);
+    // A writer that throws: the old file stays, no temporary is left.
+    CHECK_THROWS_AS(io::replace_file_atomically(target.string(), [](const std::string& temp) {
+                        spit(temp, "half");
+                        throw io::WriteError(temp, "simulated failure");
+                    }),
+                    io::WriteError);
+    CHECK(slurp(target) == std::string(100000, 'a'));
+    CHECK(temps() == 0);
+    // A symbolic link is followed: the file it names is replaced, the link stays a link.
+    const fs::path link = dir.path / "link.txt";
+    fs::create_symlink(target, link);
+    io::write_file_atomically(link.string(), "through the link");
+    CHECK(fs::is_symlink(link));
+    CHECK(slurp(target) == "through the link");
+    // Same-file refusal, also through the link; folders and missing folders are refused up front.
+    CHECK_THROWS_WITH_AS(io::refuse_same_file(target.string(), link.string()), doctest::Contains("refusing"), io::WriteError);
+    CHECK_NOTHROW(io::refuse_same_file(target.string(), (dir.path / "other.txt").string()));
+    CHECK_THROWS_AS(io::AtomicFile(dir.path.string()), io::WriteError);
+    CHECK_THROWS_WITH_AS(io::AtomicFile((dir.path / "missing" / "x.txt").string()), doctest::Contains("does not exist"), io::WriteError);
+    CHECK(temps() == 0);
 }
 
 namespace {

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <nofold/model.hpp>
@@ -428,6 +430,41 @@ TEST_CASE("LSTM/GRU: C channels through shared weights equal C mono instances bi
             check_channels(lstm16, channels, rate);
             check_channels(gru2x12, channels, rate);
         }
+}
+
+// Fixed sizes keep everything inside the object and own no heap memory, also after multi-channel
+// support (the extra channels' state belongs to the caller, ModelFor): a firmware `static` model
+// must not need __dso_handle, so these types stay trivially destructible.
+static_assert(std::is_trivially_destructible_v<nn::LstmModel<1, 16, 1>>);
+static_assert(std::is_trivially_destructible_v<nn::LstmModel<1, 8, 2, 1>>);
+static_assert(std::is_trivially_destructible_v<nn::GruModel<1, 12, 1>>);
+static_assert(!std::is_trivially_destructible_v<nn::LstmModel<nn::dynamic, nn::dynamic, nn::dynamic>>);
+
+TEST_CASE("ModelFor owns the extra channels' state: copies are independent, 1 channel frees it") {
+    using Lstm = nn::LstmModel<1, 8, 1>;
+    ModelFor<Lstm> a(1, 8, 1);
+    const auto w = nofold::test::uniform_noise(a.get().weight_count(), 9, 0.4f);
+    REQUIRE(a.get().set_weights(w.data(), w.size()).ok());
+    const std::size_t mono_bytes = a.memory_bytes();
+    REQUIRE(a.set_channels(2) == 2);
+    CHECK(a.memory_bytes() >= mono_bytes + a.get().extra_state_floats(2) * sizeof(float));
+    const auto x = nofold::test::uniform_noise(300, 10, 0.8f);
+    std::vector<float> y0(300), y1(300);
+    const float* in[2] = {x.data(), x.data()};
+    float* out[2] = {y0.data(), y1.data()};
+    a.process_channels(in, out, 2, 150);  // state in both channels
+    ModelFor<Lstm> b(std::as_const(a));   // copy mid-stream: continues exactly like the original
+    std::vector<float> b0(150), b1(150);
+    float* bout[2] = {b0.data(), b1.data()};
+    const float* in2[2] = {x.data() + 150, x.data() + 150};
+    b.process_channels(in2, bout, 2, 150);
+    float* out2[2] = {y0.data() + 150, y1.data() + 150};
+    a.process_channels(in2, out2, 2, 150);
+    CHECK(b0 == std::vector<float>(y0.begin() + 150, y0.end()));
+    CHECK(b1 == std::vector<float>(y1.begin() + 150, y1.end()));
+    CHECK(b1 == b0);
+    CHECK(a.set_channels(1) == 1);
+    CHECK(a.memory_bytes() == mono_bytes);
 }
 
 TEST_CASE("models without multi-channel support answer one channel and process channel 0") {

@@ -250,8 +250,12 @@ TEST_CASE("a writer killed in the middle of a save leaves the previous checkpoin
     CHECK(c1.step == 1);
     CHECK(c1.payload == std::vector<unsigned char>{1});
     // The partial temporary is there, beside the intact file, and is not a valid checkpoint.
-    const std::string temp = path + ".tmp." + std::to_string(child);
-    REQUIRE(fs::exists(temp));
+    // (io::AtomicFile's name: ".model.nofold-N.ck" beside model.ck; exactly one, the killed writer's)
+    std::vector<std::string> temps;
+    for (const auto& e : fs::directory_iterator(fs::path(path).parent_path()))
+        if (e.path().filename().string().rfind(".model.nofold-", 0) == 0) temps.push_back(e.path().string());
+    REQUIRE(temps.size() == 1);
+    const std::string temp = temps.front();
     CHECK(fs::file_size(temp) >= (std::size_t{1} << 19));  // the first 1 MiB chunk, less any stdio buffer
     CHECK(fs::file_size(temp) < before.size());
     CHECK_THROWS_AS((nofold::train::read_checkpoint<float, double>(temp)), CheckpointError);

@@ -9,8 +9,8 @@
 #include <string>
 
 #include <nofold/analysis/activation_catalogue.hpp>
+#include <nofold/io/atomic_file.hpp>
 
-#include "atomic_file.hpp"
 #include "command.hpp"
 
 namespace nofold::cli {
@@ -26,8 +26,8 @@ std::function<void()> add_activations(CLI::App& app) {
     app.add_option("--filter", o->filter, "only rows whose name contains TEXT");
     app.add_flag("--json", o->json, "print the rows as a JSON array instead of the table");
     return [o] {
-        std::unique_ptr<AtomicFile> csv;  // opened first: an unwritable path fails before the long run
-        if (!o->csv.empty()) csv = std::make_unique<AtomicFile>(o->csv);
+        std::unique_ptr<nofold::io::AtomicFile> csv;  // opened first: an unwritable path fails before the long run
+        if (!o->csv.empty()) csv = std::make_unique<nofold::io::AtomicFile>(o->csv);
         const auto rows = analysis::activation_catalogue(o->filter);
         if (rows.empty()) throw UsageError("--filter matches no activation");
         if (o->json) {

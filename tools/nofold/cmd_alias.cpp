@@ -28,8 +28,8 @@
 #include <nofold/dsp/oversampled_model.hpp>
 #include <nofold/io/load.hpp>
 #include <nofold/model.hpp>
+#include <nofold/io/atomic_file.hpp>
 
-#include "atomic_file.hpp"
 #include "command.hpp"
 #include "oversampling.hpp"
 #include "svg.hpp"
@@ -280,7 +280,7 @@ void write_csv(const std::string& path, const std::vector<Row>& rows) {
         }
         f << '\n';
     }
-    write_file_atomically(path, f.str());
+    nofold::io::write_file_atomically(path, f.str());
 }
 
 // ---- SVG ---------------------------------------------------------------------------------------

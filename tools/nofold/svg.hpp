@@ -7,7 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "atomic_file.hpp"
+#include <nofold/io/atomic_file.hpp>
+
 #include "command.hpp"
 
 namespace nofold::cli {
@@ -40,7 +41,7 @@ public:
     }
     void save(const std::string& path) {
         out_ << "</svg>\n";
-        write_file_atomically(path, out_.str());
+        nofold::io::write_file_atomically(path, out_.str());
     }
 
 private:

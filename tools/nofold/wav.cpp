@@ -8,7 +8,8 @@
 
 #include <sndfile.h>
 
-#include "atomic_file.hpp"
+#include <nofold/io/atomic_file.hpp>
+
 #include "command.hpp"
 
 namespace nofold::cli {
@@ -142,7 +143,7 @@ long write_wav(const std::string& path, const Audio& audio) {
         case SampleFormat::float32: subtype = SF_FORMAT_FLOAT; break;
     }
     info.format = SF_FORMAT_WAV | subtype;
-    AtomicFile target(path);
+    nofold::io::AtomicFile target(path);
     SndfileHandle file(sf_open_fd(target.fd(), SFM_WRITE, &info, 0));
     if (!file) throw FileError(path + ": cannot write (" + sf_strerror(nullptr) + ")");
     // No PEAK chunk: libsndfile stamps it with the time of writing, so equal audio would give

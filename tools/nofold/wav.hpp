@@ -31,9 +31,9 @@ inline constexpr long long max_wav_frames = 1LL << 28;  // 93 min at 48 kHz; 1 G
 /// when the data chunk declares more frames than the file holds (a file cut short).
 Audio read_wav(const std::string& path);
 
-/// Writes a WAV file in `audio.format`, atomically (AtomicFile: the old file stays intact on any
+/// Writes a WAV file in `audio.format`, atomically (io::AtomicFile: the old file stays intact on any
 /// failure). Integer formats are clipped to full scale; non-finite samples are written as 0 and
-/// counted: returns that count. Throws FileError when the file cannot be written.
+/// counted: returns that count. Throws FileError or io::WriteError when the file cannot be written.
 long write_wav(const std::string& path, const Audio& audio);
 /// Prints "nofold: warning: PATH: N non-finite output samples ..." on stderr when count > 0.
 void warn_non_finite(const std::string& path, long count);

@@ -15,6 +15,7 @@
 // gate order, reset_after).
 #pragma once
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,9 @@ inline int last_dimension(const Source& src, const json::Value& shape, const std
 
 }  // namespace detail
 
+/// Largest |in_gain| and |out_gain| a Keras/AIDA-X file may state, in dB (a factor of 10^5).
+inline constexpr double keras_max_gain_db = 100.0;
+
 namespace detail {
 
 inline ModelFile read_keras_root(const Source& src) {
@@ -72,8 +76,20 @@ inline ModelFile read_keras_root(const Source& src) {
     const int inputs = last_dimension(src, src.require(root, "in_shape", "$"), "$.in_shape");
     if (const json::Value* s = root.find("in_skip"); s && !s->is_null())
         file.input_skip = src.boolean(*s, "$.in_skip") ? InputSkip::on : InputSkip::off;
-    if (const json::Value* g = root.find("in_gain"); g && !g->is_null()) file.input_gain_db = src.number(*g, "$.in_gain");
-    if (const json::Value* g = root.find("out_gain"); g && !g->is_null()) file.output_gain_db = src.number(*g, "$.out_gain");
+    // Gains are checked like weights (finite) and for plausibility: beyond ±keras_max_gain_db the model is
+    // driven into nonsense or its output overflows (in_gain 1000 dB is 1e50, not even a float).
+    const auto gain_db = [&](const char* key, double& out) {
+        const json::Value* g = root.find(key);
+        if (!g || g->is_null()) return;
+        const std::string path = std::string("$.") + key;
+        const double db = src.number(*g, path);
+        if (!(std::fabs(db) <= keras_max_gain_db))
+            src.fail(*g, path, std::string(key) + " " + describe(*g) + " dB is not plausible (limit ±" +
+                                   std::to_string(static_cast<int>(keras_max_gain_db)) + " dB)");
+        out = db;
+    };
+    gain_db("in_gain", file.input_gain_db);
+    gain_db("out_gain", file.output_gain_db);
     if (const json::Value* r = root.find("samplerate"); r && !r->is_null()) {
         const double rate = src.number(*r, "$.samplerate");
         if (!(rate >= 1000.0 && rate <= 1536000.0)) src.fail(*r, "$.samplerate", "samplerate " + describe(*r) + " Hz is not plausible");

@@ -235,8 +235,7 @@ inline std::string rewrite_model_text(const std::string& file_name, const std::s
 
 inline void write_model_file(const std::string& in_path, const std::string& out_path, const std::vector<float>& weights,
                              const WriteOptions& options) {
-    if (options.same_file == SameFile::refuse && (in_path == out_path || same_file(in_path, out_path)))
-        throw WriteError(out_path, "refusing to overwrite the input model (choose another output file)");
+    if (options.same_file == SameFile::refuse) refuse_same_file(in_path, out_path);
     const std::string text = detail::read_text(in_path);
     write_file_atomically(out_path, rewrite_model_text(in_path, text, weights, options));
 }

@@ -5,8 +5,8 @@
 // h' = (1 − z) ⊙ n + z ⊙ h. Gate order r, z, n.
 // Kernel (detail/recurrent_step.hpp, shared with LstmLayer): four accumulators per batch of `lanes`
 // hidden units (r, z, input part of n, hidden part of n), two batches per pass over the columns, stored to a scratch; the nonlinearities
-// of a pass run after the GEMV of the next. The rows and biases of r and z are stored halved, so
-// σ(x) = ½ + ½·tanh(x/2) (detail::sigmoid_of_half) and every gate is one tanh of the tier.
+// of a pass run after the GEMV of the next. The rows and biases of r and z are stored halved (exact);
+// the gates and tanh follow the formulas of the tier (detail::sigmoid_of_half, recurrent_tanh).
 // Weight layout (tile-major): for each hidden batch, the x columns (r, z, n × lanes floats each), then
 // the h columns (r, z, n), then 4 × lanes biases (b_ir + b_hr, b_iz + b_hz halved; b_in; b_hn).
 // Template parameters: In, Hidden (sizes or nn::dynamic). Units: none. Latency: 0.
@@ -72,7 +72,7 @@ template <class Tier, class V>
 inline void gru_update(const V (&g)[4], const float* h_prev, float* h_out) noexcept {
     const V r = sigmoid_of_half<Tier>(g[0]);
     const V z = sigmoid_of_half<Tier>(g[1]);
-    const V n = math::Tanh<Tier>{}(simd::fma(r, g[3], g[2]));
+    const V n = recurrent_tanh<Tier>(simd::fma(r, g[3], g[2]));
     simd::store_aligned(h_out, simd::fma(z, simd::load_aligned<V>(h_prev) - n, n));
 }
 

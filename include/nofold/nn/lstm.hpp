@@ -8,8 +8,9 @@
 // AVX2) the state update takes them straight from the registers; larger cells park them in a small
 // scratch and run a pass's nonlinearities after the GEMV of the next pass (skewed, detail::recurrent_step),
 // so the latency-bound tanh chains overlap the load/FMA-bound GEMV. The rows of i, f and o are stored
-// halved (exact in float), so every gate is one tanh of the tier: σ(x) = ½ + ½·tanh(x/2)
-// (detail::sigmoid_of_half).
+// halved (exact in float); the gates and tanh follow the formulas of the NAM Core build the tier
+// reproduces (detail::sigmoid_of_half, recurrent_tanh: Exact 1/(1 + e^−x), Fast and NamCompat
+// ½ + ½·tanh(x/2)), and the bias is added after W·[x; h], as Core does.
 // Weight layout (tile-major): for each hidden batch, for each column of [x; h], 4 gates × lanes floats.
 // Template parameters: In, Hidden: sizes or nn::dynamic. Units: none. Latency: 0.
 // Allocates: configure() of dynamic shapes only. RT-safe: step, initial_state.
@@ -80,20 +81,20 @@ namespace detail {
 /// LSTM state update of one batch from its pre-activations g (i, f, o halved).
 template <class Tier, class V>
 inline void lstm_update(const V (&g)[4], const float* c_prev, float* h_out, float* c_out) noexcept {
-    const math::Tanh<Tier> tanh{};
     const V i = sigmoid_of_half<Tier>(g[0]);
     const V f = sigmoid_of_half<Tier>(g[1]);
-    const V gg = tanh(g[2]);
+    const V gg = recurrent_tanh<Tier>(g[2]);
     const V o = sigmoid_of_half<Tier>(g[3]);
     V c;
-    if constexpr (std::is_same_v<Tier, math::NamCompat>) {
-        // NAM's cell: two rounded products, then their sum (its reference renders have no fusion)
-        c = simd::no_contract(f * simd::load_aligned<V>(c_prev)) + simd::no_contract(i * gg);
-    } else {
+    if constexpr (std::is_same_v<Tier, math::Fast>) {
         c = simd::fma(f, simd::load_aligned<V>(c_prev), i * gg);
+    } else {
+        // NAM Core's cell (both of its builds, which the Exact and NamCompat tiers reproduce): two
+        // rounded products, then their sum (its reference renders have no fusion)
+        c = simd::no_contract(f * simd::load_aligned<V>(c_prev)) + simd::no_contract(i * gg);
     }
     simd::store_aligned(c_out, c);
-    simd::store_aligned(h_out, o * tanh(c));
+    simd::store_aligned(h_out, o * recurrent_tanh<Tier>(c));
 }
 
 }  // namespace detail

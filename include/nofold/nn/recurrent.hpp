@@ -17,7 +17,6 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
-#include <new>
 #include <type_traits>
 #include <vector>
 
@@ -74,11 +73,20 @@ public:
     NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept { process_channels(&in, &out, 1, n); }
     /// Channels whose state this instance holds (1 until set_channels); every channel shares the weights.
     int channels() const noexcept { return channels_; }
-    /// Non-real-time: hold state for `channels` ≥ 1 channels (allocates the extra state; resets).
-    void set_channels(int channels) {
-        channels_ = std::max(1, channels);
-        extra_.allocate(static_cast<std::size_t>(channels_ - 1) * ring_floats());
-        reset();
+    /// Floats of state that channels 1 … channels − 1 need (0 for one channel); see set_channels.
+    std::size_t extra_state_floats(int channels) const noexcept {
+        return static_cast<std::size_t>(std::max(channels, 1) - 1) * ring_floats();
+    }
+    /// Hold state for `channels` ≥ 1 channels (resets): channel 0 in the object, the others in `extra`,
+    /// extra_state_floats(channels) floats aligned to nofold::alignment that the caller owns and keeps
+    /// alive (nofold::ModelFor does). Null `extra` means one channel. The object never owns heap memory
+    /// for channels, so static shapes stay trivially destructible (a firmware `static` model needs no
+    /// __dso_handle). Not RT-safe by contract (a host changes channels between streams), never allocates.
+    /// keep_state: `extra` already holds these channels' state (a copy of the model moved it), no reset.
+    void set_channels(int channels, float* extra, bool keep_state = false) noexcept {
+        channels_ = extra != nullptr ? std::max(1, channels) : 1;
+        extra_ = extra;
+        if (!keep_state) reset();
     }
     /// `channels` ≤ channels() planar streams, each through its own state, sample by sample in
     /// lockstep: the steps of different channels are independent, so the core overlaps their
@@ -137,8 +145,7 @@ public:
     double rate_factor() const noexcept { return rate_; }
     double max_rate_factor() const noexcept { return max_rate_; }
     std::size_t heap_bytes() const noexcept {
-        std::size_t b = cell0_.heap_bytes() + ring_.heap_bytes() + tmp_.heap_bytes() + w_out_.heap_bytes() +
-                        extra_.size * sizeof(float);
+        std::size_t b = cell0_.heap_bytes() + ring_.heap_bytes() + tmp_.heap_bytes() + w_out_.heap_bytes();
         for (const auto& c : rest_) b += c.heap_bytes();
         if constexpr (Layers == dynamic) b += rest_.capacity() * sizeof(CellN);
         return b;
@@ -159,7 +166,7 @@ public:
 private:
     // Channel 0's state is in ring_ (inside the object for static shapes), the others' in extra_.
     float* slot(int channel, int layer, int s) noexcept {
-        float* base = channel == 0 ? ring_.data() : extra_.data + static_cast<std::size_t>(channel - 1) * ring_floats();
+        float* base = channel == 0 ? ring_.data() : extra_ + static_cast<std::size_t>(channel - 1) * ring_floats();
         return base + (static_cast<std::size_t>(layer) * static_cast<std::size_t>(slots_) + static_cast<std::size_t>(s)) *
                           static_cast<std::size_t>(sv_);
     }
@@ -234,37 +241,9 @@ private:
     float b_out_ = 0.0f;
     KnobSet knobs_;
     std::array<float, static_cast<std::size_t>(KnobSet::capacity) + 1> input_{};  // [x, knob values]
-    // State of channels 1 … channels_−1, ring_floats() each, aligned (the cells load state aligned).
-    // Freed through a function pointer set when allocated, so a model that never calls set_channels
-    // (firmware) references no operator new/delete at all.
-    struct ExtraState {
-        float* data = nullptr;
-        std::size_t size = 0;
-        void (*release)(float*) noexcept = nullptr;
-        ExtraState() = default;
-        ExtraState(const ExtraState& other) { *this = other; }
-        ExtraState& operator=(const ExtraState& other) {
-            if (this != &other) {
-                allocate(other.size);
-                std::copy(other.data, other.data + other.size, data);
-            }
-            return *this;
-        }
-        ~ExtraState() {
-            if (release) release(data);
-        }
-        void allocate(std::size_t n) {
-            if (release) release(data);
-            release = nullptr;
-            data = nullptr;
-            size = 0;
-            if (n == 0) return;
-            data = new (std::align_val_t{alignment}) float[n]();
-            size = n;
-            release = [](float* p) noexcept { ::operator delete[](p, std::align_val_t{alignment}); };
-        }
-    };
-    ExtraState extra_;
+    // State of channels 1 … channels_−1, ring_floats() each, aligned (the cells load state aligned);
+    // owned by the caller of set_channels.
+    float* extra_ = nullptr;
 };
 
 }  // namespace nofold::nn

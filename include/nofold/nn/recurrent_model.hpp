@@ -7,7 +7,9 @@
 // 1 and 64, i.e. one block, Core's count for a file without sample_rate; the loader passes
 // 0.5 × sample_rate when the file has one). reset() restores h0/c0 (LSTM) or zeros (GRU).
 // Storage: static sizes keep every weight and state inside the object (std::array, no heap: usable in
-// firmware as is, e.g. `nn::LstmModel<1, 16, 1, 1>`); nn::dynamic sizes allocate in the constructor.
+// firmware as is, e.g. `nn::LstmModel<1, 16, 1, 1>`, trivially destructible, so a `static` one needs no
+// __dso_handle); nn::dynamic sizes allocate in the constructor. The state of extra channels is the
+// caller's (set_channels), never the object's.
 // Units: samples at the running rate. Latency: 0. Allocates: constructor of dynamic shapes only.
 // RT-safe: process, reset, prewarm, set_rate_factor.
 // Reference: docs/model-formats.md §3, §7, §9.
@@ -58,8 +60,11 @@ public:
     }
 
     NOFOLD_REALTIME void process(const float* in, float* out, int n) noexcept { net_.process(in, out, n); }
-    /// Multi-channel with shared weights (see nofold::Model::set_channels). Allocates.
-    void set_channels(int channels) { net_.set_channels(channels); }
+    /// Multi-channel with shared weights (see nofold::Model::set_channels): channels 1 … channels − 1
+    /// keep their state in `extra`, extra_state_floats(channels) floats aligned to nofold::alignment,
+    /// owned by the caller (nofold::ModelFor allocates it). Never allocates; resets.
+    std::size_t extra_state_floats(int channels) const noexcept { return net_.extra_state_floats(channels); }
+    void set_channels(int channels, float* extra, bool keep_state = false) noexcept { net_.set_channels(channels, extra, keep_state); }
     int channels() const noexcept { return net_.channels(); }
     NOFOLD_REALTIME void process_channels(const float* const* in, float* const* out, int channels, int n) noexcept {
         net_.process_channels(in, out, channels, n);

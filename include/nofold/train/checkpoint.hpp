@@ -15,10 +15,7 @@
 #include <utility>
 #include <vector>
 
-// POSIX, for fsync of the file and its folder (training runs on Linux and macOS hosts only).
-#include <fcntl.h>
-#include <unistd.h>
-
+#include "../io/atomic_file.hpp"
 #include "adam.hpp"
 #include "random.hpp"
 
@@ -50,12 +47,12 @@ struct Checkpoint {
 using CheckpointProgress = std::function<void(std::size_t written, std::size_t total)>;
 
 /// Writes parameters (optimiser.size() values), the optimiser's step, settings and moments, the
-/// random source's state and `payload` to `path` atomically: the bytes go to `path`.tmp.<pid> in the
-/// same folder, are flushed and fsync'ed, then renamed over `path` (and the folder is fsync'ed), so
-/// `path` always holds either the previous complete checkpoint or the new one, whatever happens
-/// during the write. A temporary left behind by a killed writer is harmless and overwritten by the
-/// next save of the same process id. Throws CheckpointError on any I/O failure (the temporary is
-/// removed and `path` is untouched). Allocates; not real-time.
+/// random source's state and `payload` to `path` atomically (io::AtomicFile: a temporary file
+/// `.NAME.nofold-N` in the same folder, fsync'ed, renamed over `path`, the folder fsync'ed), so `path`
+/// always holds either the previous complete checkpoint or the new one, whatever happens during the
+/// write. A temporary left behind by a killed writer is harmless (never read, never reused). Throws
+/// CheckpointError on any I/O failure (the temporary is removed and `path` is untouched).
+/// Allocates; not real-time.
 template <class P, class M>
 void save_checkpoint(const std::string& path, const Adam<P, M>& optimiser, const P* parameters, const Random& random,
                      const std::vector<unsigned char>& payload = {}, const CheckpointProgress& progress = {});
@@ -231,39 +228,18 @@ void save_checkpoint(const std::string& path, const Adam<P, M>& optimiser, const
     w.bytes(payload.data(), payload.size());
     w.u32(crc32(bytes.data(), bytes.size()));
 
-    const std::string temp = path + ".tmp." + std::to_string(static_cast<long long>(::getpid()));
-    std::FILE* f = std::fopen(temp.c_str(), "wb");
-    if (f == nullptr) detail::checkpoint_fail(path, "cannot create temporary '" + temp + "': " + detail::errno_text());
-    auto abandon = [&](const std::string& why) {
-        std::fclose(f);
-        std::remove(temp.c_str());
-        detail::checkpoint_fail(path, why);
-    };
-    constexpr std::size_t chunk = 1 << 20;
-    for (std::size_t done = 0; done < bytes.size();) {
-        const std::size_t len = std::min(chunk, bytes.size() - done);
-        if (std::fwrite(bytes.data() + done, 1, len, f) != len) abandon("write failed: " + detail::errno_text());
-        done += len;
-        if (progress) progress(done, bytes.size());
-    }
-    if (std::fflush(f) != 0) abandon("flush failed: " + detail::errno_text());
-    if (::fsync(::fileno(f)) != 0) abandon("fsync failed: " + detail::errno_text());
-    if (std::fclose(f) != 0) {
-        std::remove(temp.c_str());
-        detail::checkpoint_fail(path, "close failed: " + detail::errno_text());
-    }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) {
-        const std::string why = detail::errno_text();
-        std::remove(temp.c_str());
-        detail::checkpoint_fail(path, "rename of the temporary failed: " + why);
-    }
-    // Make the rename itself durable.
-    const auto slash = path.find_last_of('/');
-    const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-    const int dir = ::open(folder.c_str(), O_RDONLY);
-    if (dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
+    try {
+        io::AtomicFile file(path);
+        constexpr std::size_t chunk = 1 << 20;
+        for (std::size_t done = 0; done < bytes.size();) {
+            const std::size_t len = std::min(chunk, bytes.size() - done);
+            file.write(bytes.data() + done, len);
+            done += len;
+            if (progress) progress(done, bytes.size());
+        }
+        file.commit();
+    } catch (const io::WriteError& e) {
+        detail::checkpoint_fail(path, e.reason());
     }
 }
 

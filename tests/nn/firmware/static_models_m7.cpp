@@ -5,6 +5,8 @@
 #include <nofold/nn/recurrent_model.hpp>
 #include <nofold/nn/wavenet_static.hpp>
 
+#include <type_traits>
+
 static_assert(!nofold::simd::enabled, "Cortex-M has no SIMD unit xsimd supports: the scalar path must be chosen");
 
 namespace {
@@ -12,6 +14,10 @@ namespace {
 namespace wn = nofold::nn::wavenet;
 using Lstm = nofold::nn::LstmModel<1, 16, 1, 1>;
 using Gru = nofold::nn::GruModel<1, 8, 1, 1>;
+// A `static` object with a non-trivial destructor needs the C++ runtime's exit registration
+// (__dso_handle), which a bare-metal image does not have.
+static_assert(std::is_trivially_destructible_v<Lstm> && std::is_trivially_destructible_v<Gru>,
+              "fixed-size recurrent models must be trivially destructible");
 
 // Stand-ins for the arrays `nofold codegen` writes (constexpr float[] in the file's order).
 template <std::size_t N>

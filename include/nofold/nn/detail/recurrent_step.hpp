@@ -9,7 +9,9 @@
 #include <type_traits>
 
 #include "../../config.hpp"
+#include "../../math/exp_log.hpp"
 #include "../../math/tanh.hpp"
+#include "../../math/tier.hpp"
 #include "../../simd/simd.hpp"
 
 namespace nofold::nn::detail {
@@ -26,18 +28,48 @@ inline constexpr int recurrent_tiles = 2;
 template <class V>
 inline constexpr int recurrent_chains = simd::lanes<V> == 8 || simd::lanes<V> == 1 ? 1 : 2;
 
-/// σ(2u) = ½ + ½·tanh(u), for a gate whose pre-activation was stored halved (u = x/2). Same formula as
-/// math::Sigmoid<Fast> and <NamCompat>; for math::Exact the absolute error is ≤ 1.5e-7 (½ of tanh's
-/// 4 ULP below 1, plus the final rounding) instead of Sigmoid<Exact>'s 4 ULP relative error, which
-/// differs only where σ < 1e-7, irrelevant for a gate that multiplies O(1) values.
+// Gate and cell functions in the formulas of the NAM Core build each tier reproduces
+// (docs/model-formats.md §3), because a recurrence integrates every difference in rounding: with
+// ½ + ½·tanh(x/2) gates or a one-formula tanh, equally accurate, the shared LSTM drifted to −109.4 dB
+// from Core's default render (issue 17); with the C library's formulas below, −118.9 dB (default
+// x86-64 flags) in a scalar model of the kernel.
+
+/// tanh of a recurrent cell. Exact: the C library's classic two-branch form that Core's tanhf
+/// evaluates, with math::expm1 (≤ 2 ULP): a = |x|, tanh a = 1 − 2/(expm1(2a) + 2) for a ≥ 1 and
+/// −t/(t + 2), t = expm1(−2a), below (one expm1 and one division: the branch picks the argument and
+/// the numerator). Within 3 ULP; ±inf give ±1, NaN propagates. Fast and NamCompat: math::Tanh<Tier>.
+template <class Tier, class V>
+inline V recurrent_tanh(const V& x) noexcept {
+    if constexpr (std::is_same_v<Tier, math::Exact>) {
+        const V a = simd::min(simd::broadcast<V>(9.5f), simd::abs(x));  // tanh rounds to 1 from 9.01
+        const auto big = a >= simd::broadcast<V>(1.0f);
+        const V two_a = a + a;
+        const V t = math::expm1(simd::select(big, two_a, -two_a));
+        const V q = simd::select(big, simd::broadcast<V>(2.0f), -t) / (t + simd::broadcast<V>(2.0f));
+        const V z = simd::select(big, simd::broadcast<V>(1.0f) - q, q);
+        return simd::select(x < V(0.0f), -z, z);
+    } else {
+        return math::Tanh<Tier>{}(x);
+    }
+}
+
+/// σ(2u) for a gate whose pre-activation was stored halved (u = x/2, exact). Exact: Core's default
+/// 1/(1 + e^−x) (e^−x by math::exp, ≤ 2 ULP; the sum and the quotient add ½ ULP each, no cancellation
+/// for either sign, e^−x = +inf gives 0). Fast and NamCompat: ½ + ½·tanh(u), Core's fast_sigmoid under
+/// enable_fast_tanh() (one tanh of the tier, max abs error ≤ 2e-6 for Fast).
 template <class Tier, class V>
 inline V sigmoid_of_half(const V& u) noexcept {
-    const V half = simd::broadcast<V>(0.5f);
-    return simd::fma(half, math::Tanh<Tier>{}(u), half);
+    if constexpr (std::is_same_v<Tier, math::Exact>) {
+        const V one = simd::broadcast<V>(1.0f);
+        return one / (one + math::exp(-(u + u)));
+    } else {
+        const V half = simd::broadcast<V>(0.5f);
+        return simd::fma(half, math::Tanh<Tier>{}(u), half);
+    }
 }
 
 /// Pre-activations of T consecutive batches of hidden units, K chains each: sink(t, sum) receives, for
-/// batch t, sum[q] = bias_q + Σ w·[x; h] for the Acc accumulators q. The tile of batch
+/// batch t, sum[q] = (Σ w·[x; h]) + bias_q for the Acc accumulators q (the bias added last). The tile of batch
 /// t starts at w + t·tile: nx columns of GX × lanes floats (gate q < GX − 1 into accumulator q, the last
 /// into LX), then nh columns of GH × lanes (the last gate into LH); its biases at bias + t·bias_stride.
 template <class V, int T, int K, int Acc, int GX, int LX, int GH, int LH, class Sink>
@@ -51,9 +83,8 @@ NOFOLD_UNROLL(4)
     for (int t = 0; t < T; ++t)
 NOFOLD_UNROLL(4)
         for (int q = 0; q < Acc; ++q) {
-            a[t][0][q] = simd::load_aligned<V>(bias + t * bias_stride + static_cast<std::size_t>(q * lanes));
 NOFOLD_UNROLL(4)
-            for (int k = 1; k < K; ++k) a[t][k][q] = V(0.0f);
+            for (int k = 0; k < K; ++k) a[t][k][q] = V(0.0f);
         }
     // column j feeds chain j mod K of every batch
     const auto columns = [&](const float* wc, const float* v, int n, auto gates, auto last) {
@@ -84,6 +115,8 @@ NOFOLD_UNROLL(4)
             sum[q] = a[t][0][q];
 NOFOLD_UNROLL(4)
             for (int k = 1; k < K; ++k) sum[q] = sum[q] + a[t][k][q];
+            // the bias last, as W·[x; h] + b is evaluated by NAM Core (and PyTorch)
+            sum[q] = sum[q] + simd::load_aligned<V>(bias + t * bias_stride + static_cast<std::size_t>(q * lanes));
         }
         sink(t, sum);
     }
