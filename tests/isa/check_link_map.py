@@ -51,19 +51,23 @@ def main():
     for name, obj in sections(text[:split]):
         discarded.setdefault(name, []).append(rank(obj))
     for name, obj in sections(text[split:]):
-        kept[name] = (rank(obj), obj)
-    if not any(r for r, _ in kept.values()):
+        kept.setdefault(name, []).append((rank(obj), obj))
+    if not any(r for copies in kept.values() for r, _ in copies):
         print("check_link_map: no ISA backend objects in the link", file=sys.stderr)
         return 2
+    # A name kept from several objects is a local function (a compiler clone such as .isra.0, outside any
+    # shared group): each object calls its own. A discarded copy was replaced by a kept one of the same name,
+    # so some kept copy must be of its level or lower.
     shared = bad = 0
-    for name, (r, obj) in sorted(kept.items()):
-        lower = [d for d in discarded.get(name, []) if d != r]
-        if lower or (r > 0 and name in discarded):
+    for name, copies in sorted(kept.items()):
+        lowest, obj = min(copies)
+        lost = discarded.get(name, [])
+        if any(d != lowest for d in lost):
             shared += 1
-        if any(d < r for d in discarded.get(name, [])):
+        if any(d < lowest for d in lost):
             bad += 1
-            print(f"kept from level {r} ({obj}) although a lower level has a copy: {name}")
-    backend = sum(1 for r, _ in kept.values() if r > 0)
+            print(f"kept from level {lowest} ({obj}) although a lower level has a copy: {name}")
+    backend = sum(1 for copies in kept.values() if min(copies)[0] > 0)
     print(f"check_link_map: {len(kept)} text sections, {backend} from backends, {shared} with copies in "
           f"several levels, {bad} kept from a higher level than the lowest copy")
     return 1 if bad else 0
