@@ -68,13 +68,14 @@ stage_default-flags() {
     rm -rf "$out/default-cmake" "$out/default-meson"
     cmake -S "$root" -B "$out/default-cmake" -G Ninja "${werror[@]}" -DCMAKE_BUILD_TYPE=Release \
         -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_BUILD_TOOLS=OFF \
-        -DNOFOLD_HEADER_CHECK=OFF >"$out/default-cmake.configure.log" 2>&1 ||
+        -DNOFOLD_HEADER_CHECK=OFF -DNOFOLD_ISA_PROBE=ON >"$out/default-cmake.configure.log" 2>&1 ||
         { cat "$out/default-cmake.configure.log"; return 1; }
     meson setup "$out/default-meson" -Dwerror=true -Dtools=false -Doptimization=2 \
         >"$out/default-meson.configure.log" 2>&1 || { cat "$out/default-meson.configure.log"; return 1; }
     cmake --build "$out/default-cmake" -j"$jobs" --target nofold_tests_math nofold_tests_dsp nofold_tests_simd nofold_tests_runtime \
-        nofold_tests_parity
-    (cd "$out/default-cmake" && ctest --output-on-failure -j"$jobs" -R '^(math|dsp|simd|runtime)$')
+        nofold_tests_parity nofold_isa_probe
+    # isa_dispatch: the probe natively and under qemu-x86_64 -cpu Nehalem / Haswell (docs/isa-dispatch.md).
+    (cd "$out/default-cmake" && ctest --output-on-failure -j"$jobs" -R '^(math|dsp|simd|runtime|isa_dispatch|isa_dispatch_link_map)$')
     "$out/default-cmake/tests/nofold_tests_parity"  # NAM Core renders (the shared LSTM: gate formula, no FMA)
     ninja -C "$out/default-meson" -j"$jobs" tests/nofold_tests_math tests/nofold_tests_dsp
     meson test -C "$out/default-meson" --no-rebuild --print-errorlogs math dsp
@@ -88,6 +89,7 @@ stage_consume() {  # install, then build tiny consumers with find_package, pkg-c
     cmake -S tests/consume/cmake -B "$out/consume-cmake" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
     cmake --build "$out/consume-cmake" >/dev/null
     "$out/consume-cmake/consumer"
+    if [[ -x $out/consume-cmake/consumer_dispatch ]]; then "$out/consume-cmake/consumer_dispatch"; fi
     # shellcheck disable=SC2046
     g++ -std=c++17 -Wall -Wextra -Werror $(PKG_CONFIG_PATH="$prefix/share/pkgconfig" pkg-config --cflags nofold) \
         tests/consume/main.cpp -o "$out/consume-pkgconfig"

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nofold/io/load.hpp>
+#include <nofold/isa/active.hpp>
 #include <nofold/nn/wavenet_presets.hpp>
 #include <nofold/runtime/wavenet.hpp>
 
@@ -71,6 +73,19 @@ void runtime_wavenet(benchmark::State& state, nn::WaveNetConfig cfg, math::Accur
     run_model(state, *m);
 }
 
+// Built through io::build, so through the run-time ISA dispatch when the program has it
+// (docs/isa-dispatch.md); the label names the path. Compares a dispatched backend with a build whose
+// own flags are that instruction set.
+void dispatched(benchmark::State& state, nn::ModelConfig cfg) {
+    io::ModelFile file;
+    file.model.config = std::move(cfg);
+    file.model.weights = noise(nn::weight_count(file.model.config), 3, 0.2f);
+    const io::LoadedModel loaded = io::build(std::move(file));
+    const isa::Path path = isa::active_path();
+    state.SetLabel(std::string(isa::level_name(path.level)) + " " + path.simd_arch);
+    run_model(state, *loaded.model);
+}
+
 template <class P>
 void static_wavenet(benchmark::State& state, math::Accuracy math) {
     nn::Options opt;
@@ -116,5 +131,8 @@ BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_nano/runtime/exact, a1(4, 2, false
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_nano/runtime/fast, a1(4, 2, false), math::Accuracy::fast);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a2_c3/runtime/exact, a2(3), math::Accuracy::exact);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a2_c8/runtime/exact, a2(8), math::Accuracy::exact);
+BENCHMARK_CAPTURE(dispatched, WaveNet/a1_standard/dispatched/exact, a1(16, 8, true));
+BENCHMARK_CAPTURE(dispatched, WaveNet/a1_nano/dispatched/exact, a1(4, 2, false));
+BENCHMARK_CAPTURE(dispatched, LSTM/1x16/dispatched/exact, nn::LstmConfig{1, 16, 1});
 
 BENCHMARK_MAIN();

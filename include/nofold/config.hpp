@@ -12,6 +12,10 @@
 //   NOFOLD_NO_EXCEPTIONS    never throw; detected automatically under -fno-exceptions. Loaders are
 //                           not available then (firmware uses generated headers instead).
 //   NOFOLD_ASSERT(cond)     precondition check used on non-real-time paths; defaults to assert().
+//   NOFOLD_ISA_DISPATCH, NOFOLD_ISA_HAVE_SSE41 / _AVX2 / _AVX512 (=1)
+//                           run-time instruction-set dispatch of io::load / io::build (isa/dispatch.hpp);
+//                           set by the build helpers, identically for every translation unit of a program.
+//                           NOFOLD_ISA_NAME is only for a backend translation unit (isa_backend.hpp).
 // Defined for the library's own use: NOFOLD_REALTIME, NOFOLD_UNROLL(n) (see below).
 #pragma once
 

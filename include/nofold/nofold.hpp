@@ -28,6 +28,7 @@
 
 #include "io/codegen.hpp"
 #include "io/load.hpp"
+#include "isa/active.hpp"
 #include "io/nam_writer.hpp"
 #include "io/write.hpp"
 

@@ -5,6 +5,7 @@
 //   file has none), sample_rate_assumed_hz (the rate the model runs at: stored, format default or
 //   NAM's 48000), weights (children and condition_dsp included),
 //   receptive_field (samples), latency_samples, flops_per_sample, memory_bytes, implementation,
+//   isa ({selected: baseline/sse41/avx2/avx512, simd, float_lanes, dispatch}: the code path the model runs),
 //   dispatch ([{path, implementation, reason}] one per network), load_ms, nam_prewarm_samples,
 //   slimmable (array of submodel max_values or allowed channel widths; empty when not slimmable),
 //   input_skip, input_gain_db, output_gain_db, conditioning ([{index, name, default, min, max}]: the
@@ -17,6 +18,7 @@
 #include <optional>
 
 #include <nofold/io/load.hpp>
+#include <nofold/isa/active.hpp>
 
 #include "command.hpp"
 #include "oversampling.hpp"
@@ -80,6 +82,9 @@ std::function<void()> add_info(CLI::App& app) {
             j["flops_per_sample"] = m.model->flops_per_sample();
             j["memory_bytes"] = m.model->memory_bytes();
             j["implementation"] = m.model->implementation_name();
+            const isa::Path isa_path = isa::active_path();
+            j["isa"] = {{"selected", isa::level_name(isa_path.level)}, {"simd", isa_path.simd_arch},
+                        {"float_lanes", isa_path.float_lanes}, {"dispatch", isa_path.dispatched}};
             Json dispatch = Json::array();
             for (const auto& d : m.dispatch)
                 dispatch.push_back(Json{{"path", d.path}, {"implementation", d.implementation}, {"reason", d.reason}});
@@ -135,6 +140,9 @@ std::function<void()> add_info(CLI::App& app) {
         std::printf("FLOPs/sample    %.0f\n", m.model->flops_per_sample());
         std::printf("memory          %zu bytes\n", m.model->memory_bytes());
         std::printf("implementation  %s\n", m.model->implementation_name());
+        const isa::Path isa_path = isa::active_path();
+        std::printf("instruction set %s (%s, %d float lanes, %s)\n", isa::level_name(isa_path.level), isa_path.simd_arch,
+                    isa_path.float_lanes, isa_path.dispatched ? "chosen at run time from CPUID" : "fixed at compile time");
         for (const auto& d : m.dispatch)
             std::printf("  %s: %s — %s\n", d.path.c_str(), d.implementation.c_str(), d.reason.c_str());
         std::printf("load time       %.2f ms\n", m.load_ms);

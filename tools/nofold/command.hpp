@@ -50,6 +50,8 @@ using Json = nlohmann::ordered_json;
 
 /// Prints one JSON document on stdout (two-space indent, trailing newline).
 void print_json(const Json& value);
+/// nofold's analytically constructed demo amp as .nam JSON (cmd_make_demo_model.cpp).
+Json demo_model();
 
 /// Names what the program is working on (a file), for the message when memory runs out:
 /// "nofold: SUBJECT: too large (N MB needed, limit M MB)", exit status 1.

@@ -34,6 +34,7 @@
 #include "../nn/wavenet_presets.hpp"
 #include "../runtime/composite.hpp"
 #include "../runtime/make_model.hpp"
+#include "../isa/dispatch.hpp"
 #include "load_error.hpp"
 #include "presets.hpp"
 #include "prewarm.hpp"
@@ -197,6 +198,28 @@ std::unique_ptr<Model> make_static_lstm(const nn::LstmConfig& c, const std::vect
 }
 
 /// Builds one network (a leaf), recording how.
+// Builds one network for this translation unit's instruction set: the static preset when allowed and the
+// shape matches one, else the runtime model. What an isa::Backend exports (isa_backend.hpp).
+inline std::unique_ptr<Model> make_leaf(const nn::NestedModel& net, const nn::Options& ro, bool allow_static,
+                                        std::string& reason, std::string& error) {
+    const PresetMatch match = allow_static ? match_preset(net) : PresetMatch{"", "runtime implementation requested", ""};
+    std::unique_ptr<Model> model;
+    reason = match.reason;
+    error.clear();
+    if (!match.name.empty()) {
+        if (const auto* w = std::get_if<nn::WaveNetConfig>(&net.config)) {
+            model = nn::wavenet::match_preset(*w, net.weights.data(), net.weights.size(), ro, error);
+        } else if (const auto* l = std::get_if<nn::LstmConfig>(&net.config)) {
+            model = make_static_lstm(*l, net.weights, ro, error,
+                                         std::make_index_sequence<std::size(nn::lstm_preset_sizes)>{});
+        }
+        if (!error.empty()) return nullptr;
+        if (!model) reason += ", but the static instantiation cannot run it (rate factor above 8); the runtime model does";
+    }
+    if (!model) model = runtime::make_model(net, ro, error);
+    return error.empty() ? std::move(model) : nullptr;
+}
+
 inline std::unique_ptr<Model> build_leaf(const nn::NestedModel& net, const std::string& file_name, const std::string& path,
                                          bool has_rate, const LoadOptions& options, std::vector<DispatchInfo>& log,
                                          std::vector<std::string>& warnings) {
@@ -216,25 +239,11 @@ inline std::unique_ptr<Model> build_leaf(const nn::NestedModel& net, const std::
     if (nam_prewarm) ro.prewarm = nn::PrewarmMode::zero_blocks;
     // Recurrent state has no closed-form steady state: both policies feed Core's count of zeros.
     if (nam_prewarm || recurrent) ro.prewarm_samples = nam_prewarm_samples(net, has_rate);
-    const PresetMatch match =
-        options.dispatch == Dispatch::automatic ? match_preset(net) : PresetMatch{"", "runtime implementation requested", ""};
-    std::string error;
-    std::unique_ptr<Model> model;
-    std::string reason = match.reason;
-    if (!match.name.empty()) {
-        if (const auto* w = std::get_if<nn::WaveNetConfig>(&net.config)) {
-            model = nn::wavenet::match_preset(*w, net.weights.data(), net.weights.size(), ro, error);
-        } else if (const auto* l = std::get_if<nn::LstmConfig>(&net.config)) {
-            model = make_static_lstm(*l, net.weights, ro, error,
-                                         std::make_index_sequence<std::size(nn::lstm_preset_sizes)>{});
-        }
-        if (!error.empty()) throw LoadError(file_name, path, "cannot build the model: " + error);
-        if (!model) reason += ", but the static instantiation cannot run it (rate factor above 8); the runtime model does";
-    }
-    if (!model) {
-        model = runtime::make_model(net, ro, error);
-        if (!error.empty() || !model) throw LoadError(file_name, path, "cannot build the model: " + error);
-    }
+    std::string error, reason;
+    const isa::Backend* backend = isa::selected();
+    std::unique_ptr<Model> model = backend ? backend->make_leaf(net, ro, options.dispatch == Dispatch::automatic, reason, error)
+                                           : make_leaf(net, ro, options.dispatch == Dispatch::automatic, reason, error);
+    if (!error.empty() || !model) throw LoadError(file_name, path, "cannot build the model: " + error);
     log.push_back({path, model->implementation_name(), reason});
     return model;
 }
