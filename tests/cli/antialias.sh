@@ -31,7 +31,7 @@ expect 2 "lambda" "$nofold" antialias "$tmp/teacher.nam" -o "$tmp/s.nam" --lambd
 expect 2 "checkpoint" "$nofold" antialias "$tmp/teacher.nam" -o "$tmp/s.nam" --resume
 expect 1 "output folder does not exist" "$nofold" antialias "$tmp/teacher.nam" -o "$tmp/missing/s.nam"
 expect 1 "architecture ConvNet" "$nofold" antialias "$corpus/nam_convnet.json" -o "$tmp/s.nam"
-expect 1 "teacher" "$nofold" antialias "$tmp/teacher.nam" -o "$tmp/teacher.nam"
+expect 2 "teacher" "$nofold" antialias "$tmp/teacher.nam" -o "$tmp/teacher.nam"
 sed 's/"version"/"sample_rate": 96000, "version"/' "$tmp/teacher.nam" >"$tmp/rate96.nam"
 expect 1 "96000" "$nofold" antialias "$tmp/rate96.nam" -o "$tmp/s.nam"
 if [ "$(id -u)" != 0 ]; then  # root writes into read-only folders
