@@ -6,7 +6,8 @@
 //   --chromatic: MIDI 21...108 x {-36, -18, -6} dBFS, 1.2 s per tone, last second analysed, at the
 //     model's rate; means of the linear values (then dB), per-tone rows with --csv.
 // --oversample N --filter F runs the model inside dsp::OversampledModel. --reference MODEL adds HESR
-// (harmonic magnitudes against that model's). MODEL may also be a built-in memoryless system:
+// (harmonic magnitudes against that model's) and ESR-T / NMR-T (the output against the reference's
+// alias-free resynthesis, docs/metrics.md §4). MODEL may also be a built-in memoryless system:
 // `builtin:tanh:G` (tanh(G x)) or `builtin:identity`, for checking the measurement itself, or
 // `builtin:diode_clipper[:DRIVE_DB]`, the white-box device (dsp::DiodeClipperModel), e.g. as --reference.
 // Tones run in parallel on --threads threads (default: all cores), each with its own model instance.
@@ -148,7 +149,7 @@ struct Row {
     Tone tone;
     std::optional<analysis::AsrResult> asr;
     analysis::Ratio asr_time, esr_s, nmr_s;
-    std::optional<analysis::Ratio> hesr;
+    std::optional<analysis::Ratio> hesr, esr_t, nmr_t;  // against the reference (-T: its band-limited output)
     analysis::Harmonics harmonics;
     std::vector<std::complex<double>> spectrum;  // single tone only (for the SVG)
 };
@@ -166,6 +167,8 @@ std::vector<Row> measure_all(const std::vector<Tone>& tones, const SystemSpec& s
             if (reference) ref_model = make_system(*reference, nullptr);
             std::unique_ptr<analysis::SineAnalyzer> analyzer;
             std::unique_ptr<analysis::Fft> plan;
+            std::unique_ptr<analysis::NmrAnalyzer> nmr;
+            double nmr_rate = 0.0;
             for (std::size_t i = next++; i < tones.size(); i = next++) {
                 const auto& test = tones[i].test;
                 if (!analyzer || analyzer->size() != test.analysed_samples() ||
@@ -192,6 +195,14 @@ std::vector<Row> measure_all(const std::vector<Tone>& tones, const SystemSpec& s
                     const auto ref_out = analysis::run_tone(ref_process, test);
                     const auto ref_h = analyzer->harmonic_analyzer().analyse(ref_out.data(), test.f0_hz);
                     row.hesr = analysis::hesr(row.harmonics, ref_h);
+                    std::vector<double> limited(ref_out.size());
+                    analyzer->harmonic_analyzer().resynthesise(ref_h, limited.data());
+                    row.esr_t = analysis::esr(r.output.data(), limited.data(), limited.size());
+                    if (!nmr || nmr_rate != test.sample_rate_hz) {
+                        nmr = std::make_unique<analysis::NmrAnalyzer>(test.sample_rate_hz);
+                        nmr_rate = test.sample_rate_hz;
+                    }
+                    row.nmr_t = nmr->measure(r.output.data(), limited.data(), limited.size());
                     if (keep_spectrum) {  // analyse() replaced the spectrum; restore the model's
                         analyzer->harmonic_analyzer().analyse(r.output.data(), test.f0_hz);
                         row.spectrum = analyzer->harmonic_analyzer().last_spectrum();
@@ -230,7 +241,7 @@ struct Summary {
     analysis::Ratio asr;
     const char* asr_kind = "dft";
     analysis::Ratio esr_s, nmr_s;
-    std::optional<analysis::Ratio> hesr;
+    std::optional<analysis::Ratio> hesr, esr_t, nmr_t;
 };
 
 // Mean of the linear values, then dB (docs/metrics.md §4). ASR uses §2 when every tone is bin-exact,
@@ -239,18 +250,26 @@ Summary summarise(const std::vector<Row>& rows) {
     Summary s;
     const bool all_dft = std::all_of(rows.begin(), rows.end(), [](const Row& r) { return r.asr.has_value(); });
     s.asr_kind = all_dft ? "dft" : "time_domain";
-    double asr = 0, esr = 0, nmr = 0, hesr = 0;
+    double asr = 0, esr = 0, nmr = 0, hesr = 0, esr_t = 0, nmr_t = 0;
     for (const auto& r : rows) {
         asr += all_dft ? r.asr->linear : r.asr_time.linear;
         esr += r.esr_s.linear;
         nmr += r.nmr_s.linear;
-        if (r.hesr) hesr += r.hesr->linear;
+        if (r.hesr) {
+            hesr += r.hesr->linear;
+            esr_t += r.esr_t->linear;
+            nmr_t += r.nmr_t->linear;
+        }
     }
     const double n = static_cast<double>(rows.size());
     s.asr = analysis::Ratio::from_linear(asr / n);
     s.esr_s = analysis::Ratio::from_linear(esr / n);
     s.nmr_s = analysis::Ratio::from_linear(nmr / n);
-    if (!rows.empty() && rows.front().hesr) s.hesr = analysis::Ratio::from_linear(hesr / n);
+    if (!rows.empty() && rows.front().hesr) {
+        s.hesr = analysis::Ratio::from_linear(hesr / n);
+        s.esr_t = analysis::Ratio::from_linear(esr_t / n);
+        s.nmr_t = analysis::Ratio::from_linear(nmr_t / n);
+    }
     return s;
 }
 
@@ -405,7 +424,7 @@ std::function<void()> add_alias(CLI::App& app) {
     app.add_option("--filter", o->filter, "oversampling filter: iir (= iir_quality), iir_fast, fir (= fir_linear_phase)");
     app.add_option("--final-stage", o->final_stage, "last down-sampling stage: halfband | nyquist");
     app.add_flag("--chromatic", o->chromatic, "the chromatic set: MIDI 21-108 x {-36,-18,-6} dBFS");
-    app.add_option("--reference", o->reference, "reference model for HESR (harmonic magnitudes)");
+    app.add_option("--reference", o->reference, "reference model for HESR, ESR-T and NMR-T (e.g. the teacher)");
     app.add_flag("--json", o->json, "print the result as JSON");
     app.add_option("--csv", o->csv, "write per-tone rows to this CSV file");
     app.add_option("--svg", o->svg, "draw the spectrum (single tone) or NMR-S/ESR-S vs f0 (chromatic)");
@@ -480,7 +499,11 @@ std::function<void()> add_alias(CLI::App& app) {
             out["asr"] = number(s.asr.linear);
             out["esr_s_db"] = number(s.esr_s.db);
             out["nmr_s_db"] = number(s.nmr_s.db);
-            if (s.hesr) out["hesr_db"] = number(s.hesr->db);
+            if (s.hesr) {
+                out["hesr_db"] = number(s.hesr->db);
+                out["esr_t_db"] = number(s.esr_t->db);
+                out["nmr_t_db"] = number(s.nmr_t->db);
+            }
             out["tones"] = rows.size();
             out["oversample"] = o->oversample;
             out["filter"] = filter_name;
@@ -508,7 +531,11 @@ std::function<void()> add_alias(CLI::App& app) {
         std::printf("  ESR-S                           %8s dB\n", db_text(s.esr_s.db).c_str());
         std::printf("  NMR-S                           %8s dB   (aliasing audible above about -10 dB)\n",
                     db_text(s.nmr_s.db).c_str());
-        if (s.hesr) std::printf("  HESR vs %-23s %8s dB\n", o->reference.c_str(), db_text(s.hesr->db).c_str());
+        if (s.hesr) {
+            std::printf("  HESR vs %-23s %8s dB\n", o->reference.c_str(), db_text(s.hesr->db).c_str());
+            std::printf("  ESR-T (vs the reference's band-limited output) %8s dB\n", db_text(s.esr_t->db).c_str());
+            std::printf("  NMR-T                                          %8s dB\n", db_text(s.nmr_t->db).c_str());
+        }
     };
 }
 

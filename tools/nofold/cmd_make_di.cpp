@@ -5,42 +5,11 @@
 #include <cstdint>
 
 #include "command.hpp"
+#include "di_phrase.hpp"
 #include "wav.hpp"
 
 namespace nofold::cli {
 namespace {
-
-// One plucked note added into `out` from `start`, lasting `length` samples.
-void pluck(std::vector<float>& out, long start, long length, double f0_hz, double peak, double rate_hz,
-           std::uint32_t seed) {
-    const auto period = static_cast<std::size_t>(std::lround(rate_hz / f0_hz));
-    std::vector<double> line(period);
-    std::uint32_t state = seed;
-    double mean = 0.0;
-    for (double& v : line) {
-        state = state * 1664525u + 1013904223u;  // LCG: deterministic on every platform
-        v = (static_cast<double>(state >> 8) / 16777216.0) * 2.0 - 1.0;
-        mean += v;
-    }
-    mean /= static_cast<double>(period);
-    for (double& v : line) v -= mean;  // no DC in the excitation
-    // A pick is brighter than a thumb: one-zero pre-filter on the burst, then normalise to `peak`.
-    double biggest = 0.0;
-    for (double v : line) biggest = std::max(biggest, std::fabs(v));
-    const double loss = 0.996;  // loop damping: notes decay over about a second
-    std::size_t index = 0;
-    double previous = 0.0;
-    for (long i = 0; i < length && start + i < static_cast<long>(out.size()); ++i) {
-        const double current = line[index];
-        const double next = loss * 0.5 * (current + previous);
-        previous = current;
-        line[index] = next;
-        index = (index + 1) % period;
-        // 3 ms fade-out at the end so notes do not click when the next one starts.
-        const double fade = std::min(1.0, static_cast<double>(length - i) / (0.003 * rate_hz));
-        out[static_cast<std::size_t>(start + i)] += static_cast<float>(peak / biggest * current * fade);
-    }
-}
 
 struct MakeDiOptions {
     std::string output;
@@ -57,19 +26,7 @@ std::function<void()> add_make_di(CLI::App& app) {
         Audio audio;
         audio.sample_rate_hz = static_cast<int>(o->rate_hz);
         audio.format = SampleFormat::float32;
-        const long total = std::lround(o->seconds * o->rate_hz);
-        audio.channels.assign(1, std::vector<float>(static_cast<std::size_t>(total), 0.0f));
-        // A phrase over E minor: MIDI notes, repeated to fill the length, two notes a second, louder
-        // accents on the beat, a high bend-free run to show aliasing on high notes.
-        const int notes[] = {40, 47, 52, 55, 59, 64, 67, 71, 76, 79, 83, 88, 76, 64, 52, 45};
-        const long step = std::lround(0.5 * o->rate_hz);
-        int k = 0;
-        for (long start = std::lround(0.1 * o->rate_hz); start < total; start += step, ++k) {
-            const int midi = notes[k % 16];
-            const double f0 = 440.0 * std::pow(2.0, (midi - 69) / 12.0);
-            const double peak = (k % 4 == 0) ? 0.5 : 0.3;  // about −6 and −10 dBFS, like a hot DI
-            pluck(audio.channels[0], start, step, f0, peak, o->rate_hz, 12345u + static_cast<std::uint32_t>(k));
-        }
+        audio.channels.assign(1, di_phrase(o->rate_hz, o->seconds));
         write_wav(o->output, audio);
     };
 }

@@ -33,6 +33,7 @@ struct Command {
 // One function per cmd_<name>.cpp; main.cpp lists them.
 Command activations_command();
 Command alias_command();
+Command antialias_command();
 Command bench_command();
 Command codegen_command();
 Command convert_command();
