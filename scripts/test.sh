@@ -36,7 +36,8 @@ stage_gcc-avx2() {  # everything: tests, benchmarks, the nofold program, example
 stage_clang-scalar-sanitize() {
     configure_build_test clang-scalar-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
         -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DNOFOLD_NO_SIMD=ON -DNOFOLD_SANITIZE=address,undefined \
-        -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_BUILD_TOOLS=OFF -DNOFOLD_HEADER_CHECK=OFF
+        -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_BUILD_TOOLS=OFF -DNOFOLD_HEADER_CHECK=OFF \
+        -DNOFOLD_LEARNING_TESTS=OFF
     tsan_processor
 }
 # ThreadSanitizer on the Processor tests only (the swap protocol with a UI thread polling every
@@ -118,7 +119,8 @@ stage_aarch64() {  # NEON path, tests under qemu-aarch64
     # Under qemu the float sweeps sample every 1024th bit pattern instead of every 64th (native runs do all).
     NOFOLD_TEST_SWEEP_STRIDE=1024 configure_build_test aarch64 -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" \
         -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/aarch64-linux-gnu.cmake" -DNOFOLD_HEADER_DEPS_DIR="$deps" \
-        -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_BUILD_TOOLS=OFF -DNOFOLD_HEADER_CHECK=OFF
+        -DNOFOLD_BUILD_BENCHMARKS=OFF -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_BUILD_TOOLS=OFF -DNOFOLD_HEADER_CHECK=OFF \
+        -DNOFOLD_LEARNING_TESTS=OFF
 }
 stage_cortex-m7() {  # Cortex-M: heap-free compile checks, then the firmware booted on an emulated M7
     mkdir -p "$out/cortex-m7"

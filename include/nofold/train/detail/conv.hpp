@@ -1,6 +1,9 @@
 // nofold::train::detail — the causal convolution kernels of the gradient classes (WaveNetGradient,
 // ConvNetGradient) in both directions, over channel-major rows of one training frame (row r of a
 // matrix at r·N), in the .nam weight order ([out][in / groups][k], tap k on x[t − (K − 1 − k)·d]).
+// Ungrouped convolutions run their frames from the largest tap offset on as register-tiled products
+// (matrix.hpp: every tap a column pointer into its input row, no gathered copy); the first frames, where
+// some taps still reach before t = 0, and grouped convolutions take the plain loops.
 // Template parameter: T (float or double). Units: samples. Allocates: fill_bias when a row grows.
 // Reference: docs/model-formats.md §2.2 (weight order).
 #pragma once
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include "../../math/activation.hpp"
+#include "matrix.hpp"
 
 namespace nofold::train {
 
@@ -19,9 +23,21 @@ inline std::size_t sz(int v) noexcept { return static_cast<std::size_t>(v); }
 
 /// dst[o][t] += Σ_j Σ_k w[(o·in_g + j)·K + k] · src[(o / out_g)·in_g + j][t − (K − 1 − k)·d]: a causal
 /// grouped convolution in the .nam weight order ([out][in / groups][k]), rows N apart, zero before t = 0.
+/// Most columns (input rows × taps) a tiled product takes; wider convolutions take the plain loops.
+inline constexpr int max_tiled_columns = 512;
+
 template <class T>
 void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N) {
     const int in_g = in / groups, out_g = out / groups;
+    const std::size_t reach = sz((K - 1) * d);
+    std::size_t head = N;  // frames before `head` take the loops below
+    if (groups == 1 && in * K <= max_tiled_columns && N > reach) {
+        const T* cols[max_tiled_columns];
+        for (int j = 0; j < in; ++j)
+            for (int k = 0; k < K; ++k) cols[j * K + k] = src + sz(j) * N + reach - sz((K - 1 - k) * d);
+        multiply_add<T>(w, in * K, out, in * K, cols, dst + reach, N, static_cast<int>(N - reach));
+        head = reach;
+    }
     for (int o = 0; o < out; ++o) {
         T* row = dst + sz(o) * N;
         for (int j = 0; j < in_g; ++j) {
@@ -29,7 +45,7 @@ void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* sr
             for (int k = 0; k < K; ++k) {
                 const T wv = w[sz((o * in_g + j) * K + k)];
                 const std::size_t off = sz((K - 1 - k) * d);
-                for (std::size_t t = off; t < N; ++t) row[t] += wv * s[t - off];
+                for (std::size_t t = off; t < head; ++t) row[t] += wv * s[t - off];
             }
         }
     }
@@ -54,6 +70,22 @@ template <class T>
 void conv_back(const T* w, T* gw, int out, int in, int K, int d, int groups, const T* src, const T* dout, T* dsrc,
                std::size_t N) {
     const int in_g = in / groups, out_g = out / groups;
+    const std::size_t reach = sz((K - 1) * d);
+    std::size_t head = N;  // frames before `head` take the loops below
+    if (groups == 1 && in * K <= max_tiled_columns && N > reach) {
+        const T* cols[max_tiled_columns];
+        T* dcols[max_tiled_columns];
+        for (int j = 0; j < in; ++j)
+            for (int k = 0; k < K; ++k) {
+                const std::size_t at = sz(j) * N + reach - sz((K - 1 - k) * d);
+                cols[j * K + k] = src + at;
+                dcols[j * K + k] = dsrc ? dsrc + at : nullptr;
+            }
+        const int n = static_cast<int>(N - reach);
+        multiply_add_outer<T>(dout + reach, N, out, cols, in * K, gw, in * K, n);
+        if (dsrc) multiply_add_wt<T>(w, in * K, out, in * K, dout + reach, N, dcols, n);
+        head = reach;
+    }
     for (int o = 0; o < out; ++o) {
         const T* dr = dout + sz(o) * N;
         for (int j = 0; j < in_g; ++j) {
@@ -63,10 +95,10 @@ void conv_back(const T* w, T* gw, int out, int in, int K, int d, int groups, con
             for (int k = 0; k < K; ++k) {
                 const std::size_t wi = sz((o * in_g + j) * K + k);
                 const std::size_t off = sz((K - 1 - k) * d);
-                if (off >= N) continue;
-                gw[wi] += dot(dr + off, s, N - off);
+                if (off >= head) continue;
+                gw[wi] += dot(dr + off, s, head - off);
                 if (ds)
-                    for (std::size_t t = off; t < N; ++t) ds[t - off] += w[wi] * dr[t];
+                    for (std::size_t t = off; t < head; ++t) ds[t - off] += w[wi] * dr[t];
             }
         }
     }
