@@ -32,7 +32,7 @@ void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* sr
     const std::size_t reach = sz((K - 1) * d);
     std::size_t head = N;  // frames before `head` take the loops below
     if (groups == 1 && in * K <= max_tiled_columns && N > reach) {
-        const T* cols[max_tiled_columns];
+        const T* cols[max_tiled_columns] = {};  // (initialised: GCC cannot see that the loop fills the first in·K)
         for (int j = 0; j < in; ++j)
             for (int k = 0; k < K; ++k) cols[j * K + k] = src + sz(j) * N + reach - sz((K - 1 - k) * d);
         multiply_add<T>(w, in * K, out, in * K, cols, dst + reach, N, static_cast<int>(N - reach));
@@ -73,8 +73,8 @@ void conv_back(const T* w, T* gw, int out, int in, int K, int d, int groups, con
     const std::size_t reach = sz((K - 1) * d);
     std::size_t head = N;  // frames before `head` take the loops below
     if (groups == 1 && in * K <= max_tiled_columns && N > reach) {
-        const T* cols[max_tiled_columns];
-        T* dcols[max_tiled_columns];
+        const T* cols[max_tiled_columns] = {};  // (initialised: GCC cannot see that the loop fills the first in·K)
+        T* dcols[max_tiled_columns] = {};
         for (int j = 0; j < in; ++j)
             for (int k = 0; k < K; ++k) {
                 const std::size_t at = sz(j) * N + reach - sz((K - 1 - k) * d);
