@@ -32,7 +32,7 @@ namespace {
 
 std::atomic<bool> interrupted{false};
 
-extern "C" void on_interrupt(int) { interrupted.store(true); }
+extern "C" void on_antialias_interrupt(int) { interrupted.store(true); }
 
 struct AntialiasOptions {
     std::string model, output, checkpoint, svg;
@@ -189,7 +189,7 @@ std::function<void()> add_antialias(CLI::App& app) {
                          seconds_text(p.elapsed_seconds).c_str(), seconds_text(p.eta_seconds).c_str());
             std::fflush(stderr);
         };
-        std::signal(SIGINT, on_interrupt);
+        std::signal(SIGINT, on_antialias_interrupt);
         train::FineTuneResult r;
         try {
             r = train::fine_tune(loaded.file, fs, fo);

@@ -28,7 +28,7 @@ namespace nofold::cli {
 namespace {
 
 std::atomic<bool> interrupted{false};
-extern "C" void on_interrupt(int) { interrupted.store(true); }
+extern "C" void on_train_interrupt(int) { interrupted.store(true); }
 
 struct TrainOptions {
     std::string input, target, output, arch = "standard", activation, pre_emphasis = "high-pass", checkpoint;
@@ -186,7 +186,7 @@ std::function<void()> add_train(CLI::App& app) {
             status.update(buf, p.epoch_end);
         };
         interrupted = false;
-        const auto previous = std::signal(SIGINT, on_interrupt);
+        const auto previous = std::signal(SIGINT, on_train_interrupt);
         train::FitResult r;
         try {
             r = train::fit(x, y, s, progress, &interrupted);
