@@ -24,7 +24,10 @@ def cli():
         pytest.skip("NOFOLD_CLI (the nofold program) not given")
 
     def run(*args, check=True):
-        r = subprocess.run([path, *map(str, args)], capture_output=True, text=True)
+        # The module is compiled for one instruction set (the build's flags: AVX2 in CI) while the program
+        # picks its path at run time (docs/isa-dispatch.md); pin the program to AVX2 so outputs compare bitwise.
+        env = dict(os.environ, NOFOLD_ISA=os.environ.get("NOFOLD_ISA", "avx2"))
+        r = subprocess.run([path, *map(str, args)], capture_output=True, text=True, env=env)
         if check and r.returncode != 0:
             raise AssertionError(f"nofold {' '.join(map(str, args))} failed: {r.stderr}")
         return r
