@@ -4,9 +4,12 @@
 // cost counts). Shapes: the DAFx25/NAM standard TCN (16 then 8 channels, 2 x 10 layers, kernel 3),
 // nano, LSTM 1x40 (GuitarML), LSTM 1x16, GRU 1x16. Counters: ns_per_sample_item, peak_fraction (the
 // inference model's FLOPs per sample x 3 for forward + backward, against this program's FMA peak).
-// The same-run anchor is benchmarks/train/pytorch_anchor.py (PyTorch, when installed).
+// The Trainer/… rows run the whole train::Trainer on 1 and 2 threads (wall time). The same-run anchor is
+// benchmarks/train/pytorch_anchor.py (PyTorch, when installed).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +20,7 @@
 #include <nofold/train/adam.hpp>
 #include <nofold/train/losses.hpp>
 #include <nofold/train/recurrent_gradient.hpp>
+#include <nofold/train/trainer.hpp>
 #include <nofold/train/wavenet_gradient.hpp>
 
 #include "support/model_bench.hpp"
@@ -82,6 +86,50 @@ void recurrent_step(benchmark::State& state, train::Cell cell, int hidden) {
     report(state, 2.0 * gates * hidden * (1 + hidden) + 2.0 * hidden);
 }
 
+// The whole trainer (train::Trainer: batch filling, the loss over the batch, the summed gradient, Adam)
+// on `threads` threads: what `nofold train` runs, and the both-cores figure. Counters as above, plus
+// paper_schedule_hours: the DAFx25 LSTM schedule (40 000 steps of 40 items x 4410 samples) at this speed.
+template <class G>
+void trainer_batch(benchmark::State& state, const std::function<std::unique_ptr<G>()>& make, train::StateMode mode,
+                   int warmup, double flops_per_sample) {
+    train::TrainerSettings ts;
+    ts.items = items;
+    ts.frame_length = kept;
+    ts.warmup = static_cast<std::size_t>(warmup);
+    ts.state = mode;
+    ts.threads = static_cast<int>(state.range(0));
+    const std::size_t count = make()->parameter_count();
+    train::Trainer<G, float> trainer(ts, make, nofold::bench::noise(count, 1, 0.1f));
+    const std::vector<float> x = nofold::bench::noise(static_cast<std::size_t>(warmup + kept) * 64, 2, 0.5f);
+    trainer.set_batch_source([&x, warmup](const train::BatchRequest& r, float* in, float* target) {
+        const float* from = x.data() + (r.item % 64) * static_cast<std::size_t>(warmup + kept);
+        std::copy(from, from + warmup + kept, in);
+        for (int i = 0; i < kept; ++i) target[i] = 0.8f * from[warmup + i];
+    });
+    std::uint64_t batch = 0;
+    for (auto _ : state) benchmark::DoNotOptimize(trainer.train_batch(0, batch++ % ts.batches_per_epoch));
+    report(state, flops_per_sample);
+    const double paper_sample_items = 40000.0 * 40.0 * kept;
+    state.counters["paper_schedule_hours"] = benchmark::Counter(
+        static_cast<double>(state.iterations()) * items * kept / paper_sample_items * 3600.0,
+        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+void trainer_tcn_standard(benchmark::State& s) {
+    const nn::WaveNetConfig config = nn::wavenet::config_of<nn::wavenet::StandardShape>();
+    std::string error;
+    const auto make = [config] {
+        std::string e;
+        return train::WaveNetGradient<float>::create(config, e);
+    };
+    trainer_batch<train::WaveNetGradient<float>>(s, make, train::StateMode::none, make()->history(),
+                                                 nofold::runtime::WaveNet::create(config, {}, error)->flops_per_sample());
+}
+void trainer_lstm_1x40(benchmark::State& s) {
+    const auto make = [] { return std::make_unique<train::RecurrentGradient<float>>(train::Cell::lstm, 1, 40, 1); };
+    trainer_batch<train::RecurrentGradient<float>>(s, make, train::StateMode::carried, 0, 2.0 * 4 * 40 * 41 + 2.0 * 40);
+}
+
 void tcn_standard(benchmark::State& s) { wavenet_step(s, nn::wavenet::config_of<nn::wavenet::StandardShape>()); }
 void tcn_nano(benchmark::State& s) { wavenet_step(s, nn::wavenet::config_of<nn::wavenet::NanoShape>()); }
 void lstm_1x40(benchmark::State& s) { recurrent_step(s, train::Cell::lstm, 40); }
@@ -95,4 +143,6 @@ BENCHMARK(tcn_nano)->Name("TrainStep/wavenet/nano")->Unit(benchmark::kMillisecon
 BENCHMARK(lstm_1x40)->Name("TrainStep/lstm/1x40")->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(lstm_1x16)->Name("TrainStep/lstm/1x16")->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(gru_1x16)->Name("TrainStep/gru/1x16")->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK(trainer_tcn_standard)->Name("Trainer/wavenet/standard")->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->MinTime(2.0)->UseRealTime();
+BENCHMARK(trainer_lstm_1x40)->Name("Trainer/lstm/1x40")->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
 BENCHMARK_MAIN();

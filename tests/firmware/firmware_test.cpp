@@ -14,6 +14,7 @@
 
 #include "../../examples/firmware/amp.hpp"
 #include "support/alloc_counter.hpp"
+#include "support/model_loading.hpp"
 #include "support/text_file.hpp"
 
 #ifndef NOFOLD_SOURCE_DIR
@@ -66,7 +67,7 @@ TEST_CASE("firmware amp equals the loaded model and never allocates") {
     CHECK(init_allocations == 0);
     CHECK(total_allocations == 0);
 
-    auto loaded = nofold::io::load(root + "/examples/models/nofold_demo_drive.nam");
+    auto loaded = nofold::test::load_model(root + "/examples/models/nofold_demo_drive.nam");
     loaded.model->prewarm();
     loaded.model->process(x.data(), ref.data(), n);
     double worst = 0.0;

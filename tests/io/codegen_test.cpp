@@ -19,6 +19,7 @@
 
 #include "generated/lstm_1x8.hpp"
 #include "support/alloc_counter.hpp"
+#include "support/model_loading.hpp"
 #include "support/text_file.hpp"
 #include "generated/tiny_wavenet.hpp"
 
@@ -45,7 +46,7 @@ void check_generated(const char* fixture, const char* header, const char* name) 
 
     auto generated = Generated::make();
     REQUIRE(generated);
-    io::LoadedModel loaded = io::load(path);
+    io::LoadedModel loaded = nofold::test::load_model(path);
     std::mt19937 rng(3);
     std::normal_distribution<float> noise(0.0f, 0.3f);
     std::vector<float> x(4000), a(x.size()), b(x.size());

@@ -20,6 +20,7 @@
 
 #include "support/alloc_counter.hpp"
 #include "support/json_text.hpp"
+#include "support/model_loading.hpp"
 
 namespace io = nofold::io;
 
@@ -175,7 +176,7 @@ std::string keras_json(KerasReference& ref, Rng& rng, int hidden, int layers, bo
 }
 
 io::LoadedModel load_text(const std::string& text, const io::LoadOptions& options = {}) {
-    return io::build(io::read_model_text("fixture.json", text, options.read), options, "fixture.json");
+    return nofold::test::build_model(io::read_model_text("fixture.json", text, options.read), options, "fixture.json");
 }
 
 double max_error(nofold::Model& model, const std::vector<float>& x, const std::vector<double>& expected) {
@@ -407,13 +408,13 @@ TEST_CASE("load: NAM-style prewarm beyond the limit falls back to the steady-sta
     REQUIRE(std::filesystem::exists(file));
     io::LoadOptions nam;
     nam.prewarm = io::PrewarmPolicy::nam_core;
-    io::LoadedModel within = io::load(file.string(), nam);
+    io::LoadedModel within = nofold::test::load_model(file.string(), nam);
     CHECK(within.warnings.empty());
     nam.max_nam_prewarm_samples = 2;
-    io::LoadedModel capped = io::load(file.string(), nam);
+    io::LoadedModel capped = nofold::test::load_model(file.string(), nam);
     REQUIRE(capped.warnings.size() == 1);
     CHECK(capped.warnings[0].find("steady-state fill is used instead") != std::string::npos);
-    io::LoadedModel steady = io::load(file.string(), io::LoadOptions{});
+    io::LoadedModel steady = nofold::test::load_model(file.string(), io::LoadOptions{});
     capped.model->prewarm();
     steady.model->prewarm();
     const std::vector<float> x = Rng(4).signal(300);

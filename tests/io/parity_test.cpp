@@ -49,6 +49,7 @@
 #include "float_wav.hpp"
 #include "runtime/naive_wavenet.hpp"
 #include "support/alloc_counter.hpp"
+#include "support/model_loading.hpp"
 #include "support/shared_data.hpp"
 
 namespace io = nofold::io;
@@ -116,7 +117,7 @@ Render render_like_core(const std::string& path, io::LoadOptions options, const 
     options.prewarm = io::PrewarmPolicy::nam_core;
     options.prewarm_block = 64;
     options.host_sample_rate_hz = input.sample_rate_hz;
-    const io::LoadedModel m = io::load(path, options);
+    const io::LoadedModel m = nofold::test::load_model(path, options);
     Render r;
     r.output.resize(input.samples.size());
     r.implementation = m.model->implementation_name();

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "support/model_loading.hpp"
+
 namespace io = nofold::io;
 namespace nn = nofold::nn;
 namespace train = nofold::train;
@@ -94,7 +96,7 @@ double fundamental(const io::ModelFile& file) {
     t.sample_rate_hz = 48000.0;
     t.amplitude = 0.1;
     t.settle_seconds = 0.2;
-    auto model = io::build(file).model;
+    auto model = nofold::test::build_model(file).model;
     model->reset();
     auto process = [&](const float* in, float* out, int n) { model->process(in, out, n); };
     const std::vector<double> y = analysis::run_tone(process, t);
@@ -115,7 +117,7 @@ void check_fine_tune(const io::ModelFile& teacher, std::size_t epochs, std::size
     // Independent of the training loop's bookkeeping: measure the best student again.
     const train::AntialiasStudent s(teacher);
     const io::ModelFile student = s.with_weights(r.best.data());
-    const auto rows = train::measure_tones(train::validation_tests(48000.0), [&] { return io::build(student).model; }, {}, 2);
+    const auto rows = train::measure_tones(train::validation_tests(48000.0), [&] { return nofold::test::build_model(student).model; }, {}, 2);
     std::vector<double> after;
     for (const auto& row : rows) after.push_back(row.nmr_s.linear);
     for (std::size_t i = 0; i < 88; ++i) CHECK(after[i] == doctest::Approx(r.best_tone_nmr[i]).epsilon(1e-12));

@@ -32,6 +32,7 @@
 #include <nofold/io/load.hpp>
 #include <nofold/processor.hpp>
 
+#include "support/model_loading.hpp"
 #include "support/simple_model.hpp"
 
 namespace dsp = nofold::dsp;
@@ -143,7 +144,7 @@ std::unique_ptr<nofold::Model> load(const std::filesystem::path& file, nofold::i
     nofold::io::LoadOptions options;
     options.dispatch = dispatch;
     options.max_rate_factor = 4.0;
-    return nofold::io::load(file.string(), options).model;
+    return nofold::test::load_model(file.string(), options).model;
 }
 
 }  // namespace

@@ -16,6 +16,8 @@
 #include <nofold/train/align.hpp>
 #include <nofold/train/fit.hpp>
 
+#include "support/model_loading.hpp"
+
 namespace train = nofold::train;
 
 namespace {
@@ -123,7 +125,7 @@ TEST_CASE("fit: a nano WaveNet learns the diode clipper; the .nam reproduces the
         std::ofstream f(path);
         f << text;
     }
-    nofold::io::LoadedModel loaded = nofold::io::load(path);
+    nofold::io::LoadedModel loaded = nofold::test::load_model(path);
     std::remove(path.c_str());
     CHECK(loaded.file.metadata.sample_rate_hz == 48000.0);
     // Run it over the same held-out part, preceded by the same history, and compare.

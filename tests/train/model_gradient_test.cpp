@@ -21,6 +21,7 @@
 #include "gradient_check.hpp"
 #include "support/alloc_counter.hpp"
 #include "support/finite_difference.hpp"
+#include "support/model_loading.hpp"
 
 namespace nn = nofold::nn;
 namespace io = nofold::io;
@@ -44,7 +45,7 @@ double engine_difference(const io::ModelFile& file, int n) {
     auto g = train::make_gradient<double>(file, p, error);
     REQUIRE_MESSAGE(g, error);
     REQUIRE(p.size() == g->parameter_count());
-    io::LoadedModel m = io::build(file);
+    io::LoadedModel m = nofold::test::build_model(file);
     m.model->reset();
     const std::vector<double> x = nofold::test::uniform_values(static_cast<std::size_t>(2 * n), 5, 0.8);
     const std::vector<float> xf(x.begin(), x.end());

@@ -20,6 +20,7 @@
 
 #include "gradient_check.hpp"
 #include "support/finite_difference.hpp"
+#include "support/model_loading.hpp"
 #include "support/shared_data.hpp"
 
 namespace nn = nofold::nn;
@@ -209,7 +210,7 @@ TEST_CASE("WaveNet gradient: NAM Core's wavenet_a2_max and wavenet_condition_dsp
         std::string error;
         auto g = train::make_gradient<double>(file, p, error);
         REQUIRE_MESSAGE(g, error);
-        nofold::io::LoadedModel engine = nofold::io::build(file);
+        nofold::io::LoadedModel engine = nofold::test::build_model(file);
         engine.model->reset();
         const int n = 400;
         const std::vector<double> x = nofold::test::uniform_values(n, 51, 0.5);

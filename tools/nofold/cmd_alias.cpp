@@ -32,6 +32,7 @@
 #include <nofold/io/atomic_file.hpp>
 
 #include "command.hpp"
+#include "model_loading.hpp"
 #include "oversampling.hpp"
 #include "svg.hpp"
 #include "wav.hpp"
@@ -115,7 +116,7 @@ Loaded load_base(const std::string& name, double max_rate_factor) {
     io::LoadOptions options;
     options.max_rate_factor = max_rate_factor;
     try {
-        io::LoadedModel loaded = io::load(name, options);
+        io::LoadedModel loaded = load_model(name, options);
         out.model = std::move(loaded.model);
         out.sample_rate_hz = loaded.model_sample_rate_hz;
     } catch (const io::LoadError& e) {

@@ -23,6 +23,7 @@
 #include <nofold/train/antialias.hpp>
 
 #include "command.hpp"
+#include "model_loading.hpp"
 #include "di_phrase.hpp"
 #include "progress.hpp"
 #include "svg.hpp"
@@ -150,7 +151,7 @@ std::function<void()> add_antialias(CLI::App& app) {
             throw FileError(o->checkpoint + ": the checkpoint folder does not exist or is not writable");
         io::LoadedModel loaded;
         try {
-            loaded = io::load(o->model);
+            loaded = load_model(o->model);
             if (io::same_file(o->model, o->output)) throw UsageError("refusing to overwrite the teacher: choose another -o");
         } catch (const io::LoadError& e) {
             throw FileError(e.what());
@@ -209,12 +210,12 @@ std::function<void()> add_antialias(CLI::App& app) {
         double di_esr_db = 0.0;
         if (!was_interrupted) {
             const auto tests = train::chromatic_tests(fs);
-            auto teacher_factory = [&teacher_file] { return io::build(teacher_file).model; };
-            auto student_factory = [&student_file] { return io::build(student_file).model; };
+            auto teacher_factory = [&teacher_file] { return build_model(teacher_file).model; };
+            auto student_factory = [&student_file] { return build_model(student_file).model; };
             auto oversampled_factory = [&teacher_file]() -> std::unique_ptr<Model> {
                 io::LoadOptions lo;
                 lo.max_rate_factor = 2.0;
-                auto m = std::make_unique<dsp::OversampledModel>(io::build(teacher_file, lo).model, dsp::OversampleFactor::x2,
+                auto m = std::make_unique<dsp::OversampledModel>(build_model(teacher_file, lo).model, dsp::OversampleFactor::x2,
                                                                  dsp::FilterPreset::iir_quality, dsp::LatencyMode::fractional,
                                                                  dsp::FinalStage::halfband);
                 if (m->status() != RateFactorStatus::ok) throw FileError("the teacher cannot run at 2x its rate");

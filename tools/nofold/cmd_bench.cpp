@@ -17,6 +17,7 @@
 
 #include "../../benchmarks/support/fma_peak.hpp"
 #include "command.hpp"
+#include "model_loading.hpp"
 #include "oversampling.hpp"
 
 namespace nofold::cli {
@@ -99,7 +100,7 @@ std::function<void()> add_bench(CLI::App& app) {
         if (!(o->seconds > 0.0 && o->seconds <= 600.0)) throw UsageError("--seconds must lie in (0, 600]");
         io::LoadedModel m;
         try {
-            m = io::load(o->model, options);
+            m = load_model(o->model, options);
         } catch (const io::LoadError& e) {
             throw FileError(e.what());
         }

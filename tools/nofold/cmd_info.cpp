@@ -21,6 +21,7 @@
 #include <nofold/isa/active.hpp>
 
 #include "command.hpp"
+#include "model_loading.hpp"
 #include "oversampling.hpp"
 
 namespace nofold::cli {
@@ -49,7 +50,7 @@ std::function<void()> add_info(CLI::App& app) {
         if (o->slim >= 0.0) options.slimmable_size = o->slim;
         io::LoadedModel m;
         try {
-            m = io::load(o->model, options);
+            m = load_model(o->model, options);
         } catch (const io::LoadError& e) {
             throw FileError(e.what());
         }

@@ -36,6 +36,7 @@
 #include <nofold/io/load.hpp>
 
 #include "command.hpp"
+#include "model_loading.hpp"
 #include "oversampling.hpp"
 #include "progress.hpp"
 #include "wav.hpp"
@@ -171,7 +172,7 @@ std::function<void()> add_process(CLI::App& app) {
         const auto build_model = [&] {
             io::LoadedModel m;
             try {
-                m = io::build(file, options, o->model);
+                m = cli::build_model(file, options, o->model);
             } catch (const io::LoadError& e) {
                 const std::string what = e.what();
                 if (what.find("refusing") != std::string::npos)

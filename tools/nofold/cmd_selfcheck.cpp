@@ -12,6 +12,7 @@
 #include <nofold/nofold.hpp>
 
 #include "command.hpp"
+#include "model_loading.hpp"
 #include "wav.hpp"
 
 namespace nofold::cli {
@@ -87,14 +88,14 @@ std::vector<float> isa_probe_output() {
     for (const io::Dispatch d : {io::Dispatch::automatic, io::Dispatch::runtime_only}) {
         io::LoadOptions options;
         options.dispatch = d;
-        run(*io::build(demo, options).model);
+        run(*build_model(demo, options).model);
     }
     io::ModelFile lstm = demo;
     lstm.model.config = nn::LstmConfig{1, 16, 1};
     lstm.model.weights.resize(nn::weight_count(lstm.model.config));
     std::normal_distribution<float> w(0.0f, 0.3f);
     for (float& x : lstm.model.weights) x = w(rng);
-    run(*io::build(lstm).model);
+    run(*build_model(lstm).model);
     return result;
 }
 

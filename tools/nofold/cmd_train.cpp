@@ -32,7 +32,7 @@ extern "C" void on_train_interrupt(int) { interrupted.store(true); }
 
 struct TrainOptions {
     std::string input, target, output, arch = "standard", activation, pre_emphasis = "high-pass", checkpoint;
-    bool gated = false, json = false, resume = false, allow_clipping = false;
+    bool gated = false, json = false, resume = false, allow_clipping = false, double_precision = false;
     int epochs = 100, latency = -1, threads = 0, batch = 16, frame = 8192, patience = 0;
     double minutes = 0.0, validation = 0.2, stft = 0.0, lr = 0.004;
     unsigned long long seed = 0;
@@ -113,6 +113,7 @@ std::function<void()> add_train(CLI::App& app) {
     app.add_option("--checkpoint", o->checkpoint, "checkpoint file written after every epoch");
     app.add_flag("--resume", o->resume, "continue from --checkpoint when it exists");
     app.add_flag("--allow-clipping", o->allow_clipping, "train on recordings with clipped samples");
+    app.add_flag("--double", o->double_precision, "train in double precision (default: float, double moments and sums)");
     app.add_flag("--json", o->json, "print the result as JSON");
     return [o] {
         if (o->epochs < 1 || o->epochs > 100000) throw UsageError("--epochs must lie in [1, 100000]");
@@ -165,6 +166,7 @@ std::function<void()> add_train(CLI::App& app) {
         s.epochs = static_cast<std::size_t>(o->epochs);
         s.max_seconds = o->minutes * 60.0;
         s.seed = o->seed;
+        s.double_precision = o->double_precision;
         s.threads = o->threads > 0 ? o->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
         s.latency_samples = o->latency;
         s.validation_fraction = o->validation;

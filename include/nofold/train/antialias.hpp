@@ -152,43 +152,50 @@ public:
     const std::vector<double>& initial() const noexcept { return initial_; }
     bool trainable(std::size_t i) const noexcept { return trainable_[i] != 0; }
     /// The model file with `p` (parameter_count() values) as its weights (rounded to float).
-    io::ModelFile with_weights(const double* p) const {
+    template <class T>
+    io::ModelFile with_weights(const T* p) const {
         io::ModelFile f = file_;
         for (std::size_t i = 0; i < f.model.weights.size(); ++i) f.model.weights[i] = static_cast<float>(p[i]);
         return f;
     }
     /// The same as the flat vector the writers take.
-    std::vector<float> float_weights(const double* p) const { return std::vector<float>(p, p + initial_.size()); }
+    std::vector<float> float_weights(const double* p) const {
+        std::vector<float> w(initial_.size());
+        for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(p[i]);
+        return w;
+    }
 
     /// One item's forward/backward state (one per batch item for recurrent models, whose state is
-    /// carried between frames; one per thread for WaveNets, which start every frame afresh).
+    /// carried between frames; one per thread for WaveNets, which start every frame afresh), in the
+    /// trainer's number type T (fine_tune uses float).
+    template <class T>
     class Runner {
     public:
         explicit Runner(const AntialiasStudent& s) : s_(s) {
             std::string error;
             if (s.is_recurrent())
-                rec_ = std::make_unique<RecurrentGradient<double>>(*s.cell_, 1, s.recurrent_.hidden, s.recurrent_.layers, s.skip_);
+                rec_ = std::make_unique<RecurrentGradient<T>>(*s.cell_, 1, s.recurrent_.hidden, s.recurrent_.layers, s.skip_);
             else
-                wave_ = WaveNetGradient<double>::create(s.wavenet_, error);
+                wave_ = WaveNetGradient<T>::create(s.wavenet_, error);
         }
         std::size_t parameter_count() const noexcept { return s_.parameter_count(); }
         int history() const noexcept { return s_.history(); }
-        void reset(const double* p) {
+        void reset(const T* p) {
             if (rec_) rec_->reset(p);
         }
         /// y = out_gain (net(in_gain x) [+ in_gain x]) for x[0 … n).
-        void forward(const double* p, const double* x, int n, double* y) {
+        void forward(const T* p, const T* x, int n, T* y) {
             n_ = n;
             x_.resize(static_cast<std::size_t>(n));
-            for (int i = 0; i < n; ++i) x_[static_cast<std::size_t>(i)] = s_.in_gain_ * x[i];
+            for (int i = 0; i < n; ++i) x_[static_cast<std::size_t>(i)] = static_cast<T>(s_.in_gain_) * x[i];
             if (rec_) rec_->forward(p, x_.data(), n, y);
             else wave_->forward(p, x_.data(), n, y);
-            for (int i = 0; i < n; ++i) y[i] *= s_.out_gain_;
+            for (int i = 0; i < n; ++i) y[i] *= static_cast<T>(s_.out_gain_);
         }
         /// g += dL/dθ of the last forward, given dL/dy.
-        void backward(const double* p, const double* dy, double* g) {
+        void backward(const T* p, const T* dy, T* g) {
             dy_.resize(static_cast<std::size_t>(n_));
-            for (int i = 0; i < n_; ++i) dy_[static_cast<std::size_t>(i)] = s_.out_gain_ * dy[i];
+            for (int i = 0; i < n_; ++i) dy_[static_cast<std::size_t>(i)] = static_cast<T>(s_.out_gain_) * dy[i];
             if (rec_) rec_->backward(p, dy_.data(), g);
             else wave_->backward(p, dy_.data(), g);
         }
@@ -198,9 +205,9 @@ public:
 
     private:
         const AntialiasStudent& s_;
-        std::unique_ptr<RecurrentGradient<double>> rec_;
-        std::unique_ptr<WaveNetGradient<double>> wave_;
-        std::vector<double> x_, dy_;
+        std::unique_ptr<RecurrentGradient<T>> rec_;
+        std::unique_ptr<WaveNetGradient<T>> wave_;
+        std::vector<T> x_, dy_;
         int n_ = 0;
     };
 
@@ -281,11 +288,11 @@ public:
             workers_.back().target = std::make_unique<AliasFreeTarget>(fs);
             workers_.back().in.resize(length_);
             workers_.back().out.resize(length_);
-            workers_.back().y.resize(length_);
         }
     }
     /// Fills input (warm-up + N) and target (N) of one item; never throws.
-    void operator()(const BatchRequest& r, double* input, double* target) noexcept {
+    template <class T>
+    void operator()(const BatchRequest& r, T* input, T* target) noexcept {
         Worker& w = workers_[static_cast<std::size_t>(r.thread)];
         const Tone tone = ToneSource(r.random->next(), 0).next();
         render_tone(tone, fs_, input, length_);
@@ -295,11 +302,10 @@ public:
             const int n = static_cast<int>(std::min<std::size_t>(4096, length_ - at));
             w.teacher->process(w.in.data() + at, w.out.data() + at, n);
         }
-        for (std::size_t i = 0; i < length_; ++i) w.y[i] = static_cast<double>(w.out[i]);
         try {
-            w.target->make(w.y.data(), length_, tone.f0_hz, target);
+            w.target->make(w.out.data(), length_, tone.f0_hz, target);
         } catch (...) {  // unreachable: f0 <= 12.5 kHz < fs/2 and the response is longer than N
-            std::fill(target, target + static_cast<std::ptrdiff_t>(w.target->size()), 0.0);
+            std::fill(target, target + static_cast<std::ptrdiff_t>(w.target->size()), T(0));
         }
     }
 
@@ -308,7 +314,6 @@ private:
         std::unique_ptr<Model> teacher;
         std::unique_ptr<AliasFreeTarget> target;
         std::vector<float> in, out;
-        std::vector<double> y;
     };
     double fs_;
     std::size_t length_;
@@ -490,7 +495,8 @@ namespace nofold::train {
 namespace detail {
 
 /// Per-tone validation NMR-S (linear) of the student with parameters p.
-inline std::vector<double> validation_nmr(const AntialiasStudent& student, const double* p, double fs, int threads) {
+template <class T>
+std::vector<double> validation_nmr(const AntialiasStudent& student, const T* p, double fs, int threads) {
     const io::ModelFile file = student.with_weights(p);
     const auto rows = measure_tones(validation_tests(fs), [&file] { return io::build(file).model; }, {}, threads);
     std::vector<double> out;
@@ -519,11 +525,14 @@ inline FineTuneResult fine_tune(const io::ModelFile& teacher, double fs, const F
     t.resume = o.resume;
     if (o.resume && o.checkpoint.empty()) throw AntialiasError("--resume needs --checkpoint");
     const int threads = o.settings.threads;
-    Trainer<AntialiasStudent::Runner, double> trainer(
-        t, [&student] { return std::make_unique<AntialiasStudent::Runner>(student); }, student.initial());
+    // Float parameters, signals and gradients, double moments and sums (docs/training.md §3.3).
+    using Runner = AntialiasStudent::Runner<float>;
+    const std::vector<double>& initial = student.initial();
+    Trainer<Runner, float> trainer(t, [&student] { return std::make_unique<Runner>(student); },
+                                   std::vector<float>(initial.begin(), initial.end()));
     AntialiasBatchSource source(teacher, fs, trainer.settings());
-    trainer.set_batch_source([&source](const BatchRequest& r, double* in, double* target) { source(r, in, target); });
-    trainer.set_validation([&](const double* p) { return detail::mean_db(detail::validation_nmr(student, p, fs, threads)); });
+    trainer.set_batch_source([&source](const BatchRequest& r, float* in, float* target) { source(r, in, target); });
+    trainer.set_validation([&](const float* p) { return detail::mean_db(detail::validation_nmr(student, p, fs, threads)); });
     if (o.progress) trainer.set_progress(o.progress);
     trainer.set_stop_flag(o.stop);
     const TrainerResult tr = trainer.run();

@@ -78,6 +78,9 @@ struct FitSettings {
         a.lr_decay_per_epoch = 0.993;
         return a;
     }();
+    /// The trainer's number type: float (the default) or double. Parameters, signals and gradients are
+    /// stored in it; Adam's moments and the losses' sums are double either way (docs/training.md §4).
+    bool double_precision = false;
     std::string checkpoint_path;
     bool resume = false;
     /// Peak level (linear) at or above which a sample counts as clipped, and the share of such samples
@@ -88,7 +91,7 @@ struct FitSettings {
 
 struct FitResult {
     nn::NestedModel model;               ///< config, the best weights (float) and the rate
-    std::vector<double> parameters;      ///< the best weights as trained (double)
+    std::vector<double> parameters;      ///< the best weights as trained (float or double, widened)
     int latency_samples = 0;
     bool latency_measured = false;
     double latency_correlation = 0.0;
@@ -305,13 +308,16 @@ inline void check_signal(const std::vector<float>& s, const char* what, const Fi
 
 }  // namespace detail
 
-inline FitResult fit(const std::vector<float>& input_in, const std::vector<float>& target_in, const FitSettings& s,
-                     const std::function<void(const TrainerProgress&)>& progress, const std::atomic<bool>* stop) {
+namespace detail {
+
+template <class T>
+FitResult fit_in(const std::vector<float>& input_in, const std::vector<float>& target_in, const FitSettings& s,
+                 const std::function<void(const TrainerProgress&)>& progress, const std::atomic<bool>* stop) {
     if (input_in.size() != target_in.size())
         throw std::invalid_argument("the input and target differ in length (" + std::to_string(input_in.size()) + " and " +
                                     std::to_string(target_in.size()) + " samples); they must be the same recording pair");
-    detail::check_signal(input_in, "the input", s);
-    detail::check_signal(target_in, "the target", s);
+    check_signal(input_in, "the input", s);
+    check_signal(target_in, "the target", s);
     if (!(s.validation_fraction > 0.0 && s.validation_fraction < 1.0))
         throw std::invalid_argument("the validation fraction must lie strictly between 0 and 1");
     if (std::holds_alternative<nn::LinearConfig>(s.config) || std::holds_alternative<nn::ConvNetConfig>(s.config))
@@ -320,8 +326,8 @@ inline FitResult fit(const std::vector<float>& input_in, const std::vector<float
     // initial_parameters(), not from the shell's zeros.
     const nn::NestedModel shell{s.config, std::vector<float>(nn::weight_count(s.config), 0.0f), s.sample_rate_hz};
     std::string error;
-    std::vector<double> unused;
-    std::unique_ptr<ModelGradient<double>> probe = make_gradient<double>(shell, unused, error);
+    std::vector<T> unused;
+    std::unique_ptr<ModelGradient<T>> probe = make_gradient<T>(shell, unused, error);
     if (!probe) throw std::invalid_argument(error);
     const bool recurrent = probe->stateful();
     const auto history = static_cast<std::size_t>(probe->history());
@@ -383,14 +389,14 @@ inline FitResult fit(const std::vector<float>& input_in, const std::vector<float
         ts.frozen = {probe->parameter_count() - 1};  // head_scale: a constant in NAM's trainer
     }
 
-    std::vector<double> init = initial_parameters(s.config, s.seed);
-    Trainer<ModelGradient<double>> trainer(ts, [&shell] {
-        std::vector<double> p;
+    const std::vector<double> init = initial_parameters(s.config, s.seed);
+    Trainer<ModelGradient<T>, T> trainer(ts, [&shell] {
+        std::vector<T> p;
         std::string e;
-        return make_gradient<double>(shell, p, e);
-    }, std::move(init));
+        return make_gradient<T>(shell, p, e);
+    }, std::vector<T>(init.begin(), init.end()));
     const std::size_t positions = train_end - span + 1;
-    trainer.set_batch_source([&](const BatchRequest& r, double* in, double* tgt) {
+    trainer.set_batch_source([&](const BatchRequest& r, T* in, T* tgt) {
         const auto start = static_cast<std::size_t>(r.random->uniform() * static_cast<double>(positions)) % positions;
         for (std::size_t i = 0; i < span; ++i) in[i] = input[start + i];
         for (std::size_t i = 0; i < span - ts.warmup; ++i) tgt[i] = target[start + ts.warmup + i];
@@ -402,14 +408,14 @@ inline FitResult fit(const std::vector<float>& input_in, const std::vector<float
     const std::vector<float> val_in(input.begin() + static_cast<std::ptrdiff_t>(val_from), input.end());
     const std::vector<float> val_tgt(target.begin() + static_cast<std::ptrdiff_t>(val_from), target.end());
     std::vector<float> weights(probe->parameter_count());
-    const auto to_float = [&](const double* p) {
+    const auto to_float = [&](const auto* p) {
         for (std::size_t i = 0; i < weights.size(); ++i) weights[i] = static_cast<float>(p[i]);
     };
-    trainer.set_validation([&](const double* p) {
+    trainer.set_validation([&](const T* p) {
         to_float(p);
         for (float w : weights)
             if (!std::isfinite(w)) return std::numeric_limits<double>::quiet_NaN();
-        auto m = detail::inference_model(s.config, weights);
+        auto m = inference_model(s.config, weights);
         return model_esr(*m, val_in, val_tgt, lead, val_in.size());
     });
     if (progress) trainer.set_progress(progress);
@@ -421,7 +427,7 @@ inline FitResult fit(const std::vector<float>& input_in, const std::vector<float
     result.model.config = s.config;
     result.model.weights = weights;
     result.model.sample_rate_hz = s.sample_rate_hz;
-    auto m = detail::inference_model(s.config, weights);
+    auto m = inference_model(s.config, weights);
     result.validation_start = train_end;
     result.validation_esr = model_esr(*m, val_in, val_tgt, lead, val_in.size(), &result.validation_output);
     result.validation_input.assign(input.begin() + static_cast<std::ptrdiff_t>(train_end), input.end());
@@ -433,6 +439,14 @@ inline FitResult fit(const std::vector<float>& input_in, const std::vector<float
     const std::vector<double> y = analysis::run_tone([&](const float* in, float* out, int n) { m->process(in, out, n); }, tone);
     result.asr = analysis::asr(y, static_cast<std::size_t>(tone.f0_hz)).linear;
     return result;
+}
+
+}  // namespace detail
+
+inline FitResult fit(const std::vector<float>& input, const std::vector<float>& target, const FitSettings& s,
+                     const std::function<void(const TrainerProgress&)>& progress, const std::atomic<bool>* stop) {
+    return s.double_precision ? detail::fit_in<double>(input, target, s, progress, stop)
+                              : detail::fit_in<float>(input, target, s, progress, stop);
 }
 
 inline std::string nam_text(const FitResult& r, const FitSettings& s) {

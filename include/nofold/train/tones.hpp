@@ -95,16 +95,16 @@ public:
     /// Resynthesises the last size() samples of `teacher_output` (`length` >= size() samples, the
     /// response to a tone of fundamental f0) into `target` (size() values).
     /// Throws std::invalid_argument if length < size() or f0 is not in (0, fs/2).
-    template <class T>
-    void make(const T* teacher_output, std::size_t length, double f0_hz, T* target) {
+    template <class In, class Out>
+    void make(const In* teacher_output, std::size_t length, double f0_hz, Out* target) {
         if (length < size()) throw std::invalid_argument("nofold::train::AliasFreeTarget: response shorter than one second");
         if (!(f0_hz > 0.0 && f0_hz < 0.5 * analyzer_.sample_rate_hz()))
             throw std::invalid_argument("nofold::train::AliasFreeTarget: f0 must lie in (0, fs/2)");
-        const T* tail = teacher_output + (length - size());
+        const In* tail = teacher_output + (length - size());
         for (std::size_t n = 0; n < size(); ++n) segment_[n] = static_cast<double>(tail[n]);
         const analysis::Harmonics h = analyzer_.analyse(segment_.data(), f0_hz);
         analyzer_.resynthesise(h, target_.data());
-        for (std::size_t n = 0; n < size(); ++n) target[n] = static_cast<T>(target_[n]);
+        for (std::size_t n = 0; n < size(); ++n) target[n] = static_cast<Out>(target_[n]);
     }
 
 private:
