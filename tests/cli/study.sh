@@ -9,20 +9,7 @@
 # - bad options exit 2 and bad files 1, with a message naming the problem, before any training.
 set -u
 nofold=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-expect() {  # expect STATUS PATTERN -- command...
-    local want=$1 pattern=$2
-    shift 3
-    local err status
-    err=$("$@" 2>&1 >/dev/null)
-    status=$?
-    if [[ $status -ne $want ]]; then fail "'$*' exited $status, expected $want ($err)"; return; fi
-    if [[ -n $pattern ]] && ! grep -qE -- "$pattern" <<<"$err"; then fail "'$*' message '$err' lacks /$pattern/"; fi
-}
+source "$(dirname "$0")/expect.sh"  # tmp, fail, expect
 
 "$nofold" make-di "$tmp/di.wav" --seconds 2 >/dev/null
 "$nofold" make-target --circuit diode_clipper "$tmp/di.wav" "$tmp/amp.wav" --drive 6 >/dev/null

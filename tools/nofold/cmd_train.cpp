@@ -9,7 +9,9 @@
 // temporary beside OUT and renamed over it, so a kill never leaves a half-written file.
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <memory>
+#include <new>
 #include <string>
 
 #include <unistd.h>
@@ -62,6 +64,20 @@ std::function<void()> add_train(CLI::App& app) {
         const TrainingPair pair = read_training_pair(o->input, o->target, "train");
         s.sample_rate_hz = pair.sample_rate_hz;
         s.seed = o->seed;
+        {  // the .nam must be able to hold this model: fail now, not after the training
+            train::FitResult shell;
+            shell.model.config = s.config;
+            shell.model.weights.assign(nn::weight_count(s.config), 0.0f);
+            shell.model.sample_rate_hz = s.sample_rate_hz;
+            try {
+                (void)train::nam_text(shell, s);
+            } catch (const std::bad_alloc&) {
+                throw;
+            } catch (const std::exception& e) {
+                throw UsageError("the .nam format cannot hold this model (" + std::string(e.what()) +
+                                 "); nofold study trains and measures such activations without writing a model");
+            }
+        }
         s.checkpoint_path = o->checkpoint;
         s.resume = o->resume;
 
