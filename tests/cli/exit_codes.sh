@@ -137,6 +137,8 @@ expect 2 'diode_clipper' -- "$nofold" alias builtin:diode_clipper:loud
 "$nofold" convert "$tmp/tdi.wav" "$tmp/tquiet.wav" --gain -100 --format float >/dev/null
 expect 2 'unknown architecture' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --arch huge
 expect 2 'unknown activation' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --activation Nope
+printf '{"layers": [' >"$tmp/broken.json"
+expect 2 'broken.json.*not valid JSON' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --arch "$tmp/broken.json"
 expect 2 'cannot hold this model' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --activation Snake:2
 expect 2 'no GRU' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --arch gru:8x1
 expect 2 'epochs' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --epochs 0

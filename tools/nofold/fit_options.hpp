@@ -25,7 +25,8 @@ struct FitOptions {
 
 /// Declares the shared options on `app`, with `o`'s values as the defaults.
 inline void add_fit_options(CLI::App& app, FitOptions& o) {
-    app.add_option("--arch", o.arch, "standard | lite | feather | nano | a2 | study | lstm:HxL (default " + o.arch + ")");
+    app.add_option("--arch", o.arch, "standard | lite | feather | nano | a2 | study | lstm:HxL | FILE.json (a .nam config: a custom shape) | FILE.nam (its shape) (default " +
+                                        o.arch + ")");
     app.add_option("--epochs", o.epochs, "epochs (default " + std::to_string(o.epochs) + ")");
     app.add_option("--minutes", o.minutes, "wall-clock budget in minutes (0: none)");
     app.add_option("--threads", o.threads, "threads (default: all cores)");
