@@ -4,26 +4,7 @@
 set -u
 nofold=$1
 here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-expect() {  # expect STATUS PATTERN -- command...
-    local want=$1 pattern=$2
-    shift 3
-    local err status
-    err=$("$@" 2>&1 >/dev/null)
-    status=$?
-    if [[ $status -ne $want ]]; then
-        echo "FAIL: '$*' exited $status, expected $want ($err)"; failures=$((failures + 1)); return
-    fi
-    if [[ -n $pattern ]] && ! grep -qE "$pattern" <<<"$err"; then
-        echo "FAIL: '$*' message '$err' lacks /$pattern/"; failures=$((failures + 1)); return
-    fi
-    if [[ $want -ne 0 && $(wc -l <<<"$err") -ne 1 ]]; then
-        echo "FAIL: '$*' error is not one line: $err"; failures=$((failures + 1))
-    fi
-}
+source "$here/expect.sh"  # tmp, fail, expect
 
 expect 0 '' -- "$nofold" --version
 "$nofold" --version | grep -qE '^nofold [0-9]+\.[0-9]+\.[0-9]+' || { echo "FAIL: --version text"; failures=$((failures + 1)); }
