@@ -148,5 +148,14 @@ assert rec["method"] == "train" and rec["settings"]["architecture"] == "nano", r
 assert abs(rec["after"]["validation_esr"] - j["validation_esr"]) <= 1e-9 * j["validation_esr"], (rec, j)
 PY
 
+# Ctrl-C during train (progress.hpp's InterruptScope): stops between batches, writes the best model, exits 0.
+"$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/int.nam" --arch nano --epochs 100000 --batch 2 \
+    --frame 2048 --threads 1 --json >"$tmp/int.json" 2>/dev/null &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid && python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["stop_reason"] == "interrupted"' "$tmp/int.json" &&
+    "$nofold" info "$tmp/int.nam" >/dev/null || { echo "FAIL: train after Ctrl-C"; failures=$((failures + 1)); }
+
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "all CLI contract checks passed"
