@@ -4,26 +4,7 @@
 set -u
 nofold=$1
 here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-expect() {  # expect STATUS PATTERN -- command...
-    local want=$1 pattern=$2
-    shift 3
-    local err status
-    err=$("$@" 2>&1 >/dev/null)
-    status=$?
-    if [[ $status -ne $want ]]; then
-        echo "FAIL: '$*' exited $status, expected $want ($err)"; failures=$((failures + 1)); return
-    fi
-    if [[ -n $pattern ]] && ! grep -qE "$pattern" <<<"$err"; then
-        echo "FAIL: '$*' message '$err' lacks /$pattern/"; failures=$((failures + 1)); return
-    fi
-    if [[ $want -ne 0 && $(wc -l <<<"$err") -ne 1 ]]; then
-        echo "FAIL: '$*' error is not one line: $err"; failures=$((failures + 1))
-    fi
-}
+source "$here/expect.sh"  # tmp, fail, expect
 
 expect 0 '' -- "$nofold" --version
 "$nofold" --version | grep -qE '^nofold [0-9]+\.[0-9]+\.[0-9]+' || { echo "FAIL: --version text"; failures=$((failures + 1)); }
@@ -137,6 +118,9 @@ expect 2 'diode_clipper' -- "$nofold" alias builtin:diode_clipper:loud
 "$nofold" convert "$tmp/tdi.wav" "$tmp/tquiet.wav" --gain -100 --format float >/dev/null
 expect 2 'unknown architecture' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --arch huge
 expect 2 'unknown activation' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --activation Nope
+printf '{"layers": [' >"$tmp/broken.json"
+expect 2 'broken.json.*not valid JSON' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --arch "$tmp/broken.json"
+expect 2 'cannot hold this model' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --activation Snake:2
 expect 2 'no GRU' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --arch gru:8x1
 expect 2 'epochs' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/t.nam" --epochs 0
 expect 2 'input file' -- "$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/tamp.wav"
@@ -163,6 +147,15 @@ rec = nam["metadata"]["nofold_training"][-1]
 assert rec["method"] == "train" and rec["settings"]["architecture"] == "nano", rec
 assert abs(rec["after"]["validation_esr"] - j["validation_esr"]) <= 1e-9 * j["validation_esr"], (rec, j)
 PY
+
+# Ctrl-C during train (progress.hpp's InterruptScope): stops between batches, writes the best model, exits 0.
+"$nofold" train --input "$tmp/tdi.wav" --target "$tmp/tamp.wav" -o "$tmp/int.nam" --arch nano --epochs 100000 --batch 2 \
+    --frame 2048 --threads 1 --json >"$tmp/int.json" 2>/dev/null &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid && python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["stop_reason"] == "interrupted"' "$tmp/int.json" &&
+    "$nofold" info "$tmp/int.nam" >/dev/null || { echo "FAIL: train after Ctrl-C"; failures=$((failures + 1)); }
 
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "all CLI contract checks passed"

@@ -11,20 +11,7 @@ set -u
 nofold=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
 model=$root/examples/models/nofold_demo_drive.nam
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-expect() {  # expect STATUS PATTERN -- command...
-    local want=$1 pattern=$2
-    shift 3
-    local err status
-    err=$("$@" 2>&1 >/dev/null)
-    status=$?
-    if [[ $status -ne $want ]]; then fail "'$*' exited $status, expected $want ($err)"; return; fi
-    if [[ -n $pattern ]] && ! grep -qE -- "$pattern" <<<"$err"; then fail "'$*' message '$err' lacks /$pattern/"; fi
-}
+source "$(dirname "$0")/expect.sh"  # tmp, fail, expect
 
 # Mono float WAVs from Python's standard library: 0.25 s of sine, 10 NaN, 10 inf, 1.75 s of sine
 # (and the same with zeros), at 48 kHz and 44.1 kHz.

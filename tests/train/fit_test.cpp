@@ -7,9 +7,13 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
+#include <variant>
 #include <vector>
+
+#include <unistd.h>
 
 #include <nofold/dsp/diode_clipper_model.hpp>
 #include <nofold/io/load.hpp>
@@ -181,4 +185,56 @@ TEST_CASE("fit: pairs that cannot be trained on are refused with a message") {
     CHECK(error.find("WaveNets only") != std::string::npos);
     s.config = nofold::nn::LinearConfig{32, true};
     refused(x, y, "only WaveNet, LSTM and GRU");
+}
+
+TEST_CASE("architecture_config: a custom shape from a JSON file (a .nam config, alone or with its architecture)") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("nofold_fit_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const auto write = [&](const char* name, const std::string& text) {
+        std::ofstream(dir / name) << text;
+        return (dir / name).string();
+    };
+    const std::string array = R"({"input_size":1,"condition_size":1,"channels":3,"head_size":1,"kernel_size":2,)"
+                              R"("dilations":[1,3,9],"activation":"Tanh","gated":false,"head_bias":true})";
+    const std::string bare = write("bare.json", R"({"layers":[)" + array + R"(],"head":null,"head_scale":0.5})");
+    std::string error;
+    nofold::nn::ModelConfig c = train::architecture_config(bare, nofold::nn::ActivationSpec{"Hardtanh", {}}, true, error);
+    REQUIRE(error.empty());
+    REQUIRE(std::holds_alternative<nofold::nn::WaveNetConfig>(c));
+    const auto& w = std::get<nofold::nn::WaveNetConfig>(c);
+    REQUIRE(w.layers.size() == 1);
+    CHECK(w.layers[0].channels == 3);
+    CHECK(w.layers[0].dilations == std::vector<int>{1, 3, 9});
+    CHECK(w.layers[0].activations.front().name == "Hardtanh");
+    CHECK(w.layers[0].gating_modes.front() == nofold::nn::GatingMode::gated);
+    CHECK(w.head_scale == 0.5f);
+    // By hand, ungated: rechannel 3·1; per layer 3·3·2 conv + 3 bias + 3 mixin + 3·3 1×1 + 3 bias = 36, three
+    // layers; head 3·1 + 1 bias; head_scale 1 → 3 + 108 + 4 + 1 = 116.
+    CHECK(nofold::nn::weight_count(train::architecture_config(bare, {}, false, error)) == 116);
+
+    const std::string lstm = write("lstm.json", R"({"architecture":"LSTM","config":{"input_size":1,"hidden_size":5,"num_layers":2},"weights":[]})");
+    c = train::architecture_config(lstm, {}, false, error);
+    REQUIRE(std::holds_alternative<nofold::nn::LstmConfig>(c));
+    CHECK(std::get<nofold::nn::LstmConfig>(c).hidden_size == 5);
+    CHECK(std::get<nofold::nn::LstmConfig>(c).num_layers == 2);
+    train::architecture_config(lstm, nofold::nn::ActivationSpec{"Tanh", {}}, false, error);
+    CHECK(error.find("WaveNets only") != std::string::npos);
+
+    // A whole .nam gives its shape (weights ignored).
+    c = train::architecture_config(write("model.nam", R"({"version":"0.5.4","architecture":"WaveNet","config":{"layers":[)" + array +
+                                                          R"(],"head":null,"head_scale":0.5},"weights":[0.1,0.2]})"),
+                                   {}, false, error);
+    CHECK(error.empty());
+    CHECK(nofold::nn::weight_count(c) == 116);
+
+    train::architecture_config((dir / "missing.json").string(), {}, false, error);
+    CHECK(error.find("missing.json") != std::string::npos);
+    train::architecture_config(write("linear.json", R"({"architecture":"Linear","config":{}})"), {}, false, error);
+    CHECK(error.find("WaveNet or an LSTM") != std::string::npos);
+    train::architecture_config(write("typo.json", R"({"layers":[)" + array + R"(],"head_scael":1})"), {}, false, error);
+    CHECK(error.find("head_scael") != std::string::npos);
+    train::architecture_config(write("broken.json", "{\"layers\": ["), {}, false, error);
+    CHECK(error.find("broken.json") != std::string::npos);
+    fs::remove_all(dir);
 }

@@ -9,7 +9,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -30,10 +29,6 @@
 
 namespace nofold::cli {
 namespace {
-
-std::atomic<bool> interrupted{false};
-
-extern "C" void on_antialias_interrupt(int) { interrupted.store(true); }
 
 struct AntialiasOptions {
     std::string model, output, checkpoint, svg;
@@ -177,7 +172,8 @@ std::function<void()> add_antialias(CLI::App& app) {
         fo.learning_rate = o->learning_rate;
         if (!o->checkpoint.empty()) fo.checkpoint = o->checkpoint + "/antialias.ckpt";
         fo.resume = o->resume;
-        fo.stop = &interrupted;
+        InterruptScope interrupt;  // Ctrl-C: stop between batches and write the best student so far
+        fo.stop = interrupt.flag();
         const bool draw = Progress::enabled() && !o->json;
         auto last_draw = std::chrono::steady_clock::now();
         fo.progress = [&](const train::TrainerProgress& p) {
@@ -190,7 +186,6 @@ std::function<void()> add_antialias(CLI::App& app) {
                          seconds_text(p.elapsed_seconds).c_str(), seconds_text(p.eta_seconds).c_str());
             std::fflush(stderr);
         };
-        std::signal(SIGINT, on_antialias_interrupt);
         train::FineTuneResult r;
         try {
             r = train::fine_tune(loaded.file, fs, fo);
@@ -200,7 +195,7 @@ std::function<void()> add_antialias(CLI::App& app) {
             throw UsageError(e.what());
         }
         if (draw) std::fprintf(stderr, "\r%100s\r", "");
-        const bool was_interrupted = interrupted.load();
+        const bool was_interrupted = interrupt.interrupted();
 
         // The report (skipped after Ctrl-C: the student is written at once).
         const auto report_start = std::chrono::steady_clock::now();

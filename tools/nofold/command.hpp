@@ -44,6 +44,7 @@ Command make_target_command();
 Command plot_command();
 Command process_command();
 Command selfcheck_command();
+Command study_command();
 Command train_command();
 
 /// JSON with keys in insertion order, so `--json` output is stable and documented key by key.

@@ -21,7 +21,7 @@ namespace nofold::cli {
 std::vector<Command> commands() {
     return {info_command(),     process_command(),     alias_command(),       antialias_command(),   bench_command(),
             codegen_command(),  activations_command(), plot_command(),        make_demo_model_command(),
-            make_di_command(),  make_target_command(), train_command(),       convert_command(),
+            make_di_command(),  make_target_command(), train_command(),       study_command(),       convert_command(),
             selfcheck_command()};
 }
 

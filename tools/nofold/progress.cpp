@@ -1,11 +1,38 @@
 #include "progress.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <csignal>
 #include <cstdio>
 
 #include <unistd.h>
 
 namespace nofold::cli {
+
+namespace {
+std::atomic<bool> interrupt_flag{false};
+}  // namespace
+
+extern "C" void nofold_cli_on_interrupt(int) { interrupt_flag.store(true); }
+
+InterruptScope::InterruptScope() {
+    interrupt_flag.store(false);
+    previous_ = std::signal(SIGINT, nofold_cli_on_interrupt);
+}
+
+InterruptScope::~InterruptScope() { std::signal(SIGINT, previous_ == SIG_ERR ? SIG_DFL : previous_); }
+
+const std::atomic<bool>* InterruptScope::flag() const noexcept { return &interrupt_flag; }
+
+std::string clock_text(double seconds) {
+    const long s = std::lround(std::max(0.0, seconds));
+    char buf[32];
+    if (s >= 3600)
+        std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    else
+        std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+    return buf;
+}
 
 Progress::Progress(std::string label)
     : label_(std::move(label)), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}

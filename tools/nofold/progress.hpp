@@ -2,6 +2,7 @@
 // a terminal (pipes, CI logs), and silent for quick jobs.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -47,5 +48,26 @@ private:
     std::chrono::steady_clock::time_point last_draw_{};
     std::size_t width_ = 0;
 };
+
+/// Ctrl-C as a request to stop: while an InterruptScope lives, SIGINT sets its flag (long work polls
+/// it, stops between batches and keeps what it has) instead of ending the program; the previous
+/// handler comes back when the scope ends. One at a time (the flag is process-wide).
+class InterruptScope {
+public:
+    InterruptScope();
+    ~InterruptScope();
+    InterruptScope(const InterruptScope&) = delete;
+    InterruptScope& operator=(const InterruptScope&) = delete;
+
+    /// The flag SIGINT sets (for train::fit's stop argument and the like).
+    const std::atomic<bool>* flag() const noexcept;
+    bool interrupted() const noexcept { return flag()->load(); }
+
+private:
+    void (*previous_)(int) = nullptr;
+};
+
+/// "m:ss", or "h:mm:ss" from an hour on.
+std::string clock_text(double seconds);
 
 }  // namespace nofold::cli

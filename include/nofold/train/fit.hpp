@@ -27,6 +27,8 @@
 
 #include "../analysis/asr.hpp"
 #include "../analysis/tone_test.hpp"
+#include "../io/detail/json_access.hpp"
+#include "../io/detail/nam_parts.hpp"
 #include "../io/nam_writer.hpp"
 #include "../io/write.hpp"
 #include "../nn/model_config.hpp"
@@ -41,7 +43,10 @@ namespace nofold::train {
 
 /// The model `name` describes: "standard", "lite", "feather", "nano" (NAM A1 WaveNets), "a2" (A2, 8
 /// channels), "study" (Sato & Smith: one array, 16 channels, kernel 3, 18 layers, dilations 1…256
-/// twice, bias-free head), "lstm:HxL", "gru:HxL". For WaveNets `activation` (empty: the preset's)
+/// twice, bias-free head), "lstm:HxL", "gru:HxL", or a custom shape: a path ending in ".json" (or ".nam") to a
+/// file holding a .nam WaveNet `config` object (docs/model-formats.md §2), alone or as
+/// {"architecture": "WaveNet" | "LSTM", "config": {…}} (other keys, weights included, ignored; errors
+/// name the file and the JSON path). For WaveNets `activation` (empty: the preset's)
 /// replaces every layer's activation and `gated` gates every layer (sigmoid gate). Empty `error` on
 /// success.
 nn::ModelConfig architecture_config(const std::string& name, const nn::ActivationSpec& activation, bool gated,
@@ -139,6 +144,27 @@ inline bool parse_hxl(const std::string& text, int& hidden, int& layers) {
     return hidden >= 1 && hidden <= 512 && layers >= 1 && layers <= 8;
 }
 
+// A custom shape from a JSON file (see architecture_config).
+inline nn::ModelConfig architecture_from_json(const std::string& path, std::string& error) {
+    try {
+        const io::json::Document doc = io::detail::parse_document(path, io::detail::read_text(path));
+        const io::detail::Source src(path, doc);
+        const io::json::Value& root = doc.root();
+        src.expect_type(root, io::json::Type::object, "$");
+        if (const io::json::Value* arch = root.find("architecture")) {
+            const std::string& a = src.string(*arch, "$.architecture");
+            const io::json::Value& config = src.require(root, "config", "$");
+            if (a == "WaveNet") return nn::ModelConfig{io::detail::read_wavenet_config(src, config, "$.config", 0)};
+            if (a == "LSTM") return nn::ModelConfig{io::detail::read_lstm_config(src, config, "$.config")};
+            src.fail(*arch, "$.architecture", "a custom shape is a WaveNet or an LSTM (got \"" + a + "\")");
+        }
+        return nn::ModelConfig{io::detail::read_wavenet_config(src, root, "$", 0)};
+    } catch (const io::LoadError& e) {
+        error = e.what();
+    }
+    return nn::ModelConfig{};
+}
+
 }  // namespace detail
 
 inline nn::ModelConfig architecture_config(const std::string& name, const nn::ActivationSpec& activation, bool gated,
@@ -165,7 +191,19 @@ inline nn::ModelConfig architecture_config(const std::string& name, const nn::Ac
     if (name.rfind("lstm:", 0) == 0) return recurrent("lstm:", nn::LstmConfig{});
     if (name.rfind("gru:", 0) == 0) return recurrent("gru:", nn::GruConfig{});
     nn::WaveNetConfig c;
-    if (name == "standard") {
+    const auto ends_with = [&](const char* tail) {
+        const std::string t = tail;
+        return name.size() > t.size() && name.compare(name.size() - t.size(), t.size(), t) == 0;
+    };
+    if (ends_with(".json") || ends_with(".nam")) {
+        nn::ModelConfig custom = detail::architecture_from_json(name, error);
+        if (!error.empty()) return custom;
+        if (!std::holds_alternative<nn::WaveNetConfig>(custom)) {
+            if (!activation.name.empty() || gated) error = "--activation and --gated apply to WaveNets only";
+            return custom;
+        }
+        c = std::get<nn::WaveNetConfig>(custom);
+    } else if (name == "standard") {
         c = wn::config_of<wn::StandardShape>();
     } else if (name == "lite") {
         c = wn::config_of<wn::LiteShape>();
@@ -191,7 +229,7 @@ inline nn::ModelConfig architecture_config(const std::string& name, const nn::Ac
         c.layers = {a};
         c.head_scale = 1.0f;
     } else {
-        error = "unknown architecture '" + name + "' (standard, lite, feather, nano, a2, study, lstm:HxL, gru:HxL)";
+        error = "unknown architecture '" + name + "' (standard, lite, feather, nano, a2, study, lstm:HxL, gru:HxL, FILE.json, FILE.nam)";
         return nn::ModelConfig{};
     }
     for (nn::LayerArrayConfig& a : c.layers) {
