@@ -97,6 +97,23 @@ void static_wavenet(benchmark::State& state, math::Accuracy math) {
 }
 
 void wavenet_standard(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::Standard>(s, m); }
+
+// Two channels through one instance (shared weights, delay lines per channel): ns per frame of both
+// channels, to compare with the mono case (issue 15's target for A1 standard: ≤ 1.9 × mono).
+void wavenet_standard_2ch(benchmark::State& state) {
+    ModelFor<nn::wavenet::Standard> m;
+    std::vector<float> w = noise(nn::wavenet::Standard::weight_count(), 3, 0.2f);
+    m.get().set_weights(w.data(), w.size());
+    bench::run_model_channels(state, m, 2);
+}
+void runtime_wavenet_2ch(benchmark::State& state) {
+    std::string err;
+    const nn::WaveNetConfig cfg = a1(16, 8, true);
+    auto m = runtime::WaveNet::create(cfg, {}, err);
+    std::vector<float> w = noise(nn::weight_count(cfg), 3, 0.2f);
+    m->set_weights(w.data(), w.size());
+    bench::run_model_channels(state, *m, 2);
+}
 void wavenet_lite(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::Lite>(s, m); }
 void wavenet_feather(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::Feather>(s, m); }
 void wavenet_nano(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::Nano>(s, m); }
@@ -108,6 +125,8 @@ void wavenet_nano_fixed(benchmark::State& s, math::Accuracy m) { static_wavenet<
 }  // namespace
 
 BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/exact, math::Accuracy::exact);
+BENCHMARK(wavenet_standard_2ch)->Name("WaveNet/a1_standard/static/exact/2ch");
+BENCHMARK(runtime_wavenet_2ch)->Name("WaveNet/a1_standard/runtime/exact/2ch");
 BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/fast, math::Accuracy::fast);
 BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/nam, math::Accuracy::nam);
 BENCHMARK_CAPTURE(wavenet_lite, WaveNet/a1_lite/static/exact, math::Accuracy::exact);
