@@ -17,6 +17,8 @@
 // layer here is one fused pass (nn/detail/tap_conv.hpp: all taps + input mixin, activation and skip sum
 // in the epilogue) doing the same multiply-adds in the same order as the runtime model's gathered product.
 //
+// Multi-channel (set_channels / process_channels, through nofold::ModelFor): the weights once, the
+// delay lines of channels 1 … in caller-owned memory; each chunk runs the layers once per channel.
 // Template parameters: Shape (StandardShape, LiteShape, FeatherShape, NanoShape, A2Shape<3 or 8>, or a
 // user struct with the same members), Storage (nn::HeapStorage, nn::FixedStorage,
 // nn::FixedStorageUpTo<R>). Units: samples at the running rate (training rate × rate factor).
