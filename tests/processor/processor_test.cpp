@@ -19,6 +19,7 @@
 #include <nofold/processor.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/signals.hpp"
 #include "support/simple_model.hpp"
 
 namespace {
@@ -415,26 +416,19 @@ void check_stereo_processor(Make&& make) {
 }  // namespace
 
 TEST_CASE("stereo processor: each channel equals a mono processor; models without channel states are refused") {
+    // construct() makes a ModelFor; its weights are uniform in ±scale from `seed`
+    const auto maker = [](auto construct, float scale) {
+        return [construct, scale](unsigned seed) {
+            auto m = construct();
+            const std::vector<float> w = nofold::test::uniform_noise(m->get().weight_count(), seed, scale);
+            REQUIRE(m->get().set_weights(w.data(), w.size()).ok());
+            return std::unique_ptr<nofold::Model>(std::move(m));
+        };
+    };
     using Lstm = nofold::ModelFor<nofold::nn::LstmModel<1, 8, 1>>;
-    check_stereo_processor([](unsigned seed) {
-        auto m = std::make_unique<Lstm>(1, 8, 1);
-        std::mt19937 rng(seed);
-        std::uniform_real_distribution<float> u(-0.4f, 0.4f);
-        std::vector<float> w(m->get().weight_count());
-        for (float& v : w) v = u(rng);
-        REQUIRE(m->get().set_weights(w.data(), w.size()).ok());
-        return std::unique_ptr<nofold::Model>(std::move(m));
-    });
     using Nano = nofold::ModelFor<nofold::nn::wavenet::Nano>;
-    check_stereo_processor([](unsigned seed) {
-        auto m = std::make_unique<Nano>();
-        std::mt19937 rng(seed);
-        std::uniform_real_distribution<float> u(-0.3f, 0.3f);
-        std::vector<float> w(m->get().weight_count());
-        for (float& v : w) v = u(rng);
-        REQUIRE(m->get().set_weights(w.data(), w.size()).ok());
-        return std::unique_ptr<nofold::Model>(std::move(m));
-    });
+    check_stereo_processor(maker([] { return std::make_unique<Lstm>(1, 8, 1); }, 0.4f));
+    check_stereo_processor(maker([] { return std::make_unique<Nano>(); }, 0.3f));
 }
 
 TEST_CASE("parameters through the processor: live on the active model, a submitted model prewarmed at them, no allocation") {
