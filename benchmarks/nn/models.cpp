@@ -97,6 +97,46 @@ void static_wavenet(benchmark::State& state, math::Accuracy math) {
 }
 
 void wavenet_standard(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::Standard>(s, m); }
+
+// Two channels through one instance (shared weights, delay lines per channel): ns per frame of both
+// channels, to compare with the mono case (issue 15's target for A1 standard: ≤ 1.9 × mono).
+void wavenet_standard_2ch(benchmark::State& state) {
+    ModelFor<nn::wavenet::Standard> m;
+    std::vector<float> w = noise(nn::wavenet::Standard::weight_count(), 3, 0.2f);
+    m.get().set_weights(w.data(), w.size());
+    bench::run_model_channels(state, m, 2);
+}
+// The alternative without shared weights: two mono instances (each its own copy of the weights), one
+// block of each per iteration; ns per frame of both channels.
+void wavenet_standard_two_instances(benchmark::State& state) {
+    ModelFor<nn::wavenet::Standard> a, b;
+    std::vector<float> w = noise(nn::wavenet::Standard::weight_count(), 3, 0.2f);
+    a.get().set_weights(w.data(), w.size());
+    b.get().set_weights(w.data(), w.size());
+    constexpr int block = 64;
+    const std::vector<float> x = noise(750 * block, 7, 0.25f), x2 = noise(750 * block, 8, 0.25f);
+    std::vector<float> y(x.size()), y2(x.size());
+    a.prewarm();
+    b.prewarm();
+    std::size_t pos = 0;
+    for (auto _ : state) {
+        if (pos + block > x.size()) pos = 0;
+        a.process(x.data() + pos, y.data() + pos, block);
+        b.process(x2.data() + pos, y2.data() + pos, block);
+        benchmark::DoNotOptimize(y.data() + pos);
+        pos += block;
+    }
+    state.counters["ns_per_frame"] = benchmark::Counter(static_cast<double>(state.iterations()) * block * 1e-9,
+                                                        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+void runtime_wavenet_2ch(benchmark::State& state) {
+    std::string err;
+    const nn::WaveNetConfig cfg = a1(16, 8, true);
+    auto m = runtime::WaveNet::create(cfg, {}, err);
+    std::vector<float> w = noise(nn::weight_count(cfg), 3, 0.2f);
+    m->set_weights(w.data(), w.size());
+    bench::run_model_channels(state, *m, 2);
+}
 void wavenet_lite(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::Lite>(s, m); }
 void wavenet_feather(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::Feather>(s, m); }
 void wavenet_nano(benchmark::State& s, math::Accuracy m) { static_wavenet<nn::wavenet::Nano>(s, m); }
@@ -108,6 +148,9 @@ void wavenet_nano_fixed(benchmark::State& s, math::Accuracy m) { static_wavenet<
 }  // namespace
 
 BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/exact, math::Accuracy::exact);
+BENCHMARK(wavenet_standard_2ch)->Name("WaveNet/a1_standard/static/exact/2ch");
+BENCHMARK(wavenet_standard_two_instances)->Name("WaveNet/a1_standard/static/exact/2x1ch");
+BENCHMARK(runtime_wavenet_2ch)->Name("WaveNet/a1_standard/runtime/exact/2ch");
 BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/fast, math::Accuracy::fast);
 BENCHMARK_CAPTURE(wavenet_standard, WaveNet/a1_standard/static/nam, math::Accuracy::nam);
 BENCHMARK_CAPTURE(wavenet_lite, WaveNet/a1_lite/static/exact, math::Accuracy::exact);

@@ -32,37 +32,26 @@ void lstm_runtime_1x40(benchmark::State& s, math::Accuracy m) {
 void gru_1x16(benchmark::State& s, math::Accuracy m) { recurrent<nn::GruModel<1, 16, 1>>(s, 16, 1, m); }
 void gru_1x40(benchmark::State& s, math::Accuracy m) { recurrent<nn::GruModel<1, 40, 1>>(s, 40, 1, m); }
 
-// Two channels through one instance (shared weights, state per channel): ns per frame of both
-// channels, to compare with the mono case of the same shape (target of issue 15: ≤ 1.25 × mono).
+// C channels through one instance (shared weights, state per channel): ns per frame of all channels, to
+// compare with the mono case of the same shape (issue 15's target for 2 channels: ≤ 1.25 × mono). The
+// 8-channel case shows the per-channel floor (ns_per_channel_sample): the cost of a channel when many
+// independent steps can overlap.
 template <class P>
-void recurrent_stereo(benchmark::State& state, int hidden) {
+void recurrent_channels(benchmark::State& state, int hidden, int channels) {
     ModelFor<P> model(1, hidden, 1, math::Accuracy::exact, 1.0);
     const std::vector<float> w = bench::noise(model.get().weight_count(), 3, 0.3f);
     model.get().set_weights(w.data(), w.size());
-    model.set_channels(2);
-    constexpr int block = 64;
-    const std::vector<float> x = bench::noise(750 * block, 7, 0.25f), x2 = bench::noise(750 * block, 8, 0.25f);
-    std::vector<float> y(x.size()), y2(x.size());
-    model.prewarm();
-    std::size_t pos = 0;
-    for (auto _ : state) {
-        if (pos + block > x.size()) pos = 0;
-        const float* in[2] = {x.data() + pos, x2.data() + pos};
-        float* out[2] = {y.data() + pos, y2.data() + pos};
-        model.process_channels(in, out, 2, block);
-        benchmark::DoNotOptimize(y.data() + pos);
-        pos += block;
-    }
-    state.counters["ns_per_frame"] = benchmark::Counter(static_cast<double>(state.iterations()) * block * 1e-9,
-                                                        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    bench::run_model_channels(state, model, channels);
 }
-void lstm_1x16_stereo(benchmark::State& s) { recurrent_stereo<nn::LstmModel<1, 16, 1>>(s, 16); }
-void gru_1x16_stereo(benchmark::State& s) { recurrent_stereo<nn::GruModel<1, 16, 1>>(s, 16); }
+void lstm_1x16_channels(benchmark::State& s, int c) { recurrent_channels<nn::LstmModel<1, 16, 1>>(s, 16, c); }
+void gru_1x16_channels(benchmark::State& s, int c) { recurrent_channels<nn::GruModel<1, 16, 1>>(s, 16, c); }
 
 }  // namespace
 
-BENCHMARK(lstm_1x16_stereo)->Name("LSTM/1x16/static/exact/2ch");
-BENCHMARK(gru_1x16_stereo)->Name("GRU/1x16/static/exact/2ch");
+BENCHMARK_CAPTURE(lstm_1x16_channels, LSTM/1x16/static/exact/2ch, 2);
+BENCHMARK_CAPTURE(lstm_1x16_channels, LSTM/1x16/static/exact/8ch, 8);
+BENCHMARK_CAPTURE(gru_1x16_channels, GRU/1x16/static/exact/2ch, 2);
+BENCHMARK_CAPTURE(gru_1x16_channels, GRU/1x16/static/exact/8ch, 8);
 BENCHMARK_CAPTURE(lstm_1x8, LSTM/1x8/static/exact, math::Accuracy::exact);
 BENCHMARK_CAPTURE(lstm_1x8, LSTM/1x8/static/fast, math::Accuracy::fast);
 BENCHMARK_CAPTURE(lstm_1x8, LSTM/1x8/static/nam, math::Accuracy::nam);

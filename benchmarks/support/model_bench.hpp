@@ -63,4 +63,38 @@ inline void run_model(benchmark::State& state, Model& model) {
     state.counters["memory_kib"] = static_cast<double>(model.memory_bytes()) / 1024.0;
 }
 
+/// Multi-channel with shared weights: model.set_channels(channels), then process_channels over blocks
+/// of 64 frames of `channels` fixed-seed noise signals (after a prewarm). Counters: ns_per_frame (all
+/// channels of one frame: compare with the mono case's ns_per_sample) and ns_per_channel_sample.
+inline void run_model_channels(benchmark::State& state, Model& model, int channels) {
+    constexpr int block = 64;
+    if (model.set_channels(channels) != channels) {
+        state.SkipWithError("the model does not take that many channels");
+        return;
+    }
+    std::vector<std::vector<float>> x, y;
+    for (int c = 0; c < channels; ++c) {
+        x.push_back(noise(750 * block, 7 + static_cast<unsigned>(c), 0.25f));
+        y.emplace_back(x.back().size());
+    }
+    std::vector<const float*> in(static_cast<std::size_t>(channels));
+    std::vector<float*> out(static_cast<std::size_t>(channels));
+    model.prewarm();
+    std::size_t pos = 0;
+    for (auto _ : state) {
+        if (pos + block > x[0].size()) pos = 0;
+        for (std::size_t c = 0; c < in.size(); ++c) {
+            in[c] = x[c].data() + pos;
+            out[c] = y[c].data() + pos;
+        }
+        model.process_channels(in.data(), out.data(), channels, block);
+        benchmark::DoNotOptimize(out[0]);
+        pos += block;
+    }
+    const double frames = static_cast<double>(state.iterations()) * block;
+    state.counters["ns_per_frame"] = benchmark::Counter(frames * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["ns_per_channel_sample"] =
+        benchmark::Counter(frames * channels * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 }  // namespace nofold::bench

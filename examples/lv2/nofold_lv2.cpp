@@ -2,7 +2,7 @@
 // control, four knob controls (the model's live parameters, Model::set_parameter; ignored beyond the
 // model's parameter_count) and the latency reported through LV2's latency port. Two plugins:
 // urn:nofold:amp (mono) and urn:nofold:amp_stereo (two channels through one model instance with a
-// state per channel when the model can, Model::set_channels: LSTM/GRU; else one mono processor per
+// state per channel when the model can, Model::set_channels: LSTM/GRU/WaveNet; else one mono processor per
 // channel, which gives the same output).
 //
 // The model is `model.nam` in the plugin bundle (the demo amp when built from this repository) or the

@@ -75,7 +75,8 @@ public:
     /// holds C independent states (one per channel) and process_channels runs C planar buffers
     /// through one copy of the weights; channel c's output equals that of a separate mono instance
     /// fed channel c (bit for bit). Channel 0 is the state process() uses. Models that cannot
-    /// (today: everything but LSTM/GRU) return 1. Not RT-safe (allocates the extra state); resets.
+    /// (today: everything but LSTM/GRU and WaveNet, static and runtime) return 1. Not RT-safe
+    /// (allocates the extra state); resets.
     virtual int set_channels(int /*channels*/) { return 1; }
     /// The channel count set_channels accepted (1 by default).
     virtual int channels() const noexcept { return 1; }

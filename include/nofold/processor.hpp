@@ -48,7 +48,7 @@ struct ProcessorSettings {
     /// Length of the crossfade when a new model takes over.
     double crossfade_ms = 20.0;
     /// Planar channels of process_channels, 1 … max_channels. Above 1 the model must keep a state per
-    /// channel over shared weights (Model::set_channels; LSTM and GRU do), else submit refuses it.
+    /// channel over shared weights (Model::set_channels; LSTM, GRU and WaveNet do), else submit refuses it.
     int channels = 1;
 };
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Claims: `nofold process` on a stereo WAV with an LSTM model (one instance, shared weights, state per
-# channel) writes, in each channel, exactly what processing that channel alone as a mono file writes.
+# Claims: `nofold process` on a stereo WAV with an LSTM or a WaveNet model (one instance, shared weights,
+# state per channel) writes, in each channel, exactly what processing that channel alone as a mono file
+# writes.
 set -euo pipefail
 nofold=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
-model=$root/tests/io/fixtures/lstm_1x8.nam
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 python3 - "$tmp" <<'PY'
@@ -21,10 +21,11 @@ write(tmp + "/stereo.wav", [left, right])
 write(tmp + "/left.wav", [left])
 write(tmp + "/right.wav", [right])
 PY
-"$nofold" process "$model" "$tmp/stereo.wav" "$tmp/out_stereo.wav" --block 37
-"$nofold" process "$model" "$tmp/left.wav" "$tmp/out_left.wav" --block 37
-"$nofold" process "$model" "$tmp/right.wav" "$tmp/out_right.wav" --block 37
-python3 - "$tmp" <<'PY'
+for model in lstm_1x8 wavenet_tiny; do
+  "$nofold" process "$root/tests/io/fixtures/$model.nam" "$tmp/stereo.wav" "$tmp/out_stereo.wav" --block 37
+  "$nofold" process "$root/tests/io/fixtures/$model.nam" "$tmp/left.wav" "$tmp/out_left.wav" --block 37
+  "$nofold" process "$root/tests/io/fixtures/$model.nam" "$tmp/right.wav" "$tmp/out_right.wav" --block 37
+  python3 - "$tmp" <<'PY'
 import sys, wave
 tmp = sys.argv[1]
 def frames(path):
@@ -38,3 +39,4 @@ inter = b"".join(l[i:i + 4] + r[i:i + 4] for i in range(0, len(l), 4))
 assert st == inter, "stereo output differs from the two mono renders"
 print("stereo CLI check passed")
 PY
+done

@@ -3,7 +3,7 @@
 # `nofold process` with the same model and settings (difference ≤ −100 dB relative to the signal),
 # and reports a latency on its latency port equal to what `nofold info` says. The stereo plugin
 # (urn:nofold:amp_stereo) equals `nofold process` on a stereo file, for an LSTM (one instance, a state per
-# channel) and for the WaveNet demo (one instance per channel).
+# channel) and for the WaveNet demo (one instance, delay lines per channel).
 set -euo pipefail
 lv2apply=$1
 lv2_path=$2

@@ -19,6 +19,7 @@
 #include <nofold/nn/recurrent_model.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/channels.hpp"
 #include "support/blocks.hpp"
 #include "support/compare.hpp"
 #include "support/signals.hpp"
@@ -360,61 +361,21 @@ TEST_CASE("LSTM gate sigmoid through the cell: abs error <= 1.5e-7 (exact tier; 
 }
 
 // Multi-channel processing with shared weights (nofold::Model::set_channels / process_channels,
-// implemented in nn/recurrent.hpp): for C = 2 and 3 channels, static and runtime shapes, one and two
-// layers, integer and fractional rate factors, each channel's output equals a separate mono instance with
-// the same weights fed that channel, bit for bit (the reference is independent state: a second object);
-// prewarm and reset cover every channel; process_channels never allocates; models without support answer
-// 1 channel.
-namespace {
-// Runs `make()` once with C channels and C times as mono; compares every output sample exactly.
-template <class Make>
-void check_channels(Make&& make, int channels, double rate) {
-    std::unique_ptr<Model> multi = make();
-    REQUIRE(multi->set_channels(channels) == channels);
-    CHECK(multi->channels() == channels);
-    REQUIRE(multi->set_rate_factor(rate) == RateFactorStatus::ok);
-    multi->prewarm();
-    const int n = 2000;
-    std::vector<std::vector<float>> x, y(static_cast<std::size_t>(channels), std::vector<float>(n));
-    for (int c = 0; c < channels; ++c) x.push_back(nofold::test::uniform_noise(n, 100u + static_cast<unsigned>(c), 0.8f));
-    std::vector<const float*> in;
-    std::vector<float*> out;
-    for (int c = 0; c < channels; ++c) {
-        in.push_back(x[static_cast<std::size_t>(c)].data());
-        out.push_back(y[static_cast<std::size_t>(c)].data());
-    }
-    {
-        nofold::test::AllocationScope scope;
-        for (int done = 0; done < n;) {
-            const int m = std::min(n - done, 37 + done % 64);
-            const float* ins[3];
-            float* outs[3];
-            for (int c = 0; c < channels; ++c) {
-                ins[c] = in[static_cast<std::size_t>(c)] + done;
-                outs[c] = out[static_cast<std::size_t>(c)] + done;
-            }
-            multi->process_channels(ins, outs, channels, m);
-            done += m;
-        }
-        CHECK(scope.allocations() == 0);
-    }
-    for (int c = 0; c < channels; ++c) {
-        std::unique_ptr<Model> mono = make();
-        REQUIRE(mono->set_rate_factor(rate) == RateFactorStatus::ok);
-        mono->prewarm();
-        std::vector<float> ref(n);
-        mono->process(x[static_cast<std::size_t>(c)].data(), ref.data(), n);
-        INFO("channel " << c << " of " << channels << ", rate " << rate);
-        CHECK(y[static_cast<std::size_t>(c)] == ref);
-    }
-}
-
-}  // namespace
-
+// implemented in nn/recurrent.hpp): for C = 2 and 3 channels, static and runtime shapes, LSTM and GRU,
+// one and two layers, integer and fractional rate factors, blocks of 1, 37 and 64, each channel's output
+// equals a separate mono instance with the same weights fed that channel, bit for bit, after prewarm and
+// after reset (tests/support/channels.hpp: the reference is independent state, a second object);
+// process_channels never allocates; models without support answer 1 channel.
 TEST_CASE("LSTM/GRU: C channels through shared weights equal C mono instances bit for bit") {
     const auto lstm16 = [] {
         auto m = std::make_unique<ModelFor<nn::LstmModel<1, 16, 1>>>(1, 16, 1);
         const auto w = nofold::test::uniform_noise(m->get().weight_count(), 7, 0.4f);
+        REQUIRE(m->get().set_weights(w.data(), w.size()).ok());
+        return std::unique_ptr<Model>(std::move(m));
+    };
+    const auto gru16 = [] {
+        auto m = std::make_unique<ModelFor<nn::GruModel<1, 16, 1>>>(1, 16, 1);
+        const auto w = nofold::test::uniform_noise(m->get().weight_count(), 11, 0.4f);
         REQUIRE(m->get().set_weights(w.data(), w.size()).ok());
         return std::unique_ptr<Model>(std::move(m));
     };
@@ -425,10 +386,14 @@ TEST_CASE("LSTM/GRU: C channels through shared weights equal C mono instances bi
         REQUIRE(m->get().set_weights(w.data(), w.size()).ok());
         return std::unique_ptr<Model>(std::move(m));
     };
+    for (int block : {1, 37, 64}) {
+        nofold::test::require_channels_equal_mono(lstm16, 2, 1.0, block);
+        nofold::test::require_channels_equal_mono(gru16, 2, 1.0, block);
+    }
     for (int channels : {2, 3})
         for (double rate : {1.0, 2.0, 1.5}) {
-            check_channels(lstm16, channels, rate);
-            check_channels(gru2x12, channels, rate);
+            nofold::test::require_channels_equal_mono(lstm16, channels, rate, 37);
+            nofold::test::require_channels_equal_mono(gru2x12, channels, rate, 64);
         }
 }
 

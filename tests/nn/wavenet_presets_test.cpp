@@ -9,6 +9,7 @@
 #include <memory>
 #include <random>
 #include <type_traits>
+#include <utility>
 
 #include <nofold/nn/wavenet_presets.hpp>
 #include <nofold/runtime/wavenet.hpp>
@@ -16,6 +17,7 @@
 #include "runtime/naive_wavenet.hpp"
 #include "support/alloc_counter.hpp"
 #include "support/blocks.hpp"
+#include "support/channels.hpp"
 #include "support/compare.hpp"
 #include "support/signals.hpp"
 
@@ -227,4 +229,51 @@ TEST_CASE("static presets: NaN/inf input reads as 0, in-place processing, n = 0"
         m.process(io.data() + i, io.data() + i, n);
     }
     for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(io[i] == yc[i]);
+}
+
+// Multi-channel with shared weights (nn/wavenet_static.hpp set_channels / process_channels, through
+// ModelFor): 2 and 3 channels of A1 standard (heap) and nano (fixed storage) equal as many mono
+// instances bit for bit (tests/support/channels.hpp: independent objects as the reference), for blocks
+// of 1, 37 and 64 (chunks of 32 cut mid-block), both prewarm modes, after prewarm and after reset, at
+// rate factors 1 and 2; process_channels never allocates.
+TEST_CASE("static WaveNet: C channels through shared weights equal C mono instances bit for bit") {
+    const auto maker = [](auto tag, nn::Options opt) {
+        using P = typename decltype(tag)::type;
+        return [opt] {
+            auto m = std::make_unique<ModelFor<P>>(opt);
+            std::vector<float> w = test::uniform_noise(P::weight_count(), 21, 0.25f);
+            w.back() = 0.5f;
+            REQUIRE(m->get().set_weights(w.data(), w.size()).ok());
+            return std::unique_ptr<Model>(std::move(m));
+        };
+    };
+    nn::Options steady, zeros;
+    steady.max_rate_factor = 2;
+    zeros.prewarm = nn::PrewarmMode::zero_blocks;
+    const auto standard = maker(std::common_type<nn::wavenet::Standard>{}, steady);
+    const auto nano = maker(std::common_type<nn::wavenet::fixed::Nano>{}, zeros);
+    for (int block : {1, 37, 64}) test::require_channels_equal_mono(standard, 2, 1.0, block, 700);
+    test::require_channels_equal_mono(standard, 3, 2.0, 37, 700);
+    for (int block : {1, 37, 64}) test::require_channels_equal_mono(nano, 2, 1.0, block);
+    // a copy keeps its own channels' state (ModelFor moves it), set_channels(1) frees it
+    ModelFor<nn::wavenet::Nano> a;
+    std::vector<float> w = test::uniform_noise(a.get().weight_count(), 22, 0.25f);
+    REQUIRE(a.get().set_weights(w.data(), w.size()).ok());
+    const std::size_t mono_bytes = a.memory_bytes();
+    REQUIRE(a.set_channels(2) == 2);
+    const std::vector<float> x = test::uniform_noise(300, 23, 0.8f), x2 = test::uniform_noise(300, 24, 0.8f);
+    std::vector<float> y0(300), y1(300), b0(150), b1(150);
+    const float* in[2] = {x.data(), x2.data()};
+    float* out[2] = {y0.data(), y1.data()};
+    a.process_channels(in, out, 2, 150);
+    ModelFor<nn::wavenet::Nano> b(std::as_const(a));
+    const float* in2[2] = {x.data() + 150, x2.data() + 150};
+    float* bout[2] = {b0.data(), b1.data()};
+    b.process_channels(in2, bout, 2, 150);
+    float* out2[2] = {y0.data() + 150, y1.data() + 150};
+    a.process_channels(in2, out2, 2, 150);
+    CHECK(b0 == std::vector<float>(y0.begin() + 150, y0.end()));
+    CHECK(b1 == std::vector<float>(y1.begin() + 150, y1.end()));
+    CHECK(a.set_channels(1) == 1);
+    CHECK(a.memory_bytes() == mono_bytes);
 }

@@ -15,9 +15,11 @@
 #include <random>
 
 #include <nofold/nn/recurrent_model.hpp>
+#include <nofold/nn/wavenet_presets.hpp>
 #include <nofold/processor.hpp>
 
 #include "support/alloc_counter.hpp"
+#include "support/signals.hpp"
 #include "support/simple_model.hpp"
 
 namespace {
@@ -345,20 +347,12 @@ TEST_CASE("impulse response swap and removal: no allocation on the audio thread,
     CHECK(worst_step > 0.5 / fade);
 }
 
-// Stereo: an LSTM holds a state per channel over shared weights; each output channel equals a mono
-// processor running that channel alone (same model, same response), through model and IR swaps.
-TEST_CASE("stereo processor: each channel equals a mono processor; models without channel states are refused") {
-    using Lstm = nofold::ModelFor<nofold::nn::LstmModel<1, 8, 1>>;
-    std::vector<float> w;
-    const auto make = [&](unsigned seed) {
-        auto m = std::make_unique<Lstm>(1, 8, 1);
-        std::mt19937 rng(seed);
-        std::uniform_real_distribution<float> u(-0.4f, 0.4f);
-        w.assign(m->get().weight_count(), 0.0f);
-        for (float& v : w) v = u(rng);
-        REQUIRE(m->get().set_weights(w.data(), w.size()).ok());
-        return std::unique_ptr<nofold::Model>(std::move(m));
-    };
+// Stereo: an LSTM and a WaveNet hold a state per channel over shared weights; each output channel equals
+// a mono processor running that channel alone (same model, same response), through model and IR swaps.
+namespace {
+// make(seed) → a model with weights from `seed`.
+template <class Make>
+void check_stereo_processor(Make&& make) {
     std::vector<float> h(200);
     for (std::size_t i = 0; i < h.size(); ++i) h[i] = static_cast<float>(std::exp(-0.02 * i) * std::sin(0.5 * i));
     const auto conv = [&] { return std::make_unique<nofold::dsp::Convolver>(h.data(), 200, nofold::dsp::ConvolverSettings{16, nofold::dsp::ConvolverLatency::zero}); };
@@ -418,6 +412,23 @@ TEST_CASE("stereo processor: each channel equals a mono processor; models withou
     CHECK(y0 == r0);
     CHECK(y1 == r1);
     CHECK(stereo.collect_retired() == 1);
+}
+}  // namespace
+
+TEST_CASE("stereo processor: each channel equals a mono processor; models without channel states are refused") {
+    // construct() makes a ModelFor; its weights are uniform in ±scale from `seed`
+    const auto maker = [](auto construct, float scale) {
+        return [construct, scale](unsigned seed) {
+            auto m = construct();
+            const std::vector<float> w = nofold::test::uniform_noise(m->get().weight_count(), seed, scale);
+            REQUIRE(m->get().set_weights(w.data(), w.size()).ok());
+            return std::unique_ptr<nofold::Model>(std::move(m));
+        };
+    };
+    using Lstm = nofold::ModelFor<nofold::nn::LstmModel<1, 8, 1>>;
+    using Nano = nofold::ModelFor<nofold::nn::wavenet::Nano>;
+    check_stereo_processor(maker([] { return std::make_unique<Lstm>(1, 8, 1); }, 0.4f));
+    check_stereo_processor(maker([] { return std::make_unique<Nano>(); }, 0.3f));
 }
 
 TEST_CASE("parameters through the processor: live on the active model, a submitted model prewarmed at them, no allocation") {

@@ -12,6 +12,7 @@
 #include "naive_wavenet.hpp"
 #include "support/alloc_counter.hpp"
 #include "support/blocks.hpp"
+#include "support/channels.hpp"
 #include "support/compare.hpp"
 #include "support/signals.hpp"
 
@@ -393,4 +394,27 @@ TEST_CASE("runtime WaveNet: inputs beyond the first are live knobs that ramp and
     CHECK(e < 1e-5);
     CHECK_FALSE(b.model->set_parameter(1, 0.0));
     CHECK_FALSE(b.model->set_parameter(0, std::nan("")));
+}
+
+// Multi-channel with shared weights (set_channels / process_channels: nn::History streams): 2 and 3
+// channels equal as many mono instances bit for bit (tests/support/channels.hpp: independent objects as
+// the reference), on the fused path (A1 standard shape) and the generic one (every feature, with a
+// condition_dsp whose delay lines are per channel too), blocks of 1, 37 and 64, after prewarm and after
+// reset, rate factors 1 and 2; process_channels never allocates.
+TEST_CASE("runtime WaveNet: C channels through shared weights equal C mono instances bit for bit") {
+    const auto maker = [](nn::WaveNetConfig cfg, unsigned seed) {
+        return [cfg, seed] {
+            nn::Options opt;
+            opt.max_rate_factor = 2;
+            Built b = build(cfg, seed, opt);
+            return std::unique_ptr<Model>(std::move(b.model));
+        };
+    };
+    const auto standard = maker(a1(16, 8), 31), features = maker(everything(true), 32);
+    for (int block : {1, 37, 64}) {
+        test::require_channels_equal_mono(standard, 2, 1.0, block, 700);
+        test::require_channels_equal_mono(features, 2, 1.0, block, 700);
+    }
+    test::require_channels_equal_mono(standard, 3, 2.0, 37, 700);
+    test::require_channels_equal_mono(features, 3, 2.0, 64, 700);
 }

@@ -4,7 +4,7 @@
 //  [--param NAME_OR_INDEX=VALUE ...]`:
 //  runs a model over a WAV file, optionally followed by a cab impulse response.
 //
-// Stereo: LSTM/GRU models run both channels through one instance (shared weights, state per channel,
+// Stereo: LSTM/GRU and WaveNet models run both channels through one instance (shared weights, state per channel,
 // Model::process_channels); other models get one instance per channel. The output is the same. The model is
 // prewarmed the way NAM Core does it by default (whole blocks of zeros of the block size), so the
 // output matches Core's renders sample for sample; `--prewarm steady` uses the faster equivalent
@@ -196,7 +196,7 @@ std::function<void()> add_process(CLI::App& app) {
         const auto channels = static_cast<int>(audio.channels.size());
         const auto frames = audio.channels.front().size();
         const auto block = static_cast<std::size_t>(o->block);
-        // One instance for every channel when the model keeps state per channel (LSTM/GRU: weights
+        // One instance for every channel when the model keeps state per channel (LSTM/GRU/WaveNet: weights
         // shared); otherwise one instance per channel. Either way channel c's output is the same.
         std::unique_ptr<Model> shared = build_model();
         if (channels > 1 && shared->set_channels(channels) == channels) {

@@ -8,11 +8,14 @@
 // then one Dense product with aligned rows (dense.hpp). append() then pushes the chunk.
 //
 // Units: span and offsets in samples at the running rate. Latency: none.
-// Allocates: in the constructor only. RT-safe: gather, append, clear, fill_constant, rings, position.
+// Several audio channels of one model keep one stream (rings and position) each (set_streams, select).
+// Allocates: in the constructor and set_streams only. RT-safe: gather, append, clear, fill_constant,
+// rings, position, select.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
+#include <vector>
 
 #include "../simd/simd.hpp"
 #include "detail/aligned_buffer.hpp"
@@ -107,8 +110,24 @@ class History {
 public:
     History() = default;
     /// `channels` rings holding `span` samples each (span may be 0: nothing is kept).
-    History(int channels, int span) : channels_(channels), span_(span) {
-        ring_.resize(static_cast<std::size_t>(front) + static_cast<std::size_t>(channels) * static_cast<std::size_t>(std::max(span, 1)));
+    History(int channels, int span) : channels_(channels), span_(span) { set_streams(1); }
+    /// Independent pasts for `streams` ≥ 1 audio channels of a multi-channel model (allocates; clears):
+    /// select(s) picks the one every other call uses (stream 0 until then).
+    void set_streams(int streams) {
+        streams_ = std::max(streams, 1);
+        const std::size_t rings = static_cast<std::size_t>(channels_) * static_cast<std::size_t>(std::max(span_, 1));
+        stride_ = (static_cast<std::size_t>(front) + rings + 15) / 16 * 16;  // every stream's rings aligned alike
+        ring_.resize(static_cast<std::size_t>(streams_ - 1) * stride_ + static_cast<std::size_t>(front) + rings);
+        positions_.assign(static_cast<std::size_t>(streams_), 0);
+        clear();
+    }
+    int streams() const noexcept { return streams_; }
+    /// Makes stream s < streams() the current past (its rings and position). RT-safe.
+    void select(int s) noexcept {
+        if (streams_ == 1) return;
+        positions_[static_cast<std::size_t>(stream_)] = pos_;
+        stream_ = s;
+        pos_ = positions_[static_cast<std::size_t>(s)];
     }
 
     int channels() const noexcept { return channels_; }
@@ -136,18 +155,23 @@ public:
     /// Every past sample of channel c becomes value[c·ld] (the steady state of a constant signal).
     void fill_constant(const float* value, int ld) noexcept { detail::ring_fill_constant(data(), channels_, span_, value, ld); }
 
+    /// Clears every stream.
     void clear() noexcept {
         ring_.fill(0.0f);
+        std::fill(positions_.begin(), positions_.end(), 0);
         pos_ = 0;
     }
 
 private:
     static constexpr int front = simd::lanes<simd::float_batch>;  // readable floats before the rings
-    float* data() noexcept { return ring_.data() + front; }
-    const float* data() const noexcept { return ring_.data() + front; }
+    float* data() noexcept { return ring_.data() + static_cast<std::size_t>(stream_) * stride_ + front; }
+    const float* data() const noexcept { return ring_.data() + static_cast<std::size_t>(stream_) * stride_ + front; }
     int channels_ = 0;
     int span_ = 0;
     int pos_ = 0;  // where the next sample goes; the newest past sample is at pos_ − 1
+    int streams_ = 1, stream_ = 0;
+    std::size_t stride_ = 0;      // floats from one stream's block to the next
+    std::vector<int> positions_;  // of every stream (pos_ is the current one's)
     detail::AlignedBuffer ring_;
 };
 

@@ -17,6 +17,8 @@
 // layer here is one fused pass (nn/detail/tap_conv.hpp: all taps + input mixin, activation and skip sum
 // in the epilogue) doing the same multiply-adds in the same order as the runtime model's gathered product.
 //
+// Multi-channel (set_channels / process_channels, through nofold::ModelFor): the weights once, the
+// delay lines of channels 1 … in caller-owned memory; each chunk runs the layers once per channel.
 // Template parameters: Shape (StandardShape, LiteShape, FeatherShape, NanoShape, A2Shape<3 or 8>, or a
 // user struct with the same members), Storage (nn::HeapStorage, nn::FixedStorage,
 // nn::FixedStorageUpTo<R>). Units: samples at the running rate (training rate × rate factor).
@@ -180,6 +182,25 @@ public:
     std::size_t memory_bytes() const noexcept { return sizeof(*this) + arena_.heap_bytes(); }
     static const char* name() noexcept { return Shape::name(); }
 
+    /// Multi-channel with shared weights (see nofold::Model::set_channels): channels 1 … channels − 1
+    /// keep their delay lines in `extra`, extra_state_floats(channels) floats aligned to
+    /// nofold::alignment, owned by the caller (nofold::ModelFor allocates it); the object never owns
+    /// memory for them, so FixedStorage stays heap-free. Never allocates; resets (unless keep_state:
+    /// `extra` already holds these channels' state, a copy of the model moved it).
+    std::size_t extra_state_floats(int channels) const noexcept {
+        return static_cast<std::size_t>(std::max(channels, 1) - 1) * channel_stride();
+    }
+    void set_channels(int channels, float* extra, bool keep_state = false) noexcept {
+        channels_ = extra != nullptr ? std::max(1, channels) : 1;
+        extra_ = extra;
+        if (!keep_state) reset();
+    }
+    int channels() const noexcept { return channels_; }
+    /// `channels` ≤ channels() planar streams, each through its own delay lines: every chunk runs the
+    /// layers once per channel over the same weights (cache-resident after the first), so channel c's
+    /// output equals a mono instance fed channel c, bit for bit.
+    NOFOLD_REALTIME void process_channels(const float* const* in, float* const* out, int channels, int n) noexcept;
+
 private:
     using Layout = detail::StaticLayout<Shape, frames>;
     using V = simd::float_batch;
@@ -210,9 +231,27 @@ private:
     void chunk_inputs(int, bool) noexcept {}  // no inputs beside the audio
     void chunk_output(float* out, int n) noexcept;
     float* at(std::size_t offset) noexcept { return arena_.data() + offset; }
+    std::size_t history_floats() const noexcept { return Layout::total(max_rate_) - Layout::history; }
+    // An extra channel's block: 16 floats in front (the layer kernels may read one SIMD batch before
+    // the first ring), then its delay lines, rounded to 16 floats (aligned).
+    std::size_t channel_stride() const noexcept { return Layout::round16(history_floats()) + 16; }
+    float* history_of(int channel) noexcept {
+        return channel == 0 ? at(Layout::history) : extra_ + static_cast<std::size_t>(channel - 1) * channel_stride() + 16;
+    }
+    // The delay lines of every channel advance by the same frames, so one set of positions serves all:
+    // channel 0 saves them at the start of a chunk, the others start from the saved ones.
+    void select_channel(int c) noexcept {
+        history_ = history_of(c);
+        if (c == 0) std::copy(std::begin(pos_), std::end(pos_), std::begin(pos_start_));
+        else std::copy(std::begin(pos_start_), std::end(pos_start_), std::begin(pos_));
+    }
 
     nn::detail::Storage<fixed_size> arena_;
     int pos_[static_cast<std::size_t>(Layout::rings())] = {};
+    int pos_start_[static_cast<std::size_t>(Layout::rings())] = {};
+    float* history_ = nullptr;  // the delay lines run_chunk uses (channel 0's: in the arena)
+    float* extra_ = nullptr;    // channels 1 …: caller-owned (set_channels)
+    int channels_ = 1;
     int rate_ = 1, max_rate_ = 1;
     float head_scale_ = Shape::default_head_scale;
     Options options_;
@@ -301,7 +340,7 @@ inline void Engine<Shape, Storage>::run_array(int n, bool fill, const Act& act, 
     // head rechannel over the summed layer outputs: head = b + Σ_k H_k · skip[t − (HK−1−k)·d·L]
     constexpr int HK = a.head_kernel;
     const int span = (HK - 1) * a.head_dilation * max_rate_;
-    float* rings = at(ring_at);
+    float* rings = history_ + ring_at;
     ring_at += static_cast<std::size_t>(C * span);
     int& pos = pos_[ring++];
     const float* hw = at(weight_at);
@@ -345,7 +384,7 @@ inline void Engine<Shape, Storage>::run_layer(int n, bool fill, const Act& act, 
     float* skip = at(I % 2 == 0 ? Layout::s0 : Layout::s1);
     float* z = at(Layout::z);
     const int span = (K - 1) * d * max_rate_;
-    float* rings = at(ring_at);
+    float* rings = history_ + ring_at;
     ring_at += static_cast<std::size_t>(C * span);
     int& pos = pos_[ring++];
     const float* cw = at(weight_at);
@@ -373,7 +412,7 @@ template <class Shape, class Storage>
 template <math::Accuracy M, std::size_t... I>
 inline void Engine<Shape, Storage>::run_arrays(int n, bool fill, std::index_sequence<I...>) noexcept {
     int ring = 0;
-    std::size_t weight_at = 0, ring_at = Layout::history;
+    std::size_t weight_at = 0, ring_at = 0;
     (run_array<static_cast<int>(I)>(n, fill, array_activation<static_cast<int>(I), M>(), ring, weight_at, ring_at), ...);
 }
 
@@ -390,7 +429,12 @@ inline void Engine<Shape, Storage>::run_chunk(int n, bool fill) noexcept {
 
 template <class Shape, class Storage>
 inline void Engine<Shape, Storage>::process(const float* in, float* out, int n) noexcept {
-    nn::detail::ChunkLoop::process(*this, in, out, n);
+    nn::detail::ChunkLoop::process(*this, &in, &out, 1, n);
+}
+
+template <class Shape, class Storage>
+inline void Engine<Shape, Storage>::process_channels(const float* const* in, float* const* out, int channels, int n) noexcept {
+    nn::detail::ChunkLoop::process(*this, in, out, std::min(channels, channels_), n);
 }
 
 template <class Shape, class Storage>
@@ -401,14 +445,14 @@ inline void Engine<Shape, Storage>::chunk_output(float* out, int n) noexcept {
 
 template <class Shape, class Storage>
 inline void Engine<Shape, Storage>::reset() noexcept {
-    std::fill(at(Layout::history), at(Layout::total(max_rate_)), 0.0f);
+    for (int c = 0; c < channels_; ++c) std::fill(history_of(c), history_of(c) + history_floats(), 0.0f);
     std::fill(std::begin(pos_), std::end(pos_), 0);
 }
 
 template <class Shape, class Storage>
 inline void Engine<Shape, Storage>::prewarm() noexcept {
     reset();
-    nn::detail::ChunkLoop::prewarm(*this, options_, receptive_field());
+    nn::detail::ChunkLoop::prewarm(*this, options_, receptive_field(), channels_);
 }
 
 template <class Shape, class Storage>

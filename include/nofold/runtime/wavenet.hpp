@@ -16,8 +16,9 @@
 // multiply-adds in the same order as the gathered products, so results are bit-identical either way.
 //
 // Units: samples at the running rate (training rate × rate factor). Latency: 0 (causal).
-// Allocates: constructor only (set_weights copies into storage allocated by the constructor).
-// RT-safe: process, reset, prewarm, set_rate_factor, set_slimmable_size.
+// Multi-channel (set_channels, process_channels): the weights once, delay lines per channel.
+// Allocates: constructor and set_channels only (set_weights copies into storage allocated by the
+// constructor). RT-safe: process, process_channels, reset, prewarm, set_rate_factor, set_slimmable_size.
 #pragma once
 
 #include <algorithm>
@@ -76,6 +77,12 @@ public:
     std::size_t memory_bytes() const noexcept override;
     const char* implementation_name() const noexcept override { return "runtime WaveNet"; }
     NOFOLD_REALTIME void set_slimmable_size(double size) noexcept override;
+    /// Multi-channel with shared weights (nofold::Model::set_channels): one set of delay lines per
+    /// channel (nn::History streams, the condition_dsp's too), the weights once; each chunk runs the
+    /// layers once per channel, so channel c's output equals a mono instance's bit for bit. Allocates; resets.
+    int set_channels(int channels) override;
+    int channels() const noexcept override { return channels_; }
+    NOFOLD_REALTIME void process_channels(const float* const* in, float* const* out, int channels, int n) noexcept override;
 
     int in_channels() const noexcept { return in_channels_; }
     nn::Knobs<nn::max_knobs>& knobs() noexcept { return knobs_; }
@@ -98,6 +105,7 @@ private:
     void chunk_inputs(int m, bool live) noexcept;
     void run_chunk(int n, bool fill) noexcept { process_chunk(in_.data(), ld_, n, res_.data(), fill); }
     void chunk_output(float* out, int n) noexcept { std::copy(res_.data(), res_.data() + n, out); }
+    void select_channel(int c) noexcept;
 
     std::vector<Array> arrays_;
     std::vector<std::vector<float>> post_w_, post_b_;
@@ -107,6 +115,7 @@ private:
     float head_scale_ = 1.0f;
     int in_channels_ = 1, out_channels_ = 1, cond_channels_ = 1;
     std::unique_ptr<WaveNet> condition_;
+    int channels_ = 1;
     nn::Knobs<nn::max_knobs> knobs_;
     nn::Options options_;
     double rate_ = 1.0, max_rate_ = 1.0;
@@ -706,7 +715,30 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
     (void)ld;
 }
 
-inline void WaveNet::process(const float* in, float* out, int n) noexcept { nn::detail::ChunkLoop::process(*this, in, out, n); }
+inline void WaveNet::process(const float* in, float* out, int n) noexcept { nn::detail::ChunkLoop::process(*this, &in, &out, 1, n); }
+
+inline void WaveNet::process_channels(const float* const* in, float* const* out, int channels, int n) noexcept {
+    nn::detail::ChunkLoop::process(*this, in, out, std::min(channels, channels_), n);
+}
+
+inline int WaveNet::set_channels(int channels) {
+    channels_ = std::max(channels, 1);
+    for (Array& a : arrays_) {
+        for (Layer& y : a.layers) y.history.set_streams(channels_);
+        a.head_history.set_streams(channels_);
+    }
+    if (condition_) condition_->set_channels(channels_);
+    reset();
+    return channels_;
+}
+
+inline void WaveNet::select_channel(int c) noexcept {
+    for (Array& a : arrays_) {
+        for (Layer& y : a.layers) y.history.select(c);
+        a.head_history.select(c);
+    }
+    if (condition_) condition_->select_channel(c);
+}
 
 inline void WaveNet::reset() noexcept {
     for (Array& a : arrays_) {
@@ -719,7 +751,7 @@ inline void WaveNet::reset() noexcept {
 inline void WaveNet::prewarm() noexcept {
     reset();
     knobs_.settle();
-    nn::detail::ChunkLoop::prewarm(*this, options_, receptive_field());
+    nn::detail::ChunkLoop::prewarm(*this, options_, receptive_field(), channels_);
 }
 
 inline void WaveNet::chunk_inputs(int m, bool tick) noexcept {

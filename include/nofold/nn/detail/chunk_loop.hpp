@@ -3,8 +3,13 @@
 // of the engine's chunk with every input sample sanitised on the way in, and prewarm in its two modes.
 // The engines differ only in what one pass does; this is the part that must not differ.
 //
+// Several audio channels through one engine (shared weights, a state per channel) run each pass once
+// per channel, channel after channel, the knob inputs ticked once per pass; the delay lines of all
+// channels advance by the same frames, so their positions stay equal.
 // An engine befriends ChunkLoop and provides:
 //     static constexpr int frames                 frames per pass
+//     void select_channel(int c) noexcept         the state the next run_chunk uses (channel c; 0
+//                                                 before any other in a pass)
 //     float* chunk_input() noexcept               the pass's input row (frames floats, aligned)
 //     void chunk_inputs(int n, bool live) noexcept    any further input rows (a model's knobs) for a pass
 //                                                 of n frames; live: advance their smoothing ramps
@@ -27,18 +32,22 @@ constexpr long zero_block_samples(long samples, int block) noexcept {
 }
 
 struct ChunkLoop {
+    /// in[c], out[c]: n samples of channel c < channels (in[c] == out[c] allowed).
     template <class Engine>
-    static void process(Engine& e, const float* in, float* out, int n) noexcept {
+    static void process(Engine& e, const float* const* in, float* const* out, int channels, int n) noexcept {
         constexpr int frames = Engine::frames;
         float* row = e.chunk_input();
         int done = 0;
         while (done < n) {
             const int m = std::min(frames, n - done);
-            for (int t = 0; t < m; ++t) row[t] = simd::sanitize(in[done + t]);
-            std::fill(row + m, row + frames, 0.0f);
-            e.chunk_inputs(m, true);
-            e.run_chunk(m, false);
-            e.chunk_output(out + done, m);
+            for (int c = 0; c < channels; ++c) {
+                e.select_channel(c);
+                for (int t = 0; t < m; ++t) row[t] = simd::sanitize(in[c][done + t]);
+                std::fill(row + m, row + frames, 0.0f);
+                if (c == 0) e.chunk_inputs(m, true);
+                e.run_chunk(m, false);
+                e.chunk_output(out[c] + done, m);
+            }
             done += m;
         }
     }
@@ -46,20 +55,27 @@ struct ChunkLoop {
     /// After the engine's reset(): a steady-state fill (one pass that sets every delay line to its value
     /// for a constant zero input), or NAM Core's whole blocks of zeros covering `receptive_field` samples
     /// (or options.prewarm_samples when set).
+    /// The same for each of `channels` channels.
     template <class Engine>
-    static void prewarm(Engine& e, const Options& options, int receptive_field) noexcept {
+    static void prewarm(Engine& e, const Options& options, int receptive_field, int channels) noexcept {
         constexpr int frames = Engine::frames;
         float* row = e.chunk_input();
         std::fill(row, row + frames, 0.0f);
         e.chunk_inputs(frames, false);
         if (options.prewarm == PrewarmMode::steady_state) {
-            e.run_chunk(1, true);
+            for (int c = 0; c < channels; ++c) {
+                e.select_channel(c);
+                e.run_chunk(1, true);
+            }
             return;
         }
         long total = zero_block_samples(options.prewarm_samples >= 0 ? options.prewarm_samples : receptive_field, options.prewarm_block);
         while (total > 0) {
             const int m = static_cast<int>(std::min<long>(frames, total));
-            e.run_chunk(m, false);
+            for (int c = 0; c < channels; ++c) {
+                e.select_channel(c);
+                e.run_chunk(m, false);
+            }
             total -= m;
         }
     }
