@@ -40,16 +40,16 @@ stage_clang-scalar-sanitize() {
         -DNOFOLD_LEARNING_TESTS=OFF
     tsan_processor
 }
-# ThreadSanitizer on the Processor tests only (the swap protocol with a UI thread polling every
-# query): one binary, about 2.5 min to build and 10 s to run on 2 cores.
+# ThreadSanitizer on the Processor's threaded tests only (processor_test.cpp: the swap protocol with a UI
+# thread polling every query), one test file.
 tsan_processor() {
     rm -rf "$out/tsan"
     cmake -S "$root" -B "$out/tsan" -G Ninja "${werror[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
         -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DNOFOLD_SANITIZE=thread -DNOFOLD_BUILD_BENCHMARKS=OFF \
         -DNOFOLD_BUILD_EXAMPLES=OFF -DNOFOLD_BUILD_TOOLS=OFF -DNOFOLD_HEADER_CHECK=OFF >"$out/tsan.configure.log" 2>&1 ||
         { cat "$out/tsan.configure.log"; return 1; }
-    cmake --build "$out/tsan" -j"$jobs" --target nofold_tests_processor
-    TSAN_OPTIONS="halt_on_error=1" "$out/tsan/tests/nofold_tests_processor"
+    cmake --build "$out/tsan" -j"$jobs" --target nofold_tests_processor_threads
+    TSAN_OPTIONS="halt_on_error=1" "$out/tsan/tests/nofold_tests_processor_threads"
 }
 # Meson, g++, -march=native (AVX-512 here: the xsimd 8.1 trap), compiled as C++20. GCC 12 reports
 # -W(maybe-)uninitialized inside its own AVX-512 intrinsic headers when xsimd 8.1's shifts and
