@@ -454,7 +454,7 @@ void run_study(const StudyOptions& o) {
         };
         train::FitResult r;
         try {
-            r = train::fit(pair.input, pair.target, s, progress, interrupt.flag());
+            r = fit_pair(pair, s, progress, interrupt.flag());
         } catch (const std::invalid_argument& e) {
             throw FileError(o.input + " / " + o.target + ": " + e.what());
         }

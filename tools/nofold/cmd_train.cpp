@@ -93,7 +93,7 @@ std::function<void()> add_train(CLI::App& app) {
         {
             InterruptScope interrupt;
             try {
-                r = train::fit(pair.input, pair.target, s, progress, interrupt.flag());
+                r = fit_pair(pair, s, progress, interrupt.flag());
             } catch (const std::invalid_argument& e) {
                 throw FileError(o->input + " / " + o->target + ": " + e.what());
             } catch (const train::CheckpointError& e) {

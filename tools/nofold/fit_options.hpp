@@ -2,7 +2,9 @@
 // checks, and the reading of a DI/amp recording pair, so both commands train the same way.
 #pragma once
 
+#include <atomic>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -134,5 +136,10 @@ inline const char* stop_reason_name(train::StopReason r) {
     }
     return "";
 }
+
+/// train::fit, compiled once for both commands (fit_options.cpp): it instantiates the trainer and every
+/// gradient engine in float and in double.
+train::FitResult fit_pair(const TrainingPair& pair, const train::FitSettings& settings,
+                          const std::function<void(const train::TrainerProgress&)>& progress, const std::atomic<bool>* stop);
 
 }  // namespace nofold::cli
