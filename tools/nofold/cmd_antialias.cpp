@@ -30,6 +30,16 @@
 namespace nofold::cli {
 namespace {
 
+// The student's ESR against the teacher on the guitar DI phrase above which the result is refused: a quarter
+// of the teacher's signal energy changed is no longer the same amp (a student that fell silent scores 0 dB).
+constexpr double max_di_esr_db = -6.0;
+
+std::string format_db(double db) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f dB", db);
+    return buf;
+}
+
 struct AntialiasOptions {
     std::string model, output, checkpoint, svg;
     double minutes = 15.0;
@@ -243,6 +253,11 @@ std::function<void()> add_antialias(CLI::App& app) {
         }
         const double above_db = above_t > 0 ? 10.0 * std::log10(above_s / above_t) : 0.0;
 
+        // A student that no longer plays the teacher's sound (e.g. one that fell silent: no aliasing, the best
+        // validation NMR-S) is not a result; say so rather than write it.
+        if (!was_interrupted && di_esr_db > max_di_esr_db)
+            throw FileError(o->output + ": not written: the fine-tuned student strays from the teacher (ESR " + format_db(di_esr_db) +
+                            " on the guitar DI phrase, limit " + format_db(max_di_esr_db) + "); try a lower --learning-rate or fewer --epochs");
         // Write the student with a record of the fine-tune.
         io::WriteOptions wo;
         io::TrainingRecord rec;
