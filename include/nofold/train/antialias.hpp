@@ -159,11 +159,7 @@ public:
         return f;
     }
     /// The same as the flat vector the writers take.
-    std::vector<float> float_weights(const double* p) const {
-        std::vector<float> w(initial_.size());
-        for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(p[i]);
-        return w;
-    }
+    std::vector<float> float_weights(const double* p) const { return std::vector<float>(p, p + initial_.size()); }
 
     /// One item's forward/backward state (one per batch item for recurrent models, whose state is
     /// carried between frames; one per thread for WaveNets, which start every frame afresh), in the
