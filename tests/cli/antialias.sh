@@ -56,7 +56,7 @@ for key in ("asr_db", "esr_s_db", "nmr_s_db"):
 assert report["student_vs_teacher"]["esr_t_db"] == alias["esr_t_db"], (report, alias)
 assert report["student_vs_teacher"]["nmr_t_db"] == alias["nmr_t_db"], (report, alias)
 assert report["student_vs_teacher"]["hesr_t_db"] == alias["hesr_db"], (report, alias)
-for key in ("teacher", "teacher_2x", "di_esr_db", "harmonics_above_12k_db", "validation_nmr_s_db", "training_seconds"):
+for key in ("teacher", "teacher_2x", "di_esr_db", "harmonics_above_12k_db", "validation_nmr_s_db", "validation_loss_db", "training_seconds"):
     assert key in report, key
 record = student["metadata"]["nofold_training"][-1]
 assert record["method"] == "antialias" and "teacher_sha256" in record, record

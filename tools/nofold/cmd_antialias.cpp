@@ -2,7 +2,8 @@
 // Carson, Wright & Bilbao, DAFx25). The model is the frozen teacher; a copy of it (the student) is
 // trained on random tones against the teacher's alias-free resynthesis, so at 1× cost it aliases less.
 // Training stops at --epochs or after --minutes (whichever first); the student with the lowest
-// validation NMR-S (88 tones) is kept, measured on the chromatic set next to the teacher and the teacher
+// validation loss (88 tones, against the teacher's alias-free targets) is kept, checked against the
+// teacher on a guitar DI phrase, measured on the chromatic set next to the teacher and the teacher
 // at 2× oversampling, and written in the teacher's format with every key kept and a record of the
 // fine-tune added. Ctrl-C stops training and writes the best student so far. OUT is written atomically;
 // the teacher file is only read.
@@ -32,6 +33,8 @@ namespace {
 
 // The student's ESR against the teacher on the guitar DI phrase above which the result is refused: a quarter
 // of the teacher's signal energy changed is no longer the same amp (a student that fell silent scores 0 dB).
+// Model selection already charges such a student through the validation loss's ESR term; this is the
+// check on music rather than tones.
 constexpr double max_di_esr_db = -6.0;
 
 std::string format_db(double db) {
@@ -191,7 +194,7 @@ std::function<void()> add_antialias(CLI::App& app) {
             const auto now = std::chrono::steady_clock::now();
             if (!p.epoch_end && now - last_draw < std::chrono::milliseconds(200)) return;
             last_draw = now;
-            std::fprintf(stderr, "\rantialias: epoch %zu/%zu, batch %zu/%zu, validation NMR-S %.2f dB (best %.2f), %s elapsed, ETA %s   ",
+            std::fprintf(stderr, "\rantialias: epoch %zu/%zu, batch %zu/%zu, validation loss %.2f dB (best %.2f), %s elapsed, ETA %s   ",
                          p.epoch, p.epochs, p.batch, p.batches_per_epoch, p.validation, p.best_validation,
                          seconds_text(p.elapsed_seconds).c_str(), seconds_text(p.eta_seconds).c_str());
             std::fflush(stderr);
@@ -226,10 +229,7 @@ std::function<void()> add_antialias(CLI::App& app) {
                 if (m->status() != RateFactorStatus::ok) throw FileError("the teacher cannot run at 2x its rate");
                 return m;
             };
-            teacher_rows = train::measure_tones(tests, teacher_factory, {}, threads);
-            student_rows = train::measure_tones(tests, student_factory, teacher_factory, threads);
-            os_rows = train::measure_tones(tests, oversampled_factory, {}, threads);
-            // The student against the teacher on a guitar DI phrase (make-di's, 6 s).
+            // First (it can refuse the student): the student against the teacher on a guitar DI phrase (make-di's, 6 s).
             const std::vector<float> di = di_phrase(fs, 6.0);
             std::vector<float> yt(di.size()), ys(di.size());
             auto t = teacher_factory();
@@ -242,6 +242,13 @@ std::function<void()> add_antialias(CLI::App& app) {
             s->process(di.data(), ys.data(), static_cast<int>(di.size()));
             const std::vector<double> dt(yt.begin(), yt.end()), ds(ys.begin(), ys.end());
             di_esr_db = analysis::esr(ds, dt).db;
+            // A student that no longer plays the teacher's sound is not a result; say so rather than write it.
+            if (di_esr_db > max_di_esr_db)
+                throw FileError(o->output + ": not written: the fine-tuned student strays from the teacher (ESR " + format_db(di_esr_db) +
+                                " on the guitar DI phrase, limit " + format_db(max_di_esr_db) + "); try a lower --learning-rate or fewer --epochs");
+            teacher_rows = train::measure_tones(tests, teacher_factory, {}, threads);
+            student_rows = train::measure_tones(tests, student_factory, teacher_factory, threads);
+            os_rows = train::measure_tones(tests, oversampled_factory, {}, threads);
         }
         const double report_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - report_start).count();
         const train::FigureMeans tm = train::mean_figures(teacher_rows), sm = train::mean_figures(student_rows),
@@ -253,11 +260,6 @@ std::function<void()> add_antialias(CLI::App& app) {
         }
         const double above_db = above_t > 0 ? 10.0 * std::log10(above_s / above_t) : 0.0;
 
-        // A student that no longer plays the teacher's sound (e.g. one that fell silent: no aliasing, the best
-        // validation NMR-S) is not a result; say so rather than write it.
-        if (!was_interrupted && di_esr_db > max_di_esr_db)
-            throw FileError(o->output + ": not written: the fine-tuned student strays from the teacher (ESR " + format_db(di_esr_db) +
-                            " on the guitar DI phrase, limit " + format_db(max_di_esr_db) + "); try a lower --learning-rate or fewer --epochs");
         // Write the student with a record of the fine-tune.
         io::WriteOptions wo;
         io::TrainingRecord rec;
@@ -270,10 +272,10 @@ std::function<void()> add_antialias(CLI::App& app) {
                         {"steps", static_cast<double>(r.steps)},
                         {"best_epoch", static_cast<double>(r.best_epoch)},
                         {"interrupted", was_interrupted}};
-        rec.before = {{"validation_nmr_s_db", r.validation_db.front()}};
-        double best_db = r.validation_db.front();
-        for (double v : r.validation_db) best_db = std::min(best_db, v);
-        rec.after = {{"validation_nmr_s_db", best_db}};
+        const double teacher_nmr_db = train::AntialiasValidation::mean_db(r.teacher_tones.nmr_s),
+                     student_nmr_db = train::AntialiasValidation::mean_db(r.best_tones.nmr_s);
+        rec.before = {{"validation_loss_db", r.validation_db.front()}, {"validation_nmr_s_db", teacher_nmr_db}};
+        rec.after = {{"validation_loss_db", r.validation_db.at(r.best_epoch)}, {"validation_nmr_s_db", student_nmr_db}};
         if (!was_interrupted) {
             rec.before.insert(rec.before.end(), {{"chromatic_esr_s_db", tm.esr_s.db}, {"chromatic_nmr_s_db", tm.nmr_s.db}, {"chromatic_asr_db", tm.asr.db}});
             rec.after.insert(rec.after.end(), {{"chromatic_esr_s_db", sm.esr_s.db}, {"chromatic_nmr_s_db", sm.nmr_s.db}, {"chromatic_asr_db", sm.asr.db},
@@ -302,7 +304,8 @@ std::function<void()> add_antialias(CLI::App& app) {
             j["best_epoch"] = r.best_epoch;
             j["training_seconds"] = r.seconds;
             j["report_seconds"] = report_seconds;
-            j["validation_nmr_s_db"] = r.validation_db;
+            j["validation_loss_db"] = r.validation_db;
+            j["validation_nmr_s_db"] = {{"teacher", teacher_nmr_db}, {"student", student_nmr_db}};
             if (!was_interrupted) {
                 j["teacher"] = figures_json(tm);
                 j["student"] = figures_json(sm);
@@ -317,7 +320,8 @@ std::function<void()> add_antialias(CLI::App& app) {
         std::printf("nofold antialias %s -> %s\n", o->model.c_str(), o->output.c_str());
         std::printf("  trained %zu epochs (%zu steps) in %s; best student after epoch %zu%s\n", r.epochs_done, r.steps,
                     seconds_text(r.seconds).c_str(), r.best_epoch, r.best_epoch == 0 ? " (no epoch beat the teacher: OUT = teacher's weights)" : "");
-        std::printf("  validation NMR-S (88 tones, -20 dBFS): %.2f dB -> %.2f dB\n", r.validation_db.front(), best_db);
+        std::printf("  validation (88 tones, -20 dBFS): loss %.2f dB -> %.2f dB, NMR-S %.2f dB -> %.2f dB\n", r.validation_db.front(),
+                    r.validation_db.at(r.best_epoch), teacher_nmr_db, student_nmr_db);
         if (was_interrupted) {
             std::printf("  interrupted: wrote the best student so far; no report (run `nofold alias %s --chromatic`)\n", o->output.c_str());
             return;

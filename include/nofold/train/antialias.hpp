@@ -2,7 +2,7 @@
 // Bilbao, DAFx25): the student (a trainable copy of the model), the batch source (random tones, the
 // teacher's response, its alias-free resynthesis, framed for the student's architecture), the loss
 // (band-limiting low-pass at the model's rate, then 0.5 ESR + 0.5 λ NMR + DC) and its gradient, and
-// the measurements (validation NMR-S on 88 tones; chromatic-set figures for the report).
+// the measurements (validation loss and NMR-S on 88 tones; chromatic-set figures for the report).
 //
 //   AntialiasStudent   a model file's network as a trainable parameter vector (double), with the
 //                      parts the formats cannot store frozen; refuses what the gradient engines cannot
@@ -11,7 +11,9 @@
 //                      carried between frames; WaveNet: each frame preceded by the receptive field as
 //                      warm-up), the loss weights and the low-pass at the model's rate
 //   AntialiasBatchSource  per item: a random tone, the teacher pass, the alias-free target
-//   fine_tune          the above on train::Trainer (the one training loop), validated on 88 tones
+//   AntialiasValidation  the 88 validation tones: the loss against the teacher's alias-free targets
+//                      (which selects the best epoch) and NMR-S (which the report quotes)
+//   fine_tune          the above on train::Trainer (the one training loop)
 //   measure_tones      ESR-S, NMR-S, ASR (and ESR-T/NMR-T/HESR-T against a reference) of any model
 //                      over a tone list, exactly as `nofold alias` measures them
 //
@@ -453,6 +455,42 @@ inline FigureMeans mean_figures(const std::vector<ToneFigures>& rows) {
 
 // ---- the fine-tune ------------------------------------------------------------------------------
 
+/// What model selection compares after each epoch (docs/training.md §1.6: the lowest validation
+/// loss): on each of the 88 validation tones, the training loss (the low-pass, then 0.5 ESR +
+/// 0.5 λ NMR + DC) of the analysed second against the teacher's alias-free resynthesis, and NMR-S.
+/// NMR-S alone cannot select: a student that falls silent has no aliasing left to measure, while
+/// the loss's ESR term charges it 0 dB. The teacher's targets are made once; every measure() runs
+/// the inference engine (what plays is what is selected). Independent of the thread count.
+/// Allocates: yes.
+class AntialiasValidation {
+public:
+    /// Per-tone figures (linear), in validation_tests() order.
+    struct Figures {
+        std::vector<double> loss, nmr_s;
+    };
+
+    /// Throws AntialiasError for a rate other than 44.1/48 kHz, io::LoadError for a teacher that
+    /// does not build.
+    AntialiasValidation(const io::ModelFile& teacher, double fs, const LossSettings& loss, int threads);
+
+    /// The figures of `model` (a model file of the teacher's architecture and rate).
+    Figures measure(const io::ModelFile& model, int threads) const;
+    const Figures& teacher() const noexcept { return teacher_; }
+    const std::vector<analysis::ToneTest>& tests() const noexcept { return tests_; }
+
+    /// 10 log10 of the linear mean (docs/metrics.md §4).
+    static double mean_db(const std::vector<double>& linear);
+
+private:
+    /// Runs `make`'s model on every tone; with `targets` non-null, first makes the targets from its outputs.
+    Figures run(const ModelFactory& make, int threads, std::vector<std::vector<double>>* targets) const;
+
+    std::vector<analysis::ToneTest> tests_;
+    LossSettings loss_;
+    std::vector<std::vector<double>> targets_;
+    Figures teacher_;
+};
+
 struct FineTuneOptions {
     AntialiasSettings settings;
     std::size_t epochs = 100;              ///< upper bound on epochs
@@ -462,22 +500,22 @@ struct FineTuneOptions {
     std::string checkpoint;                ///< non-empty: written after every epoch and on a stop
     bool resume = false;                   ///< continue from `checkpoint`
     const std::atomic<bool>* stop = nullptr;  ///< set (e.g. by SIGINT): stop before the next batch
+    /// Called after every batch; `validation` and `best_validation` are mean validation losses in dB.
     std::function<void(const TrainerProgress&)> progress;
 };
 
 struct FineTuneResult {
-    std::vector<double> best;          ///< parameters with the lowest validation NMR-S (may be the teacher's)
+    std::vector<double> best;          ///< parameters with the lowest validation loss (may be the teacher's)
     std::size_t best_epoch = 0;        ///< 0: the teacher itself; e: after epoch e
-    std::vector<double> validation_db; ///< mean validation NMR-S: [0] the teacher, then one per epoch
-    std::vector<double> best_tone_nmr; ///< per-tone NMR-S (linear) of the best parameters (88 values)
-    std::vector<double> teacher_tone_nmr;
+    std::vector<double> validation_db; ///< mean validation loss (dB): [0] the teacher, then one per epoch
+    AntialiasValidation::Figures teacher_tones, best_tones;  ///< per-tone loss and NMR-S (88 values each)
     std::size_t epochs_done = 0, steps = 0;
     double seconds = 0.0;              ///< training time, this run and the runs it resumed
     bool stopped = false;              ///< the stop flag or the budget ended it early
 };
 
-/// The fine-tune on train::Trainer: validation (mean NMR-S of the 88 validation tones, through the
-/// inference engine) after each epoch, best parameters kept, checkpoints resume bit-identically.
+/// The fine-tune on train::Trainer: validated after each epoch by AntialiasValidation (the loss
+/// selects; NMR-S is reported), best parameters kept, checkpoints resume bit-identically.
 /// Throws AntialiasError, CheckpointError, io::LoadError.
 FineTuneResult fine_tune(const io::ModelFile& teacher, double fs, const FineTuneOptions& options);
 
@@ -488,25 +526,54 @@ FineTuneResult fine_tune(const io::ModelFile& teacher, double fs, const FineTune
 // =================================================================================================
 
 namespace nofold::train {
-namespace detail {
-
-/// Per-tone validation NMR-S (linear) of the student with parameters p.
-template <class T>
-std::vector<double> validation_nmr(const AntialiasStudent& student, const T* p, double fs, int threads) {
-    const io::ModelFile file = student.with_weights(p);
-    const auto rows = measure_tones(validation_tests(fs), [&file] { return io::build(file).model; }, {}, threads);
-    std::vector<double> out;
-    for (const auto& r : rows) out.push_back(r.nmr_s.linear);
-    return out;
+inline AntialiasValidation::AntialiasValidation(const io::ModelFile& teacher, double fs, const LossSettings& loss, int threads)
+    : tests_(validation_tests(antialias_rate(fs))), loss_(loss) {
+    teacher_ = run([&teacher] { return io::build(teacher).model; }, threads, &targets_);
 }
 
-inline double mean_db(const std::vector<double>& linear) {
+inline AntialiasValidation::Figures AntialiasValidation::measure(const io::ModelFile& model, int threads) const {
+    return run([&model] { return io::build(model).model; }, threads, nullptr);
+}
+
+inline double AntialiasValidation::mean_db(const std::vector<double>& linear) {
     double sum = 0.0;
     for (double v : linear) sum += v;
     return analysis::Ratio::power_to_db(sum / static_cast<double>(std::max<std::size_t>(1, linear.size())));
 }
 
-}  // namespace detail
+inline AntialiasValidation::Figures AntialiasValidation::run(const ModelFactory& make, int threads,
+                                                             std::vector<std::vector<double>>* targets) const {
+    const std::size_t count = tests_.size();
+    Figures f;
+    f.loss.resize(count);
+    f.nmr_s.resize(count);
+    if (targets != nullptr) targets->assign(count, {});
+    const int n = std::max(1, std::min<int>(threads, static_cast<int>(count)));
+    struct Worker {
+        std::unique_ptr<Model> model;
+        std::unique_ptr<analysis::SineAnalyzer> analyzer;
+        std::unique_ptr<TrainingLoss<double>> loss;
+    };
+    std::vector<Worker> workers(static_cast<std::size_t>(n));
+    parallel_for(count, n, [&](std::size_t i, int wi) {
+        Worker& w = workers[static_cast<std::size_t>(wi)];
+        const analysis::ToneTest& test = tests_[i];
+        if (!w.model) {
+            w.model = make();
+            w.analyzer = std::make_unique<analysis::SineAnalyzer>(test.analysed_samples(), test.sample_rate_hz);
+            w.loss = std::make_unique<TrainingLoss<double>>(loss_, 1, test.analysed_samples());
+        }
+        w.model->reset();
+        w.model->prewarm();
+        Model& m = *w.model;
+        const std::vector<double> y = analysis::run_tone([&m](const float* in, float* out, int c) { m.process(in, out, c); }, test);
+        f.nmr_s[i] = w.analyzer->measure(y.data(), test.f0_hz).nmr_s.linear;
+        if (targets != nullptr) (*targets)[i] = w.analyzer->resynthesis();
+        const std::vector<double>& target = targets != nullptr ? (*targets)[i] : targets_[i];
+        f.loss[i] = w.loss->evaluate(y.data(), target.data(), nullptr).total;
+    });
+    return f;
+}
 
 inline FineTuneResult fine_tune(const io::ModelFile& teacher, double fs, const FineTuneOptions& o) {
     fs = antialias_rate(fs);
@@ -527,17 +594,20 @@ inline FineTuneResult fine_tune(const io::ModelFile& teacher, double fs, const F
     Trainer<Runner, float> trainer(t, [&student] { return std::make_unique<Runner>(student); },
                                    std::vector<float>(initial.begin(), initial.end()));
     AntialiasBatchSource source(teacher, fs, trainer.settings());
+    const AntialiasValidation validation(teacher, fs, t.loss, threads);
     trainer.set_batch_source([&source](const BatchRequest& r, float* in, float* target) { source(r, in, target); });
-    trainer.set_validation([&](const float* p) { return detail::mean_db(detail::validation_nmr(student, p, fs, threads)); });
+    trainer.set_validation([&](const float* p) {
+        return AntialiasValidation::mean_db(validation.measure(student.with_weights(p), threads).loss);
+    });
     if (o.progress) trainer.set_progress(o.progress);
     trainer.set_stop_flag(o.stop);
     const TrainerResult tr = trainer.run();
     FineTuneResult r;
     r.best = tr.best_parameters;
     r.best_epoch = tr.best_epoch;
-    r.teacher_tone_nmr = detail::validation_nmr(student, student.initial().data(), fs, threads);
-    r.best_tone_nmr = r.best_epoch == 0 ? r.teacher_tone_nmr : detail::validation_nmr(student, r.best.data(), fs, threads);
-    r.validation_db.push_back(detail::mean_db(r.teacher_tone_nmr));
+    r.teacher_tones = validation.teacher();
+    r.best_tones = r.best_epoch == 0 ? r.teacher_tones : validation.measure(student.with_weights(r.best.data()), threads);
+    r.validation_db.push_back(AntialiasValidation::mean_db(r.teacher_tones.loss));
     for (const EpochRecord& e : tr.history) r.validation_db.push_back(e.validation);
     r.epochs_done = tr.epochs_completed;
     r.steps = static_cast<std::size_t>(tr.steps);
