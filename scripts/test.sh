@@ -12,7 +12,8 @@ out=$root/out
 jobs=$(nproc)
 werror=(-DNOFOLD_WERROR=ON)
 
-"$root/scripts/deps.sh" test
+# --run-stage STAGE: one stage at the top level (run_stage below starts each stage this way).
+[[ ${1:-} == --run-stage ]] || "$root/scripts/deps.sh" test
 
 configure_build_test() {  # name, extra cmake args...
     local name=$1
@@ -148,25 +149,66 @@ stage_lint() {
     "$root/scripts/lint.sh"
 }
 
+if [[ ${1:-} == --run-stage ]]; then
+    "stage_$2"
+    exit 0
+fi
+
 all_stages=(lint gcc-avx2 clang-scalar-sanitize meson-native default-flags fuzz consume aarch64 cortex-m7)
+# With no arguments the stages run in two lanes side by side. Each stage alone leaves a core idle for much
+# of its time (configure steps, links, a test binary finishing last, qemu, the fuzzers' and consumers'
+# serial steps); two lanes fill those gaps. The lanes hold about equal work on an idle 2-core machine.
+lanes=("gcc-avx2 meson-native default-flags consume" "lint clang-scalar-sanitize aarch64 fuzz cortex-m7")
 if [[ $# -eq 0 ]]; then
     stages=("${all_stages[@]}")
 elif [[ $1 == quick ]]; then
     stages=(gcc-avx2)
+    lanes=()
 else
     stages=("$@")
+    lanes=()
 fi
 
 mkdir -p "$out"
-summary=()
-status=0
-for stage in "${stages[@]}"; do
-    echo "=== stage $stage"
+# One stage, its output in out/<stage>.log (printed when it fails) and its summary line in
+# out/<stage>.result. The stage runs in a new shell so that `set -e` holds inside it (called in an `if`
+# or `||` context, bash ignores it in the function and only the stage's last command would count).
+run_stage() {  # stage
+    local stage=$1 start rc=0 result=ok
     start=$(date +%s)
-    if "stage_$stage"; then result=ok; else result=FAILED; status=1; fi
-    summary+=("$(printf '%-14s %-7s %5ss' "$stage" "$result" "$(( $(date +%s) - start ))")")
-    [[ $result == ok ]] || echo "=== stage $stage FAILED"
-done
+    echo "=== stage $stage started"
+    bash "$root/scripts/test.sh" --run-stage "$stage" >"$out/$stage.log" 2>&1 || rc=$?
+    [[ $rc == 0 ]] || result=FAILED
+    printf '%-22s %-7s %5ss\n' "$stage" "$result" "$(($(date +%s) - start))" >"$out/$stage.result"
+    echo "=== stage $stage $result after $(($(date +%s) - start)) s"
+    if [[ $result != ok ]]; then
+        echo "=== stage $stage output (last 300 lines of out/$stage.log)"
+        tail -n 300 "$out/$stage.log"
+        echo "=== end of stage $stage output"
+    fi
+    return $rc
+}
+run_lane() {  # stage...
+    local stage rc=0
+    for stage in "$@"; do run_stage "$stage" || rc=1; done
+    return $rc
+}
+
+status=0
+for stage in "${stages[@]}"; do rm -f "$out/$stage.result"; done
+if [[ ${#lanes[@]} -gt 0 ]]; then
+    pids=()
+    for lane in "${lanes[@]}"; do
+        # shellcheck disable=SC2086
+        run_lane $lane &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+else
+    run_lane "${stages[@]}" || status=1
+fi
 echo "=== summary"
-printf '%s\n' "${summary[@]}"
+for stage in "${stages[@]}"; do
+    if [[ -f $out/$stage.result ]]; then cat "$out/$stage.result"; else printf '%-22s %s\n' "$stage" "NOT RUN"; status=1; fi
+done
 exit $status
