@@ -343,40 +343,48 @@ void WaveNetGradient<T>::layer_forward(const Array& a, Layer& ly, const T* xl, T
     if (ly.film(FilmSlot::activation_pre).active) film_forward(ly.film(FilmSlot::activation_pre), z.data(), p);
     // fz = the activations' values (primary on the top rows, secondary on the bottom ones), kept for backward
     ly.fz.resize(z.size());
-    const auto apply = [N](const math::Activation& f, const T* in, T* out) {
-        f.visit([&](const auto& act) {
-            for (std::size_t t = 0; t < N; ++t) out[t] = static_cast<T>(act(in[t]));
-        });
-    };
     for (int r = 0; r < B; ++r) {
-        apply(ly.prim[detail::sz(r)], z.data() + detail::sz(r) * N, ly.fz.data() + detail::sz(r) * N);
+        detail::activate(ly.prim[detail::sz(r)], z.data() + detail::sz(r) * N, ly.fz.data() + detail::sz(r) * N, N);
         if (ly.gating != nn::GatingMode::none)
-            apply(ly.sec[detail::sz(r)], z.data() + detail::sz(B + r) * N, ly.fz.data() + detail::sz(B + r) * N);
+            detail::activate(ly.sec[detail::sz(r)], z.data() + detail::sz(B + r) * N, ly.fz.data() + detail::sz(B + r) * N, N);
     }
     ly.o.resize(bplane);
-    for (std::size_t i = 0; i < bplane; ++i) {
-        const T v = ly.fz[i];
-        if (ly.gating == nn::GatingMode::none) {
-            ly.o[i] = v;
-        } else {
-            const T g = ly.fz[bplane + i];
-            ly.o[i] = ly.gating == nn::GatingMode::gated ? math::gate(v, g) : g * v + (T(1) - g) * z[i];
+    {
+        const T* v = ly.fz.data();
+        const T* g = v + bplane;  // the gate rows (gated, blended)
+        const T* zt = z.data();
+        T* out = ly.o.data();
+        switch (ly.gating) {
+            case nn::GatingMode::none: std::copy(v, v + bplane, out); break;
+            case nn::GatingMode::gated:
+                for (std::size_t i = 0; i < bplane; ++i) out[i] = math::gate(v[i], g[i]);
+                break;
+            default:
+                for (std::size_t i = 0; i < bplane; ++i) out[i] = g[i] * v[i] + (T(1) - g[i]) * zt[i];
+                break;
         }
     }
     if (ly.film(FilmSlot::activation_post).active) film_forward(ly.film(FilmSlot::activation_post), ly.o.data(), p);
     const T* o = ly.o.data();
-    if (a.head1x1) {
+    if (a.head1x1 && !ly.film(FilmSlot::head1x1_post).active) {
+        detail::add_bias(skip, p + ly.h1_bias, a.skip, N);
+        detail::conv_add(p + ly.h1, a.skip, B, 1, 1, a.g_h1, o, skip, N);
+    } else if (a.head1x1) {
         detail::fill_bias(h_, p + ly.h1_bias, a.skip, N);
         detail::conv_add(p + ly.h1, a.skip, B, 1, 1, a.g_h1, o, h_.data(), N);
-        if (ly.film(FilmSlot::head1x1_post).active) film_forward(ly.film(FilmSlot::head1x1_post), h_.data(), p);
+        film_forward(ly.film(FilmSlot::head1x1_post), h_.data(), p);
         for (std::size_t i = 0; i < h_.size(); ++i) skip[i] += h_[i];
     } else {
         for (std::size_t i = 0; i < bplane; ++i) skip[i] += o[i];
     }
-    if (a.layer1x1) {
+    if (a.layer1x1 && !ly.l1_post) {
+        std::copy(xl, xl + cplane, xn);
+        detail::add_bias(xn, p + ly.l1_bias, C, N);
+        detail::conv_add(p + ly.l1, C, B, 1, 1, a.g_l1, o, xn, N);
+    } else if (a.layer1x1) {
         detail::fill_bias(r_, p + ly.l1_bias, C, N);
         detail::conv_add(p + ly.l1, C, B, 1, 1, a.g_l1, o, r_.data(), N);
-        if (ly.l1_post) film_forward(ly.film(FilmSlot::layer1x1_post), r_.data(), p);
+        film_forward(ly.film(FilmSlot::layer1x1_post), r_.data(), p);
         for (std::size_t i = 0; i < cplane; ++i) xn[i] = xl[i] + r_[i];
     } else {
         for (std::size_t i = 0; i < cplane; ++i) xn[i] = xl[i] + o[i];  // bottleneck == channels
@@ -394,44 +402,63 @@ void WaveNetGradient<T>::layer_backward(const Array& a, Layer& ly, const T* xl, 
     doa_.assign(bplane, T(0));
     // x' = x + r, r = b1 + L1·o (or x' = x + o): dx passes on unchanged, do gets L1ᵀ dr
     if (a.layer1x1) {
-        dr_.assign(d_x_.begin(), d_x_.end());
-        if (ly.l1_post) film_backward(ly.film(FilmSlot::layer1x1_post), dr_.data(), p, g);
-        detail::bias_back(g + ly.l1_bias, C, dr_.data(), N);
-        detail::conv_back(p + ly.l1, g + ly.l1, C, B, 1, 1, a.g_l1, o, dr_.data(), doa_.data(), N);
+        const T* dr = d_x_.data();
+        if (ly.l1_post) {
+            dr_.assign(d_x_.begin(), d_x_.end());
+            film_backward(ly.film(FilmSlot::layer1x1_post), dr_.data(), p, g);
+            dr = dr_.data();
+        }
+        detail::bias_back(g + ly.l1_bias, C, dr, N);
+        detail::conv_back(p + ly.l1, g + ly.l1, C, B, 1, 1, a.g_l1, o, dr, doa_.data(), N);
     } else {
         for (std::size_t i = 0; i < cplane; ++i) doa_[i] += d_x_[i];
     }
     // skip += h, h = bh + H1·o (or skip += o)
     if (a.head1x1) {
-        dh_.assign(d_skip_.begin(), d_skip_.end());
-        if (ly.film(FilmSlot::head1x1_post).active) film_backward(ly.film(FilmSlot::head1x1_post), dh_.data(), p, g);
-        detail::bias_back(g + ly.h1_bias, a.skip, dh_.data(), N);
-        detail::conv_back(p + ly.h1, g + ly.h1, a.skip, B, 1, 1, a.g_h1, o, dh_.data(), doa_.data(), N);
+        const T* dh = d_skip_.data();
+        if (ly.film(FilmSlot::head1x1_post).active) {
+            dh_.assign(d_skip_.begin(), d_skip_.end());
+            film_backward(ly.film(FilmSlot::head1x1_post), dh_.data(), p, g);
+            dh = dh_.data();
+        }
+        detail::bias_back(g + ly.h1_bias, a.skip, dh, N);
+        detail::conv_back(p + ly.h1, g + ly.h1, a.skip, B, 1, 1, a.g_h1, o, dh, doa_.data(), N);
     } else {
         for (std::size_t i = 0; i < bplane; ++i) doa_[i] += d_skip_[i];
     }
     if (ly.film(FilmSlot::activation_post).active) film_backward(ly.film(FilmSlot::activation_post), doa_.data(), p, g);
     // the activation: none o = f(a); gated o = f(a)·s(b); blended o = s(b)·f(a) + (1 − s(b))·a
+    // dz first holds f'(a) (top rows) and s'(b) (bottom rows), then the chain rule in place
     dz_.resize(detail::sz(gb) * N);
     for (int r = 0; r < B; ++r) {
         const std::size_t top = detail::sz(r) * N, bottom = detail::sz(B + r) * N;
-        const math::Activation& f = ly.prim[detail::sz(r)];
-        if (ly.gating == nn::GatingMode::none) {
-            for (std::size_t t = 0; t < N; ++t)
-                dz_[top + t] = doa_[top + t] * math::derivative<T>(f, ly.z[top + t], ly.fz[top + t]);
-            continue;
-        }
-        const math::Activation& s = ly.sec[detail::sz(r)];
-        for (std::size_t t = 0; t < N; ++t) {
-            const T a = ly.z[top + t], v = ly.fz[top + t], gv = ly.fz[bottom + t], d = doa_[top + t];
-            const T dv = math::derivative<T>(f, a, v), dg = math::derivative<T>(s, ly.z[bottom + t], gv);
-            if (ly.gating == nn::GatingMode::gated) {
-                dz_[top + t] = d * gv * dv;
-                dz_[bottom + t] = d * v * dg;
-            } else {
-                dz_[top + t] = d * (gv * dv + T(1) - gv);
-                dz_[bottom + t] = d * (v - a) * dg;
-            }
+        math::derivative<T>(ly.prim[detail::sz(r)], ly.z.data() + top, ly.fz.data() + top, dz_.data() + top, N);
+        if (ly.gating != nn::GatingMode::none)
+            math::derivative<T>(ly.sec[detail::sz(r)], ly.z.data() + bottom, ly.fz.data() + bottom, dz_.data() + bottom, N);
+    }
+    {
+        const T* d = doa_.data();
+        const T* zt = ly.z.data();
+        const T* v = ly.fz.data();
+        const T* gv = v + bplane;
+        T* dt = dz_.data();
+        T* db = dt + bplane;
+        switch (ly.gating) {
+            case nn::GatingMode::none:
+                for (std::size_t i = 0; i < bplane; ++i) dt[i] *= d[i];
+                break;
+            case nn::GatingMode::gated:
+                for (std::size_t i = 0; i < bplane; ++i) {
+                    dt[i] = d[i] * gv[i] * dt[i];
+                    db[i] = d[i] * v[i] * db[i];
+                }
+                break;
+            default:
+                for (std::size_t i = 0; i < bplane; ++i) {
+                    dt[i] = d[i] * (gv[i] * dt[i] + T(1) - gv[i]);
+                    db[i] = d[i] * (v[i] - zt[i]) * db[i];
+                }
+                break;
         }
     }
     if (ly.film(FilmSlot::activation_pre).active) film_backward(ly.film(FilmSlot::activation_pre), dz_.data(), p, g);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../../math/activation.hpp"
+#include "../../math/block.hpp"
 #include "matrix.hpp"
 
 namespace nofold::train {
@@ -112,14 +113,40 @@ void fill_bias(std::vector<T>& dst, const T* b, int rows, std::size_t N) {
                                              dst.begin() + static_cast<std::ptrdiff_t>(sz(r + 1) * N), b ? b[r] : T(0));
 }
 
+/// dst[r][t] += b[r], r < rows, t < N.
+template <class T>
+void add_bias(T* dst, const T* b, int rows, std::size_t N) noexcept {
+    for (int r = 0; r < rows; ++r) {
+        T* row = dst + sz(r) * N;
+        const T v = b[r];
+        for (std::size_t t = 0; t < N; ++t) row[t] += v;
+    }
+}
+
+/// Σ a[t], t < n, in four SIMD partial sums (a fixed order: the same n gives the same rounding).
+template <class T>
+T sum(const T* a, std::size_t n) noexcept {
+    using V = batch_of<T>;
+    constexpr std::size_t L = static_cast<std::size_t>(simd::lanes<V>);
+    V acc[4] = {simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0))};
+    std::size_t t = 0;
+    for (; t + 4 * L <= n; t += 4 * L)
+        for (std::size_t b = 0; b < 4; ++b) acc[b] = acc[b] + simd::load<V>(a + t + b * L);
+    T s = simd::reduce_add((acc[0] + acc[1]) + (acc[2] + acc[3]));
+    for (; t < n; ++t) s += a[t];
+    return s;
+}
+
 /// gb[r] += Σ_t d[r][t].
 template <class T>
 void bias_back(T* gb, int rows, const T* d, std::size_t N) {
-    for (int r = 0; r < rows; ++r) {
-        T s = 0;
-        for (std::size_t t = 0; t < N; ++t) s += d[sz(r) * N + t];
-        gb[r] += s;
-    }
+    for (int r = 0; r < rows; ++r) gb[r] += sum(d + sz(r) * N, N);
+}
+
+/// out[t] = act(in[t]), t < N, on the activation's SIMD policy (math::apply).
+template <class T>
+void activate(const math::Activation& act, const T* in, T* out, std::size_t N) noexcept {
+    act.visit([&](const auto& f) { math::apply(f, in, out, static_cast<int>(N)); });
 }
 
 /// `act` for row `row`: per-channel PReLU slopes become that row's plain PReLU.

@@ -16,15 +16,15 @@
 #pragma once
 
 #include <cstddef>
-#include <type_traits>
 
 #include "../../config.hpp"
+#include "../../math/block.hpp"
 #include "../../simd/simd.hpp"
 
 namespace nofold::train::detail {
 
 template <class T>
-using batch_of = std::conditional_t<std::is_same_v<T, float>, simd::float_batch, simd::double_batch>;
+using batch_of = math::batch_t<T>;
 
 /// y[r·ldy + t] += Σ_{c < cols} w[r·ldw + c] · x[c][t], r < rows, t < n.
 template <class T>
