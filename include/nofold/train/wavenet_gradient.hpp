@@ -79,8 +79,13 @@ private:
         std::vector<T> cu;   // condition after the input_mixin_pre FiLM (cond × n), when active
         std::vector<T> z;    // activation input (gate · bottleneck × n)
         std::vector<T> fz;   // its activated values: primary (top rows), secondary (bottom rows)
-        std::vector<T> o;    // layer output after activation_post (bottleneck × n)
+        std::vector<T> o;    // layer output after activation_post (bottleneck × n), unless it is fz (output())
         Film& film(nn::FilmSlot s) noexcept { return films[static_cast<int>(s)]; }
+        // ungated with no activation_post FiLM: the output is the activation's values themselves
+        bool output_is_fz() const noexcept {
+            return gating == nn::GatingMode::none && !films[static_cast<int>(nn::FilmSlot::activation_post)].active;
+        }
+        const T* output() const noexcept { return output_is_fz() ? fz.data() : o.data(); }
     };
     struct Array {
         int in = 1, channels = 1, bottleneck = 1, skip = 1, head_out = 1, head_kernel = 1, head_dilation = 1;
@@ -323,8 +328,8 @@ void WaveNetGradient<T>::layer_forward(const Array& a, Layer& ly, const T* xl, T
         cin = ly.cin.data();
     }
     std::vector<T>& z = ly.z;
-    detail::fill_bias(z, p + ly.bias, gb, N);
-    detail::conv_add(p + ly.conv, gb, C, ly.kernel, ly.dilation, a.g_in, cin, z.data(), N);
+    z.resize(detail::sz(gb) * N);
+    detail::conv_set(p + ly.conv, p + ly.bias, gb, C, ly.kernel, ly.dilation, a.g_in, cin, z.data(), N);
     if (ly.film(FilmSlot::conv_post).active) film_forward(ly.film(FilmSlot::conv_post), z.data(), p);
     const T* cu = cond_;
     if (ly.film(FilmSlot::input_mixin_pre).active) {
@@ -348,14 +353,14 @@ void WaveNetGradient<T>::layer_forward(const Array& a, Layer& ly, const T* xl, T
         if (ly.gating != nn::GatingMode::none)
             detail::activate(ly.sec[detail::sz(r)], z.data() + detail::sz(B + r) * N, ly.fz.data() + detail::sz(B + r) * N, N);
     }
-    ly.o.resize(bplane);
-    {
+    if (!ly.output_is_fz()) {
+        ly.o.resize(bplane);
         const T* v = ly.fz.data();
         const T* g = v + bplane;  // the gate rows (gated, blended)
         const T* zt = z.data();
         T* out = ly.o.data();
         switch (ly.gating) {
-            case nn::GatingMode::none: std::copy(v, v + bplane, out); break;
+            case nn::GatingMode::none: std::copy(v, v + bplane, out); break;  // (activation_post FiLM'd below)
             case nn::GatingMode::gated:
                 for (std::size_t i = 0; i < bplane; ++i) out[i] = math::gate(v[i], g[i]);
                 break;
@@ -365,9 +370,9 @@ void WaveNetGradient<T>::layer_forward(const Array& a, Layer& ly, const T* xl, T
         }
     }
     if (ly.film(FilmSlot::activation_post).active) film_forward(ly.film(FilmSlot::activation_post), ly.o.data(), p);
-    const T* o = ly.o.data();
+    const T* o = ly.output();
     if (a.head1x1 && !ly.film(FilmSlot::head1x1_post).active) {
-        detail::add_bias(skip, p + ly.h1_bias, a.skip, N);
+        detail::add_bias(skip, skip, p + ly.h1_bias, a.skip, N);
         detail::conv_add(p + ly.h1, a.skip, B, 1, 1, a.g_h1, o, skip, N);
     } else if (a.head1x1) {
         detail::fill_bias(h_, p + ly.h1_bias, a.skip, N);
@@ -378,8 +383,7 @@ void WaveNetGradient<T>::layer_forward(const Array& a, Layer& ly, const T* xl, T
         for (std::size_t i = 0; i < bplane; ++i) skip[i] += o[i];
     }
     if (a.layer1x1 && !ly.l1_post) {
-        std::copy(xl, xl + cplane, xn);
-        detail::add_bias(xn, p + ly.l1_bias, C, N);
+        detail::add_bias(xn, xl, p + ly.l1_bias, C, N);
         detail::conv_add(p + ly.l1, C, B, 1, 1, a.g_l1, o, xn, N);
     } else if (a.layer1x1) {
         detail::fill_bias(r_, p + ly.l1_bias, C, N);
@@ -398,8 +402,12 @@ void WaveNetGradient<T>::layer_backward(const Array& a, Layer& ly, const T* xl, 
     const std::size_t N = detail::sz(n_);
     const int C = a.channels, B = a.bottleneck, gb = (ly.gating == nn::GatingMode::none ? 1 : 2) * B;
     const std::size_t cplane = detail::sz(C) * N, bplane = detail::sz(B) * N;
-    const T* o = ly.o.data();
-    doa_.assign(bplane, T(0));
+    const T* o = ly.output();
+    // doa = dL/do: the skip's share first (a copy, when the skip sum takes o itself), then the 1×1s'
+    if (a.head1x1)
+        doa_.assign(bplane, T(0));
+    else
+        doa_.assign(d_skip_.begin(), d_skip_.begin() + static_cast<std::ptrdiff_t>(bplane));
     // x' = x + r, r = b1 + L1·o (or x' = x + o): dx passes on unchanged, do gets L1ᵀ dr
     if (a.layer1x1) {
         const T* dr = d_x_.data();
@@ -423,8 +431,6 @@ void WaveNetGradient<T>::layer_backward(const Array& a, Layer& ly, const T* xl, 
         }
         detail::bias_back(g + ly.h1_bias, a.skip, dh, N);
         detail::conv_back(p + ly.h1, g + ly.h1, a.skip, B, 1, 1, a.g_h1, o, dh, doa_.data(), N);
-    } else {
-        for (std::size_t i = 0; i < bplane; ++i) doa_[i] += d_skip_[i];
     }
     if (ly.film(FilmSlot::activation_post).active) film_backward(ly.film(FilmSlot::activation_post), doa_.data(), p, g);
     // the activation: none o = f(a); gated o = f(a)·s(b); blended o = s(b)·f(a) + (1 − s(b))·a
@@ -504,7 +510,8 @@ void WaveNetGradient<T>::forward(const T* p, const T* x, int n, T* y) {
     const std::vector<T>* prev_out = nullptr;
     for (Array& a : arrays_) {
         const std::size_t plane = sz(a.channels) * N;
-        a.xs.assign((a.layers.size() + 1) * plane, T(0));
+        a.xs.resize((a.layers.size() + 1) * plane);  // each layer writes the next plane whole
+        std::fill(a.xs.begin(), a.xs.begin() + static_cast<std::ptrdiff_t>(plane), T(0));
         a.skips.assign(sz(a.skip) * N, T(0));
         detail::conv_add(p + a.rechannel, a.channels, a.in, 1, 1, 1, in, a.xs.data(), N);  // no bias
         if (prev_out) std::copy(prev_out->begin(), prev_out->end(), a.skips.begin());

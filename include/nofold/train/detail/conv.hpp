@@ -28,7 +28,8 @@ inline std::size_t sz(int v) noexcept { return static_cast<std::size_t>(v); }
 inline constexpr int max_tiled_columns = 512;
 
 template <class T>
-void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N) {
+void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N,
+              const T* bias_set = nullptr) {
     const int in_g = in / groups, out_g = out / groups;
     const std::size_t reach = sz((K - 1) * d);
     std::size_t head = N;  // frames before `head` take the loops below
@@ -36,9 +37,11 @@ void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* sr
         const T* cols[max_tiled_columns] = {};  // (initialised: GCC cannot see that the loop fills the first in·K)
         for (int j = 0; j < in; ++j)
             for (int k = 0; k < K; ++k) cols[j * K + k] = src + sz(j) * N + reach - sz((K - 1 - k) * d);
-        multiply_add<T>(w, in * K, out, in * K, cols, dst + reach, N, static_cast<int>(N - reach));
+        multiply_add<T>(w, in * K, out, in * K, cols, dst + reach, N, static_cast<int>(N - reach), bias_set);
         head = reach;
     }
+    if (bias_set)
+        for (int o = 0; o < out; ++o) std::fill(dst + sz(o) * N, dst + sz(o) * N + head, bias_set[o]);
     for (int o = 0; o < out; ++o) {
         T* row = dst + sz(o) * N;
         for (int j = 0; j < in_g; ++j) {
@@ -75,16 +78,19 @@ void conv_back(const T* w, T* gw, int out, int in, int K, int d, int groups, con
     std::size_t head = N;  // frames before `head` take the loops below
     if (groups == 1 && in * K <= max_tiled_columns && N > reach) {
         const T* cols[max_tiled_columns] = {};  // (initialised: GCC cannot see that the loop fills the first in·K)
+        // the backward product's columns tap by tap (k·in + j): neighbours are different input rows
         T* dcols[max_tiled_columns] = {};
+        const T* wcols[max_tiled_columns] = {};
         for (int j = 0; j < in; ++j)
             for (int k = 0; k < K; ++k) {
                 const std::size_t at = sz(j) * N + reach - sz((K - 1 - k) * d);
                 cols[j * K + k] = src + at;
-                dcols[j * K + k] = dsrc ? dsrc + at : nullptr;
+                dcols[k * in + j] = dsrc ? dsrc + at : nullptr;
+                wcols[k * in + j] = w + j * K + k;
             }
         const int n = static_cast<int>(N - reach);
         multiply_add_outer<T>(dout + reach, N, out, cols, in * K, gw, in * K, n);
-        if (dsrc) multiply_add_wt<T>(w, in * K, out, in * K, dout + reach, N, dcols, n);
+        if (dsrc) multiply_add_wt_columns<T>(wcols, in * K, out, in * K, dout + reach, N, dcols, n);
         head = reach;
     }
     for (int o = 0; o < out; ++o) {
@@ -113,14 +119,21 @@ void fill_bias(std::vector<T>& dst, const T* b, int rows, std::size_t N) {
                                              dst.begin() + static_cast<std::ptrdiff_t>(sz(r + 1) * N), b ? b[r] : T(0));
 }
 
-/// dst[r][t] += b[r], r < rows, t < N.
+/// dst[r][t] = src[r][t] + b[r], r < rows, t < N (dst may be src).
 template <class T>
-void add_bias(T* dst, const T* b, int rows, std::size_t N) noexcept {
+void add_bias(T* dst, const T* src, const T* b, int rows, std::size_t N) noexcept {
     for (int r = 0; r < rows; ++r) {
         T* row = dst + sz(r) * N;
+        const T* in = src + sz(r) * N;
         const T v = b[r];
-        for (std::size_t t = 0; t < N; ++t) row[t] += v;
+        for (std::size_t t = 0; t < N; ++t) row[t] = in[t] + v;
     }
+}
+
+/// dst[o][t] = b[o] + the convolution of conv_add (dst's old values unused).
+template <class T>
+void conv_set(const T* w, const T* b, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N) {
+    conv_add(w, out, in, K, d, groups, src, dst, N, b);
 }
 
 /// Σ a[t], t < n, in four SIMD partial sums (a fixed order: the same n gives the same rounding).
