@@ -28,9 +28,12 @@ template <class T>
 using batch_of = math::batch_t<T>;
 
 /// Frames per pass of the products below: each runs over time in passes of this many frames, so that a
-/// pass's slices of every row (16 rows × 256 floats = 16 KiB) stay in the level-1 cache while each tile
+/// pass's slices of every row (16 rows × 192 floats = 12 KiB) stay in the level-1 cache while each tile
 /// of rows and columns goes over them, instead of streaming whole frames from further out once per tile.
-inline constexpr int time_chunk = 256;
+/// A multiple of every time tile below (2, 3 and 4 batches of 4, 8 or 16 lanes), so that only a frame's
+/// last pass has a remainder. The weight-gradient product, which reduces its lanes after each pass,
+/// takes passes four times as long.
+inline constexpr int time_chunk = 192;
 
 /// The chunk [t0, t0 + n) of multiply_add (x[c] read from t0 on; y points at frame t0).
 template <class T>
@@ -38,7 +41,7 @@ void multiply_add_chunk(const T* w, int ldw, int rows, int cols, const T* const*
                         int n, const T* set) noexcept {
     using V = batch_of<T>;
     constexpr int L = simd::lanes<V>;
-    constexpr int RB = 4, TB = 2;
+    constexpr int RB = 4, TB = 3;
     const int whole = n / (L * TB) * (L * TB);
     int r = 0;
     for (; r + RB <= rows; r += RB) {
@@ -46,23 +49,23 @@ void multiply_add_chunk(const T* w, int ldw, int rows, int cols, const T* const*
             V acc[RB][TB];
             NOFOLD_UNROLL(4)
             for (int i = 0; i < RB; ++i)
-                NOFOLD_UNROLL(2)
+                NOFOLD_UNROLL(3)
                 for (int b = 0; b < TB; ++b)
                     acc[i][b] = set ? simd::broadcast<V>(set[r + i]) : simd::load<V>(y + static_cast<std::size_t>(r + i) * ldy + t + b * L);
             for (int c = 0; c < cols; ++c) {
                 V xv[TB];
-                NOFOLD_UNROLL(2)
+                NOFOLD_UNROLL(3)
                 for (int b = 0; b < TB; ++b) xv[b] = simd::load<V>(x[c] + t0 + t + b * L);
                 NOFOLD_UNROLL(4)
                 for (int i = 0; i < RB; ++i) {
                     const V wv = simd::broadcast<V>(w[(r + i) * ldw + c]);
-                    NOFOLD_UNROLL(2)
+                    NOFOLD_UNROLL(3)
                     for (int b = 0; b < TB; ++b) acc[i][b] = simd::fma(wv, xv[b], acc[i][b]);
                 }
             }
             NOFOLD_UNROLL(4)
             for (int i = 0; i < RB; ++i)
-                NOFOLD_UNROLL(2)
+                NOFOLD_UNROLL(3)
                 for (int b = 0; b < TB; ++b) simd::store(y + static_cast<std::size_t>(r + i) * ldy + t + b * L, acc[i][b]);
         }
     }
@@ -142,8 +145,16 @@ void multiply_add_wt_chunk(const T* const* w, int ldw, int rows, int cols, const
                     NOFOLD_UNROLL(3)
                     for (int b = 0; b < TB4; ++b) simd::store(dc[i] + t + b * L, acc[i][b]);
             }
+            int from = whole4;
+            for (; from + L <= n; from += L)
+                for (int i = 0; i < CB; ++i) {
+                    V acc = simd::load<V>(dc[i] + from);
+                    for (int r = 0; r < rows; ++r)
+                        acc = simd::fma(simd::broadcast<V>(wc[i][r * ldw]), simd::load<V>(a + static_cast<std::size_t>(r) * lda + from), acc);
+                    simd::store(dc[i] + from, acc);
+                }
             for (int i = 0; i < CB; ++i)
-                for (int t = whole4; t < n; ++t) {
+                for (int t = from; t < n; ++t) {
                     T s = dc[i][t];
                     for (int r = 0; r < rows; ++r) s = simd::fma(wc[i][r * ldw], a[static_cast<std::size_t>(r) * lda + t], s);
                     dc[i][t] = s;
@@ -244,9 +255,16 @@ void multiply_add_outer_chunk(const T* a, std::size_t lda, int rows, const T* co
                     for (int j = 0; j < cb; ++j) {
                         const T* ar = a + static_cast<std::size_t>(r + i) * lda;
                         const T* xc = x[c + j] + t0;
-                        V acc = simd::broadcast<V>(T(0));
-                        for (int t = 0; t < whole; t += L) acc = simd::fma(simd::load<V>(ar + t), simd::load<V>(xc + t), acc);
-                        g[(r + i) * ldg + c + j] += simd::reduce_add(acc) + tail(r + i, c + j);
+                        // four independent sums, so that the loop is not one chain of dependent FMAs
+                        V acc[4] = {simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)),
+                                    simd::broadcast<V>(T(0))};
+                        int t = 0;
+                        for (; t + 4 * L <= whole; t += 4 * L)
+                            NOFOLD_UNROLL(4)
+                            for (int b = 0; b < 4; ++b)
+                                acc[b] = simd::fma(simd::load<V>(ar + t + b * L), simd::load<V>(xc + t + b * L), acc[b]);
+                        for (; t < whole; t += L) acc[0] = simd::fma(simd::load<V>(ar + t), simd::load<V>(xc + t), acc[0]);
+                        g[(r + i) * ldg + c + j] += simd::reduce_add((acc[0] + acc[1]) + (acc[2] + acc[3])) + tail(r + i, c + j);
                     }
             }
         }
@@ -256,8 +274,9 @@ void multiply_add_outer_chunk(const T* a, std::size_t lda, int rows, const T* co
 /// g[r·ldg + c] += Σ_{t < n} a[r·lda + t] · x[c][t], r < rows, c < cols (each chunk's sum added in turn).
 template <class T>
 void multiply_add_outer(const T* a, std::size_t lda, int rows, const T* const* x, int cols, T* g, int ldg, int n) noexcept {
-    for (int t0 = 0; t0 < n; t0 += time_chunk) {
-        const int m = n - t0 < time_chunk ? n - t0 : time_chunk;
+    constexpr int chunk = 4 * time_chunk;
+    for (int t0 = 0; t0 < n; t0 += chunk) {
+        const int m = n - t0 < chunk ? n - t0 : chunk;
         multiply_add_outer_chunk(a + t0, lda, rows, x, static_cast<std::size_t>(t0), cols, g, ldg, m);
     }
 }
