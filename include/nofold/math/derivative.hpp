@@ -146,10 +146,11 @@ T derivative(const Activation& act, T x, T fx) noexcept {
     }
 }
 
-/// out[i] = f'(x[i]) given fx[i] = f(x[i]), i < n (out may alias x or fx). The same values as the
-/// scalar form; the common kinds run on batch_t<T>.
+/// out[i] = f'(x[i]) given fx[i] = f(x[i]), i < n, times scale[i] when scale is not null (the chain
+/// rule's dL/df, in the same pass); out may alias x, fx or scale. The same values as the scalar form;
+/// the common kinds run on batch_t<T>.
 template <class T>
-void derivative(const Activation& act, const T* x, const T* fx, T* out, std::size_t n) noexcept {
+void derivative(const Activation& act, const T* x, const T* fx, T* out, std::size_t n, const T* scale = nullptr) noexcept {
     using K = ActivationKind;
     using V = batch_t<T>;
     constexpr std::size_t w = static_cast<std::size_t>(simd::lanes<V>);
@@ -157,8 +158,14 @@ void derivative(const Activation& act, const T* x, const T* fx, T* out, std::siz
     // d(x, fx) for V = batch_t<T> over the whole batches, then for V = T on the rest
     const auto run = [&](const auto& d) {
         std::size_t i = 0;
-        for (; i + w <= n; i += w) simd::store(out + i, d(simd::load<V>(x + i), simd::load<V>(fx + i)));
-        for (; i < n; ++i) out[i] = d(x[i], fx[i]);
+        if (scale) {
+            for (; i + w <= n; i += w)
+                simd::store(out + i, simd::load<V>(scale + i) * d(simd::load<V>(x + i), simd::load<V>(fx + i)));
+            for (; i < n; ++i) out[i] = scale[i] * d(x[i], fx[i]);
+        } else {
+            for (; i + w <= n; i += w) simd::store(out + i, d(simd::load<V>(x + i), simd::load<V>(fx + i)));
+            for (; i < n; ++i) out[i] = d(x[i], fx[i]);
+        }
     };
     const auto c = [](auto v, T value) { return simd::broadcast<decltype(v)>(value); };
     switch (act.kind) {
@@ -173,7 +180,7 @@ void derivative(const Activation& act, const T* x, const T* fx, T* out, std::siz
             run([&](auto v, auto) { return simd::select((v > c(v, p0)) && (v < c(v, p1)), c(v, 1), c(v, 0)); });
             return;
         default:
-            for (std::size_t i = 0; i < n; ++i) out[i] = derivative<T>(act, x[i], fx[i]);
+            for (std::size_t i = 0; i < n; ++i) out[i] = (scale ? scale[i] : T(1)) * derivative<T>(act, x[i], fx[i]);
             return;
     }
 }

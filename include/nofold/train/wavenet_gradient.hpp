@@ -122,7 +122,7 @@ private:
     int n_ = 0;
     const T* cond_ = nullptr;  // the condition of the last forward(): the input or nested_'s output
     std::vector<T> input_, final_;
-    std::vector<T> m_, r_, h_;  // forward scratch
+    std::vector<T> m_, r_, h_, wcat_;  // forward scratch
     std::vector<T> d_final_, d_post_, d_head_, d_skip_, d_x_, d_prev_x_, doa_, dz_, dm_, dr_, dh_, dcu_, dcin_, dss_;
 };
 
@@ -329,7 +329,14 @@ void WaveNetGradient<T>::layer_forward(const Array& a, Layer& ly, const T* xl, T
     }
     std::vector<T>& z = ly.z;
     z.resize(detail::sz(gb) * N);
-    detail::conv_set(p + ly.conv, p + ly.bias, gb, C, ly.kernel, ly.dilation, a.g_in, cin, z.data(), N);
+    const bool joined = a.g_in == 1 && a.g_mix == 1 && !ly.film(FilmSlot::conv_post).active &&
+                        !ly.film(FilmSlot::input_mixin_pre).active && !ly.film(FilmSlot::input_mixin_post).active;
+    if (joined) {  // conv and input mixin in one product (z written once)
+        detail::conv_mix_set(p + ly.conv, p + ly.mix, p + ly.bias, gb, C, ly.kernel, ly.dilation, cin, cond_, cond_rows_,
+                             z.data(), N, wcat_);
+    } else {
+        detail::conv_set(p + ly.conv, p + ly.bias, gb, C, ly.kernel, ly.dilation, a.g_in, cin, z.data(), N);
+    }
     if (ly.film(FilmSlot::conv_post).active) film_forward(ly.film(FilmSlot::conv_post), z.data(), p);
     const T* cu = cond_;
     if (ly.film(FilmSlot::input_mixin_pre).active) {
@@ -342,7 +349,7 @@ void WaveNetGradient<T>::layer_forward(const Array& a, Layer& ly, const T* xl, T
         detail::conv_add(p + ly.mix, gb, cond_rows_, 1, 1, a.g_mix, cu, m_.data(), N);
         film_forward(ly.film(FilmSlot::input_mixin_post), m_.data(), p);
         for (std::size_t i = 0; i < z.size(); ++i) z[i] += m_[i];
-    } else {
+    } else if (!joined) {
         detail::conv_add(p + ly.mix, gb, cond_rows_, 1, 1, a.g_mix, cu, z.data(), N);
     }
     if (ly.film(FilmSlot::activation_pre).active) film_forward(ly.film(FilmSlot::activation_pre), z.data(), p);
@@ -438,7 +445,9 @@ void WaveNetGradient<T>::layer_backward(const Array& a, Layer& ly, const T* xl, 
     dz_.resize(detail::sz(gb) * N);
     for (int r = 0; r < B; ++r) {
         const std::size_t top = detail::sz(r) * N, bottom = detail::sz(B + r) * N;
-        math::derivative<T>(ly.prim[detail::sz(r)], ly.z.data() + top, ly.fz.data() + top, dz_.data() + top, N);
+        const bool plain = ly.gating == nn::GatingMode::none;  // then dz = dL/do · f'(a) in one pass
+        math::derivative<T>(ly.prim[detail::sz(r)], ly.z.data() + top, ly.fz.data() + top, dz_.data() + top, N,
+                            plain ? doa_.data() + top : nullptr);
         if (ly.gating != nn::GatingMode::none)
             math::derivative<T>(ly.sec[detail::sz(r)], ly.z.data() + bottom, ly.fz.data() + bottom, dz_.data() + bottom, N);
     }
@@ -450,9 +459,7 @@ void WaveNetGradient<T>::layer_backward(const Array& a, Layer& ly, const T* xl, 
         T* dt = dz_.data();
         T* db = dt + bplane;
         switch (ly.gating) {
-            case nn::GatingMode::none:
-                for (std::size_t i = 0; i < bplane; ++i) dt[i] *= d[i];
-                break;
+            case nn::GatingMode::none: break;  // (done above)
             case nn::GatingMode::gated:
                 for (std::size_t i = 0; i < bplane; ++i) {
                     dt[i] = d[i] * gv[i] * dt[i];

@@ -27,21 +27,11 @@ inline std::size_t sz(int v) noexcept { return static_cast<std::size_t>(v); }
 /// Most columns (input rows × taps) a tiled product takes; wider convolutions take the plain loops.
 inline constexpr int max_tiled_columns = 512;
 
+/// The frames [0, head) of conv_add, in plain loops.
 template <class T>
-void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N,
-              const T* bias_set = nullptr) {
+void conv_add_head(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N,
+                   std::size_t head) {
     const int in_g = in / groups, out_g = out / groups;
-    const std::size_t reach = sz((K - 1) * d);
-    std::size_t head = N;  // frames before `head` take the loops below
-    if (groups == 1 && in * K <= max_tiled_columns && N > reach) {
-        const T* cols[max_tiled_columns] = {};  // (initialised: GCC cannot see that the loop fills the first in·K)
-        for (int j = 0; j < in; ++j)
-            for (int k = 0; k < K; ++k) cols[j * K + k] = src + sz(j) * N + reach - sz((K - 1 - k) * d);
-        multiply_add<T>(w, in * K, out, in * K, cols, dst + reach, N, static_cast<int>(N - reach), bias_set);
-        head = reach;
-    }
-    if (bias_set)
-        for (int o = 0; o < out; ++o) std::fill(dst + sz(o) * N, dst + sz(o) * N + head, bias_set[o]);
     for (int o = 0; o < out; ++o) {
         T* row = dst + sz(o) * N;
         for (int j = 0; j < in_g; ++j) {
@@ -53,6 +43,52 @@ void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* sr
             }
         }
     }
+}
+
+template <class T>
+void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N,
+              const T* bias_set = nullptr) {
+    const std::size_t reach = sz((K - 1) * d);
+    std::size_t head = N;  // frames before `head` take conv_add_head
+    if (groups == 1 && in * K <= max_tiled_columns && N > reach) {
+        const T* cols[max_tiled_columns] = {};  // (initialised: GCC cannot see that the loop fills the first in·K)
+        for (int j = 0; j < in; ++j)
+            for (int k = 0; k < K; ++k) cols[j * K + k] = src + sz(j) * N + reach - sz((K - 1 - k) * d);
+        multiply_add<T>(w, in * K, out, in * K, cols, dst + reach, N, static_cast<int>(N - reach), bias_set);
+        head = reach;
+    }
+    if (bias_set)
+        for (int o = 0; o < out; ++o) std::fill(dst + sz(o) * N, dst + sz(o) * N + head, bias_set[o]);
+    conv_add_head(w, out, in, K, d, groups, src, dst, N, head);
+}
+
+/// dst[o] = b[o] + (the convolution of conv_add, taps K, dilation d, of src's `in` rows) + (the 1×1 of
+/// `cin` rows of cond with weights wc, [out][cin]): a layer's z in one product whose last columns are
+/// the condition's rows (ungrouped; else conv_add twice). `scratch` holds the joined weight rows.
+template <class T>
+void conv_mix_set(const T* w, const T* wc, const T* b, int out, int in, int K, int d, const T* src, const T* cond, int cin,
+                  T* dst, std::size_t N, std::vector<T>& scratch) {
+    const std::size_t reach = sz((K - 1) * d);
+    const int cols = in * K + cin;
+    if (cols > max_tiled_columns || N <= reach) {
+        conv_add(w, out, in, K, d, 1, src, dst, N, b);
+        conv_add(wc, out, cin, 1, 1, 1, cond, dst, N);
+        return;
+    }
+    scratch.resize(sz(out) * sz(cols));
+    for (int o = 0; o < out; ++o) {
+        std::copy(w + sz(o) * sz(in * K), w + sz(o + 1) * sz(in * K), scratch.begin() + static_cast<std::ptrdiff_t>(sz(o) * sz(cols)));
+        std::copy(wc + sz(o) * sz(cin), wc + sz(o + 1) * sz(cin),
+                  scratch.begin() + static_cast<std::ptrdiff_t>(sz(o) * sz(cols) + sz(in * K)));
+    }
+    const T* c[max_tiled_columns] = {};
+    for (int j = 0; j < in; ++j)
+        for (int k = 0; k < K; ++k) c[j * K + k] = src + sz(j) * N + reach - sz((K - 1 - k) * d);
+    for (int m = 0; m < cin; ++m) c[in * K + m] = cond + sz(m) * N + reach;
+    multiply_add<T>(scratch.data(), cols, out, cols, c, dst + reach, N, static_cast<int>(N - reach), b);
+    for (int o = 0; o < out; ++o) std::fill(dst + sz(o) * N, dst + sz(o) * N + reach, b[o]);
+    conv_add_head(w, out, in, K, d, 1, src, dst, N, reach);
+    conv_add_head(wc, out, cin, 1, 1, 1, cond, dst, N, reach);
 }
 
 /// Σ a[t]·b[t], t < n, in eight interleaved partial sums (so that the compiler can keep them in one
