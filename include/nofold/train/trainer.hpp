@@ -73,9 +73,9 @@ struct TrainerSettings {
     std::size_t patience = 0;           ///< stop after this many epochs without a better validation (0: never)
     int threads = 1;
     /// StateMode::none: forward passes each thread keeps for its items' backward passes (one model's
-    /// stored activations each, e.g. ≈ 34 MB for the NAM standard WaveNet over a 4410 + 4092-sample
-    /// frame in float). A thread holding more items than this recomputes the forward pass of the others
-    /// before their backward pass (the same values: results do not depend on it). 0: keep them all.
+    /// stored activations each: they grow with channels × layers × frame length). A thread holding more
+    /// items than this recomputes the forward pass of the others before their backward pass (the same
+    /// values: results do not depend on it). 0: keep them all.
     std::size_t kept_forwards = 4;
     std::uint64_t seed = 0;
     StateMode state = StateMode::none;
