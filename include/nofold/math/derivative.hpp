@@ -64,6 +64,12 @@ constexpr bool has_derivative(ActivationKind kind) noexcept {
     }
 }
 
+/// Whether derivative() reads x (false: f' comes from fx = f(x) alone, so x need not be kept).
+constexpr bool derivative_reads_x(ActivationKind kind) noexcept {
+    using K = ActivationKind;
+    return !(kind == K::identity || kind == K::tanh || kind == K::sigmoid || kind == K::custom_tanh);
+}
+
 /// f'(x) for an activation whose has_derivative(kind) is true (0 otherwise). PReLU uses params[0].
 template <class T>
 T derivative(const Activation& act, T x, T fx) noexcept {

@@ -77,7 +77,8 @@ private:
         Film films[nn::film_slot_count];
         std::vector<T> cin;  // conv input after the conv_pre FiLM (channels × n), when active
         std::vector<T> cu;   // condition after the input_mixin_pre FiLM (cond × n), when active
-        std::vector<T> z;    // activation input (gate · bottleneck × n)
+        std::vector<T> z;    // activation input (gate · bottleneck × n), when backward needs it (keep_z)
+        bool keep_z = true;  // false: ungated, and every row's derivative comes from fz alone
         std::vector<T> fz;   // its activated values: primary (top rows), secondary (bottom rows)
         std::vector<T> o;    // layer output after activation_post (bottleneck × n), unless it is fz (output())
         Film& film(nn::FilmSlot s) noexcept { return films[static_cast<int>(s)]; }
@@ -122,7 +123,7 @@ private:
     int n_ = 0;
     const T* cond_ = nullptr;  // the condition of the last forward(): the input or nested_'s output
     std::vector<T> input_, final_;
-    std::vector<T> m_, r_, h_, wcat_;  // forward scratch
+    std::vector<T> m_, r_, h_, wcat_, z_;  // forward scratch
     std::vector<T> d_final_, d_post_, d_head_, d_skip_, d_x_, d_prev_x_, doa_, dz_, dm_, dr_, dh_, dcu_, dcin_, dss_;
 };
 
@@ -243,6 +244,8 @@ std::unique_ptr<WaveNetGradient<T>> WaveNetGradient<T>::build(const nn::WaveNetC
                 f.b = at;
                 at += sz(rows);
             }
+            y.keep_z = y.gating != nn::GatingMode::none ||
+                       std::any_of(y.prim.begin(), y.prim.end(), [](const math::Activation& f) { return math::derivative_reads_x(f.kind); });
             y.l1_post = y.film(nn::FilmSlot::layer1x1_post).active &&
                         (post_film == nn::Layer1x1PostFilm::trainer || y.gating == nn::GatingMode::blended);
             m->history_ += (y.kernel - 1) * y.dilation;
@@ -327,7 +330,7 @@ void WaveNetGradient<T>::layer_forward(const Array& a, Layer& ly, const T* xl, T
         film_forward(ly.film(FilmSlot::conv_pre), ly.cin.data(), p);
         cin = ly.cin.data();
     }
-    std::vector<T>& z = ly.z;
+    std::vector<T>& z = ly.keep_z ? ly.z : z_;  // (z_: one plane every such layer reuses)
     z.resize(detail::sz(gb) * N);
     const bool joined = a.g_in == 1 && a.g_mix == 1 && !ly.film(FilmSlot::conv_post).active &&
                         !ly.film(FilmSlot::input_mixin_pre).active && !ly.film(FilmSlot::input_mixin_post).active;
@@ -446,7 +449,8 @@ void WaveNetGradient<T>::layer_backward(const Array& a, Layer& ly, const T* xl, 
     for (int r = 0; r < B; ++r) {
         const std::size_t top = detail::sz(r) * N, bottom = detail::sz(B + r) * N;
         const bool plain = ly.gating == nn::GatingMode::none;  // then dz = dL/do · f'(a) in one pass
-        math::derivative<T>(ly.prim[detail::sz(r)], ly.z.data() + top, ly.fz.data() + top, dz_.data() + top, N,
+        const T* zr = ly.keep_z ? ly.z.data() + top : ly.fz.data() + top;  // (not read when !keep_z)
+        math::derivative<T>(ly.prim[detail::sz(r)], zr, ly.fz.data() + top, dz_.data() + top, N,
                             plain ? doa_.data() + top : nullptr);
         if (ly.gating != nn::GatingMode::none)
             math::derivative<T>(ly.sec[detail::sz(r)], ly.z.data() + bottom, ly.fz.data() + bottom, dz_.data() + bottom, N);
