@@ -77,24 +77,33 @@ void check_all_shapes() {
                         }
                         REQUIRE(std::fabs(static_cast<double>(y[i] - s)) <= bound<T>(cols, static_cast<double>(mag)));
                     }
-                // multiply_add with `set`: y = set + W·x, y's old values unused
+                // multiply_add with `set` (y = set + W·x, y's old values unused), and with `base` too
+                // (y = base + set + W·x)
                 const std::vector<T> set = noise<T>(static_cast<std::size_t>(rows), rng);
-                std::vector<T> ys = y0;
-                multiply_add<T>(w.data(), ldw, rows, cols, x.data(), ys.data(), ld_rows, n, set.data());
-                for (int r = 0; r < rows; ++r)
-                    for (int t = 0; t < static_cast<int>(ld_rows); ++t) {
-                        const std::size_t i = static_cast<std::size_t>(r) * ld_rows + static_cast<std::size_t>(t);
-                        if (t >= n) {
-                            REQUIRE(ys[i] == y0[i]);
-                            continue;
+                const std::vector<T> base = noise<T>(static_cast<std::size_t>(rows) * ld_rows, rng);
+                for (const bool with_base : {false, true}) {
+                    std::vector<T> ys = y0;
+                    multiply_add<T>(w.data(), ldw, rows, cols, x.data(), ys.data(), ld_rows, n, set.data(),
+                                    with_base ? base.data() : nullptr);
+                    for (int r = 0; r < rows; ++r)
+                        for (int t = 0; t < static_cast<int>(ld_rows); ++t) {
+                            const std::size_t i = static_cast<std::size_t>(r) * ld_rows + static_cast<std::size_t>(t);
+                            if (t >= n) {
+                                REQUIRE(ys[i] == y0[i]);
+                                continue;
+                            }
+                            ld s = set[static_cast<std::size_t>(r)], mag = std::fabs(s);
+                            if (with_base) {
+                                s += base[i];
+                                mag += std::fabs(static_cast<ld>(base[i]));
+                            }
+                            for (int c = 0; c < cols; ++c) {
+                                s += static_cast<ld>(w[static_cast<std::size_t>(r * ldw + c)]) * xv(c, t);
+                                mag += std::fabs(static_cast<ld>(w[static_cast<std::size_t>(r * ldw + c)]) * xv(c, t));
+                            }
+                            REQUIRE(std::fabs(static_cast<double>(ys[i] - s)) <= bound<T>(cols + 1, static_cast<double>(mag)));
                         }
-                        ld s = set[static_cast<std::size_t>(r)], mag = std::fabs(s);
-                        for (int c = 0; c < cols; ++c) {
-                            s += static_cast<ld>(w[static_cast<std::size_t>(r * ldw + c)]) * xv(c, t);
-                            mag += std::fabs(static_cast<ld>(w[static_cast<std::size_t>(r * ldw + c)]) * xv(c, t));
-                        }
-                        REQUIRE(std::fabs(static_cast<double>(ys[i] - s)) <= bound<T>(cols, static_cast<double>(mag)));
-                    }
+                }
 
                 // multiply_add_wt: d_c = row_of(c) of `out`, shifted like the inputs (overlapping columns)
                 std::vector<T> out = noise<T>(static_cast<std::size_t>(cols) * ld_rows, rng);

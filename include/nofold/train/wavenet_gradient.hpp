@@ -393,8 +393,7 @@ void WaveNetGradient<T>::layer_forward(const Array& a, Layer& ly, const T* xl, T
         for (std::size_t i = 0; i < bplane; ++i) skip[i] += o[i];
     }
     if (a.layer1x1 && !ly.l1_post) {
-        detail::add_bias(xn, xl, p + ly.l1_bias, C, N);
-        detail::conv_add(p + ly.l1, C, B, 1, 1, a.g_l1, o, xn, N);
+        detail::residual_1x1(p + ly.l1, p + ly.l1_bias, C, B, a.g_l1, o, xl, xn, N);
     } else if (a.layer1x1) {
         detail::fill_bias(r_, p + ly.l1_bias, C, N);
         detail::conv_add(p + ly.l1, C, B, 1, 1, a.g_l1, o, r_.data(), N);

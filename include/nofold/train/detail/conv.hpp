@@ -27,6 +27,17 @@ inline std::size_t sz(int v) noexcept { return static_cast<std::size_t>(v); }
 /// Most columns (input rows × taps) a tiled product takes; wider convolutions take the plain loops.
 inline constexpr int max_tiled_columns = 512;
 
+/// dst[r][t] = src[r][t] + b[r], r < rows, t < N (dst may be src).
+template <class T>
+void add_bias(T* dst, const T* src, const T* b, int rows, std::size_t N) noexcept {
+    for (int r = 0; r < rows; ++r) {
+        T* row = dst + sz(r) * N;
+        const T* in = src + sz(r) * N;
+        const T v = b[r];
+        for (std::size_t t = 0; t < N; ++t) row[t] = in[t] + v;
+    }
+}
+
 /// The frames [0, head) of conv_add, in plain loops.
 template <class T>
 void conv_add_head(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N,
@@ -60,6 +71,20 @@ void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* sr
     if (bias_set)
         for (int o = 0; o < out; ++o) std::fill(dst + sz(o) * N, dst + sz(o) * N + head, bias_set[o]);
     conv_add_head(w, out, in, K, d, groups, src, dst, N, head);
+}
+
+/// dst[o][t] = base[o][t] + b[o] + Σ_j w[o·in + j]·src[j][t]: a residual 1×1 (ungrouped; `groups` > 1
+/// takes add_bias and conv_add).
+template <class T>
+void residual_1x1(const T* w, const T* b, int out, int in, int groups, const T* src, const T* base, T* dst, std::size_t N) {
+    if (groups != 1 || in > max_tiled_columns) {
+        add_bias(dst, base, b, out, N);
+        conv_add(w, out, in, 1, 1, groups, src, dst, N);
+        return;
+    }
+    const T* cols[max_tiled_columns] = {};
+    for (int j = 0; j < in; ++j) cols[j] = src + sz(j) * N;
+    multiply_add<T>(w, in, out, in, cols, dst, N, static_cast<int>(N), b, base);
 }
 
 /// dst[o] = b[o] + (the convolution of conv_add, taps K, dilation d, of src's `in` rows) + (the 1×1 of
@@ -153,17 +178,6 @@ void fill_bias(std::vector<T>& dst, const T* b, int rows, std::size_t N) {
     dst.resize(sz(rows) * N);
     for (int r = 0; r < rows; ++r) std::fill(dst.begin() + static_cast<std::ptrdiff_t>(sz(r) * N),
                                              dst.begin() + static_cast<std::ptrdiff_t>(sz(r + 1) * N), b ? b[r] : T(0));
-}
-
-/// dst[r][t] = src[r][t] + b[r], r < rows, t < N (dst may be src).
-template <class T>
-void add_bias(T* dst, const T* src, const T* b, int rows, std::size_t N) noexcept {
-    for (int r = 0; r < rows; ++r) {
-        T* row = dst + sz(r) * N;
-        const T* in = src + sz(r) * N;
-        const T v = b[r];
-        for (std::size_t t = 0; t < N; ++t) row[t] = in[t] + v;
-    }
 }
 
 /// dst[o][t] = b[o] + the convolution of conv_add (dst's old values unused).

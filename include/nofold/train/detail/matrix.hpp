@@ -38,7 +38,7 @@ inline constexpr int time_chunk = 192;
 /// The chunk [t0, t0 + n) of multiply_add (x[c] read from t0 on; y points at frame t0).
 template <class T>
 void multiply_add_chunk(const T* w, int ldw, int rows, int cols, const T* const* x, std::size_t t0, T* y, std::size_t ldy,
-                        int n, const T* set) noexcept {
+                        int n, const T* set, const T* base) noexcept {
     using V = batch_of<T>;
     constexpr int L = simd::lanes<V>;
     constexpr int RB = 4, TB = 3;
@@ -50,8 +50,13 @@ void multiply_add_chunk(const T* w, int ldw, int rows, int cols, const T* const*
             NOFOLD_UNROLL(4)
             for (int i = 0; i < RB; ++i)
                 NOFOLD_UNROLL(3)
-                for (int b = 0; b < TB; ++b)
-                    acc[i][b] = set ? simd::broadcast<V>(set[r + i]) : simd::load<V>(y + static_cast<std::size_t>(r + i) * ldy + t + b * L);
+                for (int b = 0; b < TB; ++b) {
+                    const std::size_t at = static_cast<std::size_t>(r + i) * ldy + t + b * L;
+                    if (base)
+                        acc[i][b] = simd::load<V>(base + at) + simd::broadcast<V>(set[r + i]);
+                    else
+                        acc[i][b] = set ? simd::broadcast<V>(set[r + i]) : simd::load<V>(y + at);
+                }
             for (int c = 0; c < cols; ++c) {
                 V xv[TB];
                 NOFOLD_UNROLL(3)
@@ -73,7 +78,9 @@ void multiply_add_chunk(const T* w, int ldw, int rows, int cols, const T* const*
     for (int i = 0; i < rows; ++i) {
         T* yr = y + static_cast<std::size_t>(i) * ldy;
         const int from = i < r ? whole : 0;
-        if (set)
+        if (base)
+            for (int t = from; t < n; ++t) yr[t] = base[static_cast<std::size_t>(i) * ldy + static_cast<std::size_t>(t)] + set[i];
+        else if (set)
             for (int t = from; t < n; ++t) yr[t] = set[i];
         for (int c = 0; c < cols; ++c) {
             const T wc = w[i * ldw + c];
@@ -84,13 +91,14 @@ void multiply_add_chunk(const T* w, int ldw, int rows, int cols, const T* const*
 }
 
 /// y[r·ldy + t] += Σ_{c < cols} w[r·ldw + c] · x[c][t], r < rows, t < n; with `set`, y[r·ldy + t] =
-/// set[r] + that sum instead (y's old values unused).
+/// set[r] + that sum instead (y's old values unused); with `base` too (rows ldy apart, like y),
+/// base[r·ldy + t] + set[r] + that sum.
 template <class T>
 void multiply_add(const T* w, int ldw, int rows, int cols, const T* const* x, T* y, std::size_t ldy, int n,
-                  const T* set = nullptr) noexcept {
+                  const T* set = nullptr, const T* base = nullptr) noexcept {
     for (int t0 = 0; t0 < n; t0 += time_chunk) {
         const int m = n - t0 < time_chunk ? n - t0 : time_chunk;
-        multiply_add_chunk(w, ldw, rows, cols, x, static_cast<std::size_t>(t0), y + t0, ldy, m, set);
+        multiply_add_chunk(w, ldw, rows, cols, x, static_cast<std::size_t>(t0), y + t0, ldy, m, set, base ? base + t0 : nullptr);
     }
 }
 
