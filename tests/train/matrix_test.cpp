@@ -42,7 +42,7 @@ void check_all_shapes() {
     for (int rows : {1, 2, 3, 4, 5, 9})
         for (int cols : {1, 3, 4, 5, 8})
             for (int n : {0, 1, 7, 16, 33, 70, 4 * nofold::train::detail::time_chunk + 41}) {
-                if (n > 70 && (rows == 2 || cols == 3)) continue;  // (the long passes: a few shapes suffice)
+                if (n > 70 && (rows < 4 || rows > 5 || cols < 4 || cols > 5)) continue;  // (long passes: a few shapes)
                 CAPTURE(layout);
                 CAPTURE(rows);
                 CAPTURE(cols);
