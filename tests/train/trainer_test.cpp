@@ -147,13 +147,20 @@ TEST_CASE("trainer: the loss falls and the best validation is kept") {
     CHECK(r.best_validation == best);
 }
 
-TEST_CASE("trainer: bit-identical parameters for 1, 2 and 3 threads (feed-forward)") {
-    std::vector<double> p1, p2, p3;
-    run_wavenet(settings(1), &p1);
+TEST_CASE("trainer: bit-identical parameters for 1, 2 and 3 threads and any kept_forwards (feed-forward)") {
+    std::vector<double> p1, p2, p3, all, one;
+    run_wavenet(settings(1), &p1);  // 5 items, 4 forwards kept: the first item's forward is recomputed
     run_wavenet(settings(2), &p2);
     run_wavenet(settings(3), &p3);
     CHECK(p1 == p2);
     CHECK(p1 == p3);
+    train::TrainerSettings s = settings(1);
+    s.kept_forwards = 0;  // every forward kept
+    run_wavenet(s, &all);
+    s.kept_forwards = 1;  // every forward but the last recomputed
+    run_wavenet(s, &one);
+    CHECK(p1 == all);
+    CHECK(p1 == one);
 }
 
 TEST_CASE("trainer: carried state (GRU, truncated BPTT) is bit-identical across thread counts and learns") {

@@ -1,5 +1,6 @@
 // Claims about include/nofold/math/derivative.hpp and include/nofold/train/wavenet_gradient.hpp:
-// every derivative in the table equals a central finite difference of the policy itself (double);
+// every derivative in the table equals a central finite difference of the policy itself (double), and its
+// block form equals it entry by entry (float, double);
 // the trainer's forward pass is the inference engine's model (runtime::WaveNet, float, same weights);
 // its gradient equals central finite differences of its own forward pass in double on odd shapes,
 // chained arrays, kernels 1 to 6, dilations, head kernels and biases, and the nano and A2-3 shapes;
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -101,6 +103,44 @@ TEST_CASE("derivative table: every entry equals a central difference of the poli
         ++checked;
     }
     CHECK(checked == 34);
+}
+
+// The block form (SIMD for the common kinds) against the scalar table entry by entry, with and without
+// the scale, in place, float and double; and derivative_reads_x false only where the entry ignores x.
+template <class T>
+void check_block_derivative() {
+    const T eps = std::numeric_limits<T>::epsilon();
+    for (int k = 0; k < math::activation_kind_count; ++k) {
+        const auto kind = static_cast<math::ActivationKind>(k);
+        if (!math::has_derivative(kind)) continue;
+        math::Activation act(kind);
+        if (kind == math::ActivationKind::custom_tanh) act.params[0] = 1.8f;
+        const std::string name = math::to_string(kind);
+        CAPTURE(name);
+        const std::size_t n = 37;  // whole batches and a tail
+        std::vector<T> x(n), fx(n), scale(n), out(n), scaled(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            x[i] = static_cast<T>(-3.05 + 0.17 * static_cast<double>(i));
+            scale[i] = static_cast<T>(0.5 + 0.01 * static_cast<double>(i));
+        }
+        act.visit([&](const auto& f) {
+            for (std::size_t i = 0; i < n; ++i) fx[i] = static_cast<T>(f(x[i]));
+        });
+        math::derivative<T>(act, x.data(), fx.data(), out.data(), n);
+        scaled = scale;
+        math::derivative<T>(act, x.data(), fx.data(), scaled.data(), n, scaled.data());  // in place over the scale
+        for (std::size_t i = 0; i < n; ++i) {
+            const T ref = math::derivative<T>(act, x[i], fx[i]);
+            CHECK(std::abs(out[i] - ref) <= 4 * eps * (1 + std::abs(ref)));
+            CHECK(std::abs(scaled[i] - scale[i] * ref) <= 4 * eps * (1 + std::abs(scale[i] * ref)));
+            if (!math::derivative_reads_x(kind)) CHECK(math::derivative<T>(act, T(0.25), fx[i]) == ref);
+        }
+    }
+}
+
+TEST_CASE("derivative table: the block form equals the scalar one (float, double)") {
+    check_block_derivative<float>();
+    check_block_derivative<double>();
 }
 
 TEST_CASE("WaveNet gradient: the forward pass equals the inference engine (runtime::WaveNet, float)") {

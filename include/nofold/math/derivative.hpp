@@ -2,19 +2,23 @@
 // backward passes of train/ read them; nothing on an audio path does).
 //
 //     derivative(act, x, fx) = f'(x), given x and the already computed fx = f(x)
+//     derivative(act, x, fx, out, n)  the same over a block (SIMD for the kinds that are a select or a
+//                                     polynomial in fx; element by element through the first for the rest)
 //
 // Where f' is cheapest from f (tanh: 1 − f², sigmoid: f·(1 − f)), fx is used; otherwise x. Kinks take
 // the one-sided value PyTorch's autograd takes (ReLU'(0) = 0, Hardtanh' = 0 at the clip points).
 // Tiers do not matter here: the derivative is that of the exact function (a fast or NAM tier differs
 // from it by its documented error). Kinds without an entry make has_derivative() false, and the
 // trainers refuse them at set-up ("not trainable yet: <name>"), never guess a gradient.
-// Template parameter: T (float or double, scalar). Units: none. Allocates: never.
+// Template parameter: T (float or double). Units: none. Allocates: never.
 // Reference: docs/activations.md (the definitions the policies implement).
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 
 #include "activation.hpp"
+#include "block.hpp"
 
 namespace nofold::math {
 
@@ -58,6 +62,12 @@ constexpr bool has_derivative(ActivationKind kind) noexcept {
         case K::smooth_hardtanh_c2: return true;
         default: return false;
     }
+}
+
+/// Whether derivative() reads x (false: f' comes from fx = f(x) alone, so x need not be kept).
+constexpr bool derivative_reads_x(ActivationKind kind) noexcept {
+    using K = ActivationKind;
+    return !(kind == K::identity || kind == K::tanh || kind == K::sigmoid || kind == K::custom_tanh);
 }
 
 /// f'(x) for an activation whose has_derivative(kind) is true (0 otherwise). PReLU uses params[0].
@@ -139,6 +149,45 @@ T derivative(const Activation& act, T x, T fx) noexcept {
             return one + (s - one) * b;
         }
         default: return T(0);
+    }
+}
+
+/// out[i] = f'(x[i]) given fx[i] = f(x[i]), i < n, times scale[i] when scale is not null (the chain
+/// rule's dL/df, in the same pass); out may alias x, fx or scale. The same values as the scalar form;
+/// the common kinds run on batch_t<T>.
+template <class T>
+void derivative(const Activation& act, const T* x, const T* fx, T* out, std::size_t n, const T* scale = nullptr) noexcept {
+    using K = ActivationKind;
+    using V = batch_t<T>;
+    constexpr std::size_t w = static_cast<std::size_t>(simd::lanes<V>);
+    const T p0 = static_cast<T>(act.params[0]), p1 = static_cast<T>(act.params[1]);
+    // d(x, fx) for V = batch_t<T> over the whole batches, then for V = T on the rest
+    const auto run = [&](const auto& d) {
+        std::size_t i = 0;
+        if (scale) {
+            for (; i + w <= n; i += w)
+                simd::store(out + i, simd::load<V>(scale + i) * d(simd::load<V>(x + i), simd::load<V>(fx + i)));
+            for (; i < n; ++i) out[i] = scale[i] * d(x[i], fx[i]);
+        } else {
+            for (; i + w <= n; i += w) simd::store(out + i, d(simd::load<V>(x + i), simd::load<V>(fx + i)));
+            for (; i < n; ++i) out[i] = d(x[i], fx[i]);
+        }
+    };
+    const auto c = [](auto v, T value) { return simd::broadcast<decltype(v)>(value); };
+    switch (act.kind) {
+        case K::identity: run([&](auto, auto f) { return c(f, 1); }); return;
+        case K::tanh: run([&](auto, auto f) { return c(f, 1) - f * f; }); return;
+        case K::custom_tanh: run([&](auto, auto f) { return (c(f, 1) - f * f) / c(f, p0); }); return;
+        case K::sigmoid: run([&](auto, auto f) { return f * (c(f, 1) - f); }); return;
+        case K::relu: run([&](auto v, auto) { return simd::select(v > c(v, 0), c(v, 1), c(v, 0)); }); return;
+        case K::leaky_relu:
+        case K::prelu: run([&](auto v, auto) { return simd::select(v > c(v, 0), c(v, 1), c(v, p0)); }); return;
+        case K::hardtanh:
+            run([&](auto v, auto) { return simd::select((v > c(v, p0)) && (v < c(v, p1)), c(v, 1), c(v, 0)); });
+            return;
+        default:
+            for (std::size_t i = 0; i < n; ++i) out[i] = (scale ? scale[i] : T(1)) * derivative<T>(act, x[i], fx[i]);
+            return;
     }
 }
 

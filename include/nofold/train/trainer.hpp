@@ -22,7 +22,8 @@
 // gradient goes to its own buffer and the buffers are summed in item order, so a run's parameters
 // depend on the seed and settings only — bit-identical for any thread count, and after resume.
 // Threads: `threads` − 1 workers are started by the constructor and live as long as the trainer;
-// the calling thread is participant 0. Item i runs on participant i mod threads.
+// the calling thread is participant 0. Item i runs on participant i mod threads. Memory (StateMode::none):
+// threads × min(kept_forwards, items per thread) models' activations (see kept_forwards).
 // Allocates: the constructor, run()'s bookkeeping, checkpoints. A batch (train_batch()) allocates
 // nothing after the first one at a given shape (the models' buffers grow once), provided the batch
 // source does not.
@@ -71,6 +72,11 @@ struct TrainerSettings {
     double max_seconds = 0.0;           ///< wall-clock budget over all sessions of a run (0: none)
     std::size_t patience = 0;           ///< stop after this many epochs without a better validation (0: never)
     int threads = 1;
+    /// StateMode::none: forward passes each thread keeps for its items' backward passes (one model's
+    /// stored activations each: they grow with channels × layers × frame length). A thread holding more
+    /// items than this recomputes the forward pass of the others before their backward pass (the same
+    /// values: results do not depend on it). 0: keep them all.
+    std::size_t kept_forwards = 4;
     std::uint64_t seed = 0;
     StateMode state = StateMode::none;
     bool validate_initial = true;       ///< validate the initial parameters too (epoch 0)
@@ -174,7 +180,7 @@ private:
     enum class Phase { fill, warm, forward, backward, quit };
     struct Participant {
         std::vector<T> y, dy;     // warmup + frame: StateMode::none's full-window output and its gradient
-        std::size_t last_item = static_cast<std::size_t>(-1);  // whose forward the model holds
+        std::vector<std::size_t> held;  // StateMode::none: whose forward each of its models holds
     };
 
     void start_workers();
@@ -182,8 +188,10 @@ private:
     void worker(int index) noexcept;
     void work(int participant, Phase phase) noexcept;
     void forward_item(int participant, std::size_t item) noexcept;
+    // StateMode::none: participant p's k-th item (item p + k·threads) uses its model k mod kept_
+    std::size_t slot(std::size_t item) const noexcept { return item / static_cast<std::size_t>(settings_.threads) % kept_; }
     G& model_for(int participant, std::size_t item) noexcept {
-        return *models_[settings_.state == StateMode::carried ? item : static_cast<std::size_t>(participant)];
+        return *models_[settings_.state == StateMode::carried ? item : static_cast<std::size_t>(participant) * kept_ + slot(item)];
     }
     std::vector<unsigned char> payload() const;
     void restore(const std::vector<unsigned char>& payload);
@@ -195,6 +203,7 @@ private:
     TrainerSettings settings_;
     std::vector<std::unique_ptr<G>> models_;
     std::size_t count_ = 0, in_len_ = 0, out_len_ = 0;
+    std::size_t kept_ = 1;  // StateMode::none: models per participant
     std::vector<T> params_;
     Adam<T, double> adam_;
     TrainingLoss<T> loss_;
@@ -271,7 +280,9 @@ Trainer<G, T>::Trainer(const TrainerSettings& s, const Factory& factory, std::ve
     if (!factory) throw std::invalid_argument("nofold::train::Trainer: no model factory");
     const int participants = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(s.threads), s.items));
     settings_.threads = participants;
-    const std::size_t model_count = s.state == StateMode::carried ? s.items : static_cast<std::size_t>(participants);
+    const std::size_t per_thread = (s.items + static_cast<std::size_t>(participants) - 1) / static_cast<std::size_t>(participants);
+    kept_ = s.kept_forwards == 0 ? per_thread : std::min(s.kept_forwards, per_thread);
+    const std::size_t model_count = s.state == StateMode::carried ? s.items : static_cast<std::size_t>(participants) * kept_;
     for (std::size_t i = 0; i < model_count; ++i) {
         models_.push_back(factory());
         if (!models_.back()) throw std::invalid_argument("nofold::train::Trainer: the model factory returned null");
@@ -307,6 +318,7 @@ Trainer<G, T>::Trainer(const TrainerSettings& s, const Factory& factory, std::ve
         if (s.state == StateMode::none) {
             p.y.assign(s.warmup + s.frame_length, T(0));
             p.dy.assign(s.warmup + s.frame_length, T(0));
+            p.held.assign(kept_, static_cast<std::size_t>(-1));
         }
     }
     start_workers();
@@ -381,7 +393,7 @@ void Trainer<G, T>::forward_item(int participant, std::size_t i) noexcept {
         Participant& p = part_[static_cast<std::size_t>(participant)];
         m.forward(params_.data(), in + cur_frame_ * s.frame_length, static_cast<int>(s.warmup + s.frame_length), p.y.data());
         std::copy(p.y.begin() + static_cast<std::ptrdiff_t>(s.warmup), p.y.end(), pred);
-        p.last_item = i;
+        p.held[slot(i)] = i;
     }
 }
 
@@ -421,7 +433,7 @@ void Trainer<G, T>::work(int participant, Phase phase) noexcept {
             for (std::size_t i = first; i < s.items; i += P) forward_item(participant, i);
             break;
         case Phase::backward: {
-            // Own items in reverse, so the last one forwarded needs no second forward.
+            // Own items in reverse, so the last kept_ forwarded need no second forward.
             std::size_t mine = 0;
             for (std::size_t i = first; i < s.items; i += P) ++mine;
             for (std::size_t k = mine; k-- > 0;) {
@@ -435,7 +447,7 @@ void Trainer<G, T>::work(int participant, Phase phase) noexcept {
                     if constexpr (detail::has_carry<G>::value) m.carry();
                 } else {
                     Participant& p = part_[first];
-                    if (p.last_item != i) forward_item(participant, i);
+                    if (p.held[slot(i)] != i) forward_item(participant, i);
                     std::fill(p.dy.begin(), p.dy.begin() + static_cast<std::ptrdiff_t>(s.warmup), T(0));
                     std::copy(dp, dp + s.frame_length, p.dy.begin() + static_cast<std::ptrdiff_t>(s.warmup));
                     m.backward(params_.data(), p.dy.data(), g);

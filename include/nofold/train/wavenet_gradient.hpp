@@ -77,10 +77,16 @@ private:
         Film films[nn::film_slot_count];
         std::vector<T> cin;  // conv input after the conv_pre FiLM (channels × n), when active
         std::vector<T> cu;   // condition after the input_mixin_pre FiLM (cond × n), when active
-        std::vector<T> z;    // activation input (gate · bottleneck × n)
+        std::vector<T> z;    // activation input (gate · bottleneck × n), when backward needs it (keep_z)
+        bool keep_z = true;  // false: ungated, and every row's derivative comes from fz alone
         std::vector<T> fz;   // its activated values: primary (top rows), secondary (bottom rows)
-        std::vector<T> o;    // layer output after activation_post (bottleneck × n)
+        std::vector<T> o;    // layer output after activation_post (bottleneck × n), unless it is fz (output())
         Film& film(nn::FilmSlot s) noexcept { return films[static_cast<int>(s)]; }
+        // ungated with no activation_post FiLM: the output is the activation's values themselves
+        bool output_is_fz() const noexcept {
+            return gating == nn::GatingMode::none && !films[static_cast<int>(nn::FilmSlot::activation_post)].active;
+        }
+        const T* output() const noexcept { return output_is_fz() ? fz.data() : o.data(); }
     };
     struct Array {
         int in = 1, channels = 1, bottleneck = 1, skip = 1, head_out = 1, head_kernel = 1, head_dilation = 1;
@@ -117,7 +123,7 @@ private:
     int n_ = 0;
     const T* cond_ = nullptr;  // the condition of the last forward(): the input or nested_'s output
     std::vector<T> input_, final_;
-    std::vector<T> m_, r_, h_;  // forward scratch
+    std::vector<T> m_, r_, h_, wcat_, z_;  // forward scratch
     std::vector<T> d_final_, d_post_, d_head_, d_skip_, d_x_, d_prev_x_, doa_, dz_, dm_, dr_, dh_, dcu_, dcin_, dss_;
 };
 
@@ -238,6 +244,8 @@ std::unique_ptr<WaveNetGradient<T>> WaveNetGradient<T>::build(const nn::WaveNetC
                 f.b = at;
                 at += sz(rows);
             }
+            y.keep_z = y.gating != nn::GatingMode::none ||
+                       std::any_of(y.prim.begin(), y.prim.end(), [](const math::Activation& f) { return math::derivative_reads_x(f.kind); });
             y.l1_post = y.film(nn::FilmSlot::layer1x1_post).active &&
                         (post_film == nn::Layer1x1PostFilm::trainer || y.gating == nn::GatingMode::blended);
             m->history_ += (y.kernel - 1) * y.dilation;
@@ -322,9 +330,16 @@ void WaveNetGradient<T>::layer_forward(const Array& a, Layer& ly, const T* xl, T
         film_forward(ly.film(FilmSlot::conv_pre), ly.cin.data(), p);
         cin = ly.cin.data();
     }
-    std::vector<T>& z = ly.z;
-    detail::fill_bias(z, p + ly.bias, gb, N);
-    detail::conv_add(p + ly.conv, gb, C, ly.kernel, ly.dilation, a.g_in, cin, z.data(), N);
+    std::vector<T>& z = ly.keep_z ? ly.z : z_;  // (z_: one plane every such layer reuses)
+    z.resize(detail::sz(gb) * N);
+    const bool joined = a.g_in == 1 && a.g_mix == 1 && !ly.film(FilmSlot::conv_post).active &&
+                        !ly.film(FilmSlot::input_mixin_pre).active && !ly.film(FilmSlot::input_mixin_post).active;
+    if (joined) {  // conv and input mixin in one product (z written once)
+        detail::conv_mix_set(p + ly.conv, p + ly.mix, p + ly.bias, gb, C, ly.kernel, ly.dilation, cin, cond_, cond_rows_,
+                             z.data(), N, wcat_);
+    } else {
+        detail::conv_set(p + ly.conv, p + ly.bias, gb, C, ly.kernel, ly.dilation, a.g_in, cin, z.data(), N);
+    }
     if (ly.film(FilmSlot::conv_post).active) film_forward(ly.film(FilmSlot::conv_post), z.data(), p);
     const T* cu = cond_;
     if (ly.film(FilmSlot::input_mixin_pre).active) {
@@ -337,46 +352,52 @@ void WaveNetGradient<T>::layer_forward(const Array& a, Layer& ly, const T* xl, T
         detail::conv_add(p + ly.mix, gb, cond_rows_, 1, 1, a.g_mix, cu, m_.data(), N);
         film_forward(ly.film(FilmSlot::input_mixin_post), m_.data(), p);
         for (std::size_t i = 0; i < z.size(); ++i) z[i] += m_[i];
-    } else {
+    } else if (!joined) {
         detail::conv_add(p + ly.mix, gb, cond_rows_, 1, 1, a.g_mix, cu, z.data(), N);
     }
     if (ly.film(FilmSlot::activation_pre).active) film_forward(ly.film(FilmSlot::activation_pre), z.data(), p);
     // fz = the activations' values (primary on the top rows, secondary on the bottom ones), kept for backward
     ly.fz.resize(z.size());
-    const auto apply = [N](const math::Activation& f, const T* in, T* out) {
-        f.visit([&](const auto& act) {
-            for (std::size_t t = 0; t < N; ++t) out[t] = static_cast<T>(act(in[t]));
-        });
-    };
     for (int r = 0; r < B; ++r) {
-        apply(ly.prim[detail::sz(r)], z.data() + detail::sz(r) * N, ly.fz.data() + detail::sz(r) * N);
+        detail::activate(ly.prim[detail::sz(r)], z.data() + detail::sz(r) * N, ly.fz.data() + detail::sz(r) * N, N);
         if (ly.gating != nn::GatingMode::none)
-            apply(ly.sec[detail::sz(r)], z.data() + detail::sz(B + r) * N, ly.fz.data() + detail::sz(B + r) * N);
+            detail::activate(ly.sec[detail::sz(r)], z.data() + detail::sz(B + r) * N, ly.fz.data() + detail::sz(B + r) * N, N);
     }
-    ly.o.resize(bplane);
-    for (std::size_t i = 0; i < bplane; ++i) {
-        const T v = ly.fz[i];
-        if (ly.gating == nn::GatingMode::none) {
-            ly.o[i] = v;
-        } else {
-            const T g = ly.fz[bplane + i];
-            ly.o[i] = ly.gating == nn::GatingMode::gated ? math::gate(v, g) : g * v + (T(1) - g) * z[i];
+    if (!ly.output_is_fz()) {
+        ly.o.resize(bplane);
+        const T* v = ly.fz.data();
+        const T* g = v + bplane;  // the gate rows (gated, blended)
+        const T* zt = z.data();
+        T* out = ly.o.data();
+        switch (ly.gating) {
+            case nn::GatingMode::none: std::copy(v, v + bplane, out); break;  // (activation_post FiLM'd below)
+            case nn::GatingMode::gated:
+                for (std::size_t i = 0; i < bplane; ++i) out[i] = math::gate(v[i], g[i]);
+                break;
+            default:
+                for (std::size_t i = 0; i < bplane; ++i) out[i] = g[i] * v[i] + (T(1) - g[i]) * zt[i];
+                break;
         }
     }
     if (ly.film(FilmSlot::activation_post).active) film_forward(ly.film(FilmSlot::activation_post), ly.o.data(), p);
-    const T* o = ly.o.data();
-    if (a.head1x1) {
+    const T* o = ly.output();
+    if (a.head1x1 && !ly.film(FilmSlot::head1x1_post).active) {
+        detail::add_bias(skip, skip, p + ly.h1_bias, a.skip, N);
+        detail::conv_add(p + ly.h1, a.skip, B, 1, 1, a.g_h1, o, skip, N);
+    } else if (a.head1x1) {
         detail::fill_bias(h_, p + ly.h1_bias, a.skip, N);
         detail::conv_add(p + ly.h1, a.skip, B, 1, 1, a.g_h1, o, h_.data(), N);
-        if (ly.film(FilmSlot::head1x1_post).active) film_forward(ly.film(FilmSlot::head1x1_post), h_.data(), p);
+        film_forward(ly.film(FilmSlot::head1x1_post), h_.data(), p);
         for (std::size_t i = 0; i < h_.size(); ++i) skip[i] += h_[i];
     } else {
         for (std::size_t i = 0; i < bplane; ++i) skip[i] += o[i];
     }
-    if (a.layer1x1) {
+    if (a.layer1x1 && !ly.l1_post) {
+        detail::residual_1x1(p + ly.l1, p + ly.l1_bias, C, B, a.g_l1, o, xl, xn, N);
+    } else if (a.layer1x1) {
         detail::fill_bias(r_, p + ly.l1_bias, C, N);
         detail::conv_add(p + ly.l1, C, B, 1, 1, a.g_l1, o, r_.data(), N);
-        if (ly.l1_post) film_forward(ly.film(FilmSlot::layer1x1_post), r_.data(), p);
+        film_forward(ly.film(FilmSlot::layer1x1_post), r_.data(), p);
         for (std::size_t i = 0; i < cplane; ++i) xn[i] = xl[i] + r_[i];
     } else {
         for (std::size_t i = 0; i < cplane; ++i) xn[i] = xl[i] + o[i];  // bottleneck == channels
@@ -390,48 +411,70 @@ void WaveNetGradient<T>::layer_backward(const Array& a, Layer& ly, const T* xl, 
     const std::size_t N = detail::sz(n_);
     const int C = a.channels, B = a.bottleneck, gb = (ly.gating == nn::GatingMode::none ? 1 : 2) * B;
     const std::size_t cplane = detail::sz(C) * N, bplane = detail::sz(B) * N;
-    const T* o = ly.o.data();
-    doa_.assign(bplane, T(0));
+    const T* o = ly.output();
+    // doa = dL/do: the skip's share first (a copy, when the skip sum takes o itself), then the 1×1s'
+    if (a.head1x1)
+        doa_.assign(bplane, T(0));
+    else
+        doa_.assign(d_skip_.begin(), d_skip_.begin() + static_cast<std::ptrdiff_t>(bplane));
     // x' = x + r, r = b1 + L1·o (or x' = x + o): dx passes on unchanged, do gets L1ᵀ dr
     if (a.layer1x1) {
-        dr_.assign(d_x_.begin(), d_x_.end());
-        if (ly.l1_post) film_backward(ly.film(FilmSlot::layer1x1_post), dr_.data(), p, g);
-        detail::bias_back(g + ly.l1_bias, C, dr_.data(), N);
-        detail::conv_back(p + ly.l1, g + ly.l1, C, B, 1, 1, a.g_l1, o, dr_.data(), doa_.data(), N);
+        const T* dr = d_x_.data();
+        if (ly.l1_post) {
+            dr_.assign(d_x_.begin(), d_x_.end());
+            film_backward(ly.film(FilmSlot::layer1x1_post), dr_.data(), p, g);
+            dr = dr_.data();
+        }
+        detail::bias_back(g + ly.l1_bias, C, dr, N);
+        detail::conv_back(p + ly.l1, g + ly.l1, C, B, 1, 1, a.g_l1, o, dr, doa_.data(), N);
     } else {
         for (std::size_t i = 0; i < cplane; ++i) doa_[i] += d_x_[i];
     }
     // skip += h, h = bh + H1·o (or skip += o)
     if (a.head1x1) {
-        dh_.assign(d_skip_.begin(), d_skip_.end());
-        if (ly.film(FilmSlot::head1x1_post).active) film_backward(ly.film(FilmSlot::head1x1_post), dh_.data(), p, g);
-        detail::bias_back(g + ly.h1_bias, a.skip, dh_.data(), N);
-        detail::conv_back(p + ly.h1, g + ly.h1, a.skip, B, 1, 1, a.g_h1, o, dh_.data(), doa_.data(), N);
-    } else {
-        for (std::size_t i = 0; i < bplane; ++i) doa_[i] += d_skip_[i];
+        const T* dh = d_skip_.data();
+        if (ly.film(FilmSlot::head1x1_post).active) {
+            dh_.assign(d_skip_.begin(), d_skip_.end());
+            film_backward(ly.film(FilmSlot::head1x1_post), dh_.data(), p, g);
+            dh = dh_.data();
+        }
+        detail::bias_back(g + ly.h1_bias, a.skip, dh, N);
+        detail::conv_back(p + ly.h1, g + ly.h1, a.skip, B, 1, 1, a.g_h1, o, dh, doa_.data(), N);
     }
     if (ly.film(FilmSlot::activation_post).active) film_backward(ly.film(FilmSlot::activation_post), doa_.data(), p, g);
     // the activation: none o = f(a); gated o = f(a)·s(b); blended o = s(b)·f(a) + (1 − s(b))·a
+    // dz first holds f'(a) (top rows) and s'(b) (bottom rows), then the chain rule in place
     dz_.resize(detail::sz(gb) * N);
     for (int r = 0; r < B; ++r) {
         const std::size_t top = detail::sz(r) * N, bottom = detail::sz(B + r) * N;
-        const math::Activation& f = ly.prim[detail::sz(r)];
-        if (ly.gating == nn::GatingMode::none) {
-            for (std::size_t t = 0; t < N; ++t)
-                dz_[top + t] = doa_[top + t] * math::derivative<T>(f, ly.z[top + t], ly.fz[top + t]);
-            continue;
-        }
-        const math::Activation& s = ly.sec[detail::sz(r)];
-        for (std::size_t t = 0; t < N; ++t) {
-            const T a = ly.z[top + t], v = ly.fz[top + t], gv = ly.fz[bottom + t], d = doa_[top + t];
-            const T dv = math::derivative<T>(f, a, v), dg = math::derivative<T>(s, ly.z[bottom + t], gv);
-            if (ly.gating == nn::GatingMode::gated) {
-                dz_[top + t] = d * gv * dv;
-                dz_[bottom + t] = d * v * dg;
-            } else {
-                dz_[top + t] = d * (gv * dv + T(1) - gv);
-                dz_[bottom + t] = d * (v - a) * dg;
-            }
+        const bool plain = ly.gating == nn::GatingMode::none;  // then dz = dL/do · f'(a) in one pass
+        const T* zr = ly.keep_z ? ly.z.data() + top : ly.fz.data() + top;  // (not read when !keep_z)
+        math::derivative<T>(ly.prim[detail::sz(r)], zr, ly.fz.data() + top, dz_.data() + top, N,
+                            plain ? doa_.data() + top : nullptr);
+        if (ly.gating != nn::GatingMode::none)
+            math::derivative<T>(ly.sec[detail::sz(r)], ly.z.data() + bottom, ly.fz.data() + bottom, dz_.data() + bottom, N);
+    }
+    {
+        const T* d = doa_.data();
+        const T* zt = ly.z.data();
+        const T* v = ly.fz.data();
+        const T* gv = v + bplane;
+        T* dt = dz_.data();
+        T* db = dt + bplane;
+        switch (ly.gating) {
+            case nn::GatingMode::none: break;  // (done above)
+            case nn::GatingMode::gated:
+                for (std::size_t i = 0; i < bplane; ++i) {
+                    dt[i] = d[i] * gv[i] * dt[i];
+                    db[i] = d[i] * v[i] * db[i];
+                }
+                break;
+            default:
+                for (std::size_t i = 0; i < bplane; ++i) {
+                    dt[i] = d[i] * (gv[i] * dt[i] + T(1) - gv[i]);
+                    db[i] = d[i] * (v[i] - zt[i]) * db[i];
+                }
+                break;
         }
     }
     if (ly.film(FilmSlot::activation_pre).active) film_backward(ly.film(FilmSlot::activation_pre), dz_.data(), p, g);
@@ -477,7 +520,8 @@ void WaveNetGradient<T>::forward(const T* p, const T* x, int n, T* y) {
     const std::vector<T>* prev_out = nullptr;
     for (Array& a : arrays_) {
         const std::size_t plane = sz(a.channels) * N;
-        a.xs.assign((a.layers.size() + 1) * plane, T(0));
+        a.xs.resize((a.layers.size() + 1) * plane);  // each layer writes the next plane whole
+        std::fill(a.xs.begin(), a.xs.begin() + static_cast<std::ptrdiff_t>(plane), T(0));
         a.skips.assign(sz(a.skip) * N, T(0));
         detail::conv_add(p + a.rechannel, a.channels, a.in, 1, 1, 1, in, a.xs.data(), N);  // no bias
         if (prev_out) std::copy(prev_out->begin(), prev_out->end(), a.skips.begin());

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../../math/activation.hpp"
+#include "../../math/block.hpp"
 #include "matrix.hpp"
 
 namespace nofold::train {
@@ -26,18 +27,22 @@ inline std::size_t sz(int v) noexcept { return static_cast<std::size_t>(v); }
 /// Most columns (input rows × taps) a tiled product takes; wider convolutions take the plain loops.
 inline constexpr int max_tiled_columns = 512;
 
+/// dst[r][t] = src[r][t] + b[r], r < rows, t < N (dst may be src).
 template <class T>
-void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N) {
-    const int in_g = in / groups, out_g = out / groups;
-    const std::size_t reach = sz((K - 1) * d);
-    std::size_t head = N;  // frames before `head` take the loops below
-    if (groups == 1 && in * K <= max_tiled_columns && N > reach) {
-        const T* cols[max_tiled_columns] = {};  // (initialised: GCC cannot see that the loop fills the first in·K)
-        for (int j = 0; j < in; ++j)
-            for (int k = 0; k < K; ++k) cols[j * K + k] = src + sz(j) * N + reach - sz((K - 1 - k) * d);
-        multiply_add<T>(w, in * K, out, in * K, cols, dst + reach, N, static_cast<int>(N - reach));
-        head = reach;
+void add_bias(T* dst, const T* src, const T* b, int rows, std::size_t N) noexcept {
+    for (int r = 0; r < rows; ++r) {
+        T* row = dst + sz(r) * N;
+        const T* in = src + sz(r) * N;
+        const T v = b[r];
+        for (std::size_t t = 0; t < N; ++t) row[t] = in[t] + v;
     }
+}
+
+/// The frames [0, head) of conv_add, in plain loops.
+template <class T>
+void conv_add_head(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N,
+                   std::size_t head) {
+    const int in_g = in / groups, out_g = out / groups;
     for (int o = 0; o < out; ++o) {
         T* row = dst + sz(o) * N;
         for (int j = 0; j < in_g; ++j) {
@@ -49,6 +54,66 @@ void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* sr
             }
         }
     }
+}
+
+template <class T>
+void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N,
+              const T* bias_set = nullptr) {
+    const std::size_t reach = sz((K - 1) * d);
+    std::size_t head = N;  // frames before `head` take conv_add_head
+    if (groups == 1 && in * K <= max_tiled_columns && N > reach) {
+        const T* cols[max_tiled_columns] = {};  // (initialised: GCC cannot see that the loop fills the first in·K)
+        for (int j = 0; j < in; ++j)
+            for (int k = 0; k < K; ++k) cols[j * K + k] = src + sz(j) * N + reach - sz((K - 1 - k) * d);
+        multiply_add<T>(w, in * K, out, in * K, cols, dst + reach, N, static_cast<int>(N - reach), bias_set);
+        head = reach;
+    }
+    if (bias_set)
+        for (int o = 0; o < out; ++o) std::fill(dst + sz(o) * N, dst + sz(o) * N + head, bias_set[o]);
+    conv_add_head(w, out, in, K, d, groups, src, dst, N, head);
+}
+
+/// dst[o][t] = base[o][t] + b[o] + Σ_j w[o·in + j]·src[j][t]: a residual 1×1 (ungrouped; `groups` > 1
+/// takes add_bias and conv_add).
+template <class T>
+void residual_1x1(const T* w, const T* b, int out, int in, int groups, const T* src, const T* base, T* dst, std::size_t N) {
+    if (groups != 1 || in > max_tiled_columns) {
+        add_bias(dst, base, b, out, N);
+        conv_add(w, out, in, 1, 1, groups, src, dst, N);
+        return;
+    }
+    const T* cols[max_tiled_columns] = {};
+    for (int j = 0; j < in; ++j) cols[j] = src + sz(j) * N;
+    multiply_add<T>(w, in, out, in, cols, dst, N, static_cast<int>(N), b, base);
+}
+
+/// dst[o] = b[o] + (the convolution of conv_add, taps K, dilation d, of src's `in` rows) + (the 1×1 of
+/// `cin` rows of cond with weights wc, [out][cin]): a layer's z in one product whose last columns are
+/// the condition's rows (ungrouped; else conv_add twice). `scratch` holds the joined weight rows.
+template <class T>
+void conv_mix_set(const T* w, const T* wc, const T* b, int out, int in, int K, int d, const T* src, const T* cond, int cin,
+                  T* dst, std::size_t N, std::vector<T>& scratch) {
+    const std::size_t reach = sz((K - 1) * d);
+    const int cols = in * K + cin;
+    if (cols > max_tiled_columns || N <= reach) {
+        conv_add(w, out, in, K, d, 1, src, dst, N, b);
+        conv_add(wc, out, cin, 1, 1, 1, cond, dst, N);
+        return;
+    }
+    scratch.resize(sz(out) * sz(cols));
+    for (int o = 0; o < out; ++o) {
+        std::copy(w + sz(o) * sz(in * K), w + sz(o + 1) * sz(in * K), scratch.begin() + static_cast<std::ptrdiff_t>(sz(o) * sz(cols)));
+        std::copy(wc + sz(o) * sz(cin), wc + sz(o + 1) * sz(cin),
+                  scratch.begin() + static_cast<std::ptrdiff_t>(sz(o) * sz(cols) + sz(in * K)));
+    }
+    const T* c[max_tiled_columns] = {};
+    for (int j = 0; j < in; ++j)
+        for (int k = 0; k < K; ++k) c[j * K + k] = src + sz(j) * N + reach - sz((K - 1 - k) * d);
+    for (int m = 0; m < cin; ++m) c[in * K + m] = cond + sz(m) * N + reach;
+    multiply_add<T>(scratch.data(), cols, out, cols, c, dst + reach, N, static_cast<int>(N - reach), b);
+    for (int o = 0; o < out; ++o) std::fill(dst + sz(o) * N, dst + sz(o) * N + reach, b[o]);
+    conv_add_head(w, out, in, K, d, 1, src, dst, N, reach);
+    conv_add_head(wc, out, cin, 1, 1, 1, cond, dst, N, reach);
 }
 
 /// Σ a[t]·b[t], t < n, in eight interleaved partial sums (so that the compiler can keep them in one
@@ -74,16 +139,19 @@ void conv_back(const T* w, T* gw, int out, int in, int K, int d, int groups, con
     std::size_t head = N;  // frames before `head` take the loops below
     if (groups == 1 && in * K <= max_tiled_columns && N > reach) {
         const T* cols[max_tiled_columns] = {};  // (initialised: GCC cannot see that the loop fills the first in·K)
+        // the backward product's columns tap by tap (k·in + j): neighbours are different input rows
         T* dcols[max_tiled_columns] = {};
+        const T* wcols[max_tiled_columns] = {};
         for (int j = 0; j < in; ++j)
             for (int k = 0; k < K; ++k) {
                 const std::size_t at = sz(j) * N + reach - sz((K - 1 - k) * d);
                 cols[j * K + k] = src + at;
-                dcols[j * K + k] = dsrc ? dsrc + at : nullptr;
+                dcols[k * in + j] = dsrc ? dsrc + at : nullptr;
+                wcols[k * in + j] = w + j * K + k;
             }
         const int n = static_cast<int>(N - reach);
         multiply_add_outer<T>(dout + reach, N, out, cols, in * K, gw, in * K, n);
-        if (dsrc) multiply_add_wt<T>(w, in * K, out, in * K, dout + reach, N, dcols, n);
+        if (dsrc) multiply_add_wt_columns<T>(wcols, in * K, out, in * K, dout + reach, N, dcols, n);
         head = reach;
     }
     for (int o = 0; o < out; ++o) {
@@ -112,14 +180,36 @@ void fill_bias(std::vector<T>& dst, const T* b, int rows, std::size_t N) {
                                              dst.begin() + static_cast<std::ptrdiff_t>(sz(r + 1) * N), b ? b[r] : T(0));
 }
 
+/// dst[o][t] = b[o] + the convolution of conv_add (dst's old values unused).
+template <class T>
+void conv_set(const T* w, const T* b, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N) {
+    conv_add(w, out, in, K, d, groups, src, dst, N, b);
+}
+
+/// Σ a[t], t < n, in four SIMD partial sums (a fixed order: the same n gives the same rounding).
+template <class T>
+T sum(const T* a, std::size_t n) noexcept {
+    using V = batch_of<T>;
+    constexpr std::size_t L = static_cast<std::size_t>(simd::lanes<V>);
+    V acc[4] = {simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0))};
+    std::size_t t = 0;
+    for (; t + 4 * L <= n; t += 4 * L)
+        for (std::size_t b = 0; b < 4; ++b) acc[b] = acc[b] + simd::load<V>(a + t + b * L);
+    T s = simd::reduce_add((acc[0] + acc[1]) + (acc[2] + acc[3]));
+    for (; t < n; ++t) s += a[t];
+    return s;
+}
+
 /// gb[r] += Σ_t d[r][t].
 template <class T>
 void bias_back(T* gb, int rows, const T* d, std::size_t N) {
-    for (int r = 0; r < rows; ++r) {
-        T s = 0;
-        for (std::size_t t = 0; t < N; ++t) s += d[sz(r) * N + t];
-        gb[r] += s;
-    }
+    for (int r = 0; r < rows; ++r) gb[r] += sum(d + sz(r) * N, N);
+}
+
+/// out[t] = act(in[t]), t < N, on the activation's SIMD policy (math::apply).
+template <class T>
+void activate(const math::Activation& act, const T* in, T* out, std::size_t N) noexcept {
+    act.visit([&](const auto& f) { math::apply(f, in, out, static_cast<int>(N)); });
 }
 
 /// `act` for row `row`: per-channel PReLU slopes become that row's plain PReLU.

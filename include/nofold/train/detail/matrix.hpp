@@ -2,13 +2,14 @@
 // rows of T (float or double) that run along time, vectorised over time and register-tiled:
 //
 //     multiply_add             y[r][t] += Σ_c w[r][c] · x_c[t]       forward (conv, 1×1, rechannel, head)
-//     multiply_add_wt          d_c[t]  += Σ_r w[r][c] · a_r[t]       backward to the inputs (Wᵀ · dA)
+//     multiply_add_wt          d_c[t]  += Σ_r w[r][c] · a_r[t]       backward to the inputs (Wᵀ · dA;
+//                                                                  _columns: weights by column pointer)
 //     multiply_add_outer       g[r][c] += Σ_t a_r[t] · x_c[t]         backward to the weights (dA · Xᵀ)
 //
 // The inputs x_c and outputs d_c are given as one pointer per column, so a dilated convolution needs no
 // gathered copy: column j·K + k of a conv is the input row j shifted by its tap offset (a pointer offset
 // into a row with enough zero padding before it). Columns of multiply_add_wt may overlap (the taps of
-// one input row): they are accumulated one after another, never in parallel.
+// one input row): those are accumulated one after another, never in parallel.
 //
 // Sums over time (multiply_add_outer) run in SIMD lanes and then across them, so their rounding differs
 // from a left-to-right loop; it is the same for the same n on the same build, so training stays
@@ -16,22 +17,31 @@
 #pragma once
 
 #include <cstddef>
-#include <type_traits>
 
 #include "../../config.hpp"
+#include "../../math/block.hpp"
 #include "../../simd/simd.hpp"
 
 namespace nofold::train::detail {
 
 template <class T>
-using batch_of = std::conditional_t<std::is_same_v<T, float>, simd::float_batch, simd::double_batch>;
+using batch_of = math::batch_t<T>;
 
-/// y[r·ldy + t] += Σ_{c < cols} w[r·ldw + c] · x[c][t], r < rows, t < n.
+/// Frames per pass of the products below: each runs over time in passes of this many frames, so that a
+/// pass's slices of every row (16 rows × 192 floats = 12 KiB) stay in the level-1 cache while each tile
+/// of rows and columns goes over them, instead of streaming whole frames from further out once per tile.
+/// A multiple of every time tile below (2, 3 and 4 batches of 4, 8 or 16 lanes), so that only a frame's
+/// last pass has a remainder. The weight-gradient product, which reduces its lanes after each pass,
+/// takes passes four times as long.
+inline constexpr int time_chunk = 192;
+
+/// The chunk [t0, t0 + n) of multiply_add (x[c] read from t0 on; y points at frame t0).
 template <class T>
-void multiply_add(const T* w, int ldw, int rows, int cols, const T* const* x, T* y, std::size_t ldy, int n) noexcept {
+void multiply_add_chunk(const T* w, int ldw, int rows, int cols, const T* const* x, std::size_t t0, T* y, std::size_t ldy,
+                        int n, const T* set, const T* base) noexcept {
     using V = batch_of<T>;
     constexpr int L = simd::lanes<V>;
-    constexpr int RB = 4, TB = 2;
+    constexpr int RB = 4, TB = 3;
     const int whole = n / (L * TB) * (L * TB);
     int r = 0;
     for (; r + RB <= rows; r += RB) {
@@ -39,22 +49,28 @@ void multiply_add(const T* w, int ldw, int rows, int cols, const T* const* x, T*
             V acc[RB][TB];
             NOFOLD_UNROLL(4)
             for (int i = 0; i < RB; ++i)
-                NOFOLD_UNROLL(2)
-                for (int b = 0; b < TB; ++b) acc[i][b] = simd::load<V>(y + static_cast<std::size_t>(r + i) * ldy + t + b * L);
+                NOFOLD_UNROLL(3)
+                for (int b = 0; b < TB; ++b) {
+                    const std::size_t at = static_cast<std::size_t>(r + i) * ldy + t + b * L;
+                    if (base)
+                        acc[i][b] = simd::load<V>(base + at) + simd::broadcast<V>(set[r + i]);
+                    else
+                        acc[i][b] = set ? simd::broadcast<V>(set[r + i]) : simd::load<V>(y + at);
+                }
             for (int c = 0; c < cols; ++c) {
                 V xv[TB];
-                NOFOLD_UNROLL(2)
-                for (int b = 0; b < TB; ++b) xv[b] = simd::load<V>(x[c] + t + b * L);
+                NOFOLD_UNROLL(3)
+                for (int b = 0; b < TB; ++b) xv[b] = simd::load<V>(x[c] + t0 + t + b * L);
                 NOFOLD_UNROLL(4)
                 for (int i = 0; i < RB; ++i) {
                     const V wv = simd::broadcast<V>(w[(r + i) * ldw + c]);
-                    NOFOLD_UNROLL(2)
+                    NOFOLD_UNROLL(3)
                     for (int b = 0; b < TB; ++b) acc[i][b] = simd::fma(wv, xv[b], acc[i][b]);
                 }
             }
             NOFOLD_UNROLL(4)
             for (int i = 0; i < RB; ++i)
-                NOFOLD_UNROLL(2)
+                NOFOLD_UNROLL(3)
                 for (int b = 0; b < TB; ++b) simd::store(y + static_cast<std::size_t>(r + i) * ldy + t + b * L, acc[i][b]);
         }
     }
@@ -62,29 +78,106 @@ void multiply_add(const T* w, int ldw, int rows, int cols, const T* const* x, T*
     for (int i = 0; i < rows; ++i) {
         T* yr = y + static_cast<std::size_t>(i) * ldy;
         const int from = i < r ? whole : 0;
+        if (base)
+            for (int t = from; t < n; ++t) yr[t] = base[static_cast<std::size_t>(i) * ldy + static_cast<std::size_t>(t)] + set[i];
+        else if (set)
+            for (int t = from; t < n; ++t) yr[t] = set[i];
         for (int c = 0; c < cols; ++c) {
             const T wc = w[i * ldw + c];
-            const T* xc = x[c];
+            const T* xc = x[c] + t0;
             for (int t = from; t < n; ++t) yr[t] = simd::fma(wc, xc[t], yr[t]);
         }
     }
 }
 
-/// d[c][t] += Σ_{r < rows} w[r·ldw + c] · a[r·lda + t], c < cols (in order), t < n.
+/// y[r·ldy + t] += Σ_{c < cols} w[r·ldw + c] · x[c][t], r < rows, t < n; with `set`, y[r·ldy + t] =
+/// set[r] + that sum instead (y's old values unused); with `base` too (rows ldy apart, like y),
+/// base[r·ldy + t] + set[r] + that sum.
 template <class T>
-void multiply_add_wt(const T* w, int ldw, int rows, int cols, const T* a, std::size_t lda, T* const* d, int n) noexcept {
+void multiply_add(const T* w, int ldw, int rows, int cols, const T* const* x, T* y, std::size_t ldy, int n,
+                  const T* set = nullptr, const T* base = nullptr) noexcept {
+    for (int t0 = 0; t0 < n; t0 += time_chunk) {
+        const int m = n - t0 < time_chunk ? n - t0 : time_chunk;
+        multiply_add_chunk(w, ldw, rows, cols, x, static_cast<std::size_t>(t0), y + t0, ldy, m, set, base ? base + t0 : nullptr);
+    }
+}
+
+/// The chunk [t0, t0 + n) of multiply_add_wt_columns (a points at frame t0; d[c] written from t0 on).
+template <class T>
+void multiply_add_wt_chunk(const T* const* w, int ldw, int rows, int cols, const T* a, std::size_t lda, T* const* d,
+                           std::size_t t0, int n) noexcept {
     using V = batch_of<T>;
     constexpr int L = simd::lanes<V>;
-    constexpr int TB = 4;
+    constexpr int TB = 4, CB = 4, TB4 = 3;
     const int whole = n / (L * TB) * (L * TB);
-    for (int c = 0; c < cols; ++c) {
-        T* dc = d[c];
+    const int whole4 = n / (L * TB4) * (L * TB4);
+    // columns c … c + CB − 1 may be tiled together when their ranges [d[c] + t0, + n) do not meet
+    const auto apart = [&](int c) {
+        for (int i = 0; i < CB; ++i)
+            for (int j = i + 1; j < CB; ++j) {
+                const T* p = d[c + i] + t0;
+                const T* q = d[c + j] + t0;
+                if (p < q + n && q < p + n) return false;
+            }
+        return true;
+    };
+    int c = 0;
+    while (c < cols) {
+        if (c + CB <= cols && whole4 > 0 && apart(c)) {
+            T* dc[CB];
+            const T* wc[CB];
+            for (int i = 0; i < CB; ++i) {
+                dc[i] = d[c + i] + t0;
+                wc[i] = w[c + i];
+            }
+            for (int t = 0; t < whole4; t += L * TB4) {
+                V acc[CB][TB4];
+                NOFOLD_UNROLL(4)
+                for (int i = 0; i < CB; ++i)
+                    NOFOLD_UNROLL(3)
+                    for (int b = 0; b < TB4; ++b) acc[i][b] = simd::load<V>(dc[i] + t + b * L);
+                for (int r = 0; r < rows; ++r) {
+                    const T* ar = a + static_cast<std::size_t>(r) * lda + t;
+                    V av[TB4];
+                    NOFOLD_UNROLL(3)
+                    for (int b = 0; b < TB4; ++b) av[b] = simd::load<V>(ar + b * L);
+                    NOFOLD_UNROLL(4)
+                    for (int i = 0; i < CB; ++i) {
+                        const V wv = simd::broadcast<V>(wc[i][r * ldw]);
+                        NOFOLD_UNROLL(3)
+                        for (int b = 0; b < TB4; ++b) acc[i][b] = simd::fma(wv, av[b], acc[i][b]);
+                    }
+                }
+                NOFOLD_UNROLL(4)
+                for (int i = 0; i < CB; ++i)
+                    NOFOLD_UNROLL(3)
+                    for (int b = 0; b < TB4; ++b) simd::store(dc[i] + t + b * L, acc[i][b]);
+            }
+            int from = whole4;
+            for (; from + L <= n; from += L)
+                for (int i = 0; i < CB; ++i) {
+                    V acc = simd::load<V>(dc[i] + from);
+                    for (int r = 0; r < rows; ++r)
+                        acc = simd::fma(simd::broadcast<V>(wc[i][r * ldw]), simd::load<V>(a + static_cast<std::size_t>(r) * lda + from), acc);
+                    simd::store(dc[i] + from, acc);
+                }
+            for (int i = 0; i < CB; ++i)
+                for (int t = from; t < n; ++t) {
+                    T s = dc[i][t];
+                    for (int r = 0; r < rows; ++r) s = simd::fma(wc[i][r * ldw], a[static_cast<std::size_t>(r) * lda + t], s);
+                    dc[i][t] = s;
+                }
+            c += CB;
+            continue;
+        }
+        T* dc = d[c] + t0;
+        const T* wc = w[c];
         for (int t = 0; t < whole; t += L * TB) {
             V acc[TB];
             NOFOLD_UNROLL(4)
             for (int b = 0; b < TB; ++b) acc[b] = simd::load<V>(dc + t + b * L);
             for (int r = 0; r < rows; ++r) {
-                const V wv = simd::broadcast<V>(w[r * ldw + c]);
+                const V wv = simd::broadcast<V>(wc[r * ldw]);
                 const T* ar = a + static_cast<std::size_t>(r) * lda + t;
                 NOFOLD_UNROLL(4)
                 for (int b = 0; b < TB; ++b) acc[b] = simd::fma(wv, simd::load<V>(ar + b * L), acc[b]);
@@ -94,23 +187,46 @@ void multiply_add_wt(const T* w, int ldw, int rows, int cols, const T* a, std::s
         }
         for (int t = whole; t < n; ++t) {
             T s = dc[t];
-            for (int r = 0; r < rows; ++r) s = simd::fma(w[r * ldw + c], a[static_cast<std::size_t>(r) * lda + t], s);
+            for (int r = 0; r < rows; ++r) s = simd::fma(wc[r * ldw], a[static_cast<std::size_t>(r) * lda + t], s);
             dc[t] = s;
         }
+        ++c;
     }
 }
 
-/// g[r·ldg + c] += Σ_{t < n} a[r·lda + t] · x[c][t], r < rows, c < cols.
+/// d[c][t] += Σ_{r < rows} w[c][r·ldw] · a[r·lda + t], c < cols, t < n: column c's weights are
+/// w[c][0], w[c][ldw], …. Columns whose outputs overlap are accumulated in order, one after another;
+/// four at a time where they do not (a convolution lists its columns tap by tap so that they don't).
 template <class T>
-void multiply_add_outer(const T* a, std::size_t lda, int rows, const T* const* x, int cols, T* g, int ldg, int n) noexcept {
+void multiply_add_wt_columns(const T* const* w, int ldw, int rows, int cols, const T* a, std::size_t lda, T* const* d,
+                             int n) noexcept {
+    for (int t0 = 0; t0 < n; t0 += time_chunk) {
+        const int m = n - t0 < time_chunk ? n - t0 : time_chunk;
+        multiply_add_wt_chunk(w, ldw, rows, cols, a + t0, lda, d, static_cast<std::size_t>(t0), m);
+    }
+}
+
+/// d[c][t] += Σ_{r < rows} w[r·ldw + c] · a[r·lda + t], c < cols (at most max_columns), t < n.
+inline constexpr int max_columns = 512;
+template <class T>
+void multiply_add_wt(const T* w, int ldw, int rows, int cols, const T* a, std::size_t lda, T* const* d, int n) noexcept {
+    const T* wc[max_columns] = {};
+    for (int c = 0; c < cols && c < max_columns; ++c) wc[c] = w + c;
+    multiply_add_wt_columns(wc, ldw, rows, cols < max_columns ? cols : max_columns, a, lda, d, n);
+}
+
+/// The chunk [t0, t0 + n) of multiply_add_outer (a points at frame t0; x[c] read from t0 on).
+template <class T>
+void multiply_add_outer_chunk(const T* a, std::size_t lda, int rows, const T* const* x, std::size_t t0, int cols, T* g,
+                              int ldg, int n) noexcept {
     using V = batch_of<T>;
     constexpr int L = simd::lanes<V>;
-    constexpr int RB = 2, CB = 4;
+    constexpr int RB = 4, CB = 3;
     const int whole = n / L * L;
     auto tail = [&](int r, int c) {
         const T* ar = a + static_cast<std::size_t>(r) * lda;
         T s = 0;
-        for (int t = whole; t < n; ++t) s = simd::fma(ar[t], x[c][t], s);
+        for (int t = whole; t < n; ++t) s = simd::fma(ar[t], x[c][t0 + t], s);
         return s;
     };
     int r = 0;
@@ -121,19 +237,23 @@ void multiply_add_outer(const T* a, std::size_t lda, int rows, const T* const* x
             const int cb = cols - c < CB ? cols - c : CB;
             if (rb == RB && cb == CB) {
                 V acc[RB][CB];
-                NOFOLD_UNROLL(2)
+                NOFOLD_UNROLL(4)
                 for (int i = 0; i < RB; ++i)
-                    NOFOLD_UNROLL(4)
+                    NOFOLD_UNROLL(3)
                     for (int j = 0; j < CB; ++j) acc[i][j] = simd::broadcast<V>(T(0));
-                const T* a0 = a + static_cast<std::size_t>(r) * lda;
-                const T* a1 = a0 + lda;
+                const T* ar[RB];
+                for (int i = 0; i < RB; ++i) ar[i] = a + static_cast<std::size_t>(r + i) * lda;
+                const T* xc[CB];
+                for (int j = 0; j < CB; ++j) xc[j] = x[c + j] + t0;
                 for (int t = 0; t < whole; t += L) {
-                    const V av[RB] = {simd::load<V>(a0 + t), simd::load<V>(a1 + t)};
+                    V xv[CB];
+                    NOFOLD_UNROLL(3)
+                    for (int j = 0; j < CB; ++j) xv[j] = simd::load<V>(xc[j] + t);
                     NOFOLD_UNROLL(4)
-                    for (int j = 0; j < CB; ++j) {
-                        const V xv = simd::load<V>(x[c + j] + t);
-                        acc[0][j] = simd::fma(av[0], xv, acc[0][j]);
-                        acc[1][j] = simd::fma(av[1], xv, acc[1][j]);
+                    for (int i = 0; i < RB; ++i) {
+                        const V av = simd::load<V>(ar[i] + t);
+                        NOFOLD_UNROLL(3)
+                        for (int j = 0; j < CB; ++j) acc[i][j] = simd::fma(av, xv[j], acc[i][j]);
                     }
                 }
                 for (int i = 0; i < RB; ++i)
@@ -142,13 +262,30 @@ void multiply_add_outer(const T* a, std::size_t lda, int rows, const T* const* x
                 for (int i = 0; i < rb; ++i)
                     for (int j = 0; j < cb; ++j) {
                         const T* ar = a + static_cast<std::size_t>(r + i) * lda;
-                        const T* xc = x[c + j];
-                        V acc = simd::broadcast<V>(T(0));
-                        for (int t = 0; t < whole; t += L) acc = simd::fma(simd::load<V>(ar + t), simd::load<V>(xc + t), acc);
-                        g[(r + i) * ldg + c + j] += simd::reduce_add(acc) + tail(r + i, c + j);
+                        const T* xc = x[c + j] + t0;
+                        // four independent sums, so that the loop is not one chain of dependent FMAs
+                        V acc[4] = {simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)),
+                                    simd::broadcast<V>(T(0))};
+                        int t = 0;
+                        for (; t + 4 * L <= whole; t += 4 * L)
+                            NOFOLD_UNROLL(4)
+                            for (int b = 0; b < 4; ++b)
+                                acc[b] = simd::fma(simd::load<V>(ar + t + b * L), simd::load<V>(xc + t + b * L), acc[b]);
+                        for (; t < whole; t += L) acc[0] = simd::fma(simd::load<V>(ar + t), simd::load<V>(xc + t), acc[0]);
+                        g[(r + i) * ldg + c + j] += simd::reduce_add((acc[0] + acc[1]) + (acc[2] + acc[3])) + tail(r + i, c + j);
                     }
             }
         }
+    }
+}
+
+/// g[r·ldg + c] += Σ_{t < n} a[r·lda + t] · x[c][t], r < rows, c < cols (each chunk's sum added in turn).
+template <class T>
+void multiply_add_outer(const T* a, std::size_t lda, int rows, const T* const* x, int cols, T* g, int ldg, int n) noexcept {
+    constexpr int chunk = 4 * time_chunk;
+    for (int t0 = 0; t0 < n; t0 += chunk) {
+        const int m = n - t0 < chunk ? n - t0 : chunk;
+        multiply_add_outer_chunk(a + t0, lda, rows, x, static_cast<std::size_t>(t0), cols, g, ldg, m);
     }
 }
 
