@@ -275,7 +275,7 @@ std::function<void()> add_antialias(CLI::App& app) {
         const double teacher_nmr_db = train::AntialiasValidation::mean_db(r.teacher_tones.nmr_s),
                      student_nmr_db = train::AntialiasValidation::mean_db(r.best_tones.nmr_s);
         rec.before = {{"validation_loss_db", r.validation_db.front()}, {"validation_nmr_s_db", teacher_nmr_db}};
-        rec.after = {{"validation_loss_db", r.validation_db.at(r.best_epoch)}, {"validation_nmr_s_db", student_nmr_db}};
+        rec.after = {{"validation_loss_db", r.best_validation_db}, {"validation_nmr_s_db", student_nmr_db}};
         if (!was_interrupted) {
             rec.before.insert(rec.before.end(), {{"chromatic_esr_s_db", tm.esr_s.db}, {"chromatic_nmr_s_db", tm.nmr_s.db}, {"chromatic_asr_db", tm.asr.db}});
             rec.after.insert(rec.after.end(), {{"chromatic_esr_s_db", sm.esr_s.db}, {"chromatic_nmr_s_db", sm.nmr_s.db}, {"chromatic_asr_db", sm.asr.db},
@@ -305,6 +305,7 @@ std::function<void()> add_antialias(CLI::App& app) {
             j["training_seconds"] = r.seconds;
             j["report_seconds"] = report_seconds;
             j["validation_loss_db"] = r.validation_db;
+            j["best_validation_loss_db"] = r.best_validation_db;
             j["validation_nmr_s_db"] = {{"teacher", teacher_nmr_db}, {"student", student_nmr_db}};
             if (!was_interrupted) {
                 j["teacher"] = figures_json(tm);
@@ -321,7 +322,7 @@ std::function<void()> add_antialias(CLI::App& app) {
         std::printf("  trained %zu epochs (%zu steps) in %s; best student after epoch %zu%s\n", r.epochs_done, r.steps,
                     seconds_text(r.seconds).c_str(), r.best_epoch, r.best_epoch == 0 ? " (no epoch beat the teacher: OUT = teacher's weights)" : "");
         std::printf("  validation (88 tones, -20 dBFS): loss %.2f dB -> %.2f dB, NMR-S %.2f dB -> %.2f dB\n", r.validation_db.front(),
-                    r.validation_db.at(r.best_epoch), teacher_nmr_db, student_nmr_db);
+                    r.best_validation_db, teacher_nmr_db, student_nmr_db);
         if (was_interrupted) {
             std::printf("  interrupted: wrote the best student so far; no report (run `nofold alias %s --chromatic`)\n", o->output.c_str());
             return;

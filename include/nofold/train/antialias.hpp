@@ -506,8 +506,10 @@ struct FineTuneOptions {
 
 struct FineTuneResult {
     std::vector<double> best;          ///< parameters with the lowest validation loss (may be the teacher's)
-    std::size_t best_epoch = 0;        ///< 0: the teacher itself; e: after epoch e
-    std::vector<double> validation_db; ///< mean validation loss (dB): [0] the teacher, then one per epoch
+    std::size_t best_epoch = 0;        ///< 0: the teacher itself; e: after epoch e (epochs_done + 1: the
+                                       ///< part of an epoch run when the budget ended)
+    double best_validation_db = 0.0;   ///< mean validation loss (dB) of `best`
+    std::vector<double> validation_db; ///< mean validation loss (dB): [0] the teacher, then one per whole epoch
     AntialiasValidation::Figures teacher_tones, best_tones;  ///< per-tone loss and NMR-S (88 values each)
     std::size_t epochs_done = 0, steps = 0;
     double seconds = 0.0;              ///< training time, this run and the runs it resumed
@@ -608,6 +610,7 @@ inline FineTuneResult fine_tune(const io::ModelFile& teacher, double fs, const F
     r.teacher_tones = validation.teacher();
     r.best_tones = r.best_epoch == 0 ? r.teacher_tones : validation.measure(student.with_weights(r.best.data()), threads);
     r.validation_db.push_back(AntialiasValidation::mean_db(r.teacher_tones.loss));
+    r.best_validation_db = r.best_epoch == 0 ? r.validation_db.front() : tr.best_validation;
     for (const EpochRecord& e : tr.history) r.validation_db.push_back(e.validation);
     r.epochs_done = tr.epochs_completed;
     r.steps = static_cast<std::size_t>(tr.steps);
