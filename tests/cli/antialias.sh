@@ -58,6 +58,7 @@ assert report["student_vs_teacher"]["nmr_t_db"] == alias["nmr_t_db"], (report, a
 assert report["student_vs_teacher"]["hesr_t_db"] == alias["hesr_db"], (report, alias)
 for key in ("teacher", "teacher_2x", "di_esr_db", "harmonics_above_12k_db", "validation_nmr_s_db", "validation_loss_db", "training_seconds"):
     assert key in report, key
+assert report["written"] is True, report
 record = student["metadata"]["nofold_training"][-1]
 assert record["method"] == "antialias" and "teacher_sha256" in record, record
 print("antialias CLI checks passed: student NMR-S", alias["nmr_s_db"], "teacher", report["teacher"]["nmr_s_db"])

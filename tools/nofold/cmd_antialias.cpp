@@ -216,6 +216,7 @@ std::function<void()> add_antialias(CLI::App& app) {
         const io::ModelFile& teacher_file = loaded.file;
         std::vector<train::ToneFigures> teacher_rows, student_rows, os_rows;
         double di_esr_db = 0.0;
+        std::string refusal;  // non-empty: the student is not written
         if (!was_interrupted) {
             const auto tests = train::chromatic_tests(fs);
             auto teacher_factory = [&teacher_file] { return build_model(teacher_file).model; };
@@ -229,7 +230,7 @@ std::function<void()> add_antialias(CLI::App& app) {
                 if (m->status() != RateFactorStatus::ok) throw FileError("the teacher cannot run at 2x its rate");
                 return m;
             };
-            // First (it can refuse the student): the student against the teacher on a guitar DI phrase (make-di's, 6 s).
+            // The student against the teacher on a guitar DI phrase (make-di's, 6 s): it can refuse the student.
             const std::vector<float> di = di_phrase(fs, 6.0);
             std::vector<float> yt(di.size()), ys(di.size());
             auto t = teacher_factory();
@@ -242,10 +243,11 @@ std::function<void()> add_antialias(CLI::App& app) {
             s->process(di.data(), ys.data(), static_cast<int>(di.size()));
             const std::vector<double> dt(yt.begin(), yt.end()), ds(ys.begin(), ys.end());
             di_esr_db = analysis::esr(ds, dt).db;
-            // A student that no longer plays the teacher's sound is not a result; say so rather than write it.
+            // A student that no longer plays the teacher's sound is not a result: it is not written, but the
+            // report is still printed (what training did is the user's clue), then exit 1.
             if (di_esr_db > max_di_esr_db)
-                throw FileError(o->output + ": not written: the fine-tuned student strays from the teacher (ESR " + format_db(di_esr_db) +
-                                " on the guitar DI phrase, limit " + format_db(max_di_esr_db) + "); try a lower --learning-rate or fewer --epochs");
+                refusal = o->output + ": not written: the fine-tuned student strays from the teacher (ESR " + format_db(di_esr_db) +
+                          " on the guitar DI phrase, limit " + format_db(max_di_esr_db) + "); try a lower --learning-rate or fewer --epochs";
             teacher_rows = train::measure_tones(tests, teacher_factory, {}, threads);
             student_rows = train::measure_tones(tests, student_factory, teacher_factory, threads);
             os_rows = train::measure_tones(tests, oversampled_factory, {}, threads);
@@ -284,7 +286,7 @@ std::function<void()> add_antialias(CLI::App& app) {
         }
         wo.record = rec;
         try {
-            io::write_model_file(o->model, o->output, student->float_weights(r.best.data()), wo);
+            if (refusal.empty()) io::write_model_file(o->model, o->output, student->float_weights(r.best.data()), wo);
         } catch (const io::WriteError& e) {
             throw FileError(e.what());
         } catch (const std::exception& e) {
@@ -315,7 +317,9 @@ std::function<void()> add_antialias(CLI::App& app) {
                 j["di_esr_db"] = di_esr_db;
                 j["harmonics_above_12k_db"] = above_db;
             }
+            j["written"] = refusal.empty();
             print_json(j);
+            if (!refusal.empty()) throw FileError(refusal);
             return;
         }
         std::printf("nofold antialias %s -> %s\n", o->model.c_str(), o->output.c_str());
@@ -337,6 +341,7 @@ std::function<void()> add_antialias(CLI::App& app) {
         std::printf("  harmonics above 12 kHz: %+.2f dB (student vs teacher)\n", above_db);
         std::printf("  guitar DI phrase (make-di, 6 s): student ESR vs teacher %.2f dB\n", di_esr_db);
         std::printf("  report took %s\n", seconds_text(report_seconds).c_str());
+        if (!refusal.empty()) throw FileError(refusal);
     };
 }
 
