@@ -189,7 +189,7 @@ void conv_set(const T* w, const T* b, int out, int in, int K, int d, int groups,
 /// Σ a[t], t < n, in four SIMD partial sums (a fixed order: the same n gives the same rounding).
 template <class T>
 T sum(const T* a, std::size_t n) noexcept {
-    using V = batch_of<T>;
+    using V = math::batch_t<T>;
     constexpr std::size_t L = static_cast<std::size_t>(simd::lanes<V>);
     V acc[4] = {simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0))};
     std::size_t t = 0;

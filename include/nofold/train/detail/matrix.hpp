@@ -24,9 +24,6 @@
 
 namespace nofold::train::detail {
 
-template <class T>
-using batch_of = math::batch_t<T>;
-
 /// Frames per pass of the products below: each runs over time in passes of this many frames, so that a
 /// pass's slices of every row (16 rows × 192 floats = 12 KiB) stay in the level-1 cache while each tile
 /// of rows and columns goes over them, instead of streaming whole frames from further out once per tile.
@@ -39,7 +36,7 @@ inline constexpr int time_chunk = 192;
 template <class T>
 void multiply_add_chunk(const T* w, int ldw, int rows, int cols, const T* const* x, std::size_t t0, T* y, std::size_t ldy,
                         int n, const T* set, const T* base) noexcept {
-    using V = batch_of<T>;
+    using V = math::batch_t<T>;
     constexpr int L = simd::lanes<V>;
     constexpr int RB = 4, TB = 3;
     const int whole = n / (L * TB) * (L * TB);
@@ -106,7 +103,7 @@ void multiply_add(const T* w, int ldw, int rows, int cols, const T* const* x, T*
 template <class T>
 void multiply_add_wt_chunk(const T* const* w, int ldw, int rows, int cols, const T* a, std::size_t lda, T* const* d,
                            std::size_t t0, int n) noexcept {
-    using V = batch_of<T>;
+    using V = math::batch_t<T>;
     constexpr int L = simd::lanes<V>;
     constexpr int TB = 4, CB = 4, TB4 = 3;
     const int whole = n / (L * TB) * (L * TB);
@@ -219,7 +216,7 @@ void multiply_add_wt(const T* w, int ldw, int rows, int cols, const T* a, std::s
 template <class T>
 void multiply_add_outer_chunk(const T* a, std::size_t lda, int rows, const T* const* x, std::size_t t0, int cols, T* g,
                               int ldg, int n) noexcept {
-    using V = batch_of<T>;
+    using V = math::batch_t<T>;
     constexpr int L = simd::lanes<V>;
     constexpr int RB = 4, CB = 3;
     const int whole = n / L * L;
