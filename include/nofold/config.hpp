@@ -46,11 +46,13 @@
 #define NOFOLD_REALTIME
 #endif
 
-// NOFOLD_FLATTEN on a function inlines everything it calls into it: for the small wrappers that
-// instantiate one shared kernel per shape behind a function pointer (runtime::WaveNet's fused layer
-// table), so the kernel's constants fold into that one copy. The shared kernels themselves stay plain
-// `inline`: forcing them into the static engine, whose layers unroll into one function, made it 3–8 %
-// slower (a larger body than the instruction cache and register allocator handle well). MSVC: nothing.
+// NOFOLD_FLATTEN on a function inlines everything it calls into it: for the functions that are the
+// boundary of one layer (runtime::WaveNet's fused layer table, the static engine's run_layer), so the
+// kernel's constants fold into that one copy whatever else the translation unit instantiates (with
+// both engines in one unit GCC otherwise keeps the shared kernels out of line, and small layers pay
+// for the calls). The shared kernels themselves stay plain `inline`: forcing them into their callers
+// lets the static engine's layers unroll into one function, a larger body than the instruction cache
+// and register allocator handle well. MSVC: nothing.
 #if defined(__GNUC__) || defined(__clang__)
 #define NOFOLD_FLATTEN __attribute__((flatten))
 #else
