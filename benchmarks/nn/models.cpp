@@ -59,9 +59,27 @@ nn::WaveNetConfig a2(int channels) {
     return c;
 }
 
-void runtime_wavenet(benchmark::State& state, nn::WaveNetConfig cfg, math::Accuracy math) {
+// A1-standard-sized arrays with the features between conv and residual that the fused conv now covers
+// (issue 12): grouped conv and layer1x1, head1x1, gated layers, activation and layer1x1_post FiLMs.
+nn::WaveNetConfig featured() {
+    nn::WaveNetConfig c = a1(16, 8, true);
+    for (nn::LayerArrayConfig& a : c.layers) {
+        a.groups_input = 2;
+        a.layer1x1 = nn::Layer1x1Config{true, 2};
+        a.head1x1 = nn::Head1x1Config{true, a.channels, 2};
+        a.gating_modes.assign(a.dilations.size(), nn::GatingMode::none);
+        for (std::size_t l = 1; l < a.gating_modes.size(); l += 2) a.gating_modes[l] = nn::GatingMode::gated;
+        a.secondary_activations = {nn::ActivationSpec{"Sigmoid", {}}};
+        a.film(nn::FilmSlot::activation_post) = nn::FilmConfig{true, true, 1};
+        a.film(nn::FilmSlot::layer1x1_post) = nn::FilmConfig{true, false, 1};
+    }
+    return c;
+}
+
+void runtime_wavenet(benchmark::State& state, nn::WaveNetConfig cfg, math::Accuracy math, bool fused = true) {
     nn::Options opt;
     opt.math = math;
+    opt.fused_layers = fused;
     std::string err;
     auto m = runtime::WaveNet::create(cfg, opt, err);
     if (!m) {
@@ -174,6 +192,8 @@ BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_nano/runtime/exact, a1(4, 2, false
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a1_nano/runtime/fast, a1(4, 2, false), math::Accuracy::fast);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a2_c3/runtime/exact, a2(3), math::Accuracy::exact);
 BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/a2_c8/runtime/exact, a2(8), math::Accuracy::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/featured_16_8/runtime/exact, featured(), math::Accuracy::exact);
+BENCHMARK_CAPTURE(runtime_wavenet, WaveNet/featured_16_8/generic/exact, featured(), math::Accuracy::exact, false);
 BENCHMARK_CAPTURE(dispatched, WaveNet/a1_standard/dispatched/exact, a1(16, 8, true));
 BENCHMARK_CAPTURE(dispatched, WaveNet/a1_nano/dispatched/exact, a1(4, 2, false));
 BENCHMARK_CAPTURE(dispatched, LSTM/1x16/dispatched/exact, nn::LstmConfig{1, 16, 1});

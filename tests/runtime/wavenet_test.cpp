@@ -257,6 +257,73 @@ TEST_CASE("runtime WaveNet: fused gated and blended layers equal the generic pat
     }
 }
 
+// Layers whose conv reads x and the condition unmodified also take the fused conv when something comes
+// between it and the residual: grouped convs and layer1x1 (expanded), head1x1 (grouped, narrower skip),
+// layer1x1 off, the activation_pre/post, head1x1_post and layer1x1_post FiLMs (the last applied as in the
+// trainer), gated layers among them. A conv_pre, conv_post or input-mixin FiLM keeps the array generic.
+// Reference: the same model with Options::fused_layers = false; tolerance: bitwise, every math tier, rate
+// factors 1 and 2, blocks of 1, 37 and 64, after a steady-state prewarm; and each against the naive
+// double reference at 1e-6 × RMS (these FiLM-heavy shapes measure 2e-7 to 6e-7 on the generic path
+// alone: the shape with the conv_post FiLM runs nothing else).
+TEST_CASE("runtime WaveNet: fused convs under groups, head1x1 and the FiLMs after the conv equal the generic path") {
+    const std::vector<int> d{1, 5, 32};
+    std::vector<nn::WaveNetConfig> shapes(4);
+    {
+        nn::LayerArrayConfig a = plain_array(1, 8, 4, false, d, "Tanh");
+        a.groups_input = 2;
+        a.layer1x1 = nn::Layer1x1Config{true, 4};
+        a.head1x1 = nn::Head1x1Config{true, 4, 2};
+        a.film(FilmSlot::activation_pre) = nn::FilmConfig{true, true, 1};
+        a.film(FilmSlot::layer1x1_post) = nn::FilmConfig{true, false, 1};
+        nn::LayerArrayConfig b = plain_array(8, 4, 1, true, d, "Softsign");
+        b.layer1x1 = nn::Layer1x1Config{false, 1};
+        b.film(FilmSlot::activation_post) = nn::FilmConfig{true, true, 1};
+        shapes[0].layers = {a, b};
+    }
+    {
+        nn::LayerArrayConfig a = plain_array(1, 16, 1, true, d, "Tanh");
+        a.groups_input = 4;
+        a.gating_modes = {GatingMode::gated, GatingMode::none, GatingMode::blended};
+        a.secondary_activations = {ActivationSpec{"Sigmoid", {}}};
+        a.head1x1 = nn::Head1x1Config{true, 6, 1};
+        a.film(FilmSlot::head1x1_post) = nn::FilmConfig{true, true, 1};
+        shapes[1].layers = {a};
+    }
+    {
+        nn::LayerArrayConfig a = plain_array(1, 4, 1, true, d, "Tanh");
+        a.film(FilmSlot::activation_post) = nn::FilmConfig{true, false, 1};
+        shapes[2].layers = {a};
+    }
+    {  // conv_post FiLM: generic
+        nn::LayerArrayConfig a = plain_array(1, 4, 1, true, d, "Tanh");
+        a.film(FilmSlot::conv_post) = nn::FilmConfig{true, true, 1};
+        shapes[3].layers = {a};
+    }
+    for (std::size_t s = 0; s < shapes.size(); ++s) {
+        CAPTURE(s);
+        nn::Options trainer_film;
+        trainer_film.layer1x1_post_film = nn::Layer1x1PostFilm::trainer;
+        naive::Options naive_trainer;
+        naive_trainer.core_film_quirk = false;
+        CHECK(check_against_naive(shapes[s], 70 + static_cast<unsigned>(s), naive_trainer, trainer_film) <= 1e-6);
+        for (math::Accuracy math : {math::Accuracy::exact, math::Accuracy::fast, math::Accuracy::nam})
+            for (int rate : {1, 2}) {
+                CAPTURE(static_cast<int>(math));
+                CAPTURE(rate);
+                nn::Options opt = trainer_film;
+                opt.math = math;
+                opt.max_rate_factor = 2;
+                nn::Options generic = opt;
+                generic.fused_layers = false;
+                Built f = build(shapes[s], 80 + static_cast<unsigned>(s), opt);
+                Built g = build(shapes[s], 80 + static_cast<unsigned>(s), generic);
+                if (s < 3) CHECK(f.model->memory_bytes() != g.model->memory_bytes());  // the fused path was taken
+                else CHECK(f.model->memory_bytes() == g.model->memory_bytes());
+                require_same_output(f, g, rate, 90 + static_cast<unsigned>(s));
+            }
+    }
+}
+
 TEST_CASE("runtime WaveNet: rate factor L multiplies every dilation (head dilation too)") {
     nn::Options ropt;
     ropt.max_rate_factor = 4;

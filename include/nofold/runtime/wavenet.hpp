@@ -7,13 +7,16 @@
 // with kernel/dilation/bias, post-stack head, head_scale from the last weight, condition_dsp (a nested
 // WaveNet whose channels are the condition), chained arrays and slimmable channel slicing.
 // Processing is chunked (nofold::chunk_frames frames, channel-major, SIMD over time); the kernels are
-// the shared ones of nn/dense.hpp and nn/history.hpp. Arrays without FiLM, groups, head1x1 or slimming,
-// with bottleneck = channels, layer1x1 on and one condition channel, whose (channels, kernel size) pairs
-// are in detail::fused_shapes (gated and blended layers: kernel 3 only) run each layer through the static
-// engine's own layer code (nn/detail/wavenet_layer.hpp: dilated conv and input mixin as one
-// register-tiled pass over the delay line in place, then the layer1x1 + residual; a gate or blend is
-// applied between the two); the same
-// multiply-adds in the same order as the gathered products, so results are bit-identical either way.
+// the shared ones of nn/dense.hpp and nn/history.hpp. Arrays whose layers' convs read x and the
+// condition unmodified and sum them in one pass (no conv_pre, conv_post or input-mixin FiLM), with
+// bottleneck = channels, one condition channel, no slimming, and whose (channels, kernel size) pairs are
+// in detail::fused_shapes (gated and blended layers: kernel 3 only), run each layer's conv through the
+// static engine's own layer code (nn/detail/wavenet_layer.hpp: dilated conv and input mixin as one
+// register-tiled pass over the delay line in place); grouped convs go through it expanded. A plain
+// layer applies its activation and skip sum in registers and then the shared layer1x1 + residual pass;
+// anything between the conv and the residual (a gate or blend, the activation and layer1x1_post FiLMs,
+// head1x1) runs after the conv exactly as on the generic path. The same multiply-adds in the same order
+// as the gathered products, so results are bit-identical either way.
 //
 // Units: samples at the running rate (training rate × rate factor). Latency: 0 (causal).
 // Multi-channel (set_channels, process_channels): the weights once, delay lines per channel.
@@ -205,7 +208,7 @@ FusedKernels with_activation(const math::Activation& act, F pick) noexcept {
 }
 
 template <std::size_t... I>
-FusedKernels fused_kernels_for(int channels, int kernel, const math::Activation& act, bool gated,
+FusedKernels fused_kernels_for(int channels, int kernel, const math::Activation& act, bool gated, bool in_registers,
                                std::index_sequence<I...>) noexcept {
     FusedKernels k;
     const auto one = [&](auto i) {
@@ -214,6 +217,10 @@ FusedKernels fused_kernels_for(int channels, int kernel, const math::Activation&
         if (channels != C || kernel != K) return;
         if (gated) {
             if constexpr (K == 3) k = FusedKernels{&fused_conv<C, K, void, 2 * C>, &fused_residual<C>, false};
+            return;
+        }
+        if (!in_registers) {
+            k = FusedKernels{&fused_conv<C, K, void>, &fused_residual<C>, false};
             return;
         }
         k = with_activation<K>(act, [](auto* tag) {
@@ -226,9 +233,11 @@ FusedKernels fused_kernels_for(int channels, int kernel, const math::Activation&
 }
 
 /// The fused kernels for `channels` × `kernel` with activation `act` (gated: a 2·C-row conv whose
-/// activations and gate are applied after it), or nulls when there are none.
-inline FusedKernels fused_kernels(int channels, int kernel, const math::Activation& act, bool gated) noexcept {
-    return fused_kernels_for(channels, kernel, act, gated, std::make_index_sequence<std::size(fused_shapes)>{});
+/// activations and gate are applied after it), or nulls when there are none. in_registers = false: the
+/// conv stores the pre-activation and the layer applies the activation after it (a FiLM or a head1x1
+/// between the activation and the skip sum).
+inline FusedKernels fused_kernels(int channels, int kernel, const math::Activation& act, bool gated, bool in_registers) noexcept {
+    return fused_kernels_for(channels, kernel, act, gated, in_registers, std::make_index_sequence<std::size(fused_shapes)>{});
 }
 
 }  // namespace detail
@@ -270,17 +279,18 @@ namespace detail {
 struct WeightReader {
     const float* p;
     const float* end;
-    // [out][in/groups][k] → dense [out][k·in + c]
-    void conv(std::vector<float>& dst, int out, int in, int k, int groups) {
+    // [out][in/groups][k] → dense rows dst[o·ld + t·in + c], zeros outside the groups' blocks (ld ≥ k·in;
+    // the floats of a row past k·in are left alone)
+    void conv_rows(float* dst, int ld, int out, int in, int k, int groups) {
         const int in_g = in / groups, out_g = out / groups;
-        std::fill(dst.begin(), dst.end(), 0.0f);
+        const auto at = [ld](int o, int col) { return static_cast<std::size_t>(o) * static_cast<std::size_t>(ld) + static_cast<std::size_t>(col); };
+        for (int o = 0; o < out; ++o) std::fill(dst + at(o, 0), dst + at(o, k * in), 0.0f);
         for (int o = 0; o < out; ++o)
             for (int j = 0; j < in_g; ++j)
-                for (int t = 0; t < k; ++t) {
-                    const int c = (o / out_g) * in_g + j;
-                    dst[static_cast<std::size_t>(o) * static_cast<std::size_t>(k * in) + static_cast<std::size_t>(t * in + c)] = *p++;
-                }
+                for (int t = 0; t < k; ++t) dst[at(o, t * in + (o / out_g) * in_g + j)] = *p++;
     }
+    // [out][in/groups][k] → dense [out][k·in + c]
+    void conv(std::vector<float>& dst, int out, int in, int k, int groups) { conv_rows(dst.data(), k * in, out, in, k, groups); }
     void vec(std::vector<float>& dst) {
         for (float& v : dst) v = *p++;
     }
@@ -407,18 +417,26 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const nn::Opt
             max_rows = std::max({max_rows, gb, a.channels});
             a.layers.push_back(std::move(y));
         }
-        // fused layer kernels when every layer is plain (see the header comment) and (C, K) has them
-        bool fusable = options.fused_layers && a.allowed.empty() && a.cond == 1 && a.layer1x1 && !a.head1x1 && a.bottleneck == a.channels;
+        // fused layer kernels when every layer's conv reads x and the condition unmodified and sums them
+        // in one pass (see the header comment) and (C, K) has them; the activation runs in registers when
+        // nothing comes between it and the skip sum
+        bool fusable = options.fused_layers && a.allowed.empty() && a.cond == 1 && a.bottleneck == a.channels;
+        auto in_registers = [&a](const Layer& y) {
+            bool plain = !a.head1x1;
+            for (const Film& f : y.films) plain = plain && !f.active;
+            return plain;
+        };
         for (const Layer& y : a.layers) {
-            fusable = fusable && y.g_in == 1 && y.g_mix == 1 && y.g_l1 == 1 &&
-                      detail::fused_kernels(a.channels, y.kernel, y.prim, y.gating != nn::GatingMode::none).conv != nullptr;
-            for (const Film& f : y.films) fusable = fusable && !f.active;
+            for (FilmSlot before : {FilmSlot::conv_pre, FilmSlot::conv_post, FilmSlot::input_mixin_pre, FilmSlot::input_mixin_post})
+                fusable = fusable && !y.films[static_cast<int>(before)].active;
+            fusable = fusable && detail::fused_kernels(a.channels, y.kernel, y.prim, y.gating != nn::GatingMode::none, in_registers(y))
+                                         .conv != nullptr;
         }
         if (fusable) {
             a.fused = true;
             fused_rows_ = std::max(fused_rows_, a.channels);
             for (Layer& y : a.layers) {
-                y.fused = detail::fused_kernels(a.channels, y.kernel, y.prim, y.gating != nn::GatingMode::none);
+                y.fused = detail::fused_kernels(a.channels, y.kernel, y.prim, y.gating != nn::GatingMode::none, in_registers(y));
                 y.conv_w.assign(sz(y.gate * a.channels * (y.kernel * a.channels + 1)), 0.0f);
                 std::vector<float>().swap(y.mix_w);
             }
@@ -460,8 +478,11 @@ inline std::string WaveNet::set_weights(const float* weights, std::size_t count)
         r.conv(a.rechannel_w, a.channels, a.in, 1, 1);
         for (Layer& y : a.layers) {
             const int gb = y.gate * a.bottleneck;
-            if (a.fused) {  // conv [out][in][k] and mixin [out][1] → rows [W_0 … W_{K−1} | W_mix]
-                r.p = nn::detail::pack_layer_conv(r.p, gb, a.channels, y.kernel, y.conv_w.data(), y.conv_b.data());
+            if (a.fused) {  // conv [out][in/groups][k], bias, mixin [out][1] → rows [W_0 … W_{K−1} | W_mix]
+                const int kc = y.kernel * a.channels;
+                r.conv_rows(y.conv_w.data(), kc + 1, gb, a.channels, y.kernel, y.g_in);
+                r.vec(y.conv_b);
+                r.conv_rows(y.conv_w.data() + kc, kc + 1, gb, 1, 1, y.g_mix);
             } else {
                 r.conv(y.conv_w, gb, a.channels, y.kernel, y.g_in);
                 r.vec(y.conv_b);
@@ -587,15 +608,41 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
                 y.fused.conv(y.conv_w.data(), y.conv_b.data(), {y.history.rings(), y.history.span(), y.history.position()}, x, z,
                              skip, y.dilation * rate_int_, n, fill, y.prim);
                 float* o = z;
-                if (y.gating != nn::GatingMode::none) {
-                    o = out_.data();
-                    gate_rows(y, z, o, C, C);
-                    add_rows(skip, o, C);
-                } else if (!y.fused.activates) {
-                    for (int r = 0; r < C; ++r) nn::detail::apply_row(y.prim, rowp(z, r), padded, r);
-                    add_rows(skip, z, C);
+                if (!y.fused.activates) {  // the steps of the generic path below, in its order
+                    if (film_slot(y, nn::FilmSlot::activation_pre).active) film(film_slot(y, nn::FilmSlot::activation_pre), z, a.cond);
+                    if (y.gating != nn::GatingMode::none) {
+                        o = out_.data();
+                        gate_rows(y, z, o, C, C);
+                    } else {
+                        for (int r = 0; r < C; ++r) nn::detail::apply_row(y.prim, rowp(z, r), padded, r);
+                    }
+                    if (film_slot(y, nn::FilmSlot::activation_post).active) film(film_slot(y, nn::FilmSlot::activation_post), o, a.cond);
+                    if (a.head1x1) {
+                        fill_rows<V>(y.h1_b.data(), a.skip, h1_.data(), ld_, nb);
+                        dense_accumulate<V>(y.h1_w.data(), C, a.skip, C, o, ld_, h1_.data(), ld_, nb);
+                        if (film_slot(y, nn::FilmSlot::head1x1_post).active) film(film_slot(y, nn::FilmSlot::head1x1_post), h1_.data(), a.cond);
+                        add_rows(skip, h1_.data(), a.skip);
+                    } else {
+                        add_rows(skip, o, C);
+                    }
                 }
-                y.fused.residual(y.l1_w.data(), y.l1_b.data(), o, x, nb);
+                // x += the layer's output, in place (rows ldx apart)
+                const float* r1 = o;
+                if (a.layer1x1 && !y.l1_post_film) {
+                    y.fused.residual(y.l1_w.data(), y.l1_b.data(), o, x, nb);
+                    continue;
+                }
+                if (a.layer1x1) {
+                    fill_rows<V>(y.l1_b.data(), C, r1_.data(), ld_, nb);
+                    dense_accumulate<V>(y.l1_w.data(), C, C, C, o, ld_, r1_.data(), ld_, nb);
+                    film(film_slot(y, nn::FilmSlot::layer1x1_post), r1_.data(), a.cond);
+                    r1 = r1_.data();
+                }
+                for (int r = 0; r < C; ++r)
+                    for (int b = 0; b < nb; ++b) {
+                        float* px = x + static_cast<std::size_t>(r) * static_cast<std::size_t>(ldx) + b * lanes;
+                        simd::store_aligned(px, simd::load_aligned<V>(px) + simd::load_aligned<V>(crow(r1, r) + b * lanes));
+                    }
             }
         } else {
             for (Layer& y : a.layers) {
