@@ -279,9 +279,7 @@ inline WeightStatus Engine<Shape, Storage>::set_weights(const float* w, std::siz
     float* dst = at(0);
     // conv [out][in][k] (file) → [out][k·in + c] (rows of the tap-major matrix the kernels read)
     auto conv = [&](int out, int in, int k) {
-        for (int o = 0; o < out; ++o)
-            for (int c = 0; c < in; ++c)
-                for (int t = 0; t < k; ++t) dst[o * k * in + t * in + c] = *w++;
+        w = nn::detail::read_conv_rows(w, dst, k * in, out, in, k, 1);
         dst += out * k * in;
     };
     auto copy = [&](int n) {
@@ -296,7 +294,7 @@ inline WeightStatus Engine<Shape, Storage>::set_weights(const float* w, std::siz
             // [W_0 … W_{K−1} | W_mix] rows (K·C + 1 floats), then the conv bias
             const int k = a.kernels[l];
             float* bias = dst + c * (k * c + 1);
-            w = nn::detail::pack_layer_conv(w, c, c, k, dst, bias);
+            w = nn::detail::pack_layer_conv(w, c, c, k, 1, dst, bias);
             dst = bias + c;
             copy(c * c);  // layer1x1
             copy(c);      // layer1x1 bias

@@ -279,18 +279,10 @@ namespace detail {
 struct WeightReader {
     const float* p;
     const float* end;
-    // [out][in/groups][k] → dense rows dst[o·ld + t·in + c], zeros outside the groups' blocks (ld ≥ k·in;
-    // the floats of a row past k·in are left alone)
-    void conv_rows(float* dst, int ld, int out, int in, int k, int groups) {
-        const int in_g = in / groups, out_g = out / groups;
-        const auto at = [ld](int o, int col) { return static_cast<std::size_t>(o) * static_cast<std::size_t>(ld) + static_cast<std::size_t>(col); };
-        for (int o = 0; o < out; ++o) std::fill(dst + at(o, 0), dst + at(o, k * in), 0.0f);
-        for (int o = 0; o < out; ++o)
-            for (int j = 0; j < in_g; ++j)
-                for (int t = 0; t < k; ++t) dst[at(o, t * in + (o / out_g) * in_g + j)] = *p++;
-    }
     // [out][in/groups][k] → dense [out][k·in + c]
-    void conv(std::vector<float>& dst, int out, int in, int k, int groups) { conv_rows(dst.data(), k * in, out, in, k, groups); }
+    void conv(std::vector<float>& dst, int out, int in, int k, int groups) {
+        p = nn::detail::read_conv_rows(p, dst.data(), k * in, out, in, k, groups);
+    }
     void vec(std::vector<float>& dst) {
         for (float& v : dst) v = *p++;
     }
@@ -479,10 +471,7 @@ inline std::string WaveNet::set_weights(const float* weights, std::size_t count)
         for (Layer& y : a.layers) {
             const int gb = y.gate * a.bottleneck;
             if (a.fused) {  // conv [out][in/groups][k], bias, mixin [out][1] → rows [W_0 … W_{K−1} | W_mix]
-                const int kc = y.kernel * a.channels;
-                r.conv_rows(y.conv_w.data(), kc + 1, gb, a.channels, y.kernel, y.g_in);
-                r.vec(y.conv_b);
-                r.conv_rows(y.conv_w.data() + kc, kc + 1, gb, 1, 1, y.g_mix);
+                r.p = nn::detail::pack_layer_conv(r.p, gb, a.channels, y.kernel, y.g_in, y.conv_w.data(), y.conv_b.data());
             } else {
                 r.conv(y.conv_w, gb, a.channels, y.kernel, y.g_in);
                 r.vec(y.conv_b);

@@ -102,17 +102,27 @@ inline void layer_residual(const float* w, const float* b, const float* z, float
     });
 }
 
-/// Packs one layer's .nam weights (conv [R][C][K], conv bias [R], mixin [R][1], R = `out` rows: C, or
-/// 2·C when gated) into the rows layer_conv reads ([W_0 … W_{K−1} | W_mix], then the bias); returns the
-/// reader past them.
-inline const float* pack_layer_conv(const float* src, int out, int c, int k, float* rows, float* bias) noexcept {
-    const int ldw = k * c + 1;
+/// Reads `out` × `in` × `k` .nam conv weights in `groups` groups ([out][in/groups][k]) into dense rows
+/// dst[o·ld + t·in + c] (tap-major, zeros outside each group's block; ld ≥ k·in, the floats of a row past
+/// k·in are left alone); returns the reader past them. Grouped convs run as dense block-diagonal ones.
+inline const float* read_conv_rows(const float* src, float* dst, int ld, int out, int in, int k, int groups) noexcept {
+    const int in_g = in / groups, out_g = out / groups;
+    const auto at = [ld](int o, int col) { return static_cast<std::size_t>(o) * static_cast<std::size_t>(ld) + static_cast<std::size_t>(col); };
+    for (int o = 0; o < out; ++o) std::fill(dst + at(o, 0), dst + at(o, k * in), 0.0f);
     for (int o = 0; o < out; ++o)
-        for (int j = 0; j < c; ++j)
-            for (int t = 0; t < k; ++t) rows[o * ldw + t * c + j] = *src++;
-    for (int o = 0; o < out; ++o) bias[o] = *src++;
-    for (int o = 0; o < out; ++o) rows[o * ldw + k * c] = *src++;
+        for (int j = 0; j < in_g; ++j)
+            for (int t = 0; t < k; ++t) dst[at(o, t * in + (o / out_g) * in_g + j)] = *src++;
     return src;
+}
+
+/// Packs one layer's .nam weights (conv [R][C/groups][K], conv bias [R], mixin [R][1], R = `out` rows: C,
+/// or 2·C when gated) into the rows layer_conv reads ([W_0 … W_{K−1} | W_mix], then the bias); returns
+/// the reader past them.
+inline const float* pack_layer_conv(const float* src, int out, int c, int k, int groups, float* rows, float* bias) noexcept {
+    const int ldw = k * c + 1;
+    src = read_conv_rows(src, rows, ldw, out, c, k, groups);
+    for (int o = 0; o < out; ++o) bias[o] = *src++;
+    return read_conv_rows(src, rows + k * c, ldw, out, 1, 1, 1);
 }
 
 }  // namespace nofold::nn::detail
