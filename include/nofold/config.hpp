@@ -46,17 +46,17 @@
 #define NOFOLD_REALTIME
 #endif
 
-// NOFOLD_FLATTEN on a function inlines everything it calls into it: for the functions that are the
-// boundary of one layer (runtime::WaveNet's fused layer table, the static engine's run_layer), so the
-// kernel's constants fold into that one copy whatever else the translation unit instantiates (with
-// both engines in one unit GCC otherwise keeps the shared kernels out of line, and small layers pay
-// for the calls). The shared kernels themselves stay plain `inline`: forcing them into their callers
-// lets the static engine's layers unroll into one function, a larger body than the instruction cache
-// and register allocator handle well. MSVC: nothing.
+// NOFOLD_ALWAYS_INLINE on the register-tiled product machinery (nn/detail/tap_conv.hpp): its tiles
+// must inline into the one layer function that instantiates them, whatever else the translation unit
+// holds (with both WaveNet engines in one unit GCC otherwise kept tiles out of line, and small layers
+// paid for the calls: nano 10 % slower). Forcing whole layers or flattening them instead cost the
+// same speed and 10-15 s more compile time per unit that builds both engines. MSVC: __forceinline.
 #if defined(__GNUC__) || defined(__clang__)
-#define NOFOLD_FLATTEN __attribute__((flatten))
+#define NOFOLD_ALWAYS_INLINE __attribute__((always_inline)) inline
+#elif defined(_MSC_VER)
+#define NOFOLD_ALWAYS_INLINE __forceinline
 #else
-#define NOFOLD_FLATTEN
+#define NOFOLD_ALWAYS_INLINE inline
 #endif
 
 // Scalar fallback when xsimd is not available or the target has no SIMD unit it supports

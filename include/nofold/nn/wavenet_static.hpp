@@ -370,7 +370,7 @@ inline void Engine<Shape, Storage>::run_layers(int n, bool fill, const Act& act,
 // current tap and the condition being one product over [x; cond]), then x = x + (b + W_1x1 · z).
 template <class Shape, class Storage>
 template <int I, int K, class Act>
-NOFOLD_FLATTEN inline void Engine<Shape, Storage>::run_layer(int n, bool fill, const Act& act, int d, bool residual, int& ring,
+inline void Engine<Shape, Storage>::run_layer(int n, bool fill, const Act& act, int d, bool residual, int& ring,
                                               std::size_t& weight_at, std::size_t& ring_at) noexcept {
     constexpr ArrayShape a = Shape::arrays[I];
     constexpr int C = a.channels;

@@ -164,7 +164,7 @@ using FusedConv = void (*)(const float* w, const float* b, nn::detail::LayerRing
 using FusedResidual = void (*)(const float* w, const float* b, const float* z, float* x, int nb) noexcept;
 
 template <int C, int K, class Act, int Rows = C>
-NOFOLD_FLATTEN void fused_conv(const float* w, const float* b, nn::detail::LayerRing ring, float* x, float* z, float* skip, int d, int n,
+inline void fused_conv(const float* w, const float* b, nn::detail::LayerRing ring, float* x, float* z, float* skip, int d, int n,
                 bool fill, const math::Activation& act) noexcept {
     using V = simd::float_batch;
     constexpr int F = chunk_frames;
@@ -182,7 +182,7 @@ NOFOLD_FLATTEN void fused_conv(const float* w, const float* b, nn::detail::Layer
 }
 
 template <int C>
-NOFOLD_FLATTEN void fused_residual(const float* w, const float* b, const float* z, float* x, int nb) noexcept {
+inline void fused_residual(const float* w, const float* b, const float* z, float* x, int nb) noexcept {
     nn::detail::layer_residual<simd::float_batch, C, chunk_frames, fused_ld>(w, b, z, x, nb);
 }
 

@@ -26,6 +26,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../../config.hpp"
 #include "../../simd/simd.hpp"
 #include "../dense.hpp"
 #include "../history.hpp"
@@ -51,14 +52,14 @@ inline PastTap past_tap(const float* rings, int span, int pos, int offset) noexc
 
 /// acc[r][b] += Σ_{c < N} w[r·ldw + c] · x[c·ld + b·lanes], columns in order.
 template <class V, int RB, int TB, int N, int ldw>
-inline void accumulate_columns(const float* w, const float* x, int ld, V (&acc)[RB][TB]) noexcept {
+NOFOLD_ALWAYS_INLINE void accumulate_columns(const float* w, const float* x, int ld, V (&acc)[RB][TB]) noexcept {
 NOFOLD_UNROLL(4)
     for (int c = 0; c < N; ++c) fma_column<V, XAlignment::unaligned>(w + c, ldw, x + c * ld, acc);
 }
 
 /// One register tile: RB rows × TB batches, taps read from src[k] (already at the tile's first frame).
 template <class V, int RB, int TB, int C, int K, int Extra, class Epilogue>
-inline void tap_tile(const float* w, const float* bias, const float* const* src, const int* ld, Epilogue& ep, int r0,
+NOFOLD_ALWAYS_INLINE void tap_tile(const float* w, const float* bias, const float* const* src, const int* ld, Epilogue& ep, int r0,
                      int t0) noexcept {
     constexpr int lanes = simd::lanes<V>;
     constexpr int ldw = K * C + Extra;
@@ -118,7 +119,7 @@ struct RowBlocks {
 };
 
 template <class V, int Rows, int MaxRB, int TB, int C, int K, int Extra, class Epilogue, std::size_t... I>
-inline void tap_row_blocks(const float* w, const float* bias, const float* const* src, const int* ld, Epilogue& ep, int t0,
+NOFOLD_ALWAYS_INLINE void tap_row_blocks(const float* w, const float* bias, const float* const* src, const int* ld, Epilogue& ep, int t0,
                            std::index_sequence<I...>) noexcept {
     using B = RowBlocks<Rows, MaxRB>;
     constexpr int ldw = K * C + Extra;
@@ -129,7 +130,7 @@ inline void tap_row_blocks(const float* w, const float* bias, const float* const
 }
 
 template <class V, int Rows, int MaxRB, int TB, int C, int K, int Extra, class Epilogue>
-inline void tap_time_tile(const float* w, const float* bias, const PastTap* past, const float* cur, int ldc, int before,
+NOFOLD_ALWAYS_INLINE void tap_time_tile(const float* w, const float* bias, const PastTap* past, const float* cur, int ldc, int before,
                           Epilogue& ep, int t0) noexcept {
     constexpr int lanes = simd::lanes<V>;
     constexpr int width = TB * lanes;
@@ -149,7 +150,7 @@ inline void tap_time_tile(const float* w, const float* bias, const PastTap* past
 /// ep(row, frame, value) receives each output vector.
 /// w rows are K·C + Extra floats apart; bias may be null (0).
 template <class V, int Rows, int C, int K, int Extra, class Epilogue>
-inline void tap_conv(const float* w, const float* bias, const PastTap* past, const float* cur, int ldc, int before, int nb,
+NOFOLD_ALWAYS_INLINE void tap_conv(const float* w, const float* bias, const PastTap* past, const float* cur, int ldc, int before, int nb,
                      Epilogue&& ep) noexcept {
     static_assert(Rows >= 1 && C >= 1 && K >= 1 && Extra >= 0, "nofold: tap_conv needs Rows, C, K >= 1 and Extra >= 0");
     constexpr int lanes = simd::lanes<V>;
