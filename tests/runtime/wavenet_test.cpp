@@ -257,17 +257,17 @@ TEST_CASE("runtime WaveNet: fused gated and blended layers equal the generic pat
     }
 }
 
-// Layers whose conv reads x and the condition unmodified also take the fused conv when something comes
-// between it and the residual: grouped convs and layer1x1 (expanded), head1x1 (grouped, narrower skip),
-// layer1x1 off, the activation_pre/post, head1x1_post and layer1x1_post FiLMs (the last applied as in the
-// trainer), gated layers among them. A conv_pre, conv_post or input-mixin FiLM keeps the array generic.
+// Layers take the fused conv whatever comes around it: grouped convs and layer1x1 (expanded), head1x1
+// (grouped, narrower skip), layer1x1 off, each of the eight FiLM slots (layer1x1_post applied as in the
+// trainer; conv_pre modulates the copy the conv reads; conv_post and the input-mixin FiLMs separate the
+// mixin), gated layers among them. A bottleneck ≠ channels keeps the array generic.
 // Reference: the same model with Options::fused_layers = false; tolerance: bitwise, every math tier, rate
 // factors 1 and 2, blocks of 1, 37 and 64, after a steady-state prewarm; and each against the naive
 // double reference at 1e-6 × RMS (these FiLM-heavy shapes measure 2e-7 to 6e-7 on the generic path
 // alone: the shape with the conv_post FiLM runs nothing else).
 TEST_CASE("runtime WaveNet: fused convs under groups, head1x1 and the FiLMs after the conv equal the generic path") {
     const std::vector<int> d{1, 5, 32};
-    std::vector<nn::WaveNetConfig> shapes(4);
+    std::vector<nn::WaveNetConfig> shapes(6);
     {
         nn::LayerArrayConfig a = plain_array(1, 8, 4, false, d, "Tanh");
         a.groups_input = 2;
@@ -294,10 +294,28 @@ TEST_CASE("runtime WaveNet: fused convs under groups, head1x1 and the FiLMs afte
         a.film(FilmSlot::activation_post) = nn::FilmConfig{true, false, 1};
         shapes[2].layers = {a};
     }
-    {  // conv_post FiLM: generic
+    {
         nn::LayerArrayConfig a = plain_array(1, 4, 1, true, d, "Tanh");
         a.film(FilmSlot::conv_post) = nn::FilmConfig{true, true, 1};
+        a.film(FilmSlot::conv_pre) = nn::FilmConfig{true, false, 1};
         shapes[3].layers = {a};
+    }
+    {  // every slot, gated and blended layers, groups, head1x1, two arrays
+        nn::LayerArrayConfig a = plain_array(1, 8, 4, false, d, "Tanh");
+        a.groups_input = 2;
+        a.gating_modes = {GatingMode::blended, GatingMode::gated, GatingMode::none};
+        a.secondary_activations = {ActivationSpec{"Hardswish", {}}};
+        a.head1x1 = nn::Head1x1Config{true, 6, 2};
+        for (int f = 0; f < nn::film_slot_count; ++f) a.films[static_cast<std::size_t>(f)] = nn::FilmConfig{true, f % 3 != 0, 1};
+        nn::LayerArrayConfig b = plain_array(8, 4, 1, true, d, "Softsign");
+        b.film(FilmSlot::input_mixin_post) = nn::FilmConfig{true, true, 1};
+        b.film(FilmSlot::input_mixin_pre) = nn::FilmConfig{true, false, 1};
+        shapes[4].layers = {a, b};
+    }
+    {  // bottleneck ≠ channels: generic
+        nn::LayerArrayConfig a = plain_array(1, 4, 1, true, d, "Tanh");
+        a.bottleneck = 8;
+        shapes[5].layers = {a};
     }
     for (std::size_t s = 0; s < shapes.size(); ++s) {
         CAPTURE(s);
@@ -317,7 +335,7 @@ TEST_CASE("runtime WaveNet: fused convs under groups, head1x1 and the FiLMs afte
                 generic.fused_layers = false;
                 Built f = build(shapes[s], 80 + static_cast<unsigned>(s), opt);
                 Built g = build(shapes[s], 80 + static_cast<unsigned>(s), generic);
-                if (s < 3) CHECK(f.model->memory_bytes() != g.model->memory_bytes());  // the fused path was taken
+                if (s < 5) CHECK(f.model->memory_bytes() != g.model->memory_bytes());  // the fused path was taken
                 else CHECK(f.model->memory_bytes() == g.model->memory_bytes());
                 require_same_output(f, g, rate, 90 + static_cast<unsigned>(s));
             }

@@ -7,16 +7,16 @@
 // with kernel/dilation/bias, post-stack head, head_scale from the last weight, condition_dsp (a nested
 // WaveNet whose channels are the condition), chained arrays and slimmable channel slicing.
 // Processing is chunked (nofold::chunk_frames frames, channel-major, SIMD over time); the kernels are
-// the shared ones of nn/dense.hpp and nn/history.hpp. Arrays whose layers' convs read x and the
-// condition unmodified and sum them in one pass (no conv_pre, conv_post or input-mixin FiLM), with
-// bottleneck = channels, one condition channel, no slimming, and whose (channels, kernel size) pairs are
-// in detail::fused_shapes (gated and blended layers: kernel 3 only), run each layer's conv through the
-// static engine's own layer code (nn/detail/wavenet_layer.hpp: dilated conv and input mixin as one
-// register-tiled pass over the delay line in place); grouped convs go through it expanded. A plain
-// layer applies its activation and skip sum in registers and then the shared layer1x1 + residual pass;
-// anything between the conv and the residual (a gate or blend, the activation and layer1x1_post FiLMs,
-// head1x1) runs after the conv exactly as on the generic path. The same multiply-adds in the same order
-// as the gathered products, so results are bit-identical either way.
+// the shared ones of nn/dense.hpp and nn/history.hpp. Arrays with bottleneck = channels, one condition
+// channel and no slimming, whose (channels, kernel size) pairs are in detail::fused_shapes (gated and
+// blended layers: kernel 3 only), run each layer's conv through the static engine's own layer code
+// (nn/detail/wavenet_layer.hpp: dilated conv and input mixin as one register-tiled pass over the delay
+// line in place); grouped convs go through it expanded. A plain layer applies its activation and skip sum
+// in registers and then the shared layer1x1 + residual pass; every other step runs around the conv
+// exactly as on the generic path: a conv_pre FiLM modulates a copy of x the conv reads; a conv_post or
+// input-mixin FiLM gets a conv whose mixin column is zero, the mixin added after it; a gate or blend,
+// the activation and layer1x1_post FiLMs and head1x1 follow the conv. The same multiply-adds in the same
+// order as the gathered products, so results are bit-identical either way.
 //
 // Units: samples at the running rate (training rate × rate factor). Latency: 0 (causal).
 // Multi-channel (set_channels, process_channels): the weights once, delay lines per channel.
@@ -133,7 +133,9 @@ private:
     static constexpr int xld = detail::fused_ld;                 // a chunk of delay line, then the chunk
     static constexpr std::size_t fused_prefix = chunk_frames;  // the first row's prefix
     nn::detail::AlignedBuffer xf_;
+    nn::detail::AlignedBuffer xp_;  // the conv_pre-modulated copy of xf_ (same geometry) when a fused layer has one
     int fused_rows_ = 0;
+    bool conv_pre_fused_ = false;  // xp_ is needed
 };
 
 // =================================================================================================
@@ -260,6 +262,9 @@ struct WaveNet::Layer {
     bool l1_post_film = false;  // whether the layer1x1_post FiLM is applied in this layer
     nn::History history;
     detail::FusedKernels fused;  // set in fused arrays: conv_w then holds [W_0 … W_{K−1} | W_mix] rows, mix_w is empty
+    // fused arrays: a conv_post or input-mixin FiLM separates the two sums: the fused conv's mixin column
+    // is zero and the mixin (mix_w) is added after it, as on the generic path
+    bool mix_apart = false;
 };
 
 struct WaveNet::Array {
@@ -409,28 +414,28 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const nn::Opt
             max_rows = std::max({max_rows, gb, a.channels});
             a.layers.push_back(std::move(y));
         }
-        // fused layer kernels when every layer's conv reads x and the condition unmodified and sums them
-        // in one pass (see the header comment) and (C, K) has them; the activation runs in registers when
-        // nothing comes between it and the skip sum
+        // fused layer kernels when (C, K) has them (see the header comment); the activation runs in
+        // registers when nothing comes between it and the skip sum
         bool fusable = options.fused_layers && a.allowed.empty() && a.cond == 1 && a.bottleneck == a.channels;
         auto in_registers = [&a](const Layer& y) {
             bool plain = !a.head1x1;
             for (const Film& f : y.films) plain = plain && !f.active;
             return plain;
         };
-        for (const Layer& y : a.layers) {
-            for (FilmSlot before : {FilmSlot::conv_pre, FilmSlot::conv_post, FilmSlot::input_mixin_pre, FilmSlot::input_mixin_post})
-                fusable = fusable && !y.films[static_cast<int>(before)].active;
+        for (const Layer& y : a.layers)
             fusable = fusable && detail::fused_kernels(a.channels, y.kernel, y.prim, y.gating != nn::GatingMode::none, in_registers(y))
                                          .conv != nullptr;
-        }
         if (fusable) {
             a.fused = true;
             fused_rows_ = std::max(fused_rows_, a.channels);
             for (Layer& y : a.layers) {
                 y.fused = detail::fused_kernels(a.channels, y.kernel, y.prim, y.gating != nn::GatingMode::none, in_registers(y));
                 y.conv_w.assign(sz(y.gate * a.channels * (y.kernel * a.channels + 1)), 0.0f);
-                std::vector<float>().swap(y.mix_w);
+                y.mix_apart = y.films[static_cast<int>(FilmSlot::conv_post)].active ||
+                              y.films[static_cast<int>(FilmSlot::input_mixin_pre)].active ||
+                              y.films[static_cast<int>(FilmSlot::input_mixin_post)].active;
+                if (!y.mix_apart) std::vector<float>().swap(y.mix_w);
+                conv_pre_fused_ = conv_pre_fused_ || y.films[static_cast<int>(FilmSlot::conv_pre)].active;
             }
         }
         arrays_.push_back(std::move(a));
@@ -459,6 +464,7 @@ inline std::string WaveNet::build(const nn::WaveNetConfig& config, const nn::Opt
         b->resize(rows);
     cols_.resize(sz(max_cols) * sz(ld_));
     if (fused_rows_ > 0) xf_.resize(fused_prefix + sz(fused_rows_ + 1) * xld);
+    if (conv_pre_fused_) xp_.resize(xf_.size());
     return {};
 }
 
@@ -470,7 +476,12 @@ inline std::string WaveNet::set_weights(const float* weights, std::size_t count)
         r.conv(a.rechannel_w, a.channels, a.in, 1, 1);
         for (Layer& y : a.layers) {
             const int gb = y.gate * a.bottleneck;
-            if (a.fused) {  // conv [out][in/groups][k], bias, mixin [out][1] → rows [W_0 … W_{K−1} | W_mix]
+            if (a.fused && y.mix_apart) {  // conv rows [W_0 … W_{K−1} | 0], the mixin on its own
+                const int kc = y.kernel * a.channels;
+                r.p = nn::detail::read_conv_rows(r.p, y.conv_w.data(), kc + 1, gb, a.channels, y.kernel, y.g_in);
+                r.vec(y.conv_b);
+                r.conv(y.mix_w, gb, a.cond, 1, y.g_mix);
+            } else if (a.fused) {  // conv [out][in/groups][k], bias, mixin [out][1] → rows [W_0 … W_{K−1} | W_mix]
                 r.p = nn::detail::pack_layer_conv(r.p, gb, a.channels, y.kernel, y.g_in, y.conv_w.data(), y.conv_b.data());
             } else {
                 r.conv(y.conv_w, gb, a.channels, y.kernel, y.g_in);
@@ -512,6 +523,7 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
     const int padded = nb * lanes;
     auto rowp = [](float* base, int r) { return base + static_cast<std::size_t>(r) * static_cast<std::size_t>(ld_); };
     auto crow = [](const float* base, int r) { return base + static_cast<std::size_t>(r) * static_cast<std::size_t>(ld_); };
+    auto sz = [](int v) { return static_cast<std::size_t>(v); };
     // y[r] (op)= x[r] over rows
     auto add_rows = [&](float* y, const float* x, int rows) {
         for (int r = 0; r < rows; ++r)
@@ -594,8 +606,35 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
             float* z = z_.data();
             for (std::size_t l = 0; l < a.layers.size(); ++l) {
                 Layer& y = a.layers[l];
-                y.fused.conv(y.conv_w.data(), y.conv_b.data(), {y.history.rings(), y.history.span(), y.history.position()}, x, z,
+                // conv_pre: the conv (and the delay line) read a modulated copy of x in xp_, laid out as xf_
+                float* cx = x;
+                if (film_slot(y, nn::FilmSlot::conv_pre).active) {
+                    cx = xp_.data() + (x - xf_.data());
+                    for (int r = 0; r < C; ++r) std::copy(x + sz(r) * xld, x + sz(r) * xld + padded, rowp(xin_.data(), r));
+                    film(film_slot(y, nn::FilmSlot::conv_pre), xin_.data(), a.cond);
+                    for (int r = 0; r < C; ++r) std::copy(crow(xin_.data(), r), crow(xin_.data(), r) + padded, cx + sz(r) * xld);
+                    std::copy(cond, cond + padded, cx + sz(C) * xld);
+                }
+                y.fused.conv(y.conv_w.data(), y.conv_b.data(), {y.history.rings(), y.history.span(), y.history.position()}, cx, z,
                              skip, y.dilation * rate_int_, n, fill, y.prim);
+                if (y.mix_apart) {  // the generic path's mixin steps (the fused conv summed a zero mixin column)
+                    const int gb = y.gate * C;
+                    if (film_slot(y, nn::FilmSlot::conv_post).active) film(film_slot(y, nn::FilmSlot::conv_post), z, a.cond);
+                    const float* cu = cond;
+                    if (film_slot(y, nn::FilmSlot::input_mixin_pre).active) {
+                        copy_rows(cmod_.data(), cond, a.cond);
+                        film(film_slot(y, nn::FilmSlot::input_mixin_pre), cmod_.data(), a.cond);
+                        cu = cmod_.data();
+                    }
+                    if (film_slot(y, nn::FilmSlot::input_mixin_post).active) {
+                        fill_rows<V>(nullptr, gb, m_.data(), ld_, nb);
+                        dense_accumulate<V>(y.mix_w.data(), a.cond, gb, a.cond, cu, ld_, m_.data(), ld_, nb);
+                        film(film_slot(y, nn::FilmSlot::input_mixin_post), m_.data(), a.cond);
+                        add_rows(z, m_.data(), gb);
+                    } else {
+                        dense_accumulate<V>(y.mix_w.data(), a.cond, gb, a.cond, cu, ld_, z, ld_, nb);
+                    }
+                }
                 float* o = z;
                 if (!y.fused.activates) {  // the steps of the generic path below, in its order
                     if (film_slot(y, nn::FilmSlot::activation_pre).active) film(film_slot(y, nn::FilmSlot::activation_pre), z, a.cond);
@@ -844,7 +883,7 @@ inline std::size_t WaveNet::memory_bytes() const noexcept {
     }
     for (std::size_t j = 0; j < post_w_.size(); ++j) total += vb(post_w_[j]) + vb(post_b_[j]);
     for (const auto* b : {&in_, &cond_, &xa_, &xb_, &xin_, &cols_, &z_, &m_, &out_, &h1_, &r1_, &skip_[0], &skip_[1], &film_,
-                          &cmod_, &post_[0], &post_[1], &io_, &res_, &xf_})
+                          &cmod_, &post_[0], &post_[1], &io_, &res_, &xf_, &xp_})
         total += b->bytes();
     if (condition_) total += condition_->memory_bytes();
     return total;
