@@ -583,6 +583,26 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
         }
     };
 
+    // z (gb rows: the conv, bias included) += the input mixin, with the conv_post FiLM before it and the
+    // input-mixin FiLMs on its input or output
+    auto add_mixin = [&](const Layer& y, float* z, int gb, int cond_rows) {
+        if (y.films[static_cast<int>(nn::FilmSlot::conv_post)].active) film(y.films[static_cast<int>(nn::FilmSlot::conv_post)], z, cond_rows);
+        const float* cu = cond;
+        if (y.films[static_cast<int>(nn::FilmSlot::input_mixin_pre)].active) {
+            copy_rows(cmod_.data(), cond, cond_rows);
+            film(y.films[static_cast<int>(nn::FilmSlot::input_mixin_pre)], cmod_.data(), cond_rows);
+            cu = cmod_.data();
+        }
+        if (y.films[static_cast<int>(nn::FilmSlot::input_mixin_post)].active) {
+            fill_rows<V>(nullptr, gb, m_.data(), ld_, nb);
+            dense_accumulate<V>(y.mix_w.data(), cond_rows, gb, cond_rows, cu, ld_, m_.data(), ld_, nb);
+            film(y.films[static_cast<int>(nn::FilmSlot::input_mixin_post)], m_.data(), cond_rows);
+            add_rows(z, m_.data(), gb);
+        } else {
+            dense_accumulate<V>(y.mix_w.data(), cond_rows, gb, cond_rows, cu, ld_, z, ld_, nb);
+        }
+    };
+
     const float* layer_in = in;
     int in_rows = in_channels_;
     int hb = 0;
@@ -617,24 +637,8 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
                 }
                 y.fused.conv(y.conv_w.data(), y.conv_b.data(), {y.history.rings(), y.history.span(), y.history.position()}, cx, z,
                              skip, y.dilation * rate_int_, n, fill, y.prim);
-                if (y.mix_apart) {  // the generic path's mixin steps (the fused conv summed a zero mixin column)
-                    const int gb = y.gate * C;
-                    if (film_slot(y, nn::FilmSlot::conv_post).active) film(film_slot(y, nn::FilmSlot::conv_post), z, a.cond);
-                    const float* cu = cond;
-                    if (film_slot(y, nn::FilmSlot::input_mixin_pre).active) {
-                        copy_rows(cmod_.data(), cond, a.cond);
-                        film(film_slot(y, nn::FilmSlot::input_mixin_pre), cmod_.data(), a.cond);
-                        cu = cmod_.data();
-                    }
-                    if (film_slot(y, nn::FilmSlot::input_mixin_post).active) {
-                        fill_rows<V>(nullptr, gb, m_.data(), ld_, nb);
-                        dense_accumulate<V>(y.mix_w.data(), a.cond, gb, a.cond, cu, ld_, m_.data(), ld_, nb);
-                        film(film_slot(y, nn::FilmSlot::input_mixin_post), m_.data(), a.cond);
-                        add_rows(z, m_.data(), gb);
-                    } else {
-                        dense_accumulate<V>(y.mix_w.data(), a.cond, gb, a.cond, cu, ld_, z, ld_, nb);
-                    }
-                }
+                // the generic path's mixin steps (the fused conv summed a zero mixin column)
+                if (y.mix_apart) add_mixin(y, z, y.gate * C, a.cond);
                 float* o = z;
                 if (!y.fused.activates) {  // the steps of the generic path below, in its order
                     if (film_slot(y, nn::FilmSlot::activation_pre).active) film(film_slot(y, nn::FilmSlot::activation_pre), z, a.cond);
@@ -701,21 +705,7 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
                         dense_accumulate<V>(y.conv_w.data() + k * a.channels, kc, gb, C, rowp(cols_.data(), k * a.channels), ld_, z,
                                             ld_, nb);
                 }
-                if (film_slot(y, nn::FilmSlot::conv_post).active) film(film_slot(y, nn::FilmSlot::conv_post), z, a.cond);
-                const float* cu = cond;
-                if (film_slot(y, nn::FilmSlot::input_mixin_pre).active) {
-                    copy_rows(cmod_.data(), cond, a.cond);
-                    film(film_slot(y, nn::FilmSlot::input_mixin_pre), cmod_.data(), a.cond);
-                    cu = cmod_.data();
-                }
-                if (film_slot(y, nn::FilmSlot::input_mixin_post).active) {
-                    fill_rows<V>(nullptr, gb, m_.data(), ld_, nb);
-                    dense_accumulate<V>(y.mix_w.data(), a.cond, gb, a.cond, cu, ld_, m_.data(), ld_, nb);
-                    film(film_slot(y, nn::FilmSlot::input_mixin_post), m_.data(), a.cond);
-                    add_rows(z, m_.data(), gb);
-                } else {
-                    dense_accumulate<V>(y.mix_w.data(), a.cond, gb, a.cond, cu, ld_, z, ld_, nb);
-                }
+                add_mixin(y, z, gb, a.cond);
                 if (film_slot(y, nn::FilmSlot::activation_pre).active) film(film_slot(y, nn::FilmSlot::activation_pre), z, a.cond);
                 float* o = z;
                 if (y.gating == nn::GatingMode::none) {
