@@ -138,6 +138,27 @@ void require_same_output(Built& f, Built& g, int rate, unsigned seed) {
     for (std::size_t i = 0; i < yf.size(); ++i) REQUIRE(yf[i] == yg[i]);
 }
 
+// The shape built with `base` options and with the same options but fused_layers = false, in every math
+// tier at rate factors 1 and 2: bitwise equal output (require_same_output); `fused` says whether the first
+// must have taken the fused path (its memory differs) or stayed generic (the same memory).
+void require_fused_equals_generic(const nn::WaveNetConfig& shape, nn::Options base, bool fused, unsigned seed) {
+    for (math::Accuracy math : {math::Accuracy::exact, math::Accuracy::fast, math::Accuracy::nam})
+        for (int rate : {1, 2}) {
+            CAPTURE(static_cast<int>(math));
+            CAPTURE(rate);
+            nn::Options opt = base;
+            opt.math = math;
+            opt.max_rate_factor = 2;
+            nn::Options generic = opt;
+            generic.fused_layers = false;
+            Built f = build(shape, seed, opt);
+            Built g = build(shape, seed, generic);
+            if (fused) CHECK(f.model->memory_bytes() != g.model->memory_bytes());
+            else CHECK(f.model->memory_bytes() == g.model->memory_bytes());
+            require_same_output(f, g, rate, seed + 10);
+        }
+}
+
 }  // namespace
 
 TEST_CASE("runtime WaveNet: two plain arrays match the naive double reference") {
@@ -240,20 +261,7 @@ TEST_CASE("runtime WaveNet: fused gated and blended layers equal the generic pat
     for (std::size_t s = 0; s < shapes.size(); ++s) {
         CAPTURE(s);
         CHECK(check_against_naive(shapes[s], 40 + static_cast<unsigned>(s)) <= 1e-5);
-        for (math::Accuracy math : {math::Accuracy::exact, math::Accuracy::fast, math::Accuracy::nam})
-            for (int rate : {1, 2}) {
-                CAPTURE(static_cast<int>(math));
-                CAPTURE(rate);
-                nn::Options opt;
-                opt.math = math;
-                opt.max_rate_factor = 2;
-                nn::Options generic = opt;
-                generic.fused_layers = false;
-                Built f = build(shapes[s], 50 + static_cast<unsigned>(s), opt);
-                Built g = build(shapes[s], 50 + static_cast<unsigned>(s), generic);
-                CHECK(f.model->memory_bytes() != g.model->memory_bytes());  // the fused path was taken
-                require_same_output(f, g, rate, 60 + static_cast<unsigned>(s));
-            }
+        require_fused_equals_generic(shapes[s], {}, true, 50 + static_cast<unsigned>(s));
     }
 }
 
@@ -324,21 +332,7 @@ TEST_CASE("runtime WaveNet: fused convs under groups, head1x1 and the FiLMs afte
         naive::Options naive_trainer;
         naive_trainer.core_film_quirk = false;
         CHECK(check_against_naive(shapes[s], 70 + static_cast<unsigned>(s), naive_trainer, trainer_film) <= 1e-6);
-        for (math::Accuracy math : {math::Accuracy::exact, math::Accuracy::fast, math::Accuracy::nam})
-            for (int rate : {1, 2}) {
-                CAPTURE(static_cast<int>(math));
-                CAPTURE(rate);
-                nn::Options opt = trainer_film;
-                opt.math = math;
-                opt.max_rate_factor = 2;
-                nn::Options generic = opt;
-                generic.fused_layers = false;
-                Built f = build(shapes[s], 80 + static_cast<unsigned>(s), opt);
-                Built g = build(shapes[s], 80 + static_cast<unsigned>(s), generic);
-                if (s < 5) CHECK(f.model->memory_bytes() != g.model->memory_bytes());  // the fused path was taken
-                else CHECK(f.model->memory_bytes() == g.model->memory_bytes());
-                require_same_output(f, g, rate, 90 + static_cast<unsigned>(s));
-            }
+        require_fused_equals_generic(shapes[s], trainer_film, s < 5, 80 + static_cast<unsigned>(s));  // shape 5 stays generic
     }
 }
 

@@ -261,7 +261,7 @@ struct WaveNet::Layer {
     Film films[nn::film_slot_count];
     bool l1_post_film = false;  // whether the layer1x1_post FiLM is applied in this layer
     nn::History history;
-    detail::FusedKernels fused;  // set in fused arrays: conv_w then holds [W_0 … W_{K−1} | W_mix] rows, mix_w is empty
+    detail::FusedKernels fused;  // set in fused arrays: conv_w then holds [W_0 … W_{K−1} | W_mix] rows (mix_w empty, unless mix_apart)
     // fused arrays: a conv_post or input-mixin FiLM separates the two sums: the fused conv's mixin column
     // is zero and the mixin (mix_w) is added after it, as on the generic path
     bool mix_apart = false;
@@ -602,6 +602,38 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
             dense_accumulate<V>(y.mix_w.data(), cond_rows, gb, cond_rows, cu, ld_, z, ld_, nb);
         }
     };
+    // The layer's output rows o (B of them) from its conv z: the activation_pre FiLM, the activation or the
+    // gate/blend, the activation_post FiLM; o is added to skip, through head1x1 and its FiLM when the array
+    // has one. Returns o (z itself, or out_ for a gated layer).
+    auto activate_into_skip = [&](Layer& y, const Array& a, float* z, int B, float* skip) -> float* {
+        if (film_slot(y, nn::FilmSlot::activation_pre).active) film(film_slot(y, nn::FilmSlot::activation_pre), z, a.cond);
+        float* o = z;
+        if (y.gating == nn::GatingMode::none) {
+            for (int r = 0; r < B; ++r) nn::detail::apply_row(y.prim, rowp(z, r), padded, r);
+        } else {
+            o = out_.data();
+            gate_rows(y, z, o, B, a.bottleneck);
+        }
+        if (film_slot(y, nn::FilmSlot::activation_post).active) film(film_slot(y, nn::FilmSlot::activation_post), o, a.cond);
+        if (a.head1x1) {
+            fill_rows<V>(y.h1_b.data(), a.skip, h1_.data(), ld_, nb);
+            dense_accumulate<V>(y.h1_w.data(), a.bottleneck, a.skip, B, o, ld_, h1_.data(), ld_, nb);
+            if (film_slot(y, nn::FilmSlot::head1x1_post).active) film(film_slot(y, nn::FilmSlot::head1x1_post), h1_.data(), a.cond);
+            add_rows(skip, h1_.data(), a.skip);
+        } else {
+            add_rows(skip, o, B);
+        }
+        return o;
+    };
+    // The C rows the layer adds to x: b₁ + W₁ · o (B columns) with the layer1x1_post FiLM when it applies,
+    // or o itself when the array has no layer1x1.
+    auto residual_rows = [&](Layer& y, const Array& a, const float* o, int C, int B) -> const float* {
+        if (!a.layer1x1) return o;
+        fill_rows<V>(y.l1_b.data(), C, r1_.data(), ld_, nb);
+        dense_accumulate<V>(y.l1_w.data(), a.bottleneck, C, B, o, ld_, r1_.data(), ld_, nb);
+        if (y.l1_post_film) film(film_slot(y, nn::FilmSlot::layer1x1_post), r1_.data(), a.cond);
+        return r1_.data();
+    };
 
     const float* layer_in = in;
     int in_rows = in_channels_;
@@ -639,37 +671,14 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
                              skip, y.dilation * rate_int_, n, fill, y.prim);
                 // the generic path's mixin steps (the fused conv summed a zero mixin column)
                 if (y.mix_apart) add_mixin(y, z, y.gate * C, a.cond);
-                float* o = z;
-                if (!y.fused.activates) {  // the steps of the generic path below, in its order
-                    if (film_slot(y, nn::FilmSlot::activation_pre).active) film(film_slot(y, nn::FilmSlot::activation_pre), z, a.cond);
-                    if (y.gating != nn::GatingMode::none) {
-                        o = out_.data();
-                        gate_rows(y, z, o, C, C);
-                    } else {
-                        for (int r = 0; r < C; ++r) nn::detail::apply_row(y.prim, rowp(z, r), padded, r);
-                    }
-                    if (film_slot(y, nn::FilmSlot::activation_post).active) film(film_slot(y, nn::FilmSlot::activation_post), o, a.cond);
-                    if (a.head1x1) {
-                        fill_rows<V>(y.h1_b.data(), a.skip, h1_.data(), ld_, nb);
-                        dense_accumulate<V>(y.h1_w.data(), C, a.skip, C, o, ld_, h1_.data(), ld_, nb);
-                        if (film_slot(y, nn::FilmSlot::head1x1_post).active) film(film_slot(y, nn::FilmSlot::head1x1_post), h1_.data(), a.cond);
-                        add_rows(skip, h1_.data(), a.skip);
-                    } else {
-                        add_rows(skip, o, C);
-                    }
-                }
+                // a plain fused conv activated z and added it to skip in registers; otherwise the generic steps
+                float* o = y.fused.activates ? z : activate_into_skip(y, a, z, C, skip);
                 // x += the layer's output, in place (rows ldx apart)
-                const float* r1 = o;
                 if (a.layer1x1 && !y.l1_post_film) {
                     y.fused.residual(y.l1_w.data(), y.l1_b.data(), o, x, nb);
                     continue;
                 }
-                if (a.layer1x1) {
-                    fill_rows<V>(y.l1_b.data(), C, r1_.data(), ld_, nb);
-                    dense_accumulate<V>(y.l1_w.data(), C, C, C, o, ld_, r1_.data(), ld_, nb);
-                    film(film_slot(y, nn::FilmSlot::layer1x1_post), r1_.data(), a.cond);
-                    r1 = r1_.data();
-                }
+                const float* r1 = residual_rows(y, a, o, C, C);
                 for (int r = 0; r < C; ++r)
                     for (int b = 0; b < nb; ++b) {
                         float* px = x + static_cast<std::size_t>(r) * static_cast<std::size_t>(ldx) + b * lanes;
@@ -706,31 +715,8 @@ inline void WaveNet::process_chunk(const float* in, int ld, int n, float* out, b
                                             ld_, nb);
                 }
                 add_mixin(y, z, gb, a.cond);
-                if (film_slot(y, nn::FilmSlot::activation_pre).active) film(film_slot(y, nn::FilmSlot::activation_pre), z, a.cond);
-                float* o = z;
-                if (y.gating == nn::GatingMode::none) {
-                    for (int r = 0; r < B; ++r) nn::detail::apply_row(y.prim, rowp(z, r), padded, r);
-                } else {
-                    o = out_.data();
-                    gate_rows(y, z, o, B, a.bottleneck);
-                }
-                if (film_slot(y, nn::FilmSlot::activation_post).active) film(film_slot(y, nn::FilmSlot::activation_post), o, a.cond);
-                if (a.head1x1) {
-                    fill_rows<V>(y.h1_b.data(), a.skip, h1_.data(), ld_, nb);
-                    dense_accumulate<V>(y.h1_w.data(), a.bottleneck, a.skip, B, o, ld_, h1_.data(), ld_, nb);
-                    if (film_slot(y, nn::FilmSlot::head1x1_post).active) film(film_slot(y, nn::FilmSlot::head1x1_post), h1_.data(), a.cond);
-                    add_rows(skip, h1_.data(), a.skip);
-                } else {
-                    add_rows(skip, o, B);
-                }
-                if (a.layer1x1) {
-                    fill_rows<V>(y.l1_b.data(), C, r1_.data(), ld_, nb);
-                    dense_accumulate<V>(y.l1_w.data(), a.bottleneck, C, B, o, ld_, r1_.data(), ld_, nb);
-                    if (y.l1_post_film) film(film_slot(y, nn::FilmSlot::layer1x1_post), r1_.data(), a.cond);
-                    sum_rows(xn, x, r1_.data(), C);
-                } else {
-                    sum_rows(xn, x, o, C);
-                }
+                const float* o = activate_into_skip(y, a, z, B, skip);
+                sum_rows(xn, x, residual_rows(y, a, o, C, B), C);
                 std::swap(x, xn);
             }
         }
