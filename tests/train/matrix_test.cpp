@@ -1,4 +1,4 @@
-// Tests for include/nofold/train/detail/matrix.hpp: the three products against long-double loops for
+// Tests for include/nofold/train/detail/matrix.hpp: the three products (and column_sum) against long-double loops for
 // every small shape around the tile sizes (rows, columns and frames below, at and above a tile, n = 0
 // included), with shifted, overlapping column pointers as a dilated convolution uses them.
 // Tolerance: the sum's own rounding, |error| ≤ 4·ε·(terms)·Σ|term| (double: ε = 2^−53; float: 2^−24).
@@ -14,6 +14,7 @@
 namespace {
 
 using ld = long double;
+using nofold::train::detail::column_sum;
 using nofold::train::detail::multiply_add;
 using nofold::train::detail::multiply_add_outer;
 using nofold::train::detail::multiply_add_wt;
@@ -149,7 +150,44 @@ void check_all_shapes() {
             }
 }
 
+// column_sum: y[r] += Σ_c w[c·ldw + r] · v[c], for y lengths around the 4-vector and 1-vector blocks of
+// every lane count (AVX-512 float: 16 lanes, 64-row blocks), with a gap after each column of w
+template <class T>
+void check_column_sum() {
+    std::mt19937 rng(11);
+    for (int rows : {0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 40, 63, 64, 65, 100, 160})
+        for (int cols : {0, 1, 2, 5, 41}) {
+            CAPTURE(rows);
+            CAPTURE(cols);
+            const int ldw = rows + 3;
+            const std::vector<T> w = noise<T>(static_cast<std::size_t>(cols * ldw + 1), rng);
+            const std::vector<T> v = noise<T>(static_cast<std::size_t>(cols + 1), rng);
+            std::vector<T> y = noise<T>(static_cast<std::size_t>(rows + 2), rng);  // two guard elements
+            const std::vector<T> y0 = y;
+            column_sum<T>(w.data(), ldw, rows, cols, v.data(), y.data());
+            for (int r = 0; r < rows + 2; ++r) {
+                const std::size_t i = static_cast<std::size_t>(r);
+                if (r >= rows) {
+                    REQUIRE(y[i] == y0[i]);
+                    continue;
+                }
+                ld s = y0[i], m = std::fabs(static_cast<ld>(y0[i]));
+                for (int c = 0; c < cols; ++c) {
+                    const ld p = static_cast<ld>(w[static_cast<std::size_t>(c * ldw + r)]) * v[static_cast<std::size_t>(c)];
+                    s += p;
+                    m += std::fabs(p);
+                }
+                REQUIRE(std::fabs(static_cast<double>(y[i] - s)) <= bound<T>(cols, static_cast<double>(m)));
+            }
+        }
+}
+
 }  // namespace
+
+TEST_CASE("train column_sum: float and double, every length around the vector blocks, against long double") {
+    check_column_sum<float>();
+    check_column_sum<double>();
+}
 
 TEST_CASE("train matrix products: double, every shape around the tiles, against long double") { check_all_shapes<double>(); }
 

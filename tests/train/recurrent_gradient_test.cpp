@@ -23,10 +23,9 @@ namespace train = nofold::train;
 namespace {
 
 // max |g − fd| / max |fd| of L = Σ r·y over the second frame (carried) or the first (after reset).
-double gradient_error(train::Cell cell, int hidden, int layers, bool skip, bool carried, unsigned seed) {
+double gradient_error(train::Cell cell, int hidden, int layers, bool skip, bool carried, unsigned seed, int n = 40) {
     train::RecurrentGradient<double> base(cell, 1, hidden, layers, skip);
     std::vector<double> p = nofold::test::uniform_values(base.parameter_count(), seed, 0.5);
-    const int n = 40;
     const std::vector<double> x0 = nofold::test::uniform_values(n, seed + 1, 1.0), x1 = nofold::test::uniform_values(n, seed + 2, 1.0);
     const std::vector<double> r = nofold::test::uniform_values(n, seed + 3, 1.0);
     std::vector<double> y(n);
@@ -99,6 +98,10 @@ TEST_CASE("recurrent gradient: central finite differences in double (after reset
         CHECK(gradient_error(train::Cell::gru, 8, 1, false, carried, 41) <= 1e-5);
         CHECK(gradient_error(train::Cell::lstm, 5, 2, true, carried, 42) <= 1e-5);  // GuitarML skip
         CHECK(gradient_error(train::Cell::gru, 4, 2, true, carried, 43) <= 1e-5);
+        // odd sizes and frame length: every vector tile of the step products and of the frame-long weight
+        // products, and their scalar tails
+        CHECK(gradient_error(train::Cell::lstm, 11, 2, false, carried, 44, 45) <= 1e-5);
+        CHECK(gradient_error(train::Cell::gru, 13, 1, true, carried, 45, 45) <= 1e-5);
     }
 }
 

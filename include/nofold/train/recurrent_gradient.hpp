@@ -18,7 +18,7 @@
 // Parameters are the flat weights nn::LstmModel / nn::GruModel take (.nam LSTM order: per layer
 // W (4H × (I + H), rows [W_ih | W_hh]), b (4H), h0, c0; GRU: per layer W_ih, W_hh, b_ih, b_hh; then
 // W_out, b_out), so a trained vector loads into the inference engine as it is.
-// Template parameter: T (float or double). Units: samples. Allocates: forward, when n grows.
+// Template parameter: T (float or double). Units: samples. Allocates: forward and backward, when n grows.
 // Reference: docs/model-formats.md §3 (LSTM) and §7 (GuitarML), docs/training.md §3.
 #pragma once
 
@@ -31,6 +31,7 @@
 #include "../math/block.hpp"
 #include "../math/sigmoid.hpp"
 #include "../math/tanh.hpp"
+#include "detail/matrix.hpp"
 
 namespace nofold::train {
 
@@ -76,7 +77,15 @@ private:
     std::vector<T> h_seq_, c_seq_;  // n × layers × H
     std::vector<T> tc_seq_;         // LSTM: n × layers × H: tanh(c)
     std::vector<T> wt_;             // the weights of every layer transposed ([I + H][G·H]) for the forward products
-    std::vector<T> dh_, dc_, da_, dx_;
+    std::vector<T> u_;              // a step's [x; h] (forward); a GRU step's hidden-part gradient (backward)
+    std::vector<T> dh_, dc_, da_;
+    // backward: rows that run along time, for the weight gradients' products over the whole frame
+    std::vector<T> xt_;             // inputs × n: the frame's input
+    std::vector<T> ht_;             // layers × H × (n + 1): h of every unit, the state before the frame first
+    std::vector<T> dat_;            // layers × G·H × n: the gates' pre-activation gradients
+    std::vector<T> dhnt_;           // GRU: layers × H × n: the gradient of W_hn h + b_hn
+    std::vector<T> ones_;           // n ones (bias gradients as a product with a column of ones)
+    std::vector<const T*> columns_;
 };
 
 // =================================================================================================
@@ -174,14 +183,16 @@ void RecurrentGradient<T>::forward(const T* p, const T* x, int n, T* y) {
     const std::size_t step_h = static_cast<std::size_t>(L * H), step_g = static_cast<std::size_t>(L * G * H);
     transpose_weights(p);
     x_.assign(x, x + static_cast<std::size_t>(n) * static_cast<std::size_t>(inputs_));
-    act_.assign(static_cast<std::size_t>(n) * step_g, T(0));
-    h_seq_.assign(static_cast<std::size_t>(n) * step_h, T(0));
-    c_seq_.assign(cell_ == Cell::lstm ? h_seq_.size() : 0, T(0));
-    tc_seq_.assign(cell_ == Cell::lstm ? h_seq_.size() : 0, T(0));
-    hn_.assign(cell_ == Cell::gru ? h_seq_.size() : 0, T(0));
+    // every element below is written before it is read
+    act_.resize(static_cast<std::size_t>(n) * step_g);
+    h_seq_.resize(static_cast<std::size_t>(n) * step_h);
+    c_seq_.resize(cell_ == Cell::lstm ? h_seq_.size() : 0);
+    tc_seq_.resize(cell_ == Cell::lstm ? h_seq_.size() : 0);
+    hn_.resize(cell_ == Cell::gru ? h_seq_.size() : 0);
     // the hidden part of a GRU's gates goes to its own vector (the n gate needs it apart)
-    dx_.assign(static_cast<std::size_t>(std::max({inputs_, H, GH})), T(0));
-    T* sh = dx_.data();
+    da_.resize(static_cast<std::size_t>(GH));
+    u_.resize(static_cast<std::size_t>(std::max(inputs_, H) + GH));
+    T* sh = da_.data();
     for (int t = 0; t < n; ++t) {
         const T* wt = wt_.data();
         for (int l = 0; l < L; ++l) {
@@ -192,18 +203,12 @@ void RecurrentGradient<T>::forward(const T* p, const T* x, int n, T* y) {
             T* hs = h_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
             T* a = act_.data() + static_cast<std::size_t>(t) * step_g + static_cast<std::size_t>(l * G * H);
             // a = b (+ b_h for a GRU's hidden part in sh) + Σ_j column j · [x; h]_j
-            auto add_columns = [GH](T* dst, const T* cols, const T* v, int count) {
-                for (int j = 0; j < count; ++j) {
-                    const T vj = v[j];
-                    const T* c = cols + static_cast<std::size_t>(j * GH);
-                    for (int r = 0; r < GH; ++r) dst[r] += c[r] * vj;
-                }
-            };
             if (cell_ == Cell::lstm) {
                 const T* b = p + o + static_cast<std::size_t>(GH * (I + H));
                 std::copy(b, b + GH, a);
-                add_columns(a, wt, in, I);
-                add_columns(a, wt + static_cast<std::size_t>(I * GH), hp, H);
+                std::copy(in, in + I, u_.data());
+                std::copy(hp, hp + H, u_.data() + I);
+                detail::column_sum(wt, GH, GH, I + H, u_.data(), a);
                 sigmoid_in_place(a, 2 * H);  // i, f
                 tanh_in_place(a + 2 * H, H);  // g
                 sigmoid_in_place(a + 3 * H, H);  // o
@@ -220,8 +225,8 @@ void RecurrentGradient<T>::forward(const T* p, const T* x, int n, T* y) {
                 T* hn = hn_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
                 std::copy(bi, bi + GH, a);
                 std::copy(bh, bh + GH, sh);
-                add_columns(a, wt, in, I);
-                add_columns(sh, wt + static_cast<std::size_t>(I * GH), hp, H);
+                detail::column_sum(wt, GH, GH, I, in, a);
+                detail::column_sum(wt + static_cast<std::size_t>(I * GH), GH, GH, H, hp, sh);
                 for (int r = 0; r < 2 * H; ++r) a[r] += sh[r];
                 sigmoid_in_place(a, 2 * H);  // r, z
                 std::copy(sh + 2 * H, sh + 3 * H, hn);
@@ -238,33 +243,45 @@ void RecurrentGradient<T>::forward(const T* p, const T* x, int n, T* y) {
     }
 }
 
+// The step loop runs backwards through time and carries only what depends on the next step: dL/dh and
+// dL/dc, each built as Wᵀ · (the gates' gradients). The weight and bias gradients, sums over the frame
+// of outer products, are left to the end: the gates' gradients are kept as rows along time, and each
+// layer's weight gradient is one register-tiled product over the whole frame (detail::multiply_add_outer)
+// instead of a rank-one update of the whole matrix at every step.
 template <class T>
 void RecurrentGradient<T>::backward(const T* p, const T* dy, T* g) {
-    const int H = h_, G = gates(), L = layers_, n = n_;
+    const int H = h_, G = gates(), L = layers_, n = n_, GH = G * H;
     const std::size_t step_h = static_cast<std::size_t>(L * H), step_g = static_cast<std::size_t>(L * G * H);
+    const std::size_t N = static_cast<std::size_t>(n), N1 = N + 1;
+    // the input and every unit's h as rows along time (h row: the state before the frame, then h_0 … h_{n−1})
+    xt_.resize(static_cast<std::size_t>(inputs_) * N);
+    for (std::size_t t = 0; t < N; ++t)
+        for (int j = 0; j < inputs_; ++j) xt_[static_cast<std::size_t>(j) * N + t] = x_[t * static_cast<std::size_t>(inputs_) + static_cast<std::size_t>(j)];
+    ht_.resize(step_h * N1);
+    for (std::size_t u = 0; u < step_h; ++u) ht_[u * N1] = h0_[u];
+    for (std::size_t t = 0; t < N; ++t)
+        for (std::size_t u = 0; u < step_h; ++u) ht_[u * N1 + 1 + t] = h_seq_[t * step_h + u];
+    dat_.resize(step_g * N);
+    dhnt_.resize(cell_ == Cell::gru ? step_h * N : 0);
+    if (ones_.size() < N) ones_.assign(N, T(1));
     dh_.assign(step_h, T(0));  // dL/dh of every layer at the step being processed (recurrent part)
     dc_.assign(step_h, T(0));
-    da_.assign(static_cast<std::size_t>(G * H), T(0));
-    dx_.assign(static_cast<std::size_t>(std::max(inputs_, H)), T(0));
+    da_.assign(static_cast<std::size_t>(GH), T(0));
+    u_.resize(static_cast<std::size_t>(std::max(inputs_, H) + GH));
     for (int t = n - 1; t >= 0; --t) {
-        // output layer
-        const T* top = h_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>((L - 1) * H);
-        g[out_ + static_cast<std::size_t>(H)] += dy[t];
-        for (int j = 0; j < H; ++j) {
-            g[out_ + static_cast<std::size_t>(j)] += dy[t] * top[j];
-            dh_[static_cast<std::size_t>((L - 1) * H + j)] += p[out_ + static_cast<std::size_t>(j)] * dy[t];
-        }
+        const std::size_t ts = static_cast<std::size_t>(t);
+        for (int j = 0; j < H; ++j) dh_[static_cast<std::size_t>((L - 1) * H + j)] += p[out_ + static_cast<std::size_t>(j)] * dy[t];
         for (int l = L - 1; l >= 0; --l) {
             const std::size_t o = offset_[static_cast<std::size_t>(l)];
             const int I = in_of(l);
-            const T* in = l == 0 ? x_.data() + static_cast<std::size_t>(t * inputs_) : h_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>((l - 1) * H);
-            const T* hp = t == 0 ? h0_.data() + l * H : h_seq_.data() + static_cast<std::size_t>(t - 1) * step_h + static_cast<std::size_t>(l * H);
-            const T* a = act_.data() + static_cast<std::size_t>(t) * step_g + static_cast<std::size_t>(l * G * H);
+            const T* hp = t == 0 ? h0_.data() + l * H : h_seq_.data() + (ts - 1) * step_h + static_cast<std::size_t>(l * H);
+            const T* a = act_.data() + ts * step_g + static_cast<std::size_t>(l * G * H);
             T* dh = dh_.data() + l * H;
-            std::fill(dx_.begin(), dx_.end(), T(0));
+            T* below = l > 0 ? dh_.data() + (l - 1) * H : nullptr;  // the input of layer l at step t is h of layer l − 1
+            T* dat = dat_.data() + static_cast<std::size_t>(l * GH) * N + ts;
             if (cell_ == Cell::lstm) {
-                const T* tcs = tc_seq_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
-                const T* cp = t == 0 ? c0_.data() + l * H : c_seq_.data() + static_cast<std::size_t>(t - 1) * step_h + static_cast<std::size_t>(l * H);
+                const T* tcs = tc_seq_.data() + ts * step_h + static_cast<std::size_t>(l * H);
+                const T* cp = t == 0 ? c0_.data() + l * H : c_seq_.data() + (ts - 1) * step_h + static_cast<std::size_t>(l * H);
                 T* dc = dc_.data() + l * H;
                 for (int j = 0; j < H; ++j) {
                     const T i = a[j], f = a[H + j], gg = a[2 * H + j], og = a[3 * H + j];
@@ -276,23 +293,11 @@ void RecurrentGradient<T>::backward(const T* p, const T* dy, T* g) {
                     da_[static_cast<std::size_t>(3 * H + j)] = dh[j] * tc * og * (T(1) - og);
                     dc[j] = dcj * f;  // to the previous step
                 }
-                const T* W = p + o;
-                T* gW = g + o;
-                std::fill(dh, dh + H, T(0));  // rebuilt below as dL/dh_{t−1}
-                for (int r = 0; r < 4 * H; ++r) {
-                    const T d = da_[static_cast<std::size_t>(r)];
-                    const T* row = W + r * (I + H);
-                    T* grow = gW + r * (I + H);
-                    for (int j = 0; j < I; ++j) {
-                        grow[j] += d * in[j];
-                        dx_[static_cast<std::size_t>(j)] += row[j] * d;
-                    }
-                    for (int j = 0; j < H; ++j) {
-                        grow[I + j] += d * hp[j];
-                        dh[j] += row[I + j] * d;
-                    }
-                    gW[4 * H * (I + H) + r] += d;
-                }
+                for (int r = 0; r < GH; ++r) dat[static_cast<std::size_t>(r) * N] = da_[static_cast<std::size_t>(r)];
+                const T* W = p + o;  // rows [W_ih | W_hh], I + H wide
+                std::fill(dh, dh + H, T(0));  // rebuilt as dL/dh_{t−1}
+                detail::column_sum(W + I, I + H, H, GH, da_.data(), dh);
+                if (below) detail::column_sum(W, I + H, I, GH, da_.data(), below);
                 if (t == 0 && from_reset_) {
                     T* gs = g + o + static_cast<std::size_t>(4 * H * (I + H) + 4 * H);
                     for (int j = 0; j < H; ++j) {
@@ -303,42 +308,59 @@ void RecurrentGradient<T>::backward(const T* p, const T* dy, T* g) {
             } else {
                 const T* Wi = p + o;
                 const T* Wh = Wi + 3 * H * I;
-                T* gWi = g + o;
-                T* gWh = gWi + 3 * H * I;
-                T* gbi = gWh + 3 * H * H;
-                T* gbh = gbi + 3 * H;
-                const T* hn = hn_.data() + static_cast<std::size_t>(t) * step_h + static_cast<std::size_t>(l * H);
-                // da_: [r, z, n] pre-activation gradients of the input part; dhn in dc_'s layer slot
-                T* dhn = dc_.data() + l * H;
+                const T* hn = hn_.data() + ts * step_h + static_cast<std::size_t>(l * H);
+                // da_: [r, z, n] pre-activation gradients of the input part; u_: those of the hidden part,
+                // whose n rows go through r ⊙ (W_hn h + b_hn)
+                T* dhh = u_.data();
                 for (int j = 0; j < H; ++j) {
                     const T r = a[j], z = a[H + j], nn = a[2 * H + j];
                     const T dn = dh[j] * (T(1) - z) * (T(1) - nn * nn);
                     da_[static_cast<std::size_t>(2 * H + j)] = dn;
-                    dhn[j] = dn * r;
+                    dhh[2 * H + j] = dn * r;
                     da_[static_cast<std::size_t>(j)] = dn * hn[j] * r * (T(1) - r);
                     da_[static_cast<std::size_t>(H + j)] = dh[j] * (hp[j] - nn) * z * (T(1) - z);
                     dh[j] *= z;  // the direct path h' = … + z ⊙ h
                 }
-                for (int r = 0; r < 3 * H; ++r) {
-                    const T d = da_[static_cast<std::size_t>(r)];
-                    const T dhh = r < 2 * H ? d : dhn[r - 2 * H];  // hidden part: r, z share the sum; n goes through r ⊙ hn
-                    for (int j = 0; j < I; ++j) {
-                        gWi[r * I + j] += d * in[j];
-                        dx_[static_cast<std::size_t>(j)] += Wi[r * I + j] * d;
-                    }
-                    for (int j = 0; j < H; ++j) {
-                        gWh[r * H + j] += dhh * hp[j];
-                        dh[j] += Wh[r * H + j] * dhh;
-                    }
-                    gbi[r] += d;
-                    gbh[r] += dhh;
-                }
+                std::copy(da_.data(), da_.data() + 2 * H, dhh);
+                for (int r = 0; r < GH; ++r) dat[static_cast<std::size_t>(r) * N] = da_[static_cast<std::size_t>(r)];
+                T* dhnt = dhnt_.data() + static_cast<std::size_t>(l * H) * N + ts;
+                for (int j = 0; j < H; ++j) dhnt[static_cast<std::size_t>(j) * N] = dhh[2 * H + j];
+                detail::column_sum(Wh, H, H, GH, dhh, dh);
+                if (below) detail::column_sum(Wi, I, I, GH, da_.data(), below);
             }
-            // the input of layer l at step t is h of layer l − 1 at step t
-            if (l > 0)
-                for (int j = 0; j < H; ++j) dh_[static_cast<std::size_t>((l - 1) * H + j)] += dx_[static_cast<std::size_t>(j)];
         }
     }
+    // the weight and bias gradients: products over the whole frame
+    const T* ones = ones_.data();
+    auto row_of_h = [&](int l, int j) { return ht_.data() + static_cast<std::size_t>(l * H + j) * N1; };
+    for (int l = 0; l < L; ++l) {
+        const std::size_t o = offset_[static_cast<std::size_t>(l)];
+        const int I = in_of(l);
+        // columns: the layer's input at t (x, or h of the layer below), then its own h at t − 1
+        columns_.resize(static_cast<std::size_t>(I + H));
+        for (int j = 0; j < I; ++j) columns_[static_cast<std::size_t>(j)] = l == 0 ? xt_.data() + static_cast<std::size_t>(j) * N : row_of_h(l - 1, j) + 1;
+        for (int j = 0; j < H; ++j) columns_[static_cast<std::size_t>(I + j)] = row_of_h(l, j);
+        const T* dat = dat_.data() + static_cast<std::size_t>(l * GH) * N;
+        T* gW = g + o;
+        T* gb = gW + static_cast<std::size_t>(GH * (I + H));
+        if (cell_ == Cell::lstm) {
+            detail::multiply_add_outer(dat, N, GH, columns_.data(), I + H, gW, I + H, n);
+            detail::multiply_add_outer(dat, N, GH, &ones, 1, gb, 1, n);
+        } else {
+            const T* dhnt = dhnt_.data() + static_cast<std::size_t>(l * H) * N;
+            T* gWh = gW + static_cast<std::size_t>(GH * I);
+            detail::multiply_add_outer(dat, N, GH, columns_.data(), I, gW, I, n);
+            detail::multiply_add_outer(dat, N, 2 * H, columns_.data() + I, H, gWh, H, n);
+            detail::multiply_add_outer(dhnt, N, H, columns_.data() + I, H, gWh + 2 * H * H, H, n);
+            detail::multiply_add_outer(dat, N, GH, &ones, 1, gb, 1, n);             // b_ih
+            detail::multiply_add_outer(dat, N, 2 * H, &ones, 1, gb + GH, 1, n);     // b_hh: r, z
+            detail::multiply_add_outer(dhnt, N, H, &ones, 1, gb + GH + 2 * H, 1, n);  // b_hn
+        }
+    }
+    columns_.resize(static_cast<std::size_t>(H));
+    for (int j = 0; j < H; ++j) columns_[static_cast<std::size_t>(j)] = row_of_h(L - 1, j) + 1;
+    detail::multiply_add_outer(dy, N, 1, columns_.data(), H, g + out_, H, n);
+    detail::multiply_add_outer(dy, N, 1, &ones, 1, g + out_ + H, 1, n);
 }
 
 }  // namespace nofold::train

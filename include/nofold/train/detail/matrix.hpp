@@ -6,6 +6,11 @@
 //                                                                  _columns: weights by column pointer)
 //     multiply_add_outer       g[r][c] += Σ_t a_r[t] · x_c[t]         backward to the weights (dA · Xᵀ)
 //
+// and the matrix–vector product a recurrent cell's step is made of, forward and backward:
+//
+//     column_sum               y[r]    += Σ_c w[c][r] · v[c]           a gate vector from the transposed
+//                                                                    weights; Wᵀ · d from the weights
+//
 // The inputs x_c and outputs d_c are given as one pointer per column, so a dilated convolution needs no
 // gathered copy: column j·K + k of a conv is the input row j shifted by its tap offset (a pointer offset
 // into a row with enough zero padding before it). Columns of multiply_add_wt may overlap (the taps of
@@ -283,6 +288,42 @@ void multiply_add_outer(const T* a, std::size_t lda, int rows, const T* const* x
     for (int t0 = 0; t0 < n; t0 += chunk) {
         const int m = n - t0 < chunk ? n - t0 : chunk;
         multiply_add_outer_chunk(a + t0, lda, rows, x, static_cast<std::size_t>(t0), cols, g, ldg, m);
+    }
+}
+
+/// y[r] += Σ_{c < cols} w[c·ldw + r] · v[c], r < rows: the columns of w (each `rows` long, ldw apart)
+/// scaled and summed. With w = a row-major matrix's rows (rows → columns here), this is y += wᵀ · v.
+/// Blocks of four vectors of y stay in registers over every column, so each weight is loaded once and
+/// y once per block.
+template <class T>
+void column_sum(const T* w, int ldw, int rows, int cols, const T* v, T* y) noexcept {
+    using V = math::batch_t<T>;
+    constexpr int L = simd::lanes<V>;
+    constexpr int RB = 4;
+    int r = 0;
+    for (; r + RB * L <= rows; r += RB * L) {
+        V acc[RB];
+        NOFOLD_UNROLL(4)
+        for (int i = 0; i < RB; ++i) acc[i] = simd::load<V>(y + r + i * L);
+        for (int c = 0; c < cols; ++c) {
+            const V vc = simd::broadcast<V>(v[c]);
+            const T* wc = w + static_cast<std::size_t>(c) * static_cast<std::size_t>(ldw) + r;
+            NOFOLD_UNROLL(4)
+            for (int i = 0; i < RB; ++i) acc[i] = simd::fma(simd::load<V>(wc + i * L), vc, acc[i]);
+        }
+        NOFOLD_UNROLL(4)
+        for (int i = 0; i < RB; ++i) simd::store(y + r + i * L, acc[i]);
+    }
+    for (; r + L <= rows; r += L) {
+        V acc = simd::load<V>(y + r);
+        for (int c = 0; c < cols; ++c)
+            acc = simd::fma(simd::load<V>(w + static_cast<std::size_t>(c) * static_cast<std::size_t>(ldw) + r), simd::broadcast<V>(v[c]), acc);
+        simd::store(y + r, acc);
+    }
+    for (; r < rows; ++r) {
+        T s = y[r];
+        for (int c = 0; c < cols; ++c) s = simd::fma(w[static_cast<std::size_t>(c) * static_cast<std::size_t>(ldw) + r], v[c], s);
+        y[r] = s;
     }
 }
 
