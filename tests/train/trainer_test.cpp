@@ -148,19 +148,49 @@ TEST_CASE("trainer: the loss falls and the best validation is kept") {
 }
 
 TEST_CASE("trainer: bit-identical parameters for 1, 2 and 3 threads and any kept_forwards (feed-forward)") {
+    // the whole batch's forwards, then the loss, then the backwards (item_by_item off)
     std::vector<double> p1, p2, p3, all, one;
-    run_wavenet(settings(1), &p1);  // 5 items, 4 forwards kept: the first item's forward is recomputed
-    run_wavenet(settings(2), &p2);
-    run_wavenet(settings(3), &p3);
+    train::TrainerSettings s = settings(1);
+    s.item_by_item = false;
+    run_wavenet(s, &p1);  // 5 items, 4 forwards kept: the first item's forward is recomputed
+    s.threads = 2;
+    run_wavenet(s, &p2);
+    s.threads = 3;
+    run_wavenet(s, &p3);
     CHECK(p1 == p2);
     CHECK(p1 == p3);
-    train::TrainerSettings s = settings(1);
+    s.threads = 1;
     s.kept_forwards = 0;  // every forward kept
     run_wavenet(s, &all);
     s.kept_forwards = 1;  // every forward but the last recomputed
     run_wavenet(s, &one);
     CHECK(p1 == all);
     CHECK(p1 == one);
+}
+
+TEST_CASE("trainer: item by item (ESR alone) gives the batch-at-once parameters bit for bit, on any thread count") {
+    for (train::PreEmphasis f : {train::PreEmphasis::none, train::PreEmphasis::high_pass, train::PreEmphasis::low_pass}) {
+        CAPTURE(static_cast<int>(f));
+        train::TrainerSettings s = settings(1);
+        s.loss.pre_emphasis = f;
+        s.item_by_item = false;
+        std::vector<double> batch, item1, item2, item3;
+        const train::TrainerResult rb = run_wavenet(s, &batch);
+        s.item_by_item = true;
+        const train::TrainerResult r1 = run_wavenet(s, &item1);
+        s.threads = 2;
+        run_wavenet(s, &item2);
+        s.threads = 3;
+        run_wavenet(s, &item3);
+        REQUIRE(batch.size() == item1.size());
+        CHECK(batch == item1);
+        CHECK(item1 == item2);
+        CHECK(item1 == item3);
+        // the loss values: the error summed per item, then over items, so within rounding
+        REQUIRE(rb.history.size() == r1.history.size());
+        for (std::size_t e = 0; e < rb.history.size(); ++e)
+            CHECK(std::abs(rb.history[e].train_loss - r1.history[e].train_loss) <= 1e-12 * rb.history[e].train_loss);
+    }
 }
 
 TEST_CASE("trainer: carried state (GRU, truncated BPTT) is bit-identical across thread counts and learns") {
@@ -228,8 +258,10 @@ TEST_CASE("trainer: stop flag, checkpoint and resume end bit-identical to an uni
 }
 
 TEST_CASE("trainer: a batch allocates nothing after the first") {
-    for (int threads : {1, 2}) {
-        const train::TrainerSettings s = settings(threads);
+    for (int threads : {1, 2})
+    for (bool by_item : {true, false}) {
+        train::TrainerSettings s = settings(threads);
+        s.item_by_item = by_item;
         const std::size_t count = make_wavenet()->parameter_count();
         train::Trainer<WaveNet> trainer(s, make_wavenet, initial(count, 3));
         trainer.set_batch_source([&](const train::BatchRequest& r, double* in, double* t) { fill(s, r, in, t); });

@@ -10,7 +10,8 @@
 //   - StateMode::carried (LSTM/GRU, truncated BPTT): reset, warm-up forward over input[0, warmup)
 //     with its output discarded, then frame after frame from the carried state, the graph cut at
 //     each frame start but the state values kept (the model's reset()/carry()).
-// The loss is evaluated on the whole batch at once (TrainingLoss's ESR is pooled over the batch).
+// The loss is evaluated on the whole batch at once (TrainingLoss's ESR is pooled over the batch), or,
+// when it is the ESR alone on a feed-forward model, item by item (TrainerSettings::item_by_item).
 //
 // Template parameters: G, the gradient model — anything with parameter_count(), forward(params, x,
 // n, y) and backward(params, dy, grad) (train::WaveNetGradient, train::RecurrentGradient, the
@@ -23,7 +24,8 @@
 // depend on the seed and settings only — bit-identical for any thread count, and after resume.
 // Threads: `threads` − 1 workers are started by the constructor and live as long as the trainer;
 // the calling thread is participant 0. Item i runs on participant i mod threads. Memory (StateMode::none):
-// threads × min(kept_forwards, items per thread) models' activations (see kept_forwards).
+// threads × min(kept_forwards, items per thread) models' activations (see kept_forwards; item by item,
+// one per thread).
 // Allocates: the constructor, run()'s bookkeeping, checkpoints. A batch (train_batch()) allocates
 // nothing after the first one at a given shape (the models' buffers grow once), provided the batch
 // source does not.
@@ -77,6 +79,11 @@ struct TrainerSettings {
     /// items than this recomputes the forward pass of the others before their backward pass (the same
     /// values: results do not depend on it). 0: keep them all.
     std::size_t kept_forwards = 4;
+    /// StateMode::none with a loss that separates over items (ESR alone, TrainingLoss::separates_over_items):
+    /// run each item's forward pass, loss gradient and backward pass back to back, while its activations
+    /// are still in cache, with one model per thread. The parameters are the same bit for bit as with
+    /// false (the batch's loss value may differ in its last bits).
+    bool item_by_item = true;
     std::uint64_t seed = 0;
     StateMode state = StateMode::none;
     bool validate_initial = true;       ///< validate the initial parameters too (epoch 0)
@@ -177,10 +184,12 @@ public:
     std::uint64_t skipped_steps() const noexcept { return skipped_; }
 
 private:
-    enum class Phase { fill, warm, forward, backward, quit };
+    enum class Phase { fill, warm, forward, backward, items, quit };
     struct Participant {
         std::vector<T> y, dy;     // warmup + frame: StateMode::none's full-window output and its gradient
         std::vector<std::size_t> held;  // StateMode::none: whose forward each of its models holds
+        std::unique_ptr<PreEmphasisFilter<T>> filter;  // item by item: this thread's copy of the loss's filter
+        std::vector<T> scratch;                         // item by item: TrainingLoss::item's
     };
 
     void start_workers();
@@ -188,6 +197,7 @@ private:
     void worker(int index) noexcept;
     void work(int participant, Phase phase) noexcept;
     void forward_item(int participant, std::size_t item) noexcept;
+    void backward_item(int participant, std::size_t item) noexcept;
     // StateMode::none: participant p's k-th item (item p + k·threads) uses its model k mod kept_
     std::size_t slot(std::size_t item) const noexcept { return item / static_cast<std::size_t>(settings_.threads) % kept_; }
     G& model_for(int participant, std::size_t item) noexcept {
@@ -204,6 +214,8 @@ private:
     std::vector<std::unique_ptr<G>> models_;
     std::size_t count_ = 0, in_len_ = 0, out_len_ = 0;
     std::size_t kept_ = 1;  // StateMode::none: models per participant
+    bool by_item_ = false;  // TrainerSettings::item_by_item applies
+    std::vector<double> item_error_;  // by_item_: each item's error energy (TrainingLoss::item)
     std::vector<T> params_;
     Adam<T, double> adam_;
     TrainingLoss<T> loss_;
@@ -282,6 +294,8 @@ Trainer<G, T>::Trainer(const TrainerSettings& s, const Factory& factory, std::ve
     settings_.threads = participants;
     const std::size_t per_thread = (s.items + static_cast<std::size_t>(participants) - 1) / static_cast<std::size_t>(participants);
     kept_ = s.kept_forwards == 0 ? per_thread : std::min(s.kept_forwards, per_thread);
+    by_item_ = s.state == StateMode::none && s.item_by_item && loss_.separates_over_items();
+    if (by_item_) kept_ = 1;
     const std::size_t model_count = s.state == StateMode::carried ? s.items : static_cast<std::size_t>(participants) * kept_;
     for (std::size_t i = 0; i < model_count; ++i) {
         models_.push_back(factory());
@@ -320,7 +334,12 @@ Trainer<G, T>::Trainer(const TrainerSettings& s, const Factory& factory, std::ve
             p.dy.assign(s.warmup + s.frame_length, T(0));
             p.held.assign(kept_, static_cast<std::size_t>(-1));
         }
+        if (by_item_) {
+            p.filter = std::make_unique<PreEmphasisFilter<T>>(s.loss.pre_emphasis, s.loss.sample_rate_hz, s.frame_length);
+            p.scratch.assign(2 * s.frame_length, T(0));
+        }
     }
+    if (by_item_) item_error_.assign(s.items, 0.0);
     start_workers();
 }
 
@@ -436,27 +455,39 @@ void Trainer<G, T>::work(int participant, Phase phase) noexcept {
             // Own items in reverse, so the last kept_ forwarded need no second forward.
             std::size_t mine = 0;
             for (std::size_t i = first; i < s.items; i += P) ++mine;
-            for (std::size_t k = mine; k-- > 0;) {
-                const std::size_t i = first + k * P;
-                T* g = grads_.data() + i * count_;
-                std::fill(g, g + count_, T(0));
-                const T* dp = dpred_.data() + i * s.frame_length;
-                G& m = model_for(participant, i);
-                if (s.state == StateMode::carried) {
-                    m.backward(params_.data(), dp, g);
-                    if constexpr (detail::has_carry<G>::value) m.carry();
-                } else {
-                    Participant& p = part_[first];
-                    if (p.held[slot(i)] != i) forward_item(participant, i);
-                    std::fill(p.dy.begin(), p.dy.begin() + static_cast<std::ptrdiff_t>(s.warmup), T(0));
-                    std::copy(dp, dp + s.frame_length, p.dy.begin() + static_cast<std::ptrdiff_t>(s.warmup));
-                    m.backward(params_.data(), p.dy.data(), g);
-                }
-            }
+            for (std::size_t k = mine; k-- > 0;) backward_item(participant, first + k * P);
             break;
         }
+        case Phase::items:
+            for (std::size_t i = first; i < s.items; i += P) {
+                forward_item(participant, i);
+                Participant& p = part_[first];
+                item_error_[i] = loss_.item(i, pred_.data() + i * s.frame_length, dpred_.data() + i * s.frame_length, *p.filter,
+                                            p.scratch.data());
+                backward_item(participant, i);
+            }
+            break;
         case Phase::quit:
             break;
+    }
+}
+
+template <class G, class T>
+void Trainer<G, T>::backward_item(int participant, std::size_t i) noexcept {
+    const TrainerSettings& s = settings_;
+    T* g = grads_.data() + i * count_;
+    std::fill(g, g + count_, T(0));
+    const T* dp = dpred_.data() + i * s.frame_length;
+    G& m = model_for(participant, i);
+    if (s.state == StateMode::carried) {
+        m.backward(params_.data(), dp, g);
+        if constexpr (detail::has_carry<G>::value) m.carry();
+    } else {
+        Participant& p = part_[static_cast<std::size_t>(participant)];
+        if (p.held[slot(i)] != i) forward_item(participant, i);
+        std::fill(p.dy.begin(), p.dy.begin() + static_cast<std::ptrdiff_t>(s.warmup), T(0));
+        std::copy(dp, dp + s.frame_length, p.dy.begin() + static_cast<std::ptrdiff_t>(s.warmup));
+        m.backward(params_.data(), p.dy.data(), g);
     }
 }
 
@@ -472,7 +503,6 @@ double Trainer<G, T>::train_batch(std::uint64_t epoch, std::uint64_t batch) {
     double total = 0.0;
     for (std::size_t k = 0; k < s.frames_per_batch; ++k) {
         cur_frame_ = k;
-        run_phase(Phase::forward);
         const T* target = target_.data();
         if (s.frames_per_batch > 1) {  // frame k's targets next to each other, as the loss wants them
             for (std::size_t i = 0; i < s.items; ++i)
@@ -480,8 +510,18 @@ double Trainer<G, T>::train_batch(std::uint64_t epoch, std::uint64_t batch) {
                           target_.data() + i * out_len_ + (k + 1) * s.frame_length, frame_target_.data() + i * s.frame_length);
             target = frame_target_.data();
         }
-        const LossTerms terms = loss_.evaluate(pred_.data(), target, dpred_.data());
-        run_phase(Phase::backward);
+        LossTerms terms;
+        if (by_item_) {
+            loss_.begin_items(target);
+            run_phase(Phase::items);
+            double error = 0.0;
+            for (double e : item_error_) error += e;  // in item order, for any thread count
+            terms = loss_.end_items(error);
+        } else {
+            run_phase(Phase::forward);
+            terms = loss_.evaluate(pred_.data(), target, dpred_.data());
+            run_phase(Phase::backward);
+        }
         std::fill(sum_.begin(), sum_.end(), T(0));
         for (std::size_t i = 0; i < s.items; ++i) {
             const T* g = grads_.data() + i * count_;

@@ -1,7 +1,9 @@
 // nofold::train::TrainingLoss — pre-emphasis, then a weighted sum of ESR, NMR, DC and STFT terms.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -57,6 +59,22 @@ public:
     /// Writes dL/dp (items * frame_length values) unless `gradient` is null.
     LossTerms evaluate(const T* prediction, const T* target, T* gradient) noexcept;
 
+    // Item by item. When the loss is the ESR alone, item i's gradient needs only item i and the batch's
+    // (pre-emphasised) target energy, so a trainer can run each item's forward pass, loss gradient and
+    // backward pass back to back while its activations are still in cache. The gradients are the
+    // ones evaluate() writes, bit for bit; the loss value may differ in its last bits (the error is
+    // summed per item, then over items).
+    /// True when item-by-item evaluation applies (the ESR's weight alone is non-zero).
+    bool separates_over_items() const noexcept;
+    /// Pre-emphasises the batch's targets and sums their energy. Call before item().
+    void begin_items(const T* target) noexcept;
+    /// Item i's pre-emphasised error energy; writes dL/dp of its frame (frame_length values) into
+    /// `gradient`. Thread-safe across items: `filter` (a PreEmphasisFilter made with this loss's
+    /// settings and frame length) and `scratch` (2 · frame_length values) are the caller's, per thread.
+    double item(std::size_t i, const T* prediction, T* gradient, PreEmphasisFilter<T>& filter, T* scratch) const noexcept;
+    /// The batch's loss from the sum of item()'s returns (added in item order).
+    LossTerms end_items(double error_sum) const noexcept;
+
 private:
     void add_term(double weight, T* gradient) noexcept;
 
@@ -66,6 +84,7 @@ private:
     std::unique_ptr<NmrLoss<T>> nmr_;
     std::unique_ptr<StftLoss<T>> stft_;
     std::vector<T> p_, t_, term_gradient_, total_gradient_;
+    double target_energy_ = 0.0;  // begin_items()
 };
 
 // =============================================================================================
@@ -127,6 +146,58 @@ LossTerms TrainingLoss<T>::evaluate(const T* prediction, const T* target, T* gra
     if (w.nmr != 0.0) terms.total += w.nmr * terms.nmr;
     if (w.stft != 0.0) terms.total += w.stft * terms.stft;
     if (gradient != nullptr) filter_.adjoint(total_gradient_.data(), gradient, items_);
+    return terms;
+}
+
+template <class T>
+bool TrainingLoss<T>::separates_over_items() const noexcept {
+    const LossWeights& w = settings_.weights;
+    return w.esr != 0.0 && w.dc == 0.0 && w.nmr == 0.0 && w.stft == 0.0;
+}
+
+template <class T>
+void TrainingLoss<T>::begin_items(const T* target) noexcept {
+    using A = detail::accumulator_t<T>;
+    filter_.apply(target, t_.data(), items_);
+    A energy = 0;  // esr_loss's sum, in its order
+    for (const T& v : t_) energy += A(v) * A(v);
+    target_energy_ = static_cast<double>(energy);
+}
+
+template <class T>
+double TrainingLoss<T>::item(std::size_t i, const T* prediction, T* gradient, PreEmphasisFilter<T>& filter, T* scratch) const noexcept {
+    using A = detail::accumulator_t<T>;
+    const std::size_t n = frame_length_;
+    T* fp = scratch;
+    T* fg = scratch + n;
+    const T* ft = t_.data() + i * n;
+    filter.apply(prediction, fp, 1);
+    A error = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const A d = A(fp[k]) - A(ft[k]);
+        error += d * d;
+    }
+    const A energy = static_cast<A>(target_energy_);
+    if (!(energy > A(0))) {
+        std::fill(gradient, gradient + n, T(0));
+        return static_cast<double>(error);
+    }
+    // evaluate()'s arithmetic: esr_loss's element, then add_term's weighting (onto zero), then F^T
+    const A scale = A(2) / energy;
+    const auto w = static_cast<T>(settings_.weights.esr);
+    for (std::size_t k = 0; k < n; ++k) fg[k] = T(0) + w * static_cast<T>(scale * (A(fp[k]) - A(ft[k])));
+    filter.adjoint(fg, gradient, 1);
+    return static_cast<double>(error);
+}
+
+template <class T>
+LossTerms TrainingLoss<T>::end_items(double error_sum) const noexcept {
+    using A = detail::accumulator_t<T>;
+    LossTerms terms;
+    const A energy = static_cast<A>(target_energy_), error = static_cast<A>(error_sum);
+    terms.esr = energy > A(0) ? static_cast<double>(static_cast<T>(error / energy))
+                              : (error == A(0) ? 0.0 : static_cast<double>(std::numeric_limits<T>::infinity()));
+    terms.total = settings_.weights.esr * terms.esr;
     return terms;
 }
 
