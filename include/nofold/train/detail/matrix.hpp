@@ -293,36 +293,42 @@ void multiply_add_outer(const T* a, std::size_t lda, int rows, const T* const* x
 
 /// y[r] += Σ_{c < cols} w[c·ldw + r] · v[c], r < rows: the columns of w (each `rows` long, ldw apart)
 /// scaled and summed. With w = a row-major matrix's rows (rows → columns here), this is y += wᵀ · v.
-/// Blocks of four vectors of y stay in registers over every column, so each weight is loaded once and
-/// y once per block.
+/// Blocks of eight vectors of y stay in registers over every column, so each weight is loaded once and
+/// y once per block: eight independent chains of FMAs. The vectors left over (fewer than eight) each
+/// split the columns into four chains, summed at the end, so that a short y with many columns (a small
+/// recurrent cell's Wᵀ·d) is not one chain of dependent FMAs.
 template <class T>
 void column_sum(const T* w, int ldw, int rows, int cols, const T* v, T* y) noexcept {
     using V = math::batch_t<T>;
     constexpr int L = simd::lanes<V>;
-    constexpr int RB = 4;
+    constexpr int RB = 8;
+    const auto column = [w, ldw](int c) { return w + static_cast<std::size_t>(c) * static_cast<std::size_t>(ldw); };
     int r = 0;
     for (; r + RB * L <= rows; r += RB * L) {
         V acc[RB];
-        NOFOLD_UNROLL(4)
+        NOFOLD_UNROLL(8)
         for (int i = 0; i < RB; ++i) acc[i] = simd::load<V>(y + r + i * L);
         for (int c = 0; c < cols; ++c) {
             const V vc = simd::broadcast<V>(v[c]);
-            const T* wc = w + static_cast<std::size_t>(c) * static_cast<std::size_t>(ldw) + r;
-            NOFOLD_UNROLL(4)
+            const T* wc = column(c) + r;
+            NOFOLD_UNROLL(8)
             for (int i = 0; i < RB; ++i) acc[i] = simd::fma(simd::load<V>(wc + i * L), vc, acc[i]);
         }
-        NOFOLD_UNROLL(4)
+        NOFOLD_UNROLL(8)
         for (int i = 0; i < RB; ++i) simd::store(y + r + i * L, acc[i]);
     }
     for (; r + L <= rows; r += L) {
-        V acc = simd::load<V>(y + r);
-        for (int c = 0; c < cols; ++c)
-            acc = simd::fma(simd::load<V>(w + static_cast<std::size_t>(c) * static_cast<std::size_t>(ldw) + r), simd::broadcast<V>(v[c]), acc);
-        simd::store(y + r, acc);
+        V acc[4] = {simd::load<V>(y + r), simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0))};
+        int c = 0;
+        for (; c + 4 <= cols; c += 4)
+            NOFOLD_UNROLL(4)
+            for (int k = 0; k < 4; ++k) acc[k] = simd::fma(simd::load<V>(column(c + k) + r), simd::broadcast<V>(v[c + k]), acc[k]);
+        for (; c < cols; ++c) acc[0] = simd::fma(simd::load<V>(column(c) + r), simd::broadcast<V>(v[c]), acc[0]);
+        simd::store(y + r, (acc[0] + acc[1]) + (acc[2] + acc[3]));
     }
     for (; r < rows; ++r) {
         T s = y[r];
-        for (int c = 0; c < cols; ++c) s = simd::fma(w[static_cast<std::size_t>(c) * static_cast<std::size_t>(ldw) + r], v[c], s);
+        for (int c = 0; c < cols; ++c) s = simd::fma(column(c)[r], v[c], s);
         y[r] = s;
     }
 }
