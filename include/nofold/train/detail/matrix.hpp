@@ -37,57 +37,69 @@ namespace nofold::train::detail {
 /// takes passes four times as long.
 inline constexpr int time_chunk = 192;
 
-/// The chunk [t0, t0 + n) of multiply_add (x[c] read from t0 on; y points at frame t0).
+/// Rows [r, r + RB) of multiply_add_chunk over its whole time tiles [0, whole): RB × 3 vectors of y in
+/// registers over every column.
+template <int RB, class T>
+void multiply_add_rows(const T* w, int ldw, int r, int cols, const T* const* x, std::size_t t0, T* y, std::size_t ldy,
+                       int whole, const T* set, const T* base) noexcept {
+    using V = math::batch_t<T>;
+    constexpr int L = simd::lanes<V>;
+    constexpr int TB = 3;
+    for (int t = 0; t < whole; t += L * TB) {
+        V acc[RB][TB];
+        NOFOLD_UNROLL(4)
+        for (int i = 0; i < RB; ++i)
+            NOFOLD_UNROLL(3)
+            for (int b = 0; b < TB; ++b) {
+                const std::size_t at = static_cast<std::size_t>(r + i) * ldy + static_cast<std::size_t>(t + b * L);
+                if (base)
+                    acc[i][b] = simd::load<V>(base + at) + simd::broadcast<V>(set[r + i]);
+                else
+                    acc[i][b] = set ? simd::broadcast<V>(set[r + i]) : simd::load<V>(y + at);
+            }
+        for (int c = 0; c < cols; ++c) {
+            V xv[TB];
+            NOFOLD_UNROLL(3)
+            for (int b = 0; b < TB; ++b) xv[b] = simd::load<V>(x[c] + t0 + static_cast<std::size_t>(t + b * L));
+            NOFOLD_UNROLL(4)
+            for (int i = 0; i < RB; ++i) {
+                const V wv = simd::broadcast<V>(w[(r + i) * ldw + c]);
+                NOFOLD_UNROLL(3)
+                for (int b = 0; b < TB; ++b) acc[i][b] = simd::fma(wv, xv[b], acc[i][b]);
+            }
+        }
+        NOFOLD_UNROLL(4)
+        for (int i = 0; i < RB; ++i)
+            NOFOLD_UNROLL(3)
+            for (int b = 0; b < TB; ++b) simd::store(y + static_cast<std::size_t>(r + i) * ldy + static_cast<std::size_t>(t + b * L), acc[i][b]);
+    }
+}
+
+/// The chunk [t0, t0 + n) of multiply_add (x[c] read from t0 on; y points at frame t0): rows four at a
+/// time, then two, then one (small arrays, 2 or 3 channels, stay vectorised over time).
 template <class T>
 void multiply_add_chunk(const T* w, int ldw, int rows, int cols, const T* const* x, std::size_t t0, T* y, std::size_t ldy,
                         int n, const T* set, const T* base) noexcept {
-    using V = math::batch_t<T>;
-    constexpr int L = simd::lanes<V>;
-    constexpr int RB = 4, TB = 3;
-    const int whole = n / (L * TB) * (L * TB);
+    constexpr int L = simd::lanes<math::batch_t<T>>;
+    const int whole = n / (L * 3) * (L * 3);
     int r = 0;
-    for (; r + RB <= rows; r += RB) {
-        for (int t = 0; t < whole; t += L * TB) {
-            V acc[RB][TB];
-            NOFOLD_UNROLL(4)
-            for (int i = 0; i < RB; ++i)
-                NOFOLD_UNROLL(3)
-                for (int b = 0; b < TB; ++b) {
-                    const std::size_t at = static_cast<std::size_t>(r + i) * ldy + t + b * L;
-                    if (base)
-                        acc[i][b] = simd::load<V>(base + at) + simd::broadcast<V>(set[r + i]);
-                    else
-                        acc[i][b] = set ? simd::broadcast<V>(set[r + i]) : simd::load<V>(y + at);
-                }
-            for (int c = 0; c < cols; ++c) {
-                V xv[TB];
-                NOFOLD_UNROLL(3)
-                for (int b = 0; b < TB; ++b) xv[b] = simd::load<V>(x[c] + t0 + t + b * L);
-                NOFOLD_UNROLL(4)
-                for (int i = 0; i < RB; ++i) {
-                    const V wv = simd::broadcast<V>(w[(r + i) * ldw + c]);
-                    NOFOLD_UNROLL(3)
-                    for (int b = 0; b < TB; ++b) acc[i][b] = simd::fma(wv, xv[b], acc[i][b]);
-                }
-            }
-            NOFOLD_UNROLL(4)
-            for (int i = 0; i < RB; ++i)
-                NOFOLD_UNROLL(3)
-                for (int b = 0; b < TB; ++b) simd::store(y + static_cast<std::size_t>(r + i) * ldy + t + b * L, acc[i][b]);
-        }
+    for (; r + 4 <= rows; r += 4) multiply_add_rows<4>(w, ldw, r, cols, x, t0, y, ldy, whole, set, base);
+    if (r + 2 <= rows) {
+        multiply_add_rows<2>(w, ldw, r, cols, x, t0, y, ldy, whole, set, base);
+        r += 2;
     }
-    // the rows left over, and the frames after the last whole tile, one lane at a time
+    if (r < rows) multiply_add_rows<1>(w, ldw, r, cols, x, t0, y, ldy, whole, set, base);
+    // the frames after the last whole tile, one lane at a time
     for (int i = 0; i < rows; ++i) {
         T* yr = y + static_cast<std::size_t>(i) * ldy;
-        const int from = i < r ? whole : 0;
         if (base)
-            for (int t = from; t < n; ++t) yr[t] = base[static_cast<std::size_t>(i) * ldy + static_cast<std::size_t>(t)] + set[i];
+            for (int t = whole; t < n; ++t) yr[t] = base[static_cast<std::size_t>(i) * ldy + static_cast<std::size_t>(t)] + set[i];
         else if (set)
-            for (int t = from; t < n; ++t) yr[t] = set[i];
+            for (int t = whole; t < n; ++t) yr[t] = set[i];
         for (int c = 0; c < cols; ++c) {
             const T wc = w[i * ldw + c];
             const T* xc = x[c] + t0;
-            for (int t = from; t < n; ++t) yr[t] = simd::fma(wc, xc[t], yr[t]);
+            for (int t = whole; t < n; ++t) yr[t] = simd::fma(wc, xc[t], yr[t]);
         }
     }
 }
