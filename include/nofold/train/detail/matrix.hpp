@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 
 #include "../../config.hpp"
 #include "../../math/block.hpp"
@@ -230,67 +231,78 @@ void multiply_add_wt(const T* w, int ldw, int rows, int cols, const T* a, std::s
 }
 
 /// The chunk [t0, t0 + n) of multiply_add_outer (a points at frame t0; x[c] read from t0 on).
+/// g[(r + i)·ldg + c + j] += Σ_{t < n} a_{r+i}[t] · x_{c+j}[t] for an RB × CB tile: RB × CB sums in
+/// registers over the whole vectors of time, then across lanes, plus the frames after them.
+template <int RB, int CB, class T>
+void multiply_add_outer_tile(const T* a, std::size_t lda, int r, const T* const* x, std::size_t t0, int c, T* g, int ldg,
+                             int n) noexcept {
+    using V = math::batch_t<T>;
+    constexpr int L = simd::lanes<V>;
+    const int whole = n / L * L;
+    V acc[RB][CB];
+    NOFOLD_UNROLL(4)
+    for (int i = 0; i < RB; ++i)
+        NOFOLD_UNROLL(3)
+        for (int j = 0; j < CB; ++j) acc[i][j] = simd::broadcast<V>(T(0));
+    const T* ar[RB];
+    for (int i = 0; i < RB; ++i) ar[i] = a + static_cast<std::size_t>(r + i) * lda;
+    const T* xc[CB];
+    for (int j = 0; j < CB; ++j) xc[j] = x[c + j] + t0;
+    for (int t = 0; t < whole; t += L) {
+        V xv[CB];
+        NOFOLD_UNROLL(3)
+        for (int j = 0; j < CB; ++j) xv[j] = simd::load<V>(xc[j] + t);
+        NOFOLD_UNROLL(4)
+        for (int i = 0; i < RB; ++i) {
+            const V av = simd::load<V>(ar[i] + t);
+            NOFOLD_UNROLL(3)
+            for (int j = 0; j < CB; ++j) acc[i][j] = simd::fma(av, xv[j], acc[i][j]);
+        }
+    }
+    for (int i = 0; i < RB; ++i)
+        for (int j = 0; j < CB; ++j) {
+            T s = 0;
+            for (int t = whole; t < n; ++t) s = simd::fma(ar[i][t], xc[j][t], s);
+            g[(r + i) * ldg + c + j] += simd::reduce_add(acc[i][j]) + s;
+        }
+}
+
+/// The chunk [t0, t0 + n) of multiply_add_outer (a points at frame t0; x[c] read from t0 on): tiles of
+/// 4, 2 or 1 rows × 3 columns; the columns left over (fewer than 3) one sum at a time, with four
+/// independent chains over time.
 template <class T>
 void multiply_add_outer_chunk(const T* a, std::size_t lda, int rows, const T* const* x, std::size_t t0, int cols, T* g,
                               int ldg, int n) noexcept {
     using V = math::batch_t<T>;
     constexpr int L = simd::lanes<V>;
-    constexpr int RB = 4, CB = 3;
+    constexpr int CB = 3;
     const int whole = n / L * L;
-    auto tail = [&](int r, int c) {
-        const T* ar = a + static_cast<std::size_t>(r) * lda;
-        T s = 0;
-        for (int t = whole; t < n; ++t) s = simd::fma(ar[t], x[c][t0 + t], s);
-        return s;
+    const int tiled = cols / CB * CB;
+    auto row_group = [&](auto rb, int r) {
+        constexpr int RB = decltype(rb)::value;
+        for (int c = 0; c < tiled; c += CB) multiply_add_outer_tile<RB, CB>(a, lda, r, x, t0, c, g, ldg, n);
     };
     int r = 0;
-    for (; r < rows; r += RB) {
-        const int rb = rows - r < RB ? rows - r : RB;
-        int c = 0;
-        for (; c < cols; c += CB) {
-            const int cb = cols - c < CB ? cols - c : CB;
-            if (rb == RB && cb == CB) {
-                V acc[RB][CB];
-                NOFOLD_UNROLL(4)
-                for (int i = 0; i < RB; ++i)
-                    NOFOLD_UNROLL(3)
-                    for (int j = 0; j < CB; ++j) acc[i][j] = simd::broadcast<V>(T(0));
-                const T* ar[RB];
-                for (int i = 0; i < RB; ++i) ar[i] = a + static_cast<std::size_t>(r + i) * lda;
-                const T* xc[CB];
-                for (int j = 0; j < CB; ++j) xc[j] = x[c + j] + t0;
-                for (int t = 0; t < whole; t += L) {
-                    V xv[CB];
-                    NOFOLD_UNROLL(3)
-                    for (int j = 0; j < CB; ++j) xv[j] = simd::load<V>(xc[j] + t);
-                    NOFOLD_UNROLL(4)
-                    for (int i = 0; i < RB; ++i) {
-                        const V av = simd::load<V>(ar[i] + t);
-                        NOFOLD_UNROLL(3)
-                        for (int j = 0; j < CB; ++j) acc[i][j] = simd::fma(av, xv[j], acc[i][j]);
-                    }
-                }
-                for (int i = 0; i < RB; ++i)
-                    for (int j = 0; j < CB; ++j) g[(r + i) * ldg + c + j] += simd::reduce_add(acc[i][j]) + tail(r + i, c + j);
-            } else {
-                for (int i = 0; i < rb; ++i)
-                    for (int j = 0; j < cb; ++j) {
-                        const T* ar = a + static_cast<std::size_t>(r + i) * lda;
-                        const T* xc = x[c + j] + t0;
-                        // four independent sums, so that the loop is not one chain of dependent FMAs
-                        V acc[4] = {simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)),
-                                    simd::broadcast<V>(T(0))};
-                        int t = 0;
-                        for (; t + 4 * L <= whole; t += 4 * L)
-                            NOFOLD_UNROLL(4)
-                            for (int b = 0; b < 4; ++b)
-                                acc[b] = simd::fma(simd::load<V>(ar + t + b * L), simd::load<V>(xc + t + b * L), acc[b]);
-                        for (; t < whole; t += L) acc[0] = simd::fma(simd::load<V>(ar + t), simd::load<V>(xc + t), acc[0]);
-                        g[(r + i) * ldg + c + j] += simd::reduce_add((acc[0] + acc[1]) + (acc[2] + acc[3])) + tail(r + i, c + j);
-                    }
-            }
-        }
+    for (; r + 4 <= rows; r += 4) row_group(std::integral_constant<int, 4>{}, r);
+    if (r + 2 <= rows) {
+        row_group(std::integral_constant<int, 2>{}, r);
+        r += 2;
     }
+    if (r < rows) row_group(std::integral_constant<int, 1>{}, r);
+    for (int i = 0; i < rows; ++i)
+        for (int j = tiled; j < cols; ++j) {
+            const T* ar = a + static_cast<std::size_t>(i) * lda;
+            const T* xc = x[j] + t0;
+            V acc[4] = {simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0)), simd::broadcast<V>(T(0))};
+            int t = 0;
+            for (; t + 4 * L <= whole; t += 4 * L)
+                NOFOLD_UNROLL(4)
+                for (int b = 0; b < 4; ++b) acc[b] = simd::fma(simd::load<V>(ar + t + b * L), simd::load<V>(xc + t + b * L), acc[b]);
+            for (; t < whole; t += L) acc[0] = simd::fma(simd::load<V>(ar + t), simd::load<V>(xc + t), acc[0]);
+            T s = 0;
+            for (t = whole; t < n; ++t) s = simd::fma(ar[t], xc[t], s);
+            g[i * ldg + j] += simd::reduce_add((acc[0] + acc[1]) + (acc[2] + acc[3])) + s;
+        }
 }
 
 /// g[r·ldg + c] += Σ_{t < n} a[r·lda + t] · x[c][t], r < rows, c < cols (each chunk's sum added in turn).
