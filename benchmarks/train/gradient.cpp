@@ -131,6 +131,12 @@ void wavenet_step(benchmark::State& state, nn::WaveNetConfig config) {
     report(state, engine->flops_per_sample(), base + engine->memory_bytes());
 }
 
+/// FLOPs per sample of a one-layer cell on one input with its dense output (the inference model's).
+double recurrent_flops(train::Cell cell, int hidden) {
+    const double gates = cell == train::Cell::lstm ? 4.0 : 3.0;
+    return 2.0 * gates * hidden * (1 + hidden) + 2.0 * hidden;
+}
+
 void recurrent_step(benchmark::State& state, train::Cell cell, int hidden) {
     const std::size_t base = heap::reset_peak();
     train::RecurrentGradient<float> model(cell, 1, hidden, 1);
@@ -149,8 +155,7 @@ void recurrent_step(benchmark::State& state, train::Cell cell, int hidden) {
         }
         adam.step(p.data(), g.data());
     }
-    const double gates = cell == train::Cell::lstm ? 4.0 : 3.0;
-    report(state, 2.0 * gates * hidden * (1 + hidden) + 2.0 * hidden, base);
+    report(state, recurrent_flops(cell, hidden), base);
 }
 
 // The whole trainer (train::Trainer: batch filling, the ESR loss over the batch, the summed gradient,
@@ -186,8 +191,7 @@ void trainer_batch(benchmark::State& state, const std::function<std::unique_ptr<
         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
-void trainer_tcn_standard(benchmark::State& s) {
-    const nn::WaveNetConfig config = nn::wavenet::config_of<nn::wavenet::StandardShape>();
+void trainer_wavenet(benchmark::State& s, const nn::WaveNetConfig& config) {
     std::string error;
     const auto make = [config] {
         std::string e;
@@ -196,21 +200,11 @@ void trainer_tcn_standard(benchmark::State& s) {
     trainer_batch<train::WaveNetGradient<float>>(s, make, train::StateMode::none, make()->history(),
                                                  nofold::runtime::WaveNet::create(config, {}, error)->flops_per_sample());
 }
-void trainer_tcn_nano(benchmark::State& s) {
-    const nn::WaveNetConfig config = nn::wavenet::config_of<nn::wavenet::NanoShape>();
-    std::string error;
-    const auto make = [config] {
-        std::string e;
-        return train::WaveNetGradient<float>::create(config, e);
-    };
-    trainer_batch<train::WaveNetGradient<float>>(s, make, train::StateMode::none, make()->history(),
-                                                 nofold::runtime::WaveNet::create(config, {}, error)->flops_per_sample());
-}
+void trainer_tcn_standard(benchmark::State& s) { trainer_wavenet(s, nn::wavenet::config_of<nn::wavenet::StandardShape>()); }
+void trainer_tcn_nano(benchmark::State& s) { trainer_wavenet(s, nn::wavenet::config_of<nn::wavenet::NanoShape>()); }
 void trainer_recurrent(benchmark::State& s, train::Cell cell, int hidden) {
     const auto make = [cell, hidden] { return std::make_unique<train::RecurrentGradient<float>>(cell, 1, hidden, 1); };
-    const double gates = cell == train::Cell::lstm ? 4.0 : 3.0;
-    trainer_batch<train::RecurrentGradient<float>>(s, make, train::StateMode::carried, 0,
-                                                   2.0 * gates * hidden * (1 + hidden) + 2.0 * hidden);
+    trainer_batch<train::RecurrentGradient<float>>(s, make, train::StateMode::carried, 0, recurrent_flops(cell, hidden));
 }
 void trainer_lstm_1x40(benchmark::State& s) { trainer_recurrent(s, train::Cell::lstm, 40); }
 void trainer_lstm_1x16(benchmark::State& s) { trainer_recurrent(s, train::Cell::lstm, 16); }
