@@ -3,12 +3,15 @@
 // weights reproduces; for a small saturating WaveNet that student has the validation NMR-S of the
 // highest tones lowered by at least 6 dB (measured independently of the training code, by the analysis
 // module on the inference engine; the 1 kHz fundamental's change and the small LSTM's NMR-S are
-// reported, not met yet); the validation loss charges a silent student; a resumed run equals an uninterrupted one bit for bit;
+// reported, not met yet); the kept student stays within the phrase limit on the guitar phrase, and one past
+// it is never kept; phrase items carry the teacher's own output; the validation loss charges a silent
+// student; a resumed run equals an uninterrupted one bit for bit;
 // models the gradient engines cannot train and bad settings are refused with the key named.
 #include <nofold/train/antialias.hpp>
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -106,9 +109,34 @@ double fundamental(const io::ModelFile& file) {
     return std::abs(h.analyse(y.data(), t.f0_hz).amplitudes.at(0));
 }
 
+// ESR (dB) of `student` against `teacher` on analysis::guitar_phrase (6 s), both from a reset,
+// prewarmed state, in 64-sample blocks; sums in long double.
+double phrase_esr_db(const io::ModelFile& teacher, const io::ModelFile& student) {
+    const std::vector<float> x = analysis::guitar_phrase(48000.0, 6.0);
+    std::vector<float> yt(x.size()), ys(x.size());
+    auto t = nofold::test::build_model(teacher).model;
+    auto s = nofold::test::build_model(student).model;
+    for (auto* m : {t.get(), s.get()}) {
+        m->reset();
+        m->prewarm();
+    }
+    for (std::size_t at = 0; at < x.size(); at += 64) {
+        t->process(x.data() + at, yt.data() + at, 64);
+        s->process(x.data() + at, ys.data() + at, 64);
+    }
+    long double e = 0.0L, p = 0.0L;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const long double d = static_cast<long double>(ys[i]) - yt[i];
+        e += d * d;
+        p += static_cast<long double>(yt[i]) * yt[i];
+    }
+    return static_cast<double>(10.0L * std::log10(e / p));
+}
+
 struct ShortRun {
     std::size_t epochs = 2, batch = 4;
     double lambda = 1.0, learning_rate = 5e-3;  // short runs: a larger step than the paper's 5e-4
+    double phrase_share = train::AntialiasSettings{}.phrase_share;
     bool nmr_drop_expected = true;              // false: reported only (WARN), not met yet
 };
 
@@ -118,19 +146,29 @@ void check_fine_tune(const io::ModelFile& teacher, const ShortRun& run) {
     o.settings.seed = 3;
     o.settings.threads = 2;
     o.settings.lambda = run.lambda;
+    o.settings.phrase_share = run.phrase_share;
     o.epochs = run.epochs;
     o.batches_per_epoch = 20;
     o.learning_rate = run.learning_rate;
     const train::FineTuneResult r = train::fine_tune(teacher, 48000.0, o);
     REQUIRE(r.best_tones.nmr_s.size() == 88);
     REQUIRE(r.validation_db.size() == run.epochs + 1);
-    // Selection: the kept student scores lowest, and the teacher (epoch 0) is a candidate.
+    // Selection: the kept student scores lowest of those the phrase limit admits, and the teacher
+    // (epoch 0) is a candidate.
     CHECK(r.best_validation_db == r.validation_db.at(r.best_epoch));
-    for (double v : r.validation_db) CHECK(r.best_validation_db <= v);
+    if (r.refused == 0)
+        for (double v : r.validation_db) CHECK(r.best_validation_db <= v);
+    CHECK(r.best_validation_db <= r.validation_db.front());
     // Independent of the training loop's bookkeeping: build the best student from its file and measure
     // it again (NMR-S by the analysis module, the loss by a fresh validation set).
     const train::AntialiasStudent s(teacher);
     const io::ModelFile student = s.with_weights(r.best.data());
+    // The kept student stays within the phrase limit on the guitar phrase, processed here in 64-sample
+    // blocks with the ESR summed in long double.
+    const double phrase_db = phrase_esr_db(teacher, student);
+    MESSAGE("guitar phrase: student ESR vs teacher " << phrase_db << " dB (" << r.refused << " refused)");
+    CHECK(phrase_db <= o.phrase_limit_db);
+    if (r.best_epoch > 0) CHECK(phrase_db == doctest::Approx(r.best_phrase_esr_db).epsilon(1e-6));
     const auto rows = train::measure_tones(train::validation_tests(48000.0), [&] { return nofold::test::build_model(student).model; }, {}, 2);
     std::vector<double> after;
     for (const auto& row : rows) after.push_back(row.nmr_s.linear);
@@ -160,11 +198,14 @@ void check_fine_tune(const io::ModelFile& teacher, const ShortRun& run) {
 
 // The NMR term weighs 4x here (lambda = 4) so that three short epochs show the trade the paper's 100
 // make at lambda = 1 (less aliasing for a little accuracy); at lambda = 1 this run's loss-selected
-// student gains 2.7 dB on the highest tones.
+// student gains 2.7 dB on the highest tones. Tones only (the paper's recipe): with a quarter of each
+// batch spent on phrases this 2-channel model gains 1.5 dB in three epochs (its 1 kHz fundamental
+// moves by 1.0 dB instead of 2.6).
 TEST_CASE("antialias: a short fine-tune of a small saturating WaveNet lowers the high tones' NMR-S by >= 6 dB") {
     ShortRun run;
     run.epochs = 3;
     run.lambda = 4.0;
+    run.phrase_share = 0.0;
     check_fine_tune(small_wavenet(), run);
 }
 
@@ -177,6 +218,56 @@ TEST_CASE("antialias: a short fine-tune of a small LSTM never returns a student 
     run.learning_rate = 5e-4;
     run.nmr_drop_expected = false;
     check_fine_tune(small_lstm(), run);
+}
+
+TEST_CASE("antialias: phrase items are plucked phrases with the teacher's own output as the target") {
+    // The batch source's last phrase_items items: the input is a plucked phrase (not a sine), the target
+    // the last second of the teacher's output to it, run here by the inference engine in one pass.
+    const io::ModelFile teacher = small_wavenet();
+    const train::AntialiasStudent student(teacher);
+    train::AntialiasSettings a;
+    a.batch = 4;
+    a.phrase_share = 0.5;
+    const train::TrainerSettings t = train::antialias_trainer_settings(student, 48000.0, a);
+    REQUIRE(a.phrase_items(t.items) == 2);
+    train::AntialiasBatchSource source(teacher, 48000.0, t, a.phrase_items(t.items));
+    const std::size_t length = t.warmup + t.frames_per_batch * t.frame_length, n = t.frames_per_batch * t.frame_length;
+    REQUIRE(n == 48000);
+    for (std::size_t item = 0; item < 4; ++item) {
+        train::Random random(9, item);
+        train::BatchRequest r;
+        r.item = item;
+        r.random = &random;
+        std::vector<float> in(length), target(n);
+        source(r, in.data(), target.data());
+        auto m = nofold::test::build_model(teacher).model;
+        m->reset();
+        std::vector<float> y(length);
+        m->process(in.data(), y.data(), static_cast<int>(length));
+        double e = 0.0;
+        for (std::size_t i = 0; i < n; ++i) e += std::pow(static_cast<double>(target[i]) - y[length - n + i], 2.0);
+        // A sine obeys x[i+1] + x[i-1] = c x[i] (c = 2 cos(2 pi f0 / fs)); a plucked phrase does not.
+        // c by least squares over the first 0.1 s, then the relative residual.
+        double sxy = 0.0, sxx = 0.0;
+        for (std::size_t i = 1; i < 4800; ++i) {
+            sxy += (static_cast<double>(in[i + 1]) + in[i - 1]) * in[i];
+            sxx += static_cast<double>(in[i]) * in[i];
+        }
+        const double c = sxy / sxx;
+        double res = 0.0, sum = 0.0;
+        for (std::size_t i = 1; i < 4800; ++i) {
+            const double two = static_cast<double>(in[i + 1]) + in[i - 1];
+            res += (two - c * in[i]) * (two - c * in[i]);
+            sum += two * two;
+        }
+        if (item >= 2) {
+            CHECK(e == 0.0);           // the teacher's own output, exactly
+            CHECK(res > 1e-3 * sum);   // not a sine
+        } else {
+            CHECK(e > 0.0);            // the alias-free resynthesis, not the output itself
+            CHECK(res < 1e-8 * sum);   // a sine
+        }
+    }
 }
 
 TEST_CASE("antialias: the validation loss that selects the student charges a silent one its whole ESR") {
@@ -202,6 +293,28 @@ TEST_CASE("antialias: the validation loss that selects the student charges a sil
         const train::AntialiasValidation::Figures again = validation.measure(teacher, 1);
         CHECK(again.loss == validation.teacher().loss);
     }
+}
+
+TEST_CASE("antialias: a student past the phrase limit is never kept, however low its loss") {
+    // A limit no change can meet (-300 dB on the guitar phrase): every epoch that beats the teacher's
+    // validation loss is refused, and the teacher's own weights are returned.
+    const io::ModelFile teacher = small_wavenet();
+    train::FineTuneOptions o;
+    o.settings.batch = 4;
+    o.settings.seed = 3;
+    o.settings.threads = 2;
+    o.settings.lambda = 4.0;
+    o.epochs = 2;
+    o.batches_per_epoch = 10;
+    o.learning_rate = 5e-3;
+    o.phrase_limit_db = -300.0;
+    const train::FineTuneResult r = train::fine_tune(teacher, 48000.0, o);
+    REQUIRE(r.validation_db.size() == 3);
+    CHECK(std::min(r.validation_db[1], r.validation_db[2]) < r.validation_db[0]);  // some epoch scored better...
+    CHECK(r.refused >= 1);                                                          // ...and was refused
+    CHECK(r.best_epoch == 0);
+    const std::vector<double> initial = train::AntialiasStudent(teacher).initial();
+    CHECK(r.best == initial);
 }
 
 TEST_CASE("antialias: a budget that ends inside an epoch keeps the part-epoch's student when it is the best") {

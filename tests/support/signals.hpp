@@ -37,4 +37,27 @@ inline std::vector<float> bin_sine(std::size_t n, long long k0, long long period
     return x;
 }
 
+/// A periodic signal's period: the lag in [lag_begin, lag_end) with the largest normalised
+/// autocorrelation of x[from, from + length) against x[from + lag, …), summed in long double.
+/// Returns {lag, correlation}; x must hold from + length + lag_end − 1 samples.
+struct StrongestLag {
+    std::size_t lag = 0;
+    long double correlation = -2.0L;
+};
+inline StrongestLag strongest_lag(const std::vector<float>& x, std::size_t from, std::size_t length, std::size_t lag_begin,
+                                  std::size_t lag_end) {
+    StrongestLag best;
+    for (std::size_t lag = lag_begin; lag < lag_end; ++lag) {
+        long double r = 0.0L, e0 = 0.0L, e1 = 0.0L;
+        for (std::size_t i = from; i < from + length; ++i) {
+            r += static_cast<long double>(x[i]) * x[i + lag];
+            e0 += static_cast<long double>(x[i]) * x[i];
+            e1 += static_cast<long double>(x[i + lag]) * x[i + lag];
+        }
+        const long double v = r / std::sqrt(e0 * e1);
+        if (v > best.correlation) best = {lag, v};
+    }
+    return best;
+}
+
 }  // namespace nofold::test

@@ -7,9 +7,12 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <vector>
+
+#include "support/signals.hpp"
 
 namespace {
 using ld = long double;
@@ -132,4 +135,37 @@ TEST_CASE("alias-free target keeps the harmonics and DC of a response and drops 
     CHECK_THROWS_AS(target.make(response.data(), 47999, f0, t.data()), std::invalid_argument);
     CHECK_THROWS_AS(target.make(response.data(), len, 24000.0, t.data()), std::invalid_argument);
     CHECK_THROWS_AS(nofold::train::AliasFreeTarget(44100.5), std::invalid_argument);
+}
+
+TEST_CASE("render_phrase: repeatable for a random state, bounded by the largest peak, notes of the guitar's range") {
+    const double fs = 48000.0;
+    const std::size_t n = 57600;  // 1.2 s, a fine-tune item's length
+    nofold::train::Random a(21, 1), b(21, 1), c(22, 1);
+    std::vector<float> x(n), y(n), z(n);
+    nofold::train::render_phrase(a, fs, x.data(), n);
+    nofold::train::render_phrase(b, fs, y.data(), n);
+    nofold::train::render_phrase(c, fs, z.data(), n);
+    CHECK(x == y);
+    CHECK(x != z);
+    for (const auto* v : {&x, &z}) {
+        double peak = 0.0, energy = 0.0;
+        for (float s : *v) {
+            peak = std::max(peak, static_cast<double>(std::fabs(s)));
+            energy += static_cast<double>(s) * s;
+        }
+        CHECK(peak <= 0.7);                      // each note's burst peaks at its drawn peak, < 0.7
+        CHECK(peak >= 0.05);
+        CHECK(energy / static_cast<double>(n) > 1e-5);  // not silent: notes follow each other from sample 0
+    }
+    // The first note starts at sample 0: its burst (a period of noise) is there at once.
+    double head = 0.0;
+    for (std::size_t i = 0; i < 64; ++i) head = std::max(head, static_cast<double>(std::fabs(x[i])));
+    CHECK(head > 0.0);
+    // The first note's pitch lies in MIDI [40, 88): its waveform repeats with a period (the strongest
+    // normalised autocorrelation lag over 40 ms) between fs / f(88) and fs / f(40) samples.
+    const nofold::test::StrongestLag best = nofold::test::strongest_lag(x, 0, 4800, 20, 1000);
+    const double f40 = 440.0 * std::pow(2.0, (40 - 69) / 12.0), f88 = 440.0 * std::pow(2.0, (88 - 69) / 12.0);
+    CHECK(best.correlation > 0.9L);
+    CHECK(static_cast<double>(best.lag) >= std::floor(fs / f88));
+    CHECK(static_cast<double>(best.lag) <= std::ceil(fs / f40));
 }

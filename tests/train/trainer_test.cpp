@@ -296,6 +296,35 @@ TEST_CASE("trainer: early stopping after `patience` epochs without a better vali
     CHECK(r.best_parameters == after_epoch1);
 }
 
+TEST_CASE("trainer: a candidate the admission refuses never becomes the best, and is asked only when it would") {
+    train::TrainerSettings s = settings(1);
+    s.epochs = 4;
+    const std::size_t count = make_wavenet()->parameter_count();
+    train::Trainer<WaveNet> trainer(s, make_wavenet, initial(count, 3));
+    trainer.set_batch_source([&](const train::BatchRequest& r, double* in, double* t) { fill(s, r, in, t); });
+    // Validation: 1 initially, then 0.5, 0.7, 0.2, 0.6 after epochs 1-4; the admission refuses 0.2.
+    const std::vector<double> values = {1.0, 0.5, 0.7, 0.2, 0.6};
+    std::size_t calls = 0;
+    std::vector<double> last, after_epoch1;
+    trainer.set_validation([&](const double* p) {
+        last.assign(p, p + count);
+        if (calls == 1) after_epoch1 = last;
+        return values[calls++];
+    });
+    std::vector<std::size_t> asked;  // the validation call each admission question followed
+    trainer.set_admission([&](const double* p) {
+        CHECK(std::vector<double>(p, p + count) == last);  // asked about the parameters just validated
+        asked.push_back(calls - 1);
+        return calls - 1 != 3;
+    });
+    const train::TrainerResult r = trainer.run();
+    CHECK(r.epochs_completed == 4);
+    CHECK(asked == std::vector<std::size_t>{0, 1, 3});  // 0.7 and 0.6 were never better than 0.5
+    CHECK(r.best_epoch == 1);
+    CHECK(r.best_validation == 0.5);
+    CHECK(r.best_parameters == after_epoch1);
+}
+
 TEST_CASE("trainer: bad settings are refused with a message") {
     const std::size_t count = make_wavenet()->parameter_count();
     train::TrainerSettings s = settings(1);

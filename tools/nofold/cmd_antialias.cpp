@@ -17,6 +17,7 @@
 
 #include <unistd.h>
 
+#include <nofold/analysis/guitar_phrase.hpp>
 #include <nofold/dsp/oversampled_model.hpp>
 #include <nofold/io/load.hpp>
 #include <nofold/io/write.hpp>
@@ -24,18 +25,11 @@
 
 #include "command.hpp"
 #include "model_loading.hpp"
-#include "di_phrase.hpp"
 #include "progress.hpp"
 #include "svg.hpp"
 
 namespace nofold::cli {
 namespace {
-
-// The student's ESR against the teacher on the guitar DI phrase above which the result is refused: a quarter
-// of the teacher's signal energy changed is no longer the same amp (a student that fell silent scores 0 dB).
-// Model selection already charges such a student through the validation loss's ESR term; this is the
-// check on music rather than tones.
-constexpr double max_di_esr_db = -6.0;
 
 std::string format_db(double db) {
     char buf[32];
@@ -53,6 +47,10 @@ struct AntialiasOptions {
     std::size_t batch = 0;
     std::size_t batches_per_epoch = 10;
     double learning_rate = 5e-4;
+    double phrase_share = train::AntialiasSettings{}.phrase_share;
+    // The student's ESR against the teacher on the guitar DI phrase above which no epoch is selected and
+    // no result written (a student that fell silent scores 0 dB).
+    double phrase_limit_db = train::FineTuneOptions{}.phrase_limit_db;
     bool resume = false;
     bool json = false;
 };
@@ -138,6 +136,12 @@ std::function<void()> add_antialias(CLI::App& app) {
     app.add_option("--batch", o->batch, "tones per batch (default 16 recurrent, 8 WaveNet)");
     app.add_option("--batches-per-epoch", o->batches_per_epoch, "batches between validations (default 10)");
     app.add_option("--learning-rate", o->learning_rate, "Adam step size (default 5e-4, the paper's)");
+    app.add_option("--phrase-share", o->phrase_share,
+                   "share of each batch that is random plucked phrases trained toward the teacher's own output "
+                   "(default 0.25; 0 = tones only, the paper's)");
+    app.add_option("--phrase-limit", o->phrase_limit_db,
+                   "dB: a student further than this from the teacher on the guitar DI phrase (ESR) is never "
+                   "selected nor written (default -6)");
     app.add_option("--checkpoint", o->checkpoint, "folder for a checkpoint written after every epoch");
     app.add_flag("--resume", o->resume, "continue from the checkpoint in --checkpoint");
     app.add_flag("--json", o->json, "print the report as JSON");
@@ -150,6 +154,8 @@ std::function<void()> add_antialias(CLI::App& app) {
         if (o->batches_per_epoch == 0) throw UsageError("--batches-per-epoch must be at least 1");
         if (!(o->lambda >= 0.0 && std::isfinite(o->lambda))) throw UsageError("--lambda must be a finite value >= 0");
         if (!(o->learning_rate > 0.0 && o->learning_rate < 1.0)) throw UsageError("--learning-rate must lie in (0, 1)");
+        if (!(o->phrase_share >= 0.0 && o->phrase_share < 1.0)) throw UsageError("--phrase-share must lie in [0, 1)");
+        if (!(o->phrase_limit_db <= 0.0)) throw UsageError("--phrase-limit must be a level in dB at or below 0");
         if (o->resume && o->checkpoint.empty()) throw UsageError("--resume needs --checkpoint DIR");
         const bool budget = minutes->count() > 0 || epochs->count() == 0;
         const std::string out_dir = folder_of(o->output);
@@ -178,6 +184,8 @@ std::function<void()> add_antialias(CLI::App& app) {
         fo.settings.lambda = o->lambda;
         fo.settings.batch = o->batch;
         fo.settings.seed = o->seed;
+        fo.settings.phrase_share = o->phrase_share;
+        fo.phrase_limit_db = o->phrase_limit_db;
         fo.settings.threads = threads;
         fo.epochs = o->epochs;
         fo.batches_per_epoch = o->batches_per_epoch;
@@ -230,24 +238,14 @@ std::function<void()> add_antialias(CLI::App& app) {
                 if (m->status() != RateFactorStatus::ok) throw FileError("the teacher cannot run at 2x its rate");
                 return m;
             };
-            // The student against the teacher on a guitar DI phrase (make-di's, 6 s): it can refuse the student.
-            const std::vector<float> di = di_phrase(fs, 6.0);
-            std::vector<float> yt(di.size()), ys(di.size());
-            auto t = teacher_factory();
-            auto s = student_factory();
-            for (Model* m : {t.get(), s.get()}) {
-                m->reset();
-                m->prewarm();
-            }
-            t->process(di.data(), yt.data(), static_cast<int>(di.size()));
-            s->process(di.data(), ys.data(), static_cast<int>(di.size()));
-            const std::vector<double> dt(yt.begin(), yt.end()), ds(ys.begin(), ys.end());
-            di_esr_db = analysis::esr(ds, dt).db;
+            // The student against the teacher on a guitar DI phrase (make-di's, 6 s). Selection already kept
+            // every epoch above the limit out; this catches a resumed run whose limit was raised, and reports.
+            di_esr_db = train::PhraseCheck(teacher_file, fs).esr_db(student_file);
             // A student that no longer plays the teacher's sound is not a result: it is not written, but the
             // report is still printed (what training did is the user's clue), then exit 1.
-            if (di_esr_db > max_di_esr_db)
+            if (di_esr_db > o->phrase_limit_db)
                 refusal = o->output + ": not written: the fine-tuned student strays from the teacher (ESR " + format_db(di_esr_db) +
-                          " on the guitar DI phrase, limit " + format_db(max_di_esr_db) + "); try a lower --learning-rate or fewer --epochs";
+                          " on the guitar DI phrase, limit " + format_db(o->phrase_limit_db) + "); try a lower --learning-rate or fewer --epochs";
             teacher_rows = train::measure_tones(tests, teacher_factory, {}, threads);
             student_rows = train::measure_tones(tests, student_factory, teacher_factory, threads);
             os_rows = train::measure_tones(tests, oversampled_factory, {}, threads);
@@ -270,6 +268,8 @@ std::function<void()> add_antialias(CLI::App& app) {
                         {"lambda", o->lambda},
                         {"seed", static_cast<double>(o->seed)},
                         {"learning_rate", o->learning_rate},
+                        {"phrase_share", o->phrase_share},
+                        {"phrase_limit_db", o->phrase_limit_db},
                         {"epochs", static_cast<double>(r.epochs_done)},
                         {"steps", static_cast<double>(r.steps)},
                         {"best_epoch", static_cast<double>(r.best_epoch)},
@@ -308,6 +308,7 @@ std::function<void()> add_antialias(CLI::App& app) {
             j["report_seconds"] = report_seconds;
             j["validation_loss_db"] = r.validation_db;
             j["best_validation_loss_db"] = r.best_validation_db;
+            j["refused_by_phrase_limit"] = r.refused;
             j["validation_nmr_s_db"] = {{"teacher", teacher_nmr_db}, {"student", student_nmr_db}};
             if (!was_interrupted) {
                 j["teacher"] = figures_json(tm);
@@ -325,6 +326,9 @@ std::function<void()> add_antialias(CLI::App& app) {
         std::printf("nofold antialias %s -> %s\n", o->model.c_str(), o->output.c_str());
         std::printf("  trained %zu epochs (%zu steps) in %s; best student after epoch %zu%s\n", r.epochs_done, r.steps,
                     seconds_text(r.seconds).c_str(), r.best_epoch, r.best_epoch == 0 ? " (no epoch beat the teacher: OUT = teacher's weights)" : "");
+        if (r.refused > 0)
+            std::printf("  %zu epochs with a lower validation loss were passed over: further than %.1f dB from the teacher on the DI phrase\n",
+                        r.refused, o->phrase_limit_db);
         std::printf("  validation (88 tones, -20 dBFS): loss %.2f dB -> %.2f dB, NMR-S %.2f dB -> %.2f dB\n", r.validation_db.front(),
                     r.best_validation_db, teacher_nmr_db, student_nmr_db);
         if (was_interrupted) {

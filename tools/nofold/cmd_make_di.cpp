@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "command.hpp"
-#include "di_phrase.hpp"
+#include <nofold/analysis/guitar_phrase.hpp>
 #include "wav.hpp"
 
 namespace nofold::cli {
@@ -26,7 +26,7 @@ std::function<void()> add_make_di(CLI::App& app) {
         Audio audio;
         audio.sample_rate_hz = static_cast<int>(o->rate_hz);
         audio.format = SampleFormat::float32;
-        audio.channels.assign(1, di_phrase(o->rate_hz, o->seconds));
+        audio.channels.assign(1, analysis::guitar_phrase(o->rate_hz, o->seconds));
         write_wav(o->output, audio);
     };
 }

@@ -10,9 +10,12 @@
 //   antialias_trainer_settings   the framing for train::Trainer (recurrent: truncated BPTT, the state
 //                      carried between frames; WaveNet: each frame preceded by the receptive field as
 //                      warm-up), the loss weights and the low-pass at the model's rate
-//   AntialiasBatchSource  per item: a random tone, the teacher pass, the alias-free target
+//   AntialiasBatchSource  per item: a random tone, the teacher pass, the alias-free target; or (the
+//                      last phrase_share of each batch) a random plucked phrase and the teacher's output
 //   AntialiasValidation  the 88 validation tones: the loss against the teacher's alias-free targets
 //                      (which selects the best epoch) and NMR-S (which the report quotes)
+//   PhraseCheck        the student's ESR against the teacher on the guitar phrase of `nofold make-di`
+//                      (a student above phrase_limit_db is never selected, nor written by the CLI)
 //   fine_tune          the above on train::Trainer (the one training loop)
 //   measure_tones      ESR-S, NMR-S, ASR (and ESR-T/NMR-T/HESR-T against a reference) of any model
 //                      over a tone list, exactly as `nofold alias` measures them
@@ -30,6 +33,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -40,6 +44,8 @@
 #include <variant>
 #include <vector>
 
+#include "../analysis/esr.hpp"
+#include "../analysis/guitar_phrase.hpp"
 #include "../analysis/signals.hpp"
 #include "../analysis/tone_test.hpp"
 #include "../io/load.hpp"
@@ -64,8 +70,17 @@ struct AntialiasSettings {
     double lambda = 1.0;
     /// Tones per batch; 0: 16 for recurrent models, 8 for WaveNets (the paper: 40 / 32 on a GPU).
     std::size_t batch = 0;
+    /// Share of each batch's items that are random plucked phrases (render_phrase) trained toward
+    /// the teacher's own output instead of tones: they hold the student to the teacher's sound on
+    /// music, which the tones alone do not see. 0: the paper's tones only. Rounded to whole items.
+    double phrase_share = 0.25;
     std::uint64_t seed = 1;
     int threads = 1;
+
+    /// Items of a batch of `items` that are phrases.
+    std::size_t phrase_items(std::size_t items) const noexcept {
+        return static_cast<std::size_t>(std::lround(phrase_share * static_cast<double>(items)));
+    }
 };
 
 /// Runs fn(i, worker) for i < count on up to `threads` threads (worker < threads); rethrows the first
@@ -250,6 +265,7 @@ inline double antialias_rate(double model_rate_hz) {
 inline TrainerSettings antialias_trainer_settings(const AntialiasStudent& student, double fs, const AntialiasSettings& s) {
     if (!(s.lambda >= 0.0 && std::isfinite(s.lambda))) throw AntialiasError("--lambda must be a finite value >= 0");
     if (s.threads < 1) throw AntialiasError("threads must be >= 1");
+    if (!(s.phrase_share >= 0.0 && s.phrase_share < 1.0)) throw AntialiasError("--phrase-share must lie in [0, 1)");
     const std::size_t N = static_cast<std::size_t>(fs);
     TrainerSettings t;
     t.items = s.batch > 0 ? s.batch : (student.is_recurrent() ? 16 : 8);
@@ -275,11 +291,14 @@ inline TrainerSettings antialias_trainer_settings(const AntialiasStudent& studen
 
 /// The batch source: per item a random tone (ToneSource's distribution, seeded by the trainer's
 /// per-item random source), the teacher's response from a reset state over warm-up + one second, and
-/// the alias-free resynthesis of its last second as the target. One teacher per thread.
+/// the alias-free resynthesis of its last second as the target. The last `phrase_items` items of
+/// each batch are random plucked phrases (render_phrase) instead, with the last second of the
+/// teacher's own output as the target. One teacher per thread.
 class AntialiasBatchSource {
 public:
-    AntialiasBatchSource(const io::ModelFile& teacher, double fs, const TrainerSettings& t)
-        : fs_(fs), length_(t.warmup + t.frames_per_batch * t.frame_length) {
+    AntialiasBatchSource(const io::ModelFile& teacher, double fs, const TrainerSettings& t, std::size_t phrase_items = 0)
+        : fs_(fs), length_(t.warmup + t.frames_per_batch * t.frame_length),
+          first_phrase_(t.items - std::min(phrase_items, t.items)) {
         for (int i = 0; i < t.threads; ++i) {
             workers_.emplace_back();
             workers_.back().teacher = io::build(teacher).model;
@@ -292,13 +311,29 @@ public:
     template <class T>
     void operator()(const BatchRequest& r, T* input, T* target) noexcept {
         Worker& w = workers_[static_cast<std::size_t>(r.thread)];
-        const Tone tone = ToneSource(r.random->next(), 0).next();
-        render_tone(tone, fs_, input, length_);
+        const bool phrase = r.item >= first_phrase_;
+        const std::uint64_t seed = r.random->next();
+        const Tone tone = ToneSource(seed, 0).next();
+        if (phrase) {
+            try {
+                Random random(seed, 1);
+                render_phrase(random, fs_, input, length_);
+            } catch (...) {  // out of memory for a note's delay line: a silent item
+                std::fill(input, input + static_cast<std::ptrdiff_t>(length_), T(0));
+            }
+        } else {
+            render_tone(tone, fs_, input, length_);
+        }
         for (std::size_t i = 0; i < length_; ++i) w.in[i] = static_cast<float>(input[i]);
         w.teacher->reset();
         for (std::size_t at = 0; at < length_; at += 4096) {
             const int n = static_cast<int>(std::min<std::size_t>(4096, length_ - at));
             w.teacher->process(w.in.data() + at, w.out.data() + at, n);
+        }
+        if (phrase) {
+            const std::size_t n = w.target->size();
+            for (std::size_t i = 0; i < n; ++i) target[i] = static_cast<T>(w.out[length_ - n + i]);
+            return;
         }
         try {
             w.target->make(w.out.data(), length_, tone.f0_hz, target);
@@ -314,7 +349,7 @@ private:
         std::vector<float> in, out;
     };
     double fs_;
-    std::size_t length_;
+    std::size_t length_, first_phrase_;
     std::vector<Worker> workers_;
 };
 
@@ -453,6 +488,35 @@ inline FigureMeans mean_figures(const std::vector<ToneFigures>& rows) {
     return m;
 }
 
+/// The student's ESR against the teacher on analysis::guitar_phrase (6 s, `nofold make-di`'s
+/// phrase), both run by the inference engine from a reset, prewarmed state: how far fine-tuning moved
+/// the model's sound on music. The teacher's output is rendered once. Allocates: yes.
+class PhraseCheck {
+public:
+    static constexpr double seconds = 6.0;
+
+    /// Throws io::LoadError for a teacher that does not build.
+    PhraseCheck(const io::ModelFile& teacher, double fs) : phrase_(analysis::guitar_phrase(fs, seconds)) {
+        teacher_ = run(teacher);
+    }
+    /// 10 log10 of sum (student − teacher)² / sum teacher² (−inf when equal).
+    double esr_db(const io::ModelFile& student) const {
+        return analysis::esr(run(student), teacher_).db;
+    }
+
+private:
+    std::vector<double> run(const io::ModelFile& file) const {
+        auto model = io::build(file).model;
+        model->reset();
+        model->prewarm();
+        std::vector<float> y(phrase_.size());
+        model->process(phrase_.data(), y.data(), static_cast<int>(phrase_.size()));
+        return std::vector<double>(y.begin(), y.end());
+    }
+    std::vector<float> phrase_;
+    std::vector<double> teacher_;
+};
+
 // ---- the fine-tune ------------------------------------------------------------------------------
 
 /// What model selection compares after each epoch (docs/training.md §1.6: the lowest validation
@@ -497,6 +561,9 @@ struct FineTuneOptions {
     std::size_t batches_per_epoch = 10;    ///< the paper: 40 batches of 40 tones
     double budget_seconds = 0.0;           ///< > 0: wall-clock budget of the training
     double learning_rate = 5e-4;           ///< Adam, β 0.9 / 0.999, ε 1e-8 (docs/training.md §1.6)
+    /// A student whose PhraseCheck ESR exceeds this is never selected, however low its validation
+    /// loss: a quarter of the teacher's energy changed on music is no longer the same amp. +inf: off.
+    double phrase_limit_db = -6.0;
     std::string checkpoint;                ///< non-empty: written after every epoch and on a stop
     bool resume = false;                   ///< continue from `checkpoint`
     const std::atomic<bool>* stop = nullptr;  ///< set (e.g. by SIGINT): stop before the next batch
@@ -509,6 +576,8 @@ struct FineTuneResult {
     std::size_t best_epoch = 0;        ///< 0: the teacher itself; e: after epoch e (epochs_done + 1: the
                                        ///< part of an epoch run when the budget ended)
     double best_validation_db = 0.0;   ///< mean validation loss (dB) of `best`
+    double best_phrase_esr_db = 0.0;   ///< PhraseCheck of `best` (−inf: the teacher itself)
+    std::size_t refused = 0;           ///< candidates with the lowest loss so far refused by phrase_limit_db
     std::vector<double> validation_db; ///< mean validation loss (dB): [0] the teacher, then one per whole epoch
     AntialiasValidation::Figures teacher_tones, best_tones;  ///< per-tone loss and NMR-S (88 values each)
     std::size_t epochs_done = 0, steps = 0;
@@ -595,12 +664,20 @@ inline FineTuneResult fine_tune(const io::ModelFile& teacher, double fs, const F
     const std::vector<double>& initial = student.initial();
     Trainer<Runner, float> trainer(t, [&student] { return std::make_unique<Runner>(student); },
                                    std::vector<float>(initial.begin(), initial.end()));
-    AntialiasBatchSource source(teacher, fs, trainer.settings());
+    AntialiasBatchSource source(teacher, fs, trainer.settings(), o.settings.phrase_items(t.items));
     const AntialiasValidation validation(teacher, fs, t.loss, threads);
+    const PhraseCheck phrase(teacher, fs);
     trainer.set_batch_source([&source](const BatchRequest& r, float* in, float* target) { source(r, in, target); });
     trainer.set_validation([&](const float* p) {
         return AntialiasValidation::mean_db(validation.measure(student.with_weights(p), threads).loss);
     });
+    std::size_t refused = 0;
+    if (o.phrase_limit_db < std::numeric_limits<double>::infinity())
+        trainer.set_admission([&](const float* p) {
+            const bool ok = phrase.esr_db(student.with_weights(p)) <= o.phrase_limit_db;
+            refused += ok ? 0 : 1;
+            return ok;
+        });
     if (o.progress) trainer.set_progress(o.progress);
     trainer.set_stop_flag(o.stop);
     const TrainerResult tr = trainer.run();
@@ -611,6 +688,9 @@ inline FineTuneResult fine_tune(const io::ModelFile& teacher, double fs, const F
     r.best_tones = r.best_epoch == 0 ? r.teacher_tones : validation.measure(student.with_weights(r.best.data()), threads);
     r.validation_db.push_back(AntialiasValidation::mean_db(r.teacher_tones.loss));
     r.best_validation_db = r.best_epoch == 0 ? r.validation_db.front() : tr.best_validation;
+    r.best_phrase_esr_db = r.best_epoch == 0 ? -std::numeric_limits<double>::infinity()
+                                             : phrase.esr_db(student.with_weights(r.best.data()));
+    r.refused = refused;
     for (const EpochRecord& e : tr.history) r.validation_db.push_back(e.validation);
     r.epochs_done = tr.epochs_completed;
     r.steps = static_cast<std::size_t>(tr.steps);

@@ -1,12 +1,15 @@
-// nofold::train — random training tones and their alias-free targets (teacher-student fine-tune).
+// nofold::train — random training tones and their alias-free targets, and random plucked phrases
+// (teacher-student fine-tune).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
 
+#include "../analysis/guitar_phrase.hpp"
 #include "../analysis/harmonics.hpp"
 #include "random.hpp"
 
@@ -75,6 +78,25 @@ void render_tone(const Tone& tone, double sample_rate_hz, T* out, std::size_t le
         const double c = cycles_per_sample * static_cast<double>(n);
         out[n] = static_cast<T>(tone.amplitude * std::sin(two_pi * (c - std::floor(c)) + tone.phase));
     }
+}
+
+/// Writes a random plucked-guitar phrase of `length` samples into out (the fine-tune's phrase items,
+/// which keep the student close to the teacher on music): monophonic Karplus–Strong notes
+/// (analysis::add_pluck) back to back from sample 0, each lasting uniform [0.15, 0.6) s, MIDI note
+/// uniform on the continuous interval [40, 88) (the guitar's range), peak uniform [0.05, 0.7).
+/// Deterministic for the state of `random`. Allocates: each note's delay line.
+template <class T>
+void render_phrase(Random& random, double sample_rate_hz, T* out, std::size_t length) {
+    std::vector<float> buffer(length, 0.0f);
+    for (std::size_t start = 0; start < length;) {
+        const auto duration = static_cast<std::size_t>(random.uniform(0.15, 0.6) * sample_rate_hz);
+        const double f0 = 440.0 * std::exp2((random.uniform(40.0, 88.0) - 69.0) / 12.0);
+        const double peak = random.uniform(0.05, 0.7);
+        analysis::add_pluck(buffer.data(), length, start, duration, f0, peak, sample_rate_hz,
+                            static_cast<std::uint32_t>(random.next() >> 32));
+        start += std::max<std::size_t>(1, duration);
+    }
+    for (std::size_t n = 0; n < length; ++n) out[n] = static_cast<T>(buffer[n]);
 }
 
 /// The alias-free target of a teacher's response to a tone: the last N = fs samples (one second,

@@ -154,6 +154,9 @@ public:
     using BatchSource = std::function<void(const BatchRequest&, T* input, T* target)>;
     /// Validation loss of a parameter vector (lower is better; NaN never counts as better).
     using Validation = std::function<double(const T* parameters)>;
+    /// Whether parameters whose validation loss is the lowest so far may become the best (a
+    /// constraint the loss does not see); asked only of such candidates, in order.
+    using Admission = std::function<bool(const T* parameters)>;
     using ProgressCallback = std::function<void(const TrainerProgress&)>;
 
     /// Creates the models (one per participant, or one per item for StateMode::carried), the loss
@@ -166,6 +169,7 @@ public:
 
     void set_batch_source(BatchSource source) { source_ = std::move(source); }
     void set_validation(Validation validation) { validation_ = std::move(validation); }
+    void set_admission(Admission admission) { admission_ = std::move(admission); }
     void set_progress(ProgressCallback progress) { progress_ = std::move(progress); }
     /// Checked between batches: once true, run() writes a checkpoint and returns the best so far.
     void set_stop_flag(const std::atomic<bool>* stop) noexcept { stop_ = stop; }
@@ -226,6 +230,7 @@ private:
 
     BatchSource source_;
     Validation validation_;
+    Admission admission_;
     ProgressCallback progress_;
     const std::atomic<bool>* stop_ = nullptr;
 
@@ -692,7 +697,8 @@ TrainerResult Trainer<G, T>::run() {
     }
     const auto consider = [&](double v) {
         last_val_ = v;
-        const bool better = std::isfinite(v) && (std::isnan(best_val_) || v < best_val_);
+        const bool better = std::isfinite(v) && (std::isnan(best_val_) || v < best_val_) &&
+                            (!admission_ || admission_(params_.data()));
         if (better) {
             best_val_ = v;
             best_ = params_;
