@@ -29,6 +29,8 @@ expect() {  # expect STATUS TEXT command...
 expect 2 "minutes" "$nofold" antialias "$tmp/teacher.nam" -o "$tmp/s.nam" --minutes 0
 expect 2 "lambda" "$nofold" antialias "$tmp/teacher.nam" -o "$tmp/s.nam" --lambda -1
 expect 2 "checkpoint" "$nofold" antialias "$tmp/teacher.nam" -o "$tmp/s.nam" --resume
+expect 2 "phrase-share" "$nofold" antialias "$tmp/teacher.nam" -o "$tmp/s.nam" --phrase-share 1
+expect 2 "phrase-limit" "$nofold" antialias "$tmp/teacher.nam" -o "$tmp/s.nam" --phrase-limit 3
 expect 1 "output folder does not exist" "$nofold" antialias "$tmp/teacher.nam" -o "$tmp/missing/s.nam"
 expect 1 "architecture ConvNet" "$nofold" antialias "$corpus/nam_convnet.json" -o "$tmp/s.nam"
 expect 2 "teacher" "$nofold" antialias "$tmp/teacher.nam" -o "$tmp/teacher.nam"
@@ -56,10 +58,11 @@ for key in ("asr_db", "esr_s_db", "nmr_s_db"):
 assert report["student_vs_teacher"]["esr_t_db"] == alias["esr_t_db"], (report, alias)
 assert report["student_vs_teacher"]["nmr_t_db"] == alias["nmr_t_db"], (report, alias)
 assert report["student_vs_teacher"]["hesr_t_db"] == alias["hesr_db"], (report, alias)
-for key in ("teacher", "teacher_2x", "di_esr_db", "harmonics_above_12k_db", "validation_nmr_s_db", "validation_loss_db", "training_seconds"):
+for key in ("teacher", "teacher_2x", "di_esr_db", "refused_by_phrase_limit", "harmonics_above_12k_db", "validation_nmr_s_db", "validation_loss_db", "training_seconds"):
     assert key in report, key
 assert report["written"] is True, report
 record = student["metadata"]["nofold_training"][-1]
 assert record["method"] == "antialias" and "teacher_sha256" in record, record
+assert record["settings"]["phrase_share"] == 0.25 and record["settings"]["phrase_limit_db"] == -6, record
 print("antialias CLI checks passed: student NMR-S", alias["nmr_s_db"], "teacher", report["teacher"]["nmr_s_db"])
 PY

@@ -1,9 +1,10 @@
 // `nofold antialias MODEL -o OUT`: the teacher–student anti-aliasing fine-tune (docs/training.md §1,
 // Carson, Wright & Bilbao, DAFx25). The model is the frozen teacher; a copy of it (the student) is
-// trained on random tones against the teacher's alias-free resynthesis, so at 1× cost it aliases less.
+// trained on random tones against the teacher's alias-free resynthesis, so at 1× cost it aliases less
+// (and on random plucked phrases against the teacher's own output, so it stays the same amp on music).
 // Training stops at --epochs or after --minutes (whichever first); the student with the lowest
-// validation loss (88 tones, against the teacher's alias-free targets) is kept, checked against the
-// teacher on a guitar DI phrase, measured on the chromatic set next to the teacher and the teacher
+// validation loss (88 tones, against the teacher's alias-free targets) within --phrase-limit of the
+// teacher on a guitar DI phrase is kept, measured on the chromatic set next to the teacher and the teacher
 // at 2× oversampling, and written in the teacher's format with every key kept and a record of the
 // fine-tune added. Ctrl-C stops training and writes the best student so far. OUT is written atomically;
 // the teacher file is only read.
@@ -46,7 +47,7 @@ struct AntialiasOptions {
     int threads = 0;
     std::size_t batch = 0;
     std::size_t batches_per_epoch = 10;
-    double learning_rate = 5e-4;
+    double learning_rate = 0.0;  // 0: train::default_learning_rate
     double phrase_share = train::AntialiasSettings{}.phrase_share;
     // The student's ESR against the teacher on the guitar DI phrase above which no epoch is selected and
     // no result written (a student that fell silent scores 0 dB).
@@ -129,13 +130,13 @@ std::function<void()> add_antialias(CLI::App& app) {
     app.add_option("MODEL", o->model, "the trained model (.nam, GuitarML or AIDA-X JSON): the teacher; only read")->required();
     app.add_option("-o,--output", o->output, "where to write the fine-tuned student (same format)")->required();
     auto* minutes = app.add_option("--minutes", o->minutes, "training budget in minutes (default 15)");
-    auto* epochs = app.add_option("--epochs", o->epochs, "at most this many epochs (100 = the paper's schedule)");
+    auto* epochs = app.add_option("--epochs", o->epochs, "at most this many epochs (100 = the paper's schedule; default: as many as the budget allows)");
     app.add_option("--lambda", o->lambda, "NMR weight: loss 0.5 (ESR + lambda NMR) + DC (default 1)");
     app.add_option("--seed", o->seed, "random seed of the training tones (default 1)");
     app.add_option("--threads", o->threads, "worker threads (default: all cores)");
     app.add_option("--batch", o->batch, "tones per batch (default 16 recurrent, 8 WaveNet)");
     app.add_option("--batches-per-epoch", o->batches_per_epoch, "batches between validations (default 10)");
-    app.add_option("--learning-rate", o->learning_rate, "Adam step size (default 5e-4, the paper's)");
+    app.add_option("--learning-rate", o->learning_rate, "Adam step size (default 2e-3 for LSTM/GRU, 5e-4 (the paper's) for WaveNets)");
     app.add_option("--phrase-share", o->phrase_share,
                    "share of each batch that is random plucked phrases trained toward the teacher's own output "
                    "(default 0.25; 0 = tones only, the paper's)");
@@ -153,7 +154,8 @@ std::function<void()> add_antialias(CLI::App& app) {
         if (epochs->count() > 0 && o->epochs == 0) throw UsageError("--epochs must be at least 1");
         if (o->batches_per_epoch == 0) throw UsageError("--batches-per-epoch must be at least 1");
         if (!(o->lambda >= 0.0 && std::isfinite(o->lambda))) throw UsageError("--lambda must be a finite value >= 0");
-        if (!(o->learning_rate > 0.0 && o->learning_rate < 1.0)) throw UsageError("--learning-rate must lie in (0, 1)");
+        if (o->learning_rate != 0.0 && !(o->learning_rate > 0.0 && o->learning_rate < 1.0))
+            throw UsageError("--learning-rate must lie in (0, 1)");
         if (!(o->phrase_share >= 0.0 && o->phrase_share < 1.0)) throw UsageError("--phrase-share must lie in [0, 1)");
         if (!(o->phrase_limit_db <= 0.0)) throw UsageError("--phrase-limit must be a level in dB at or below 0");
         if (o->resume && o->checkpoint.empty()) throw UsageError("--resume needs --checkpoint DIR");
@@ -187,7 +189,9 @@ std::function<void()> add_antialias(CLI::App& app) {
         fo.settings.phrase_share = o->phrase_share;
         fo.phrase_limit_db = o->phrase_limit_db;
         fo.settings.threads = threads;
-        fo.epochs = o->epochs;
+        // Without --epochs the budget alone ends the run (a small model then trains the whole budget).
+        const bool epoch_cap = epochs->count() > 0;
+        fo.epochs = epoch_cap ? o->epochs : std::size_t{1000000000};
         fo.batches_per_epoch = o->batches_per_epoch;
         fo.budget_seconds = budget ? o->minutes * 60.0 : 0.0;
         fo.learning_rate = o->learning_rate;
@@ -202,8 +206,9 @@ std::function<void()> add_antialias(CLI::App& app) {
             const auto now = std::chrono::steady_clock::now();
             if (!p.epoch_end && now - last_draw < std::chrono::milliseconds(200)) return;
             last_draw = now;
-            std::fprintf(stderr, "\rantialias: epoch %zu/%zu, batch %zu/%zu, validation loss %.2f dB (best %.2f), %s elapsed, ETA %s   ",
-                         p.epoch, p.epochs, p.batch, p.batches_per_epoch, p.validation, p.best_validation,
+            const std::string of = epoch_cap ? "/" + std::to_string(p.epochs) : std::string();
+            std::fprintf(stderr, "\rantialias: epoch %zu%s, batch %zu/%zu, validation loss %.2f dB (best %.2f), %s elapsed, ETA %s   ",
+                         p.epoch, of.c_str(), p.batch, p.batches_per_epoch, p.validation, p.best_validation,
                          seconds_text(p.elapsed_seconds).c_str(), seconds_text(p.eta_seconds).c_str());
             std::fflush(stderr);
         };
@@ -267,7 +272,7 @@ std::function<void()> add_antialias(CLI::App& app) {
         rec.settings = {{"recipe", std::string("Carson, Wright & Bilbao DAFx25 teacher-student")},
                         {"lambda", o->lambda},
                         {"seed", static_cast<double>(o->seed)},
-                        {"learning_rate", o->learning_rate},
+                        {"learning_rate", o->learning_rate > 0.0 ? o->learning_rate : train::default_learning_rate(*student)},
                         {"phrase_share", o->phrase_share},
                         {"phrase_limit_db", o->phrase_limit_db},
                         {"epochs", static_cast<double>(r.epochs_done)},

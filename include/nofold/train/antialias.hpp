@@ -560,7 +560,8 @@ struct FineTuneOptions {
     std::size_t epochs = 100;              ///< upper bound on epochs
     std::size_t batches_per_epoch = 10;    ///< the paper: 40 batches of 40 tones
     double budget_seconds = 0.0;           ///< > 0: wall-clock budget of the training
-    double learning_rate = 5e-4;           ///< Adam, β 0.9 / 0.999, ε 1e-8 (docs/training.md §1.6)
+    /// Adam, β 0.9 / 0.999, ε 1e-8 (docs/training.md §1.6); 0: default_learning_rate().
+    double learning_rate = 0.0;
     /// A student whose PhraseCheck ESR exceeds this is never selected, however low its validation
     /// loss: a quarter of the teacher's energy changed on music is no longer the same amp. +inf: off.
     double phrase_limit_db = -6.0;
@@ -584,6 +585,13 @@ struct FineTuneResult {
     double seconds = 0.0;              ///< training time, this run and the runs it resumed
     bool stopped = false;              ///< the stop flag or the budget ended it early
 };
+
+/// The step size when none is given: 2e-3 for recurrent models (measured: a 1×16 LSTM reached a
+/// chromatic NMR-S 28 dB lower in 15 minutes than at the paper's 5e-4, whose 40-tone batches are 2.5×
+/// ours), the paper's 5e-4 for WaveNets.
+inline double default_learning_rate(const AntialiasStudent& student) noexcept {
+    return student.is_recurrent() ? 2e-3 : 5e-4;
+}
 
 /// The fine-tune on train::Trainer: validated after each epoch by AntialiasValidation (the loss
 /// selects; NMR-S is reported), best parameters kept, checkpoints resume bit-identically.
@@ -654,7 +662,7 @@ inline FineTuneResult fine_tune(const io::ModelFile& teacher, double fs, const F
     t.epochs = o.epochs;
     t.batches_per_epoch = o.batches_per_epoch;
     t.max_seconds = o.budget_seconds;
-    t.adam.learning_rate = o.learning_rate;
+    t.adam.learning_rate = o.learning_rate > 0.0 ? o.learning_rate : default_learning_rate(student);
     t.checkpoint_path = o.checkpoint;
     t.resume = o.resume;
     if (o.resume && o.checkpoint.empty()) throw AntialiasError("--resume needs --checkpoint");
