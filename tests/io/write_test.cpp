@@ -462,7 +462,8 @@ TEST_CASE("write_nam_text: new .nam files read back as the same model (same outp
         }
     }
     INFO("write_nam_text: " << written << " models written, " << refused << " refused");
-    CHECK(written >= 8);
+    // The fixtures, the seed corpus and the demo amp alone give 7 leaf models; ../shared adds more.
+    CHECK(written >= (nofold::test::shared_dir().empty() ? 7u : 8u));
 }
 
 TEST_CASE("write_nam_text: what .nam cannot hold is refused") {
