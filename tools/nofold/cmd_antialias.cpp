@@ -18,7 +18,6 @@
 
 #include <unistd.h>
 
-#include <nofold/analysis/guitar_phrase.hpp>
 #include <nofold/dsp/oversampled_model.hpp>
 #include <nofold/io/load.hpp>
 #include <nofold/io/write.hpp>
@@ -243,9 +242,10 @@ std::function<void()> add_antialias(CLI::App& app) {
                 if (m->status() != RateFactorStatus::ok) throw FileError("the teacher cannot run at 2x its rate");
                 return m;
             };
-            // The student against the teacher on a guitar DI phrase (make-di's, 6 s). Selection already kept
-            // every epoch above the limit out; this catches a resumed run whose limit was raised, and reports.
-            di_esr_db = train::PhraseCheck(teacher_file, fs).esr_db(student_file);
+            // The student against the teacher on a guitar DI phrase (make-di's, 6 s), as fine_tune measured it.
+            // Selection already kept every epoch above the limit out; this catches a resumed run whose limit
+            // was changed, and reports.
+            di_esr_db = r.best_phrase_esr_db;
             // A student that no longer plays the teacher's sound is not a result: it is not written, but the
             // report is still printed (what training did is the user's clue), then exit 1.
             if (di_esr_db > o->phrase_limit_db)
