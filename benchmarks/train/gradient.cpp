@@ -1,9 +1,10 @@
 // Training step costs: forward + backward + Adam of nofold's trainers (train/wavenet_gradient.hpp,
 // train/recurrent_gradient.hpp) per sample per batch item, one thread, batch 4 items x 4410 kept
 // samples (the DAFx25 frame; the TCN frames are preceded by their receptive field − 1 of warm-up, whose
-// cost counts). Shapes: the DAFx25/NAM standard TCN (16 then 8 channels, 2 x 10 layers, kernel 3),
+// cost counts: each layer runs from the first frame the kept outputs need, set_first_output). Shapes: the DAFx25/NAM standard TCN (16 then 8 channels, 2 x 10 layers, kernel 3),
 // nano, LSTM 1x40 (GuitarML), LSTM 1x16, GRU 1x16. Counters: ns_per_sample_item, peak_fraction (the
-// inference model's FLOPs per sample x 3 for forward + backward, against this program's FMA peak),
+// inference model's FLOPs per sample x 3 for forward + backward over the whole frame, warm-up included,
+// against this program's FMA peak: work the trimmed warm-up skips counts as done),
 // peak_MiB (the most heap the row's models, buffers and trainer held at once: this program counts every
 // allocation). The Trainer/… rows run the whole train::Trainer on 1 and 2 threads (wall time). The
 // same-run anchor is benchmarks/train/pytorch_anchor.py (PyTorch, when installed).
@@ -114,6 +115,7 @@ void wavenet_step(benchmark::State& state, nn::WaveNetConfig config) {
         return;
     }
     const int warm = model->history(), n = warm + kept;
+    model->set_first_output(warm);  // as the Trainer does: the warm-up's outputs are not in the loss
     std::vector<float> p = nofold::bench::noise(model->parameter_count(), 1, 0.1f);
     const std::vector<float> x = nofold::bench::noise(static_cast<std::size_t>(n) * items, 2, 0.5f);
     const std::vector<float> t = nofold::bench::noise(static_cast<std::size_t>(n) * items, 3, 0.5f);

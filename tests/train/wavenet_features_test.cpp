@@ -5,8 +5,11 @@
 // weights) and its gradient equals central finite differences of its own forward pass in double; the
 // same holds for a gated A1-like shape and for NAM Core's example models with these features
 // (wavenet_a2_max.nam, wavenet_condition_dsp.nam) read through io and make_gradient.
+// With set_first_output, the outputs from that frame on and the gradient of a loss over them equal the
+// whole frame's and central differences, for every shape above.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <random>
@@ -243,5 +246,97 @@ TEST_CASE("WaveNet gradient: NAM Core's wavenet_a2_max and wavenet_condition_dsp
             },
             p, grad, nofold::test::some_indices(rng, p.size(), 40));
         CHECK(err <= 1e-5);
+    }
+}
+
+namespace {
+
+struct TrimmedErrors {
+    double output = 0, gradient = 0, finite_difference = 0;
+    bool zero_before = true;  // y[t < first] = 0
+};
+
+// set_first_output(first) against the whole frame: outputs from `first` on (relative to their largest), the
+// gradient of L = Σ_{t ≥ first} r·y against the whole frame's with r zeroed before `first` (the trimmed model
+// is given r whole: it must not read dy before `first`), and against central differences of that L computed
+// by the trimmed forward over `count` parameters.
+TrimmedErrors trimmed_errors(const nn::WaveNetConfig& config, unsigned seed, int n, int first, std::size_t count) {
+    std::string error;
+    auto whole = train::WaveNetGradient<double>::create(config, error);
+    REQUIRE_MESSAGE(whole, error);
+    auto trimmed = train::WaveNetGradient<double>::create(config, error);
+    trimmed->set_first_output(first);
+    const std::vector<double> p = nofold::test::uniform_values(whole->parameter_count(), seed, 0.5);
+    const std::vector<double> x = nofold::test::uniform_values(static_cast<std::size_t>(n), seed + 1, 1.0);
+    const std::vector<double> r = nofold::test::uniform_values(static_cast<std::size_t>(n), seed + 2, 1.0);
+    const auto f = static_cast<std::size_t>(std::min(first, n));
+    std::vector<double> r0 = r;
+    std::fill(r0.begin(), r0.begin() + static_cast<std::ptrdiff_t>(f), 0.0);
+    std::vector<double> yw(x.size()), yt(x.size(), 1.0), gw(p.size(), 0.0), gt(p.size(), 0.0);
+    whole->forward(p.data(), x.data(), n, yw.data());
+    whole->backward(p.data(), r0.data(), gw.data());
+    trimmed->forward(p.data(), x.data(), n, yt.data());
+    trimmed->backward(p.data(), r.data(), gt.data());
+    TrimmedErrors e;
+    double top = 0, worst = 0;
+    for (std::size_t t = 0; t < yw.size(); ++t) {
+        if (t < f) {
+            e.zero_before = e.zero_before && yt[t] == 0.0;
+            continue;
+        }
+        top = std::max(top, std::abs(yw[t]));
+        worst = std::max(worst, std::abs(yt[t] - yw[t]));
+    }
+    e.output = top > 0 ? worst / top : worst;
+    top = worst = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        top = std::max(top, std::abs(gw[i]));
+        worst = std::max(worst, std::abs(gt[i] - gw[i]));
+    }
+    e.gradient = top > 0 ? worst / top : worst;
+    std::vector<double> y(x.size());
+    const auto loss = [&](const std::vector<double>& q) {
+        trimmed->forward(q.data(), x.data(), n, y.data());
+        double s = 0;
+        for (std::size_t t = f; t < y.size(); ++t) s += r[t] * y[t];
+        return s;
+    };
+    std::mt19937 rng(seed);
+    e.finite_difference = nofold::test::gradient_error(loss, p, gt, nofold::test::some_indices(rng, p.size(), count));
+    return e;
+}
+
+}  // namespace
+
+TEST_CASE("WaveNet gradient: set_first_output skips the warm-up's work and keeps outputs and gradient exact") {
+    struct Case {
+        const char* name;
+        nn::WaveNetConfig config;
+        int n;
+    };
+    const nn::WaveNetConfig a1 = gated_a1_like();  // history 4092: most layers start late
+    std::string error;
+    const int a1_history = train::WaveNetGradient<double>::create(a1, error)->history();
+    nn::WaveNetConfig wide_head;  // one array whose dilated head reaches furthest back
+    wide_head.layers = {array(1, 3, 3, {2, 3}, {1, 2}, {act("Tanh"), act("SiLU")}, {}, {}, 1, 3, true)};
+    wide_head.layers[0].head.dilation = 3;
+    const Case cases[] = {{"gated, two arrays, head kernel 2", gated_shape(), 60},
+                          {"head kernel 3, dilation 3", wide_head, 40},
+                          {"grouped, head 1x1", grouped_shape(), 50},
+                          {"every FiLM slot (runs whole)", film_shape(), 40},
+                          {"condition_dsp, post-stack head", condition_shape(54), 50},
+                          {"A1-like", a1, a1_history + 300}};
+    for (const Case& c : cases) {
+        std::string e;
+        const int history = train::WaveNetGradient<double>::create(c.config, e)->history();
+        for (const int first : {0, 1, history / 2, history, c.n - 3, c.n}) {
+            CAPTURE(c.name);
+            CAPTURE(first);
+            const TrimmedErrors r = trimmed_errors(c.config, 60, c.n, first, 40);
+            CHECK(r.zero_before);
+            CHECK(r.output <= 1e-12);
+            CHECK(r.gradient <= 1e-12);
+            if (first < c.n) CHECK(r.finite_difference <= 1e-5);
+        }
     }
 }

@@ -215,6 +215,9 @@ public:
         void carry() {
             if (rec_) rec_->carry();
         }
+        void set_first_output(int first) noexcept {
+            if (wave_) wave_->set_first_output(first);
+        }
 
     private:
         const AntialiasStudent& s_;

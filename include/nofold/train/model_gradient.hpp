@@ -29,6 +29,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -60,6 +61,9 @@ public:
     virtual void backward(const T* params, const T* dy, T* grad) = 0;
     /// Recurrent: the last forward()'s final state becomes the next frame's initial state.
     virtual void carry() = 0;
+    /// Outputs before `first` are not needed by the loss (a frame's warm-up): a model may skip the work
+    /// only they need (WaveNet); y[t < first] is then unspecified and dy[t < first] is not read.
+    virtual void set_first_output(int first) noexcept { (void)first; }
 };
 
 /// The trainable model of a leaf network, or null with `error` set. `parameters` receives its weights.
@@ -88,6 +92,9 @@ public:
     void forward(const T* p, const T* x, int n, T* y) override { g_->forward(p, x, n, y); }
     void backward(const T* p, const T* dy, T* grad) override { g_->backward(p, dy, grad); }
     void carry() override {}
+    void set_first_output(int first) noexcept override {
+        if constexpr (std::is_same_v<G, WaveNetGradient<T>>) g_->set_first_output(first);
+    }
 
 private:
     std::unique_ptr<G> g_;
@@ -131,6 +138,7 @@ public:
         inner_->backward(p, buffer_.data(), grad);
     }
     void carry() override { inner_->carry(); }
+    void set_first_output(int first) noexcept override { inner_->set_first_output(first); }
 
 private:
     std::unique_ptr<ModelGradient<T>> inner_;

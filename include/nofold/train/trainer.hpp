@@ -16,7 +16,8 @@
 // Template parameters: G, the gradient model — anything with parameter_count(), forward(params, x,
 // n, y) and backward(params, dy, grad) (train::WaveNetGradient, train::RecurrentGradient, the
 // model_gradient factory's objects); with StateMode::carried also reset(params) and carry(); an
-// optional history() is checked against the warm-up. T: float or double (parameters and signals;
+// optional history() is checked against the warm-up, and an optional set_first_output(warmup) tells a
+// StateMode::none model that the warm-up's outputs are not needed. T: float or double (parameters and signals;
 // Adam's moments are double).
 //
 // Determinism: the batch source gets a Random seeded from (seed, epoch, batch, item); each item's
@@ -275,6 +276,11 @@ template <class G>
 struct has_history<G, std::void_t<decltype(std::declval<const G&>().history())>> : std::true_type {};
 
 template <class G, class = void>
+struct has_first_output : std::false_type {};
+template <class G>
+struct has_first_output<G, std::void_t<decltype(std::declval<G&>().set_first_output(0))>> : std::true_type {};
+
+template <class G, class = void>
 struct has_carry : std::false_type {};
 template <class G>
 struct has_carry<G, std::void_t<decltype(std::declval<G&>().carry())>> : std::true_type {};
@@ -305,6 +311,9 @@ Trainer<G, T>::Trainer(const TrainerSettings& s, const Factory& factory, std::ve
     for (std::size_t i = 0; i < model_count; ++i) {
         models_.push_back(factory());
         if (!models_.back()) throw std::invalid_argument("nofold::train::Trainer: the model factory returned null");
+        // the warm-up's outputs are never in the loss: the model may skip the work only they need
+        if constexpr (detail::has_first_output<G>::value)
+            if (s.state == StateMode::none) models_.back()->set_first_output(static_cast<int>(s.warmup));
     }
     G& m = *models_.front();
     count_ = m.parameter_count();

@@ -4,6 +4,8 @@
 // Ungrouped convolutions run their frames from the largest tap offset on as register-tiled products
 // (matrix.hpp: every tap a column pointer into its input row, no gathered copy); the first frames, where
 // some taps still reach before t = 0, and grouped convolutions take the plain loops.
+// Every kernel computes the frames [t0, N) of its outputs (t0 = 0: all of them; rows stay N apart): a
+// frame whose outputs no later frame of the loss reads is never computed (WaveNetGradient's warm-up).
 // Template parameter: T (float or double). Units: samples. Allocates: fill_bias when a row grows.
 // Reference: docs/model-formats.md §2.2 (weight order).
 #pragma once
@@ -27,21 +29,21 @@ inline std::size_t sz(int v) noexcept { return static_cast<std::size_t>(v); }
 /// Most columns (input rows × taps) a tiled product takes; wider convolutions take the plain loops.
 inline constexpr int max_tiled_columns = 512;
 
-/// dst[r][t] = src[r][t] + b[r], r < rows, t < N (dst may be src).
+/// dst[r][t] = src[r][t] + b[r], r < rows, t0 ≤ t < N (dst may be src).
 template <class T>
-void add_bias(T* dst, const T* src, const T* b, int rows, std::size_t N) noexcept {
+void add_bias(T* dst, const T* src, const T* b, int rows, std::size_t N, std::size_t t0 = 0) noexcept {
     for (int r = 0; r < rows; ++r) {
         T* row = dst + sz(r) * N;
         const T* in = src + sz(r) * N;
         const T v = b[r];
-        for (std::size_t t = 0; t < N; ++t) row[t] = in[t] + v;
+        for (std::size_t t = t0; t < N; ++t) row[t] = in[t] + v;
     }
 }
 
-/// The frames [0, head) of conv_add, in plain loops.
+/// The frames [t0, head) of conv_add, in plain loops.
 template <class T>
 void conv_add_head(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N,
-                   std::size_t head) {
+                   std::size_t head, std::size_t t0 = 0) {
     const int in_g = in / groups, out_g = out / groups;
     for (int o = 0; o < out; ++o) {
         T* row = dst + sz(o) * N;
@@ -50,41 +52,44 @@ void conv_add_head(const T* w, int out, int in, int K, int d, int groups, const 
             for (int k = 0; k < K; ++k) {
                 const T wv = w[sz((o * in_g + j) * K + k)];
                 const std::size_t off = sz((K - 1 - k) * d);
-                for (std::size_t t = off; t < head; ++t) row[t] += wv * s[t - off];
+                for (std::size_t t = std::max(off, t0); t < head; ++t) row[t] += wv * s[t - off];
             }
         }
     }
 }
 
+/// Frames [t0, N); with bias_set, dst = bias_set + the convolution (dst's old values unused).
 template <class T>
 void conv_add(const T* w, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N,
-              const T* bias_set = nullptr) {
-    const std::size_t reach = sz((K - 1) * d);
-    std::size_t head = N;  // frames before `head` take conv_add_head
-    if (groups == 1 && in * K <= max_tiled_columns && N > reach) {
+              const T* bias_set = nullptr, std::size_t t0 = 0) {
+    const std::size_t tiled = std::max(sz((K - 1) * d), t0);  // the first frame every tap reaches
+    std::size_t head = N;  // frames [t0, head) take conv_add_head
+    if (groups == 1 && in * K <= max_tiled_columns && N > tiled) {
         const T* cols[max_tiled_columns] = {};  // (initialised: GCC cannot see that the loop fills the first in·K)
         for (int j = 0; j < in; ++j)
-            for (int k = 0; k < K; ++k) cols[j * K + k] = src + sz(j) * N + reach - sz((K - 1 - k) * d);
-        multiply_add<T>(w, in * K, out, in * K, cols, dst + reach, N, static_cast<int>(N - reach), bias_set);
-        head = reach;
+            for (int k = 0; k < K; ++k) cols[j * K + k] = src + sz(j) * N + tiled - sz((K - 1 - k) * d);
+        multiply_add<T>(w, in * K, out, in * K, cols, dst + tiled, N, static_cast<int>(N - tiled), bias_set);
+        head = tiled;
     }
     if (bias_set)
-        for (int o = 0; o < out; ++o) std::fill(dst + sz(o) * N, dst + sz(o) * N + head, bias_set[o]);
-    conv_add_head(w, out, in, K, d, groups, src, dst, N, head);
+        for (int o = 0; o < out; ++o) std::fill(dst + sz(o) * N + std::min(t0, head), dst + sz(o) * N + head, bias_set[o]);
+    conv_add_head(w, out, in, K, d, groups, src, dst, N, head, t0);
 }
 
 /// dst[o][t] = base[o][t] + b[o] + Σ_j w[o·in + j]·src[j][t]: a residual 1×1 (ungrouped; `groups` > 1
 /// takes add_bias and conv_add).
 template <class T>
-void residual_1x1(const T* w, const T* b, int out, int in, int groups, const T* src, const T* base, T* dst, std::size_t N) {
+void residual_1x1(const T* w, const T* b, int out, int in, int groups, const T* src, const T* base, T* dst, std::size_t N,
+                  std::size_t t0 = 0) {
     if (groups != 1 || in > max_tiled_columns) {
-        add_bias(dst, base, b, out, N);
-        conv_add(w, out, in, 1, 1, groups, src, dst, N);
+        add_bias(dst, base, b, out, N, t0);
+        conv_add(w, out, in, 1, 1, groups, src, dst, N, static_cast<const T*>(nullptr), t0);
         return;
     }
+    if (t0 >= N) return;
     const T* cols[max_tiled_columns] = {};
-    for (int j = 0; j < in; ++j) cols[j] = src + sz(j) * N;
-    multiply_add<T>(w, in, out, in, cols, dst, N, static_cast<int>(N), b, base);
+    for (int j = 0; j < in; ++j) cols[j] = src + sz(j) * N + t0;
+    multiply_add<T>(w, in, out, in, cols, dst + t0, N, static_cast<int>(N - t0), b, base + t0);
 }
 
 /// dst[o] = b[o] + (the convolution of conv_add, taps K, dilation d, of src's `in` rows) + (the 1×1 of
@@ -92,12 +97,12 @@ void residual_1x1(const T* w, const T* b, int out, int in, int groups, const T* 
 /// the condition's rows (ungrouped; else conv_add twice). `scratch` holds the joined weight rows.
 template <class T>
 void conv_mix_set(const T* w, const T* wc, const T* b, int out, int in, int K, int d, const T* src, const T* cond, int cin,
-                  T* dst, std::size_t N, std::vector<T>& scratch) {
-    const std::size_t reach = sz((K - 1) * d);
+                  T* dst, std::size_t N, std::vector<T>& scratch, std::size_t t0 = 0) {
+    const std::size_t tiled = std::max(sz((K - 1) * d), t0);
     const int cols = in * K + cin;
-    if (cols > max_tiled_columns || N <= reach) {
-        conv_add(w, out, in, K, d, 1, src, dst, N, b);
-        conv_add(wc, out, cin, 1, 1, 1, cond, dst, N);
+    if (cols > max_tiled_columns || N <= tiled) {
+        conv_add(w, out, in, K, d, 1, src, dst, N, b, t0);
+        conv_add(wc, out, cin, 1, 1, 1, cond, dst, N, static_cast<const T*>(nullptr), t0);
         return;
     }
     scratch.resize(sz(out) * sz(cols));
@@ -108,12 +113,12 @@ void conv_mix_set(const T* w, const T* wc, const T* b, int out, int in, int K, i
     }
     const T* c[max_tiled_columns] = {};
     for (int j = 0; j < in; ++j)
-        for (int k = 0; k < K; ++k) c[j * K + k] = src + sz(j) * N + reach - sz((K - 1 - k) * d);
-    for (int m = 0; m < cin; ++m) c[in * K + m] = cond + sz(m) * N + reach;
-    multiply_add<T>(scratch.data(), cols, out, cols, c, dst + reach, N, static_cast<int>(N - reach), b);
-    for (int o = 0; o < out; ++o) std::fill(dst + sz(o) * N, dst + sz(o) * N + reach, b[o]);
-    conv_add_head(w, out, in, K, d, 1, src, dst, N, reach);
-    conv_add_head(wc, out, cin, 1, 1, 1, cond, dst, N, reach);
+        for (int k = 0; k < K; ++k) c[j * K + k] = src + sz(j) * N + tiled - sz((K - 1 - k) * d);
+    for (int m = 0; m < cin; ++m) c[in * K + m] = cond + sz(m) * N + tiled;
+    multiply_add<T>(scratch.data(), cols, out, cols, c, dst + tiled, N, static_cast<int>(N - tiled), b);
+    for (int o = 0; o < out; ++o) std::fill(dst + sz(o) * N + t0, dst + sz(o) * N + tiled, b[o]);
+    conv_add_head(w, out, in, K, d, 1, src, dst, N, tiled, t0);
+    conv_add_head(wc, out, cin, 1, 1, 1, cond, dst, N, tiled, t0);
 }
 
 /// Σ a[t]·b[t], t < n, in eight interleaved partial sums (so that the compiler can keep them in one
@@ -130,29 +135,30 @@ T dot(const T* a, const T* b, std::size_t n) noexcept {
     return s;
 }
 
-/// Reverse of conv_add: gw += dL/dw, and dsrc += dL/dsrc unless null, given dout = dL/ddst.
+/// Reverse of conv_add: gw += dL/dw, and dsrc += dL/dsrc unless null, given dout = dL/ddst over the
+/// frames [t0, N) (those conv_add computed; dout before t0 is not read).
 template <class T>
 void conv_back(const T* w, T* gw, int out, int in, int K, int d, int groups, const T* src, const T* dout, T* dsrc,
-               std::size_t N) {
+               std::size_t N, std::size_t t0 = 0) {
     const int in_g = in / groups, out_g = out / groups;
-    const std::size_t reach = sz((K - 1) * d);
-    std::size_t head = N;  // frames before `head` take the loops below
-    if (groups == 1 && in * K <= max_tiled_columns && N > reach) {
+    const std::size_t tiled = std::max(sz((K - 1) * d), t0);  // the first frame of the tiled products
+    std::size_t head = N;  // frames [t0, head) take the loops below
+    if (groups == 1 && in * K <= max_tiled_columns && N > tiled) {
         const T* cols[max_tiled_columns] = {};  // (initialised: GCC cannot see that the loop fills the first in·K)
         // the backward product's columns tap by tap (k·in + j): neighbours are different input rows
         T* dcols[max_tiled_columns] = {};
         const T* wcols[max_tiled_columns] = {};
         for (int j = 0; j < in; ++j)
             for (int k = 0; k < K; ++k) {
-                const std::size_t at = sz(j) * N + reach - sz((K - 1 - k) * d);
+                const std::size_t at = sz(j) * N + tiled - sz((K - 1 - k) * d);
                 cols[j * K + k] = src + at;
                 dcols[k * in + j] = dsrc ? dsrc + at : nullptr;
                 wcols[k * in + j] = w + j * K + k;
             }
-        const int n = static_cast<int>(N - reach);
-        multiply_add_outer<T>(dout + reach, N, out, cols, in * K, gw, in * K, n);
-        if (dsrc) multiply_add_wt_columns<T>(wcols, in * K, out, in * K, dout + reach, N, dcols, n);
-        head = reach;
+        const int n = static_cast<int>(N - tiled);
+        multiply_add_outer<T>(dout + tiled, N, out, cols, in * K, gw, in * K, n);
+        if (dsrc) multiply_add_wt_columns<T>(wcols, in * K, out, in * K, dout + tiled, N, dcols, n);
+        head = tiled;
     }
     for (int o = 0; o < out; ++o) {
         const T* dr = dout + sz(o) * N;
@@ -163,10 +169,11 @@ void conv_back(const T* w, T* gw, int out, int in, int K, int d, int groups, con
             for (int k = 0; k < K; ++k) {
                 const std::size_t wi = sz((o * in_g + j) * K + k);
                 const std::size_t off = sz((K - 1 - k) * d);
-                if (off >= head) continue;
-                gw[wi] += dot(dr + off, s, head - off);
+                const std::size_t from = std::max(off, t0);
+                if (from >= head) continue;
+                gw[wi] += dot(dr + from, s + (from - off), head - from);
                 if (ds)
-                    for (std::size_t t = off; t < head; ++t) ds[t - off] += w[wi] * dr[t];
+                    for (std::size_t t = from; t < head; ++t) ds[t - off] += w[wi] * dr[t];
             }
         }
     }
@@ -180,10 +187,11 @@ void fill_bias(std::vector<T>& dst, const T* b, int rows, std::size_t N) {
                                              dst.begin() + static_cast<std::ptrdiff_t>(sz(r + 1) * N), b ? b[r] : T(0));
 }
 
-/// dst[o][t] = b[o] + the convolution of conv_add (dst's old values unused).
+/// dst[o][t] = b[o] + the convolution of conv_add (dst's old values unused), frames [t0, N).
 template <class T>
-void conv_set(const T* w, const T* b, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N) {
-    conv_add(w, out, in, K, d, groups, src, dst, N, b);
+void conv_set(const T* w, const T* b, int out, int in, int K, int d, int groups, const T* src, T* dst, std::size_t N,
+              std::size_t t0 = 0) {
+    conv_add(w, out, in, K, d, groups, src, dst, N, b, t0);
 }
 
 /// Σ a[t], t < n, in four SIMD partial sums (a fixed order: the same n gives the same rounding).
@@ -200,10 +208,11 @@ T sum(const T* a, std::size_t n) noexcept {
     return s;
 }
 
-/// gb[r] += Σ_t d[r][t].
+/// gb[r] += Σ_{t0 ≤ t < N} d[r][t].
 template <class T>
-void bias_back(T* gb, int rows, const T* d, std::size_t N) {
-    for (int r = 0; r < rows; ++r) gb[r] += sum(d + sz(r) * N, N);
+void bias_back(T* gb, int rows, const T* d, std::size_t N, std::size_t t0 = 0) {
+    if (t0 >= N) return;
+    for (int r = 0; r < rows; ++r) gb[r] += sum(d + sz(r) * N + t0, N - t0);
 }
 
 /// out[t] = act(in[t]), t < N, on the activation's SIMD policy (math::apply).
