@@ -229,8 +229,9 @@ TEST_CASE("antialias: phrase items are plucked phrases with the teacher's own ou
     a.batch = 4;
     a.phrase_share = 0.5;
     const train::TrainerSettings t = train::antialias_trainer_settings(student, 48000.0, a);
-    REQUIRE(a.phrase_items(t.items) == 2);
-    train::AntialiasBatchSource source(teacher, 48000.0, t, a.phrase_items(t.items));
+    const std::size_t phrases = train::AntialiasSettings::phrase_items(a.phrase_share, t.items);
+    REQUIRE(phrases == 2);
+    train::AntialiasBatchSource source(teacher, 48000.0, t, phrases);
     const std::size_t length = t.warmup + t.frames_per_batch * t.frame_length, n = t.frames_per_batch * t.frame_length;
     REQUIRE(n == 48000);
     for (std::size_t item = 0; item < 4; ++item) {
@@ -307,6 +308,7 @@ TEST_CASE("antialias: a student past the phrase limit is never kept, however low
     o.epochs = 2;
     o.batches_per_epoch = 10;
     o.learning_rate = 5e-3;
+    o.settings.phrase_share = 0.25;  // (a setting under which some epoch beats the teacher: the case to refuse)
     o.phrase_limit_db = -300.0;
     const train::FineTuneResult r = train::fine_tune(teacher, 48000.0, o);
     REQUIRE(r.validation_db.size() == 3);

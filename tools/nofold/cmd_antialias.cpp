@@ -47,7 +47,7 @@ struct AntialiasOptions {
     std::size_t batch = 0;
     std::size_t batches_per_epoch = 10;
     double learning_rate = 0.0;  // 0: train::default_learning_rate
-    double phrase_share = train::AntialiasSettings{}.phrase_share;
+    double phrase_share = -1.0;  // negative: train::default_phrase_share
     // The student's ESR against the teacher on the guitar DI phrase above which no epoch is selected and
     // no result written (a student that fell silent scores 0 dB).
     double phrase_limit_db = train::FineTuneOptions{}.phrase_limit_db;
@@ -135,10 +135,10 @@ std::function<void()> add_antialias(CLI::App& app) {
     app.add_option("--threads", o->threads, "worker threads (default: all cores)");
     app.add_option("--batch", o->batch, "tones per batch (default 16 recurrent, 8 WaveNet)");
     app.add_option("--batches-per-epoch", o->batches_per_epoch, "batches between validations (default 10)");
-    app.add_option("--learning-rate", o->learning_rate, "Adam step size (default 2e-3 for LSTM/GRU, 5e-4 (the paper's) for WaveNets)");
-    app.add_option("--phrase-share", o->phrase_share,
+    app.add_option("--learning-rate", o->learning_rate, "Adam step size (default 2e-3; the paper's is 5e-4)");
+    auto* phrase_share = app.add_option("--phrase-share", o->phrase_share,
                    "share of each batch that is random plucked phrases trained toward the teacher's own output "
-                   "(default 0.25; 0 = tones only, the paper's)");
+                   "(default 0.25 for LSTM/GRU, 0.5 for WaveNets; 0 = tones only, the paper's)");
     app.add_option("--phrase-limit", o->phrase_limit_db,
                    "dB: a student further than this from the teacher on the guitar DI phrase (ESR) is never "
                    "selected nor written (default -6)");
@@ -146,7 +146,7 @@ std::function<void()> add_antialias(CLI::App& app) {
     app.add_flag("--resume", o->resume, "continue from the checkpoint in --checkpoint");
     app.add_flag("--json", o->json, "print the report as JSON");
     app.add_option("--svg", o->svg, "draw NMR-S against f0 for teacher, student and teacher at 2x");
-    return [o, minutes, epochs] {
+    return [o, minutes, epochs, phrase_share] {
         // Everything that can be wrong is checked before minutes of training.
         if (minutes->count() > 0 && !(o->minutes > 0.0 && o->minutes <= 7 * 24 * 60.0))
             throw UsageError("--minutes must be more than 0 (and at most a week)");
@@ -155,7 +155,8 @@ std::function<void()> add_antialias(CLI::App& app) {
         if (!(o->lambda >= 0.0 && std::isfinite(o->lambda))) throw UsageError("--lambda must be a finite value >= 0");
         if (o->learning_rate != 0.0 && !(o->learning_rate > 0.0 && o->learning_rate < 1.0))
             throw UsageError("--learning-rate must lie in (0, 1)");
-        if (!(o->phrase_share >= 0.0 && o->phrase_share < 1.0)) throw UsageError("--phrase-share must lie in [0, 1)");
+        if (phrase_share->count() > 0 && !(o->phrase_share >= 0.0 && o->phrase_share < 1.0))
+            throw UsageError("--phrase-share must lie in [0, 1)");
         if (!(o->phrase_limit_db <= 0.0)) throw UsageError("--phrase-limit must be a level in dB at or below 0");
         if (o->resume && o->checkpoint.empty()) throw UsageError("--resume needs --checkpoint DIR");
         const bool budget = minutes->count() > 0 || epochs->count() == 0;
@@ -273,7 +274,7 @@ std::function<void()> add_antialias(CLI::App& app) {
                         {"lambda", o->lambda},
                         {"seed", static_cast<double>(o->seed)},
                         {"learning_rate", o->learning_rate > 0.0 ? o->learning_rate : train::default_learning_rate(*student)},
-                        {"phrase_share", o->phrase_share},
+                        {"phrase_share", train::phrase_share_for(fo.settings, *student)},
                         {"phrase_limit_db", o->phrase_limit_db},
                         {"epochs", static_cast<double>(r.epochs_done)},
                         {"steps", static_cast<double>(r.steps)},
