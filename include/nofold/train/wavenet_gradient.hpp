@@ -8,8 +8,8 @@
 //
 // With set_first_output(f), each layer runs only over the frames that some output from f on depends
 // on: layer l from f minus the reach of everything after it (its skip path to the head, and the layers
-// after it). The gradient is that of the loss over y[f …) exactly; the warm-up's share of the work
-// (about a tenth of the NAM standard's over a 4410-sample frame) is never done.
+// after it). The gradient is that of the loss over y[f …) exactly, and the warm-up's outputs, which no
+// loss reads, cost nothing beyond the frames the kept ones depend on.
 //
 // Covers every feature of a layer array: rechannel; dilated convolution and input mixin (grouped or
 // not); gating none, gated (act(top)·sec(bottom), math::gate) and blended (g·act(top) + (1 − g)·top,
