@@ -332,7 +332,9 @@ TEST_CASE("WaveNet gradient: set_first_output skips the warm-up's work and keeps
         for (const int first : {0, 1, history / 2, history, c.n - 3, c.n}) {
             CAPTURE(c.name);
             CAPTURE(first);
-            const TrimmedErrors r = trimmed_errors(c.config, 60, c.n, first, 40);
+            // The A1-like shape's frame is ~100x the others': 10 parameters by finite differences at each
+            // `first` keep the case quick under emulation (the exactness checks cover every parameter).
+            const TrimmedErrors r = trimmed_errors(c.config, 60, c.n, first, c.n > 1000 ? 10 : 40);
             CHECK(r.zero_before);
             CHECK(r.output <= 1e-12);
             CHECK(r.gradient <= 1e-12);

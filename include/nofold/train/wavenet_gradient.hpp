@@ -85,6 +85,7 @@ private:
         std::vector<math::Activation> prim, sec;  // one per bottleneck row (per-channel PReLU slopes resolved)
         std::size_t conv = 0, bias = 0, mix = 0, l1 = 0, l1_bias = 0, h1 = 0, h1_bias = 0;
         bool l1_post = false;  // the layer1x1_post FiLM applies in this layer
+        bool any_film = false;  // some FiLM slot is active: the layer runs every frame (plan_frames)
         Film films[nn::film_slot_count];
         std::vector<T> cin;  // conv input after the conv_pre FiLM (channels × n), when active
         std::vector<T> cu;   // condition after the input_mixin_pre FiLM (cond × n), when active
@@ -261,6 +262,7 @@ std::unique_ptr<WaveNetGradient<T>> WaveNetGradient<T>::build(const nn::WaveNetC
             }
             y.keep_z = y.gating != nn::GatingMode::none ||
                        std::any_of(y.prim.begin(), y.prim.end(), [](const math::Activation& f) { return math::derivative_reads_x(f.kind); });
+            y.any_film = std::any_of(std::begin(y.films), std::end(y.films), [](const Film& f) { return f.active; });
             y.l1_post = y.film(nn::FilmSlot::layer1x1_post).active &&
                         (post_film == nn::Layer1x1PostFilm::trainer || y.gating == nn::GatingMode::blended);
             m->history_ += (y.kernel - 1) * y.dilation;
@@ -304,15 +306,6 @@ std::unique_ptr<WaveNetGradient<T>> WaveNetGradient<T>::build(const nn::WaveNetC
     return m;
 }
 
-namespace detail {
-/// f(r·N + t) for r < rows, t0 ≤ t < N.
-template <class F>
-void each_frame(int rows, std::size_t N, std::size_t t0, F&& f) {
-    for (int r = 0; r < rows; ++r)
-        for (std::size_t i = sz(r) * N + t0, end = sz(r + 1) * N; i < end; ++i) f(i);
-}
-}  // namespace detail
-
 // From the last array back: each layer's first computed frame is the earliest any later consumer reads
 // (the head through the skip sum, the next layer, the next array's rechannel and skip sum).
 template <class T>
@@ -326,8 +319,7 @@ void WaveNetGradient<T>::plan_frames(std::size_t first) {
         const std::size_t skip_from = before(out_from, (a.head_kernel - 1) * a.head_dilation);
         for (std::size_t l = a.layers.size(); l-- > 0;) {
             Layer& ly = a.layers[l];
-            const bool film = std::any_of(std::begin(ly.films), std::end(ly.films), [](const Film& f) { return f.active; });
-            ly.from = film ? 0 : std::min(skip_from, x_from);  // (FiLM layers run whole)
+            ly.from = ly.any_film ? 0 : std::min(skip_from, x_from);  // (FiLM layers run whole)
             x_from = before(ly.from, (ly.kernel - 1) * ly.dilation);
         }
         a.in_from = x_from;     // the previous array's last x feeds this rechannel

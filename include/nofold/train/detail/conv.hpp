@@ -29,6 +29,13 @@ inline std::size_t sz(int v) noexcept { return static_cast<std::size_t>(v); }
 /// Most columns (input rows × taps) a tiled product takes; wider convolutions take the plain loops.
 inline constexpr int max_tiled_columns = 512;
 
+/// f(r·N + t) for r < rows, t0 ≤ t < N: an element-wise step over the computed frames of a row matrix.
+template <class F>
+void each_frame(int rows, std::size_t N, std::size_t t0, F&& f) {
+    for (int r = 0; r < rows; ++r)
+        for (std::size_t i = sz(r) * N + t0, end = sz(r + 1) * N; i < end; ++i) f(i);
+}
+
 /// dst[r][t] = src[r][t] + b[r], r < rows, t0 ≤ t < N (dst may be src).
 template <class T>
 void add_bias(T* dst, const T* src, const T* b, int rows, std::size_t N, std::size_t t0 = 0) noexcept {
