@@ -17,6 +17,7 @@
 #include <iostream>
 #include <optional>
 
+#include <nofold/dsp/oversampled_model.hpp>
 #include <nofold/io/load.hpp>
 #include <nofold/isa/active.hpp>
 

@@ -5,7 +5,8 @@
 #include <memory>
 #include <string>
 
-#include <nofold/dsp/oversampled_model.hpp>
+#include <nofold/dsp/oversampler.hpp>
+#include <nofold/model.hpp>
 
 #include "command.hpp"
 
@@ -52,19 +53,9 @@ inline void validate_oversampling(const OversampleChoice& choice) {
 }
 
 /// Wraps `model` in an oversampler unless the factor is 1 (options checked as above). The model must
-/// have been built with max_rate_factor >= factor (FileError otherwise).
-inline std::unique_ptr<Model> apply_oversampling(std::unique_ptr<Model> model, const OversampleChoice& choice,
-                                                 const std::string& model_path) {
-    validate_oversampling(choice);
-    const auto factor = dsp::oversample_factor_from_int(choice.factor);
-    const auto filter = dsp::filter_preset_from_name(choice.filter.c_str());
-    if (*factor == dsp::OversampleFactor::x1) return model;
-    const auto mode = choice.latency == "integer" ? dsp::LatencyMode::integer : dsp::LatencyMode::fractional;
-    auto oversampled = std::make_unique<dsp::OversampledModel>(std::move(model), *factor, *filter, mode,
-                                                               parse_final_stage(choice.final_stage));
-    if (oversampled->status() != RateFactorStatus::ok)
-        throw FileError(model_path + ": this model cannot run at " + std::to_string(choice.factor) + "x its rate");
-    return oversampled;
-}
+/// have been built with max_rate_factor >= factor (FileError otherwise). Defined in oversampling.cpp, so
+/// that one translation unit, not every command that offers --oversample, compiles the oversampler.
+std::unique_ptr<Model> apply_oversampling(std::unique_ptr<Model> model, const OversampleChoice& choice,
+                                          const std::string& model_path);
 
 }  // namespace nofold::cli
